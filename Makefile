@@ -1,0 +1,52 @@
+# lbtriage — make demo runs the main job on the embedded sample incident;
+# make test runs every test, installing what the tests need first.
+
+GO       ?= go
+BIN      := bin/lbtriage
+PKGS     := ./...
+FUZZTIME ?= 60s
+
+# Test prerequisites (the S3-compatible server, the browser) are added by
+# the fragments in mk/: each appends its target to TEST_PREREQS.
+TEST_PREREQS :=
+-include mk/*.mk
+
+.PHONY: all build test test-short bench fuzz demo lint fmt clean
+
+all: build
+
+build:
+	$(GO) build -o $(BIN) ./cmd/lbtriage
+
+test: $(TEST_PREREQS)
+	$(GO) vet $(PKGS)
+	$(GO) test -count=1 -timeout 30m $(PKGS)
+
+# test-short skips the tests that need the S3 server or the browser.
+test-short:
+	$(GO) test -short -count=1 $(PKGS)
+
+# Compare runs with: benchstat old.txt new.txt
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -count 1 $(PKGS)
+
+# Each fuzz target runs for FUZZTIME; the seed corpus is in testdata/fuzz.
+fuzz:
+	@set -e; for pkg in $$($(GO) list ./...); do \
+	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+	    echo "== $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg; \
+	  done; \
+	done
+
+demo: build
+	./$(BIN) demo
+
+lint:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt: files above need formatting"; exit 1; }
+	$(GO) vet $(PKGS)
+
+fmt:
+	gofmt -w $$(git ls-files '*.go')
+
+clean:
+	rm -rf bin

@@ -1,0 +1,222 @@
+package analysis
+
+// The types below are the analysis result: plain data, no Arrow, no I/O.
+// Renderers in package report consume them. Their JSON encoding is the
+// contract in docs/report-json.md (schema_version 1): keys may be added,
+// never renamed.
+
+// SchemaVersion is the version of the JSON report contract.
+const SchemaVersion = 1
+
+// Report is the result of one analysis run.
+type Report struct {
+	SchemaVersion int `json:"schema_version"`
+	// Format is the dominant input format ("alb", "cloudfront").
+	Format    string    `json:"format"`
+	Inputs    Inputs    `json:"inputs"`
+	Lines     Lines     `json:"lines"`
+	TimeRange TimeRange `json:"time_range"`
+	// Window is the --since/--until selection, when one was given.
+	Window *TimeRange `json:"window,omitempty"`
+	// Requests counts rows inside the window.
+	Requests      int64            `json:"requests"`
+	StatusClasses map[string]int64 `json:"status_classes"`
+	Errors        Errors           `json:"errors"`
+	// Context counts non-5xx outcomes worth showing beside the 5xx
+	// ("460", "400", "408", "463", "464", "403_waf", "client.aborted").
+	Context  map[string]int64 `json:"context"`
+	Targets  []Target         `json:"targets"`
+	Nodes    []Node           `json:"nodes"`
+	Subnets  []Subnet         `json:"subnets"`
+	Paths    []Path           `json:"paths"`
+	Clients  []Client         `json:"clients"`
+	Timeline []Bucket         `json:"timeline"`
+	// BucketSeconds is the width of each timeline bucket.
+	BucketSeconds int64 `json:"bucket_seconds"`
+	// CloudFront holds the CloudFront-only aggregates (format "cloudfront").
+	CloudFront *CloudFront `json:"cloudfront,omitempty"`
+	Verdict    Verdict     `json:"verdict"`
+}
+
+// Inputs describes what was read.
+type Inputs struct {
+	// Objects counts files or S3 objects read (whole or in part).
+	Objects   int64     `json:"objects"`
+	BytesRead int64     `json:"bytes_read"`
+	Skipped   []Skipped `json:"skipped"`
+	Failed    []Failed  `json:"failed"`
+	// Formats counts objects per detected format.
+	Formats map[string]int64 `json:"formats,omitempty"`
+	// S3 listing figures, when inputs came from S3.
+	Listed   int64 `json:"listed,omitempty"`
+	Selected int64 `json:"selected,omitempty"`
+}
+
+// Skipped is an input deliberately not read.
+type Skipped struct {
+	Source string `json:"source"`
+	Reason string `json:"reason"`
+}
+
+// Failed is an input that could not be read whole.
+type Failed struct {
+	Source string `json:"source"`
+	Error  string `json:"error"`
+}
+
+// Lines counts lines; Read = Parsed + Rejected + Comments.
+type Lines struct {
+	Read     int64 `json:"read"`
+	Parsed   int64 `json:"parsed"`
+	Rejected int64 `json:"rejected"`
+	// Comments counts blank lines and header lines, apart from the rest.
+	Comments int64 `json:"comments"`
+	// OutsideWindow counts parsed rows dropped by --since/--until.
+	OutsideWindow   int64            `json:"outside_window"`
+	RejectedSamples []RejectedSample `json:"rejected_samples"`
+}
+
+// RejectedSample is one rejected line, for the user to look at.
+type RejectedSample struct {
+	Source  string `json:"source"`
+	Line    int64  `json:"line"`
+	Reason  string `json:"reason"`
+	Snippet string `json:"snippet,omitempty"`
+}
+
+// TimeRange is a pair of RFC 3339 UTC times.
+type TimeRange struct {
+	First string `json:"first"`
+	Last  string `json:"last"`
+}
+
+// Errors breaks the 5xx down by domain and by cause.
+type Errors struct {
+	Total5xx int64            `json:"total_5xx"`
+	ByDomain map[string]int64 `json:"by_domain"`
+	ByCause  map[string]int64 `json:"by_cause"`
+}
+
+// Latency holds percentiles in milliseconds.
+type Latency struct {
+	P50 float64 `json:"p50"`
+	P95 float64 `json:"p95"`
+	P99 float64 `json:"p99"`
+}
+
+// Target is one target (ip:port).
+type Target struct {
+	Target    string           `json:"target"`
+	Subnet    string           `json:"subnet,omitempty"`
+	Requests  int64            `json:"requests"`
+	Errors5xx int64            `json:"errors_5xx"`
+	ByCause   map[string]int64 `json:"by_cause"`
+	LatencyMs Latency          `json:"latency_ms"`
+	// First5xx and Last5xx bound this target's 5xx (RFC 3339), when any.
+	First5xx string `json:"first_5xx,omitempty"`
+	Last5xx  string `json:"last_5xx,omitempty"`
+}
+
+// Node is one load balancer node (IP from the object name).
+type Node struct {
+	Node      string `json:"node"`
+	Requests  int64  `json:"requests"`
+	Errors5xx int64  `json:"errors_5xx"`
+	// Share is this node's fraction of all requests.
+	Share float64 `json:"share"`
+}
+
+// Subnet is one target /24 (or /64 for IPv6).
+type Subnet struct {
+	Subnet    string           `json:"subnet"`
+	Targets   int64            `json:"targets"`
+	Requests  int64            `json:"requests"`
+	Errors5xx int64            `json:"errors_5xx"`
+	ByCause   map[string]int64 `json:"by_cause"`
+}
+
+// Path is one request path, query string stripped.
+type Path struct {
+	Path      string `json:"path"`
+	Requests  int64  `json:"requests"`
+	Errors5xx int64  `json:"errors_5xx"`
+}
+
+// Client is one client IP.
+type Client struct {
+	Client    string `json:"client"`
+	Requests  int64  `json:"requests"`
+	Errors5xx int64  `json:"errors_5xx"`
+}
+
+// Bucket is one timeline bucket.
+type Bucket struct {
+	Start     string           `json:"start"`
+	Requests  int64            `json:"requests"`
+	Errors5xx int64            `json:"errors_5xx"`
+	ByDomain  map[string]int64 `json:"by_domain"`
+}
+
+// Verdict is the answer: who is at fault, where, since when, what to check.
+type Verdict struct {
+	PrimaryDomain *string `json:"primary_domain"`
+	PrimaryCause  *string `json:"primary_cause"`
+	// Share is the primary cause's fraction of all 5xx.
+	Share   float64  `json:"share"`
+	Summary string   `json:"summary"`
+	Hints   []string `json:"hints"`
+	// Findings are further sentences: concentrations on a target, node,
+	// subnet or path, and fixed responses configured on purpose.
+	Findings []string `json:"findings"`
+	// Window is where the 5xx rate stands out, when it does.
+	Window *Window `json:"window,omitempty"`
+}
+
+// Window is a stretch of time whose 5xx rate stands out from the rest.
+type Window struct {
+	Start string `json:"start"`
+	End   string `json:"end"`
+	// Rate is the 5xx rate inside the window; BaselineRate outside it.
+	Rate         float64 `json:"rate"`
+	BaselineRate float64 `json:"baseline_rate"`
+}
+
+// CloudFront holds the aggregates only CloudFront logs have.
+type CloudFront struct {
+	EdgeLocations []Edge            `json:"edge_locations"`
+	Distributions []Named           `json:"distributions"`
+	Hosts         []Named           `json:"hosts"`
+	ResultTypes   []ResultType      `json:"result_types"`
+	CacheHitRatio float64           `json:"cache_hit_ratio"`
+	LatencyMs     Latency           `json:"latency_ms"`
+	Flags         map[string]int64  `json:"flags"` // "cached_error", "origin_timeout"
+	MissVsHit     map[string]Counts `json:"miss_vs_hit,omitempty"`
+}
+
+// Edge is one CloudFront edge location (POP).
+type Edge struct {
+	Location  string `json:"location"`
+	Requests  int64  `json:"requests"`
+	Errors5xx int64  `json:"errors_5xx"`
+}
+
+// Named is a requests/5xx pair under a name (distribution, host).
+type Named struct {
+	Name      string `json:"name"`
+	Requests  int64  `json:"requests"`
+	Errors5xx int64  `json:"errors_5xx"`
+}
+
+// ResultType is one x-edge-result-type with its latency.
+type ResultType struct {
+	ResultType string  `json:"result_type"`
+	Requests   int64   `json:"requests"`
+	Errors5xx  int64   `json:"errors_5xx"`
+	LatencyMs  Latency `json:"latency_ms"`
+}
+
+// Counts is a requests/5xx pair.
+type Counts struct {
+	Requests  int64 `json:"requests"`
+	Errors5xx int64 `json:"errors_5xx"`
+}

@@ -1,0 +1,143 @@
+// Command lbtriage reads AWS Application Load Balancer and CloudFront access
+// logs and says who is at fault for every 5xx: the load balancer (or the
+// CloudFront edge), the target (or the origin), or the client.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+)
+
+// Exit statuses.
+const (
+	exitOK = 0
+	// exitPartial: the report is complete for what could be read, but some
+	// input failed.
+	exitPartial = 1
+	// exitUsage: bad usage, or nothing could be read.
+	exitUsage = 2
+	// exitThreshold: a --fail-on threshold was crossed.
+	exitThreshold = 3
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	m := &Main{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Now: time.Now}
+	code := m.Run(ctx, os.Args[1:])
+	stop()
+	os.Exit(code)
+}
+
+// Main is the program with its environment made explicit, so that tests can
+// run it in-process.
+type Main struct {
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	Getenv func(string) string
+	Now    func() time.Time
+}
+
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, m *Main, args []string) int
+}
+
+func commands() []command {
+	return []command{
+		{"analyze", "classify every 5xx and say who is at fault", runAnalyze},
+		{"report", "nightly report of a whole day against a baseline", runReport},
+		{"parse", "check the parser on your logs: counts, rejects, rows", runParse},
+		{"demo", "analyze the embedded sample incident", runDemo},
+		{"version", "print the version", runVersion},
+	}
+}
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+// Run runs the command named by args[0] and returns the exit status.
+func (m *Main) Run(ctx context.Context, args []string) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		m.usage(m.Stdout)
+		if len(args) == 0 {
+			return exitUsage
+		}
+		return exitOK
+	}
+	for _, c := range commands() {
+		if c.name == args[0] {
+			return c.run(ctx, m, args[1:])
+		}
+	}
+	fmt.Fprintf(m.Stderr, "lbtriage: unknown command %q (run 'lbtriage help' for the list)\n", sanitizeArg(args[0]))
+	return exitUsage
+}
+
+func (m *Main) usage(w io.Writer) {
+	fmt.Fprintln(w, "lbtriage: who is at fault for every 5xx in ALB and CloudFront access logs")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Usage: lbtriage COMMAND [flags] INPUT...")
+	fmt.Fprintln(w)
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "INPUT is a file, a directory (read recursively), a glob, - for standard input, or s3://bucket/prefix.")
+	fmt.Fprintln(w, "Run 'lbtriage COMMAND --help' for a command's flags.")
+}
+
+func runVersion(_ context.Context, m *Main, _ []string) int {
+	fmt.Fprintln(m.Stdout, "lbtriage", version)
+	return exitOK
+}
+
+// newFlagSet returns a FlagSet that reports errors to the caller instead of
+// printing usage on its own.
+func newFlagSet(name string) *pflag.FlagSet {
+	fs := pflag.NewFlagSet(name, pflag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.SortFlags = false
+	return fs
+}
+
+// parseFlags parses args into fs. It prints help and returns (exitOK, false)
+// for --help, prints one sentence and returns (exitUsage, false) for a bad
+// flag, and returns (0, true) when the command should go on.
+func (m *Main) parseFlags(fs *pflag.FlagSet, args []string, synopsis string) (int, bool) {
+	err := fs.Parse(args)
+	if errors.Is(err, pflag.ErrHelp) {
+		fmt.Fprintf(m.Stdout, "Usage: lbtriage %s %s\n\n%s", fs.Name(), synopsis, fs.FlagUsages())
+		return exitOK, false
+	}
+	if err != nil {
+		fmt.Fprintf(m.Stderr, "lbtriage %s: %s (see 'lbtriage %s --help')\n", fs.Name(), sanitizeArg(err.Error()), fs.Name())
+		return exitUsage, false
+	}
+	return 0, true
+}
+
+// usageErr prints one sentence about bad usage and returns exitUsage.
+func (m *Main) usageErr(cmd string, format string, args ...any) int {
+	fmt.Fprintf(m.Stderr, "lbtriage %s: %s\n", cmd, sanitizeArg(fmt.Sprintf(format, args...)))
+	return exitUsage
+}
+
+// sanitizeArg strips control characters from text that echoes user input.
+func sanitizeArg(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			return -1
+		}
+		return r
+	}, s)
+}

@@ -1,0 +1,171 @@
+package parser
+
+import (
+	"bytes"
+	"errors"
+	"io"
+)
+
+// LineStatus says how a line read by LineReader ended.
+type LineStatus uint8
+
+const (
+	// LineOK is a whole line, ended by "\n" or by a clean end of stream.
+	LineOK LineStatus = iota
+	// LineTooLong is a line longer than the reader's limit; Line returns its
+	// first bytes only and the rest was skipped.
+	LineTooLong
+	// LineCut is the last line of a stream that ended with a read error
+	// before its newline: it is incomplete.
+	LineCut
+)
+
+// LineReader reads lines from an io.Reader into one reused buffer and hands
+// out sub-slices of it, without bufio.Scanner's 64 KiB limit: lines up to
+// max bytes are returned whole, longer ones are skipped and reported as
+// LineTooLong with their first bytes kept for the error message.
+type LineReader struct {
+	r       io.Reader
+	buf     []byte
+	start   int // first unread byte in buf
+	scanned int // buf[start:scanned] holds no '\n'
+	end     int // end of valid data in buf
+	max     int
+	err     error // the error that ended the stream; io.EOF for a clean end
+	line    []byte
+	status  LineStatus
+	num     int64
+	bytes   int64
+	tooLong []byte
+}
+
+const initialLineBuffer = 64 << 10
+
+// NewLineReader returns a LineReader over r with lines capped at max bytes
+// (DefaultMaxLineBytes when max <= 0).
+func NewLineReader(r io.Reader, max int) *LineReader {
+	if max <= 0 {
+		max = DefaultMaxLineBytes
+	}
+	n := initialLineBuffer
+	if n > max+1 {
+		n = max + 1
+	}
+	return &LineReader{r: r, buf: make([]byte, n), max: max}
+}
+
+// Next advances to the next line and reports whether there is one.
+func (lr *LineReader) Next() bool {
+	for {
+		if i := bytes.IndexByte(lr.buf[lr.scanned:lr.end], '\n'); i >= 0 {
+			nl := lr.scanned + i
+			lr.emit(lr.buf[lr.start:nl], LineOK, nl+1-lr.start)
+			lr.start = nl + 1
+			lr.scanned = lr.start
+			return true
+		}
+		lr.scanned = lr.end
+		if lr.err != nil {
+			if lr.start == lr.end {
+				return false
+			}
+			st := LineOK
+			if lr.err != io.EOF {
+				st = LineCut
+			}
+			lr.emit(lr.buf[lr.start:lr.end], st, lr.end-lr.start)
+			lr.start, lr.scanned = lr.end, lr.end
+			return true
+		}
+		if lr.end-lr.start > lr.max {
+			return lr.skipLong()
+		}
+		lr.fill()
+	}
+}
+
+func (lr *LineReader) emit(line []byte, st LineStatus, consumed int) {
+	if st != LineTooLong && len(line) > 0 && line[len(line)-1] == '\r' {
+		line = line[:len(line)-1]
+	}
+	lr.line, lr.status = line, st
+	lr.num++
+	lr.bytes += int64(consumed)
+}
+
+// skipLong keeps the first SnippetBytes of an over-long line and discards the
+// rest up to and including its newline.
+func (lr *LineReader) skipLong() bool {
+	lr.tooLong = append(lr.tooLong[:0], lr.buf[lr.start:lr.start+SnippetBytes]...)
+	consumed := 0
+	for {
+		if i := bytes.IndexByte(lr.buf[lr.start:lr.end], '\n'); i >= 0 {
+			consumed += i + 1
+			lr.start += i + 1
+			break
+		}
+		consumed += lr.end - lr.start
+		lr.start, lr.end = 0, 0
+		if lr.err != nil {
+			break
+		}
+		lr.fill()
+	}
+	lr.scanned = lr.start
+	lr.emit(lr.tooLong, LineTooLong, consumed)
+	return true
+}
+
+// fill reads more data, first moving unread bytes to the front and growing
+// the buffer (up to max+1 bytes) when it is full.
+func (lr *LineReader) fill() {
+	if lr.start > 0 {
+		n := copy(lr.buf, lr.buf[lr.start:lr.end])
+		lr.scanned -= lr.start
+		lr.start, lr.end = 0, n
+	}
+	if lr.end == len(lr.buf) {
+		size := 2 * len(lr.buf)
+		if size > lr.max+1 {
+			size = lr.max + 1
+		}
+		if size > len(lr.buf) {
+			nb := make([]byte, size)
+			copy(nb, lr.buf[:lr.end])
+			lr.buf = nb
+		}
+	}
+	for tries := 0; tries < 100; tries++ {
+		n, err := lr.r.Read(lr.buf[lr.end:])
+		lr.end += n
+		if err != nil {
+			lr.err = err
+			return
+		}
+		if n > 0 {
+			return
+		}
+	}
+	lr.err = io.ErrNoProgress
+}
+
+// Line returns the current line without its "\n" or "\r\n". It is valid
+// until the next call to Next.
+func (lr *LineReader) Line() []byte { return lr.line }
+
+// Status says how the current line ended.
+func (lr *LineReader) Status() LineStatus { return lr.status }
+
+// Num is the 1-based number of the current line.
+func (lr *LineReader) Num() int64 { return lr.num }
+
+// Bytes is the number of bytes consumed so far, newlines included.
+func (lr *LineReader) Bytes() int64 { return lr.bytes }
+
+// Err returns the read error that ended the stream, or nil after a clean end.
+func (lr *LineReader) Err() error {
+	if lr.err == nil || errors.Is(lr.err, io.EOF) {
+		return nil
+	}
+	return lr.err
+}
