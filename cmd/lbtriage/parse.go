@@ -1,7 +1,269 @@
 package main
 
-import "context"
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"sync"
+	"time"
 
-func runParse(_ context.Context, m *Main, _ []string) int {
-	return m.usageErr("parse", "not available in this build yet")
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+
+	"github.com/lbtriage/lbtriage/parser"
+	"github.com/lbtriage/lbtriage/parser/input"
+)
+
+const parseSynopsis = "[flags] INPUT..."
+
+// runParse implements "lbtriage parse": it reads the inputs through the
+// decoders and prints what came of every line, so a user can check the
+// parser on their own logs before trusting a verdict.
+func runParse(ctx context.Context, m *Main, args []string) int {
+	fs := newFlagSet("parse")
+	dump := fs.String("dump", "", "also write the parsed rows to stdout: jsonl")
+	format := fs.String("format", "", "force the input format (alb, cloudfront) instead of detecting it")
+	workers := fs.Int("workers", 0, "objects read at once (default: number of CPUs; 1 with --dump)")
+	batch := fs.Int("batch-size", parser.DefaultBatchSize, "rows per Arrow record batch")
+	maxRejects := fs.Int("rejects", 10, "rejected lines to show")
+	var s3f s3Flags
+	s3f.register(fs)
+	if code, ok := m.parseFlags(fs, args, parseSynopsis); !ok {
+		return code
+	}
+	if *dump != "" && *dump != "jsonl" {
+		return m.usageErr("parse", "--dump takes jsonl, not %q", *dump)
+	}
+	if *batch <= 0 {
+		return m.usageErr("parse", "--batch-size must be positive")
+	}
+	f, err := parseFormatFlag(*format)
+	if err != nil {
+		return m.usageErr("parse", "%v", err)
+	}
+	if fs.NArg() == 0 {
+		return m.usageErr("parse", "no input given (a file, directory, glob, - for stdin, or s3://bucket/prefix)")
+	}
+	objects, skipped, err := m.expandInputs(ctx, fs.Args(), &s3f, time.Time{}, time.Time{}, *workers)
+	if err != nil {
+		return m.usageErr("parse", "%v", err)
+	}
+
+	var (
+		mu      sync.Mutex
+		rejects []*parser.LineError
+	)
+	opts := input.ScanOptions{
+		Workers:  *workers,
+		Decoders: decoders(),
+		Format:   f,
+		Parser:   parser.Options{BatchSize: *batch},
+		OnReject: func(e *parser.LineError) {
+			mu.Lock()
+			if len(rejects) < *maxRejects {
+				rejects = append(rejects, e)
+			}
+			mu.Unlock()
+		},
+	}
+	newSink := func() input.Sink { return discardSink{} }
+	if *dump == "jsonl" {
+		// One worker keeps the rows in input order.
+		opts.Workers = 1
+		bw := bufio.NewWriterSize(m.Stdout, 256<<10)
+		defer bw.Flush()
+		js := &jsonlSink{w: bw}
+		newSink = func() input.Sink { return js }
+	}
+	_, results, err := input.Scan(ctx, objects, opts, newSink)
+	if err != nil {
+		fmt.Fprintf(m.Stderr, "lbtriage parse: %s\n", sanitizeArg(err.Error()))
+		return exitUsage
+	}
+	summaryOut := m.Stdout
+	if *dump != "" {
+		summaryOut = m.Stderr
+	}
+	sum := summarize(results, skipped)
+	sum.write(summaryOut, rejects)
+	switch {
+	case sum.objects == 0 || (sum.failed == sum.objects && sum.stats.Parsed == 0):
+		return exitUsage
+	case sum.failed > 0:
+		return exitPartial
+	}
+	return exitOK
+}
+
+// parseFormatFlag checks a --format value.
+func parseFormatFlag(s string) (parser.Format, error) {
+	switch f := parser.Format(strings.ToLower(s)); f {
+	case parser.FormatUnknown, parser.FormatALB, parser.FormatCloudFront:
+		return f, nil
+	}
+	return "", fmt.Errorf("--format takes alb or cloudfront, not %q", s)
+}
+
+type discardSink struct{}
+
+func (discardSink) Consume(parser.Source, parser.Format, arrow.RecordBatch) error { return nil }
+
+type parseSummary struct {
+	objects, failed int
+	stored          int64
+	stats           parser.Stats
+	formats         map[parser.Format]int
+	skipped         []input.Skipped
+	failures        []input.ObjectResult
+}
+
+func summarize(results []input.ObjectResult, skipped []input.Skipped) parseSummary {
+	s := parseSummary{formats: map[parser.Format]int{}, skipped: skipped}
+	for _, r := range results {
+		if r.SkipReason != "" {
+			s.skipped = append(s.skipped, input.Skipped{Source: r.Source.Name, Reason: r.SkipReason})
+			continue
+		}
+		s.objects++
+		s.stored += r.StoredBytes
+		s.stats.Add(r.Stats)
+		if r.Format != parser.FormatUnknown {
+			s.formats[r.Format]++
+		}
+		if r.Err != nil {
+			s.failed++
+			s.failures = append(s.failures, r)
+		}
+	}
+	return s
+}
+
+func (s parseSummary) write(w io.Writer, rejects []*parser.LineError) {
+	p := func(label, format string, args ...any) {
+		fmt.Fprintf(w, "%-12s %s\n", label, sanitizeArg(fmt.Sprintf(format, args...)))
+	}
+	p("objects", "%s read, %s skipped, %s failed", groupInt(int64(s.objects)), groupInt(int64(len(s.skipped))), groupInt(int64(s.failed)))
+	p("bytes", "%s stored, %s decompressed", humanBytes(s.stored), humanBytes(s.stats.Bytes))
+	p("lines", "%s read: %s parsed, %s rejected, %s blank or header",
+		groupInt(s.stats.Lines), groupInt(s.stats.Parsed), groupInt(s.stats.Rejected), groupInt(s.stats.Comments))
+	if !s.stats.MinTime.IsZero() {
+		p("time range", "%s to %s", s.stats.MinTime.UTC().Format(time.RFC3339Nano), s.stats.MaxTime.UTC().Format(time.RFC3339Nano))
+	}
+	var fl []string
+	for f, n := range s.formats {
+		fl = append(fl, fmt.Sprintf("%s (%d objects)", f, n))
+	}
+	sort.Strings(fl)
+	if len(fl) > 0 {
+		p("formats", "%s", strings.Join(fl, ", "))
+	}
+	for _, sk := range s.skipped {
+		p("skipped", "%s: %s", sk.Source, sk.Reason)
+	}
+	for _, f := range s.failures {
+		p("failed", "%s", f.Err)
+	}
+	if len(rejects) > 0 {
+		fmt.Fprintf(w, "first rejected lines:\n")
+		for _, e := range rejects {
+			// %q escapes every control character in the snippet.
+			fmt.Fprintf(w, "  %s:%d: %s: %q\n", sanitizeArg(e.Source), e.Line, sanitizeArg(e.Reason), e.Snippet)
+		}
+	}
+}
+
+// jsonlSink writes every row as one JSON object. Scan runs it on one worker.
+type jsonlSink struct {
+	w   *bufio.Writer
+	buf []byte
+}
+
+func (s *jsonlSink) Consume(src parser.Source, _ parser.Format, rec arrow.RecordBatch) error {
+	cols := rec.Columns()
+	names := make([]string, len(cols))
+	for i, f := range rec.Schema().Fields() {
+		names[i] = f.Name
+	}
+	for row := 0; row < int(rec.NumRows()); row++ {
+		b := append(s.buf[:0], `{"_source":`...)
+		b = appendJSONString(b, src.Name)
+		if src.NodeIP != "" {
+			b = append(b, `,"_node_ip":`...)
+			b = appendJSONString(b, src.NodeIP)
+		}
+		for i, col := range cols {
+			b = append(b, ',')
+			b = appendJSONString(b, names[i])
+			b = append(b, ':')
+			b = appendJSONValue(b, col, row)
+		}
+		b = append(b, '}', '\n')
+		s.buf = b
+		if _, err := s.w.Write(b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func appendJSONString(b []byte, s string) []byte {
+	q, _ := json.Marshal(s) // never fails for a string
+	return append(b, q...)
+}
+
+func appendJSONValue(b []byte, col arrow.Array, i int) []byte {
+	if col.IsNull(i) {
+		return append(b, "null"...)
+	}
+	switch a := col.(type) {
+	case *array.Timestamp:
+		unit := a.DataType().(*arrow.TimestampType).Unit
+		return appendJSONString(b, a.Value(i).ToTime(unit).UTC().Format(time.RFC3339Nano))
+	case *array.String:
+		return appendJSONString(b, a.Value(i))
+	default:
+		v, err := json.Marshal(col.GetOneForMarshal(i))
+		if err != nil {
+			return appendJSONString(b, col.ValueStr(i))
+		}
+		return append(b, v...)
+	}
+}
+
+// groupInt formats n with thousands separators.
+func groupInt(n int64) string {
+	s := fmt.Sprint(n)
+	neg := strings.HasPrefix(s, "-")
+	if neg {
+		s = s[1:]
+	}
+	var out []byte
+	for i := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			out = append(out, ',')
+		}
+		out = append(out, s[i])
+	}
+	if neg {
+		return "-" + string(out)
+	}
+	return string(out)
+}
+
+// humanBytes formats n bytes with a binary unit.
+func humanBytes(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
 }

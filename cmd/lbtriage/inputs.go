@@ -1,0 +1,51 @@
+package main
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/lbtriage/lbtriage/parser"
+	"github.com/lbtriage/lbtriage/parser/alb"
+	"github.com/lbtriage/lbtriage/parser/cloudfront"
+	"github.com/lbtriage/lbtriage/parser/input"
+)
+
+// decoders lists the formats lbtriage reads, in sniffing order.
+func decoders() []parser.Decoder {
+	return []parser.Decoder{alb.Decoder{}, cloudfront.Decoder{}}
+}
+
+// expandInputs turns command-line inputs into objects: s3:// URLs through the
+// S3 lister (pruned to [since, until) when given), everything else as local
+// files, directories, globs or "-" for standard input. Local objects come
+// first, in the order given.
+func (m *Main) expandInputs(ctx context.Context, args []string, s3f *s3Flags, since, until time.Time, workers int) ([]input.Object, []input.Skipped, error) {
+	var local, urls []string
+	for _, a := range args {
+		if strings.HasPrefix(a, "s3://") {
+			urls = append(urls, a)
+		} else {
+			local = append(local, a)
+		}
+	}
+	var (
+		objects []input.Object
+		skipped []input.Skipped
+	)
+	if len(local) > 0 {
+		o, s, err := input.Expand(local, m.Stdin)
+		if err != nil {
+			return nil, nil, err
+		}
+		objects, skipped = append(objects, o...), append(skipped, s...)
+	}
+	if len(urls) > 0 {
+		o, s, _, err := m.expandS3(ctx, urls, s3f, since, until, workers)
+		if err != nil {
+			return nil, nil, err
+		}
+		objects, skipped = append(objects, o...), append(skipped, s...)
+	}
+	return objects, skipped, nil
+}
