@@ -1,0 +1,259 @@
+// Package bytesconv parses numbers and timestamps straight from byte slices,
+// without allocating and without going through strconv or time.Parse for the
+// common shapes. Every parser returns (v, ok); ok is false for anything it
+// does not accept, and callers treat that as a bad field.
+package bytesconv
+
+import (
+	"math"
+	"strconv"
+	"unsafe"
+)
+
+// ToUnsafeString returns a string that shares b's memory. The string is valid
+// only while b is neither modified nor reused; it must not be kept. This is
+// the only place in the module that converts bytes to a string without a copy.
+func ToUnsafeString(b []byte) string {
+	return unsafe.String(unsafe.SliceData(b), len(b))
+}
+
+// ParseUint64 parses a non-empty run of ASCII digits.
+func ParseUint64(b []byte) (uint64, bool) {
+	if len(b) == 0 || len(b) > 20 {
+		return 0, false
+	}
+	var n uint64
+	for _, c := range b {
+		d := c - '0'
+		if d > 9 {
+			return 0, false
+		}
+		if n > (math.MaxUint64-uint64(d))/10 {
+			return 0, false
+		}
+		n = n*10 + uint64(d)
+	}
+	return n, true
+}
+
+// ParseUint16 parses a decimal number in [0, 65535].
+func ParseUint16(b []byte) (uint16, bool) {
+	if len(b) == 0 || len(b) > 5 {
+		return 0, false
+	}
+	var n uint32
+	for _, c := range b {
+		d := c - '0'
+		if d > 9 {
+			return 0, false
+		}
+		n = n*10 + uint32(d)
+	}
+	if n > math.MaxUint16 {
+		return 0, false
+	}
+	return uint16(n), true
+}
+
+// ParseInt64 parses an optionally '-'-signed decimal number.
+func ParseInt64(b []byte) (int64, bool) {
+	neg := false
+	if len(b) > 0 && b[0] == '-' {
+		neg = true
+		b = b[1:]
+	}
+	u, ok := ParseUint64(b)
+	if !ok {
+		return 0, false
+	}
+	if neg {
+		if u > 1<<63 {
+			return 0, false
+		}
+		return -int64(u), true
+	}
+	if u > math.MaxInt64 {
+		return 0, false
+	}
+	return int64(u), true
+}
+
+// ParseInt32 parses an optionally '-'-signed decimal number that fits int32.
+func ParseInt32(b []byte) (int32, bool) {
+	if len(b) > 11 {
+		return 0, false
+	}
+	v, ok := ParseInt64(b)
+	if !ok || v < math.MinInt32 || v > math.MaxInt32 {
+		return 0, false
+	}
+	return int32(v), true
+}
+
+var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9,
+	1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
+
+// ParseFloat64 parses a plain decimal number such as "0.000036", "12" or
+// "-1". Numbers with at most 15 significant digits are converted exactly
+// (the mantissa and the power of ten are both exact float64 values, so one
+// division rounds correctly, as strconv does); longer or exponent forms fall
+// back to strconv.ParseFloat. NaN and infinities are refused.
+func ParseFloat64(b []byte) (float64, bool) {
+	s := b
+	neg := false
+	if len(s) > 0 && (s[0] == '-' || s[0] == '+') {
+		neg = s[0] == '-'
+		s = s[1:]
+	}
+	if len(s) == 0 {
+		return 0, false
+	}
+	var mant uint64
+	digits, frac := 0, 0
+	seenDot := false
+	i := 0
+	for ; i < len(s); i++ {
+		c := s[i]
+		if c == '.' {
+			if seenDot {
+				return 0, false
+			}
+			seenDot = true
+			continue
+		}
+		d := c - '0'
+		if d > 9 {
+			break
+		}
+		if mant != 0 || d != 0 {
+			digits++
+		}
+		mant = mant*10 + uint64(d)
+		if seenDot {
+			frac++
+		}
+		if digits > 15 {
+			return parseFloatSlow(b)
+		}
+	}
+	if i != len(s) {
+		if s[i] == 'e' || s[i] == 'E' {
+			return parseFloatSlow(b)
+		}
+		return 0, false
+	}
+	// Refuse "." and "-." and accept "1." / ".5" like strconv.
+	if seenDot && len(s) == 1 {
+		return 0, false
+	}
+	f := float64(mant)
+	if frac > 0 {
+		if frac >= len(pow10) {
+			return parseFloatSlow(b)
+		}
+		f /= pow10[frac]
+	}
+	if neg {
+		f = -f
+	}
+	return f, true
+}
+
+func parseFloatSlow(b []byte) (float64, bool) {
+	f, err := strconv.ParseFloat(ToUnsafeString(b), 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		return 0, false
+	}
+	return f, true
+}
+
+// ParseTimestampMicros parses an ISO 8601 UTC timestamp of the fixed shape
+// "2006-01-02T15:04:05Z" with an optional fraction of 1 to 9 digits before
+// the Z ("2018-07-02T22:23:00.186641Z"), and returns microseconds since the
+// Unix epoch (digits past the sixth are truncated). Calendar fields are
+// range-checked; the day of month is checked against the month's length.
+func ParseTimestampMicros(b []byte) (int64, bool) {
+	if len(b) < 20 || b[4] != '-' || b[7] != '-' || b[10] != 'T' || b[13] != ':' || b[16] != ':' || b[len(b)-1] != 'Z' {
+		return 0, false
+	}
+	year, ok1 := digits4(b[0:4])
+	month, ok2 := digits2(b[5:7])
+	day, ok3 := digits2(b[8:10])
+	hour, ok4 := digits2(b[11:13])
+	min, ok5 := digits2(b[14:16])
+	sec, ok6 := digits2(b[17:19])
+	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) {
+		return 0, false
+	}
+	if month < 1 || month > 12 || day < 1 || day > daysIn(year, month) || hour > 23 || min > 59 || sec > 59 {
+		return 0, false
+	}
+	var micros int64
+	rest := b[19 : len(b)-1]
+	if len(rest) > 0 {
+		if rest[0] != '.' || len(rest) < 2 || len(rest) > 10 {
+			return 0, false
+		}
+		n := 0
+		for i, c := range rest[1:] {
+			d := c - '0'
+			if d > 9 {
+				return 0, false
+			}
+			if i < 6 {
+				micros = micros*10 + int64(d)
+				n++
+			}
+		}
+		for ; n < 6; n++ {
+			micros *= 10
+		}
+	}
+	days := daysFromCivil(year, month, day)
+	secs := days*86400 + int64(hour)*3600 + int64(min)*60 + int64(sec)
+	return secs*1e6 + micros, true
+}
+
+func digits2(b []byte) (int, bool) {
+	d0, d1 := b[0]-'0', b[1]-'0'
+	if d0 > 9 || d1 > 9 {
+		return 0, false
+	}
+	return int(d0)*10 + int(d1), true
+}
+
+func digits4(b []byte) (int, bool) {
+	hi, ok1 := digits2(b[0:2])
+	lo, ok2 := digits2(b[2:4])
+	return hi*100 + lo, ok1 && ok2
+}
+
+func daysIn(year, month int) int {
+	switch month {
+	case 2:
+		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
+}
+
+// daysFromCivil returns the number of days since 1970-01-01 of a proleptic
+// Gregorian date (Howard Hinnant's algorithm).
+func daysFromCivil(y, m, d int) int64 {
+	if m <= 2 {
+		y--
+	}
+	era := y / 400 // y >= -1 here, so truncation only matters for y == -1
+	if y < 0 {
+		era = (y - 399) / 400
+	}
+	yoe := y - era*400
+	mp := (m + 9) % 12
+	doy := (153*mp+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return int64(era)*146097 + int64(doe) - 719468
+}

@@ -1,0 +1,359 @@
+package alb
+
+import (
+	"bytes"
+	"fmt"
+
+	"github.com/lbtriage/lbtriage/internal/bytesconv"
+)
+
+// Field positions (0-based) after quote-aware tokenising, in the order AWS
+// documents them. Newer layouts only ever append fields.
+const (
+	fType = iota
+	fTime
+	fELB
+	fClient
+	fTarget
+	fRequestProcessingTime
+	fTargetProcessingTime
+	fResponseProcessingTime
+	fELBStatusCode
+	fTargetStatusCode
+	fReceivedBytes
+	fSentBytes
+	fRequest
+	fUserAgent
+	fSSLCipher
+	fSSLProtocol
+	fTargetGroupARN
+	fTraceID
+	fDomainName
+	fChosenCertARN
+	fMatchedRulePriority
+	fRequestCreationTime
+	fActionsExecuted
+	fRedirectURL
+	fErrorReason
+	fTargetPortList
+	fTargetStatusCodeList
+	fClassification
+	fClassificationReason
+	fConnTraceID
+	fTransformedHost
+	fTransformedURI
+	fRequestTransformStatus
+
+	// maxFields is the number of documented fields; later trailing fields
+	// are ignored without being scanned.
+	maxFields
+	// minFields is the shortest layout accepted: the 2016 layout cut after
+	// ssl_protocol, as early ALB lines and several peers' fixtures are.
+	minFields = fSSLProtocol + 1
+)
+
+// span is a token's position in the line, quotes excluded.
+type span struct{ start, end int }
+
+// row is one parsed line. It is reused from line to line: parse overwrites
+// every field it reports as present, and the byte views (tok, spans) point
+// into the current line, valid only until the next line is read.
+type row struct {
+	nf  int // number of tokens found, at most maxFields
+	tok [maxFields]span
+
+	time                   int64 // µs since the epoch
+	clientIP               span
+	clientPort             uint16
+	hasTarget              bool
+	targetIP               span
+	targetPort             uint16
+	timing                 [3]float64
+	timingOK               [3]bool
+	elbStatus, targetState uint16
+	elbStatusOK, targetOK  bool
+	received, sent         int64
+	receivedOK, sentOK     bool
+	priority               int32
+	priorityOK             bool
+	created                int64
+	createdOK              bool
+
+	// The request split, filled only when a request column is built.
+	method, url, proto span
+	methodOK, urlOK    bool
+	protoOK            bool
+}
+
+func (r *row) field(line []byte, f int) []byte {
+	s := r.tok[f]
+	return line[s.start:s.end]
+}
+
+func isDash(b []byte) bool { return len(b) == 1 && b[0] == '-' }
+
+// isBlank reports whether line holds only spaces and tabs.
+func isBlank(line []byte) bool {
+	for _, c := range line {
+		if c != ' ' && c != '\t' {
+			return false
+		}
+	}
+	return true
+}
+
+// validType reports whether b is one of the request types ALB logs.
+func validType(b []byte) bool {
+	switch string(b) {
+	case "http", "https", "h2", "grpcs", "ws", "wss":
+		return true
+	}
+	return false
+}
+
+// parse parses line into r. It returns "" on success or the reason the line
+// is rejected. Every typed field present is converted (and so validated)
+// whichever columns are built, so that what is accepted never depends on
+// the projection. splitRequest asks for the request field to be split.
+func (r *row) parse(line []byte, splitRequest bool) string {
+	sp := bytes.IndexByte(line, ' ')
+	first := line
+	if sp >= 0 {
+		first = line[:sp]
+	}
+	if !validType(first) {
+		return notALB(line, first)
+	}
+	if reason := r.tokenize(line); reason != "" {
+		return reason
+	}
+	if r.nf < minFields {
+		return fmt.Sprintf("%d fields, want at least %d", r.nf, minFields)
+	}
+	var ok bool
+	if r.time, ok = bytesconv.ParseTimestampMicros(r.field(line, fTime)); !ok {
+		return badField("time", r.field(line, fTime))
+	}
+	// client:port; IPv6 is written without brackets, so split at the last ':'.
+	c := r.tok[fClient]
+	i := bytes.LastIndexByte(line[c.start:c.end], ':')
+	if i <= 0 {
+		return badField("client address", line[c.start:c.end])
+	}
+	r.clientIP = span{c.start, c.start + i}
+	if r.clientPort, ok = bytesconv.ParseUint16(line[c.start+i+1 : c.end]); !ok {
+		return badField("client port", line[c.start:c.end])
+	}
+	t := r.tok[fTarget]
+	r.hasTarget = !isDash(line[t.start:t.end])
+	if r.hasTarget {
+		i := bytes.LastIndexByte(line[t.start:t.end], ':')
+		if i <= 0 {
+			return badField("target address", line[t.start:t.end])
+		}
+		r.targetIP = span{t.start, t.start + i}
+		if r.targetPort, ok = bytesconv.ParseUint16(line[t.start+i+1 : t.end]); !ok {
+			return badField("target port", line[t.start:t.end])
+		}
+	}
+	for k := 0; k < 3; k++ {
+		b := r.field(line, fRequestProcessingTime+k)
+		if r.timing[k], r.timingOK[k], ok = parseTiming(b); !ok {
+			return badField(timingNames[k], b)
+		}
+	}
+	if r.elbStatus, r.elbStatusOK, ok = parseStatus(r.field(line, fELBStatusCode)); !ok {
+		return badField("elb_status_code", r.field(line, fELBStatusCode))
+	}
+	if r.targetState, r.targetOK, ok = parseStatus(r.field(line, fTargetStatusCode)); !ok {
+		return badField("target_status_code", r.field(line, fTargetStatusCode))
+	}
+	if r.received, r.receivedOK, ok = parseBytes(r.field(line, fReceivedBytes)); !ok {
+		return badField("received_bytes", r.field(line, fReceivedBytes))
+	}
+	if r.sent, r.sentOK, ok = parseBytes(r.field(line, fSentBytes)); !ok {
+		return badField("sent_bytes", r.field(line, fSentBytes))
+	}
+	r.priorityOK = false
+	if r.nf > fMatchedRulePriority {
+		if b := r.field(line, fMatchedRulePriority); !isDash(b) {
+			if r.priority, ok = bytesconv.ParseInt32(b); !ok {
+				return badField("matched_rule_priority", b)
+			}
+			r.priorityOK = true
+		}
+	}
+	r.createdOK = false
+	if r.nf > fRequestCreationTime {
+		if b := r.field(line, fRequestCreationTime); !isDash(b) {
+			if r.created, ok = bytesconv.ParseTimestampMicros(b); !ok {
+				return badField("request_creation_time", b)
+			}
+			r.createdOK = true
+		}
+	}
+	if splitRequest {
+		r.splitRequest(line)
+	}
+	return ""
+}
+
+var timingNames = [3]string{"request_processing_time", "target_processing_time", "response_processing_time"}
+
+func badField(name string, b []byte) string {
+	const max = 40
+	if len(b) > max {
+		return fmt.Sprintf("bad %s %q...", name, b[:max])
+	}
+	return fmt.Sprintf("bad %s %q", name, b)
+}
+
+// tokenize splits line into at most maxFields tokens. A token starting with
+// '"' runs to the next '"' that is followed by a space or the end of the line
+// and not preceded by a backslash (ALB writes a quote inside a value as \x22,
+// but a backslash-escaped \" is tolerated); its content is kept as written.
+// Any other token runs to the next space, so bare tokens (an unquoted TID_…,
+// old unquoted list fields, unquoted domain/cert) are accepted anywhere. Runs
+// of spaces between tokens count as one separator.
+func (r *row) tokenize(line []byte) string {
+	n, i := 0, 0
+	for n < maxFields {
+		for i < len(line) && line[i] == ' ' {
+			i++
+		}
+		if i >= len(line) {
+			break
+		}
+		if line[i] == '"' {
+			start := i + 1
+			j := start
+			for {
+				k := bytes.IndexByte(line[j:], '"')
+				if k < 0 {
+					return fmt.Sprintf("unterminated quote in field %d", n+1)
+				}
+				q := j + k
+				if (q+1 == len(line) || line[q+1] == ' ') && (q == start || line[q-1] != '\\') {
+					r.tok[n] = span{start, q}
+					i = q + 1
+					break
+				}
+				j = q + 1
+			}
+		} else {
+			k := bytes.IndexByte(line[i:], ' ')
+			end := len(line)
+			if k >= 0 {
+				end = i + k
+			}
+			r.tok[n] = span{i, end}
+			i = end
+		}
+		n++
+	}
+	r.nf = n
+	return ""
+}
+
+// parseTiming parses a processing time in seconds; -1 (and "-") mean the
+// time is not known and give valid=false.
+func parseTiming(b []byte) (v float64, valid, ok bool) {
+	if len(b) == 2 && b[0] == '-' && b[1] == '1' || isDash(b) {
+		return 0, false, true
+	}
+	v, ok = bytesconv.ParseFloat64(b)
+	if !ok {
+		return 0, false, false
+	}
+	if v == -1 {
+		return 0, false, true
+	}
+	return v, true, true
+}
+
+func parseStatus(b []byte) (v uint16, valid, ok bool) {
+	if isDash(b) {
+		return 0, false, true
+	}
+	v, ok = bytesconv.ParseUint16(b)
+	return v, ok, ok
+}
+
+func parseBytes(b []byte) (v int64, valid, ok bool) {
+	if isDash(b) {
+		return 0, false, true
+	}
+	v, ok = bytesconv.ParseInt64(b)
+	return v, ok, ok
+}
+
+// splitRequest splits the request field as method = first word, protocol =
+// last word, URL = everything between, so raw spaces in the URL survive.
+// Trailing spaces are dropped first ("GET /x HTTP/1.0 " has protocol
+// HTTP/1.0). A request with only two words has no protocol. "-" and empty
+// parts are null, which turns the malformed "- http://host:80- " into a null
+// method, the URL as written and a null protocol.
+func (r *row) splitRequest(line []byte) {
+	s := r.tok[fRequest]
+	end := s.end
+	for end > s.start && line[end-1] == ' ' {
+		end--
+	}
+	req := line[s.start:end]
+	r.methodOK, r.urlOK, r.protoOK = false, false, false
+	sp := bytes.IndexByte(req, ' ')
+	if sp < 0 {
+		r.method = span{s.start, end}
+		r.methodOK = len(req) > 0 && !isDash(req)
+		return
+	}
+	r.method = span{s.start, s.start + sp}
+	r.methodOK = !isDash(req[:sp]) && sp > 0
+	rest := s.start + sp + 1
+	for rest < end && line[rest] == ' ' {
+		rest++
+	}
+	last := bytes.LastIndexByte(line[rest:end], ' ')
+	if last < 0 {
+		r.url = span{rest, end}
+	} else {
+		r.url = span{rest, rest + last}
+		r.proto = span{rest + last + 1, end}
+		p := line[r.proto.start:r.proto.end]
+		r.protoOK = len(p) > 0 && !isDash(p)
+	}
+	u := line[r.url.start:r.url.end]
+	r.urlOK = len(u) > 0 && !isDash(u)
+}
+
+// notALB explains why a line whose first token is no ALB type was rejected,
+// naming the format it looks like when it is one AWS also writes.
+func notALB(line, first []byte) string {
+	if len(line) > 0 && line[0] == '#' {
+		return "header line of another format (CloudFront?), not an ALB access-log line"
+	}
+	if len(line) >= 11 && line[4] == '-' && line[7] == '-' && line[10] == '\t' {
+		return "CloudFront access-log line, not an ALB access-log line"
+	}
+	if string(first) == "tls" {
+		return "NLB access-log line, not an ALB access-log line"
+	}
+	if _, ok := bytesconv.ParseTimestampMicros(first); ok {
+		// CLB: "time elb client:port backend:port ...";
+		// ALB connection log: "time client_ip client_port listener_port ...".
+		var r row
+		r.tokenize(line)
+		if r.nf >= 4 {
+			second, third := r.field(line, 1), r.field(line, 2)
+			if _, isPort := bytesconv.ParseUint16(third); isPort && bytes.IndexByte(second, '/') < 0 {
+				return "ALB connection-log line, not an access-log line"
+			}
+		}
+		return "Classic Load Balancer access-log line (starts with a timestamp), not an ALB access-log line"
+	}
+	const max = 20
+	if len(first) > max {
+		return fmt.Sprintf("unknown type %q...", first[:max])
+	}
+	return fmt.Sprintf("unknown type %q", first)
+}
