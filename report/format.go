@@ -1,0 +1,423 @@
+package report
+
+import (
+	"cmp"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/lbtriage/lbtriage/analysis"
+)
+
+// kv is one entry of a count map.
+type kv struct {
+	Key   string
+	Count int64
+}
+
+// sortedCounts returns m's entries, largest count first, then by key.
+func sortedCounts(m map[string]int64) []kv {
+	out := make([]kv, 0, len(m))
+	for k, v := range m {
+		out = append(out, kv{k, v})
+	}
+	slices.SortFunc(out, func(a, b kv) int {
+		if c := cmp.Compare(b.Count, a.Count); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Key, b.Key)
+	})
+	return out
+}
+
+// domainOrder returns the 5xx domains to show for rep, the format's usual
+// three first, then any other domain found in the report.
+func domainOrder(rep *analysis.Report) []string {
+	var base []string
+	if rep.Format == "cloudfront" {
+		base = []string{"origin", "edge", "client"}
+	} else {
+		base = []string{"target", "load_balancer", "client"}
+	}
+	seen := map[string]bool{}
+	for _, d := range base {
+		seen[d] = true
+	}
+	var extra []string
+	add := func(m map[string]int64) {
+		for d := range m {
+			if !seen[d] {
+				seen[d] = true
+				extra = append(extra, d)
+			}
+		}
+	}
+	add(rep.Errors.ByDomain)
+	for i := range rep.Timeline {
+		add(rep.Timeline[i].ByDomain)
+	}
+	slices.Sort(extra)
+	return append(base, extra...)
+}
+
+// domainOf returns the domain of a cause code ("target.timeout" → "target",
+// "lb.internal" → "load_balancer").
+func domainOf(cause string) string {
+	prefix, _, _ := strings.Cut(cause, ".")
+	if prefix == "lb" {
+		return "load_balancer"
+	}
+	return prefix
+}
+
+// causeKeys returns the union of the by-cause keys, ordered by total count.
+func causeKeys(maps ...map[string]int64) []string {
+	sum := map[string]int64{}
+	for _, m := range maps {
+		for k, v := range m {
+			sum[k] += v
+		}
+	}
+	var keys []string
+	for _, e := range sortedCounts(sum) {
+		keys = append(keys, e.Key)
+	}
+	return keys
+}
+
+func ratio(n, d int64) float64 {
+	if d <= 0 {
+		return 0
+	}
+	return float64(n) / float64(d)
+}
+
+// fmtInt formats n with thousands separators.
+func fmtInt(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	if neg {
+		s = s[1:]
+	}
+	if len(s) <= 3 {
+		if neg {
+			return "-" + s
+		}
+		return s
+	}
+	var b strings.Builder
+	if neg {
+		b.WriteByte('-')
+	}
+	pre := len(s) % 3
+	if pre > 0 {
+		b.WriteString(s[:pre])
+	}
+	for i := pre; i < len(s); i += 3 {
+		if b.Len() > 0 && !(neg && b.Len() == 1) {
+			b.WriteByte(',')
+		}
+		b.WriteString(s[i : i+3])
+	}
+	return b.String()
+}
+
+// fmtPct formats a fraction as a percentage with enough digits to tell
+// small rates apart.
+func fmtPct(f float64) string {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return "–"
+	}
+	p := f * 100
+	a := math.Abs(p)
+	switch {
+	case p == 0:
+		return "0%"
+	case a >= 10:
+		return strconv.FormatFloat(p, 'f', 1, 64) + "%"
+	case a >= 0.1:
+		return strconv.FormatFloat(p, 'f', 2, 64) + "%"
+	default:
+		return strconv.FormatFloat(p, 'f', 3, 64) + "%"
+	}
+}
+
+// fmtPctPoints formats a difference of two fractions in percentage points,
+// with its sign.
+func fmtPctPoints(f float64) string {
+	s := fmtPct(math.Abs(f))
+	s = strings.TrimSuffix(s, "%") + " pp"
+	if f > 0 {
+		return "+" + s
+	}
+	if f < 0 {
+		return "−" + s
+	}
+	return "±0 pp"
+}
+
+// fmtMs formats a latency in milliseconds.
+func fmtMs(f float64) string {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return "–"
+	}
+	switch a := math.Abs(f); {
+	case a >= 100:
+		return strconv.FormatFloat(f, 'f', 0, 64)
+	case a >= 10:
+		return strconv.FormatFloat(f, 'f', 1, 64)
+	default:
+		return strconv.FormatFloat(f, 'f', 2, 64)
+	}
+}
+
+// fmtBytes formats a byte count in binary units.
+func fmtBytes(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return strconv.FormatInt(n, 10) + " B"
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	return strconv.FormatFloat(float64(n)/float64(div), 'f', 1, 64) + " " + string("KMGTPE"[exp]) + "iB"
+}
+
+// parseTime parses an RFC 3339 time from the report; ok is false when s is
+// empty or not a time.
+func parseTime(s string) (time.Time, bool) {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}, false
+	}
+	return t.UTC(), true
+}
+
+// fmtClock formats a report time as "2006-01-02 15:04 UTC", or shows the
+// sanitized original when it does not parse.
+func fmtClock(s string) string {
+	t, ok := parseTime(s)
+	if !ok {
+		return Sanitize(s)
+	}
+	if t.Second() != 0 {
+		return t.Format("2006-01-02 15:04:05 UTC")
+	}
+	return t.Format("2006-01-02 15:04 UTC")
+}
+
+// fmtSpan formats a from–to pair of report times, leaving the date out of
+// the second when it is the same day.
+func fmtSpan(from, to string) string {
+	a, okA := parseTime(from)
+	b, okB := parseTime(to)
+	if !okA || !okB {
+		return Sanitize(from) + " – " + Sanitize(to)
+	}
+	layout := "15:04"
+	if a.Second() != 0 || b.Second() != 0 {
+		layout = "15:04:05"
+	}
+	if a.Format("2006-01-02") == b.Format("2006-01-02") {
+		return a.Format("2006-01-02 "+layout) + "–" + b.Format(layout) + " UTC"
+	}
+	return a.Format("2006-01-02 "+layout) + " – " + b.Format("2006-01-02 "+layout) + " UTC"
+}
+
+// fmtDuration formats a duration briefly ("15m", "2h30m", "1d2h").
+func fmtDuration(d time.Duration) string {
+	if d <= 0 {
+		return "0s"
+	}
+	if d < time.Minute {
+		return strconv.Itoa(int(d.Seconds())) + "s"
+	}
+	days := int(d / (24 * time.Hour))
+	d -= time.Duration(days) * 24 * time.Hour
+	h := int(d / time.Hour)
+	d -= time.Duration(h) * time.Hour
+	m := int(d / time.Minute)
+	var b strings.Builder
+	if days > 0 {
+		b.WriteString(strconv.Itoa(days) + "d")
+	}
+	if h > 0 {
+		b.WriteString(strconv.Itoa(h) + "h")
+	}
+	if m > 0 && days == 0 {
+		b.WriteString(strconv.Itoa(m) + "m")
+	}
+	if b.Len() == 0 {
+		return "0m"
+	}
+	return b.String()
+}
+
+// windowLen returns the length of a verdict window, when both ends parse.
+func windowLen(w *analysis.Window) (time.Duration, bool) {
+	a, okA := parseTime(w.Start)
+	b, okB := parseTime(w.End)
+	if !okA || !okB {
+		return 0, false
+	}
+	return b.Sub(a), true
+}
+
+// domainTitle is how a domain is named to a person.
+func domainTitle(d string) string {
+	switch d {
+	case "load_balancer":
+		return "load balancer"
+	case "target":
+		return "target"
+	case "origin":
+		return "origin"
+	case "edge":
+		return "CloudFront edge"
+	case "client":
+		return "client"
+	}
+	return Sanitize(d)
+}
+
+// topCause returns the largest entry of a by-cause map, "" when empty.
+func topCause(m map[string]int64) string {
+	s := sortedCounts(m)
+	if len(s) == 0 {
+		return ""
+	}
+	return s[0].Key
+}
+
+// hasFivexx reports whether the report counted any 5xx.
+func hasFivexx(rep *analysis.Report) bool { return rep.Errors.Total5xx > 0 }
+
+// contextOrder lists the non-5xx context counters in the order shown.
+func contextCounts(rep *analysis.Report) []kv {
+	return sortedCounts(rep.Context)
+}
+
+// downsample sums adjacent buckets so that at most n remain. It returns the
+// grouped buckets and how many source buckets each holds.
+func downsample(tl []analysis.Bucket, n int) ([]analysis.Bucket, int) {
+	if n <= 0 || len(tl) <= n {
+		return tl, 1
+	}
+	group := (len(tl) + n - 1) / n
+	out := make([]analysis.Bucket, 0, (len(tl)+group-1)/group)
+	for i := 0; i < len(tl); i += group {
+		end := min(i+group, len(tl))
+		b := analysis.Bucket{Start: tl[i].Start, ByDomain: map[string]int64{}}
+		for _, x := range tl[i:end] {
+			b.Requests += x.Requests
+			b.Errors5xx += x.Errors5xx
+			for d, v := range x.ByDomain {
+				b.ByDomain[d] += v
+			}
+		}
+		out = append(out, b)
+	}
+	return out, group
+}
+
+// sparkline draws values as eighth-block characters, scaled to the
+// largest; zero is a space-like baseline "▁" only when all are zero.
+func sparkline(vals []int64) string {
+	const blocks = "▁▂▃▄▅▆▇█"
+	var mx int64
+	for _, v := range vals {
+		mx = max(mx, v)
+	}
+	var b strings.Builder
+	for _, v := range vals {
+		switch {
+		case v <= 0:
+			b.WriteString(" ")
+		case mx == 0:
+			b.WriteString("▁")
+		default:
+			i := int(math.Ceil(float64(v)/float64(mx)*8)) - 1
+			i = max(0, min(7, i))
+			b.WriteString(string([]rune(blocks)[i]))
+		}
+	}
+	return b.String()
+}
+
+// overallLatency returns the report's overall latency percentiles:
+// CloudFront's own when present, otherwise the request-weighted mean of the
+// targets' percentiles (an ALB report carries no overall sketch, and
+// percentiles cannot be merged exactly). ok is false when there is nothing
+// to go on.
+func overallLatency(rep *analysis.Report) (analysis.Latency, bool) {
+	if rep.CloudFront != nil && (rep.CloudFront.LatencyMs != analysis.Latency{}) {
+		return rep.CloudFront.LatencyMs, true
+	}
+	var l analysis.Latency
+	var w float64
+	for _, t := range rep.Targets {
+		if t.Requests <= 0 || !finite(t.LatencyMs.P50) || !finite(t.LatencyMs.P95) || !finite(t.LatencyMs.P99) {
+			continue
+		}
+		f := float64(t.Requests)
+		l.P50 += f * t.LatencyMs.P50
+		l.P95 += f * t.LatencyMs.P95
+		l.P99 += f * t.LatencyMs.P99
+		w += f
+	}
+	if w == 0 {
+		return analysis.Latency{}, false
+	}
+	return analysis.Latency{P50: l.P50 / w, P95: l.P95 / w, P99: l.P99 / w}, true
+}
+
+func finite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }
+
+// reportTitle is the default title of a report.
+func reportTitle(rep *analysis.Report, title string) string {
+	if title != "" {
+		return title
+	}
+	kind := "Load balancer"
+	switch rep.Format {
+	case "alb":
+		kind = "ALB"
+	case "cloudfront":
+		kind = "CloudFront"
+	case "clb":
+		kind = "CLB"
+	}
+	span := ""
+	if w := rep.Window; w != nil && w.First != "" {
+		span = fmtSpan(w.First, w.Last)
+	} else if rep.TimeRange.First != "" {
+		span = fmtSpan(rep.TimeRange.First, rep.TimeRange.Last)
+	}
+	if span == "" {
+		return kind + " 5xx triage"
+	}
+	return kind + " 5xx triage, " + span
+}
+
+// headline is the verdict's first line, e.g. "TARGET at fault:
+// target.connection_error, 87% of 5xx".
+func headline(rep *analysis.Report) string {
+	v := rep.Verdict
+	if !hasFivexx(rep) || v.PrimaryCause == nil {
+		return "No 5xx in " + fmtInt(rep.Requests) + " requests"
+	}
+	dom := ""
+	if v.PrimaryDomain != nil {
+		dom = *v.PrimaryDomain
+	} else {
+		dom = domainOf(*v.PrimaryCause)
+	}
+	return strings.ToUpper(domainTitle(dom)) + " at fault: " + Sanitize(*v.PrimaryCause) + ", " + fmtPct(v.Share) + " of 5xx"
+}
+
+// timeDur converts seconds to a duration.
+func timeDur(sec int64) time.Duration { return time.Duration(sec) * time.Second }

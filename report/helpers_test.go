@@ -1,0 +1,258 @@
+package report
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/lbtriage/lbtriage/analysis"
+)
+
+func ptr[T any](v T) *T { return &v }
+
+// incidentReport builds the report of a realistic ALB incident: 45
+// one-minute buckets from 13:00 UTC, a burst of 502s
+// (target.connection_error) from 13:05 to 13:20 on the three targets of
+// subnet 10.0.2.0/24, a little background of other causes, three load
+// balancer nodes, paths and clients. Deterministic.
+func incidentReport() *analysis.Report {
+	start := time.Date(2026, 11, 20, 13, 0, 0, 0, time.UTC)
+	ts := func(min int) string { return start.Add(time.Duration(min) * time.Minute).Format(time.RFC3339) }
+	rep := &analysis.Report{
+		SchemaVersion: analysis.SchemaVersion,
+		Format:        "alb",
+		Inputs: analysis.Inputs{
+			Objects: 36, BytesRead: 48_213_775,
+			Skipped: []analysis.Skipped{{Source: "s3://acme-logs/AWSLogs/123456789012/ELBAccessLogTestFile", Reason: "test file written when logging was enabled"}},
+			Failed:  []analysis.Failed{},
+			Formats: map[string]int64{"alb": 36},
+		},
+		TimeRange:     analysis.TimeRange{First: ts(0), Last: "2026-11-20T13:44:59Z"},
+		BucketSeconds: 60,
+		Context:       map[string]int64{"460": 212, "400": 31, "408": 7},
+	}
+	// Timeline.
+	var total, t5, lb5 int64
+	for m := range 45 {
+		req := int64(2400 + 37*(m%7) + 11*(m%5))
+		b := analysis.Bucket{Start: ts(m), Requests: req, ByDomain: map[string]int64{}}
+		tgt := int64(m % 3) // background target.http_5xx
+		if m >= 5 && m < 20 {
+			// The burst: ramps up, plateaus, ramps down.
+			tgt += []int64{40, 95, 160, 210, 240, 250, 245, 238, 230, 220, 190, 150, 110, 70, 30}[m-5]
+		}
+		lb := int64(0)
+		if m%11 == 4 {
+			lb = 2
+		}
+		b.ByDomain["target"] = tgt
+		if lb > 0 {
+			b.ByDomain["load_balancer"] = lb
+		}
+		b.Errors5xx = tgt + lb
+		total += req
+		t5 += tgt
+		lb5 += lb
+		rep.Timeline = append(rep.Timeline, b)
+	}
+	background := int64(45) // target.http_5xx: m%3 over 45 minutes
+	burst := t5 - background
+	rep.Requests = total
+	rep.Errors = analysis.Errors{
+		Total5xx: t5 + lb5,
+		ByDomain: map[string]int64{"target": t5, "load_balancer": lb5},
+		ByCause: map[string]int64{
+			"target.connection_error": burst - 40,
+			"target.timeout":          40,
+			"target.http_5xx":         background,
+			"lb.internal":             lb5,
+		},
+	}
+	rep.StatusClasses = map[string]int64{"2xx": total - t5 - lb5 - 1500 - 250, "3xx": 1500, "4xx": 250, "5xx": t5 + lb5}
+	rep.Lines = analysis.Lines{
+		Read: total + 3 + 36, Parsed: total + 3, Rejected: 3, Comments: 36,
+		RejectedSamples: []analysis.RejectedSample{
+			{Source: "s3://acme-logs/AWSLogs/123456789012/elasticloadbalancing/us-east-1/2026/11/20/123456789012_elasticloadbalancing_us-east-1_app.web.50dc6c495c0c9188_20261120T1305Z_10.0.1.17_3k2h1.log.gz", Line: 1841, Reason: "13 fields, want at least 29", Snippet: "https 2026-11-20T13:05:12.000000Z app/web/50dc6c495c0c9188 198.51.100.7:51234"},
+			{Source: "s3://acme-logs/.../20261120T1310Z_10.0.3.22_9xk1.log.gz", Line: 77, Reason: "bad time field", Snippet: "h2 2026-13-40T99:99:99Z app/web/50dc…"},
+		},
+	}
+	// Targets: three in the failing subnet, three healthy ones.
+	failing := []string{"10.0.2.11:8080", "10.0.2.27:8080", "10.0.2.45:8080"}
+	healthy := []string{"10.0.1.12:8080", "10.0.1.38:8080", "10.0.3.9:8080"}
+	share := []int64{burst - 40 - 2*((burst-40)/3), (burst - 40) / 3, (burst - 40) / 3}
+	for i, tgt := range failing {
+		req := total / 6
+		rep.Targets = append(rep.Targets, analysis.Target{
+			Target: tgt, Subnet: "10.0.2.0/24", Requests: req, Errors5xx: share[i] + []int64{20, 12, 8}[i] + []int64{15, 15, 15}[i],
+			ByCause:   map[string]int64{"target.connection_error": share[i], "target.timeout": []int64{20, 12, 8}[i], "target.http_5xx": 15},
+			LatencyMs: analysis.Latency{P50: 41.2 + float64(i), P95: 388 + 20*float64(i), P99: 6020 + 150*float64(i)},
+			First5xx:  ts(5), Last5xx: "2026-11-20T13:19:48Z",
+		})
+	}
+	for i, tgt := range healthy {
+		sub := "10.0.1.0/24"
+		if i == 2 {
+			sub = "10.0.3.0/24"
+		}
+		rep.Targets = append(rep.Targets, analysis.Target{
+			Target: tgt, Subnet: sub, Requests: total/6 + int64(i), ByCause: map[string]int64{},
+			LatencyMs: analysis.Latency{P50: 38.5 + float64(i), P95: 120 + 5*float64(i), P99: 310 + 12*float64(i)},
+		})
+	}
+	var subErr int64
+	for _, tg := range rep.Targets[:3] {
+		subErr += tg.Errors5xx
+	}
+	rep.Subnets = []analysis.Subnet{
+		{Subnet: "10.0.2.0/24", Targets: 3, Requests: 3 * (total / 6), Errors5xx: subErr, ByCause: map[string]int64{"target.connection_error": burst - 40, "target.timeout": 40, "target.http_5xx": background}},
+		{Subnet: "10.0.1.0/24", Targets: 2, Requests: 2*(total/6) + 1, ByCause: map[string]int64{}},
+		{Subnet: "10.0.3.0/24", Targets: 1, Requests: total/6 + 2, ByCause: map[string]int64{}},
+	}
+	rep.Nodes = []analysis.Node{
+		{Node: "10.0.1.17", Requests: total * 34 / 100, Errors5xx: (t5 + lb5) * 34 / 100, Share: 0.34},
+		{Node: "10.0.2.200", Requests: total * 33 / 100, Errors5xx: (t5 + lb5) * 33 / 100, Share: 0.33},
+		{Node: "10.0.3.22", Requests: total - total*67/100, Errors5xx: (t5 + lb5) - (t5+lb5)*67/100, Share: 0.33},
+	}
+	paths := []string{"/api/v1/checkout", "/api/v1/cart", "/", "/static/app.js", "/api/v1/search", "/healthz", "/api/v1/users/me"}
+	for i, p := range paths {
+		rep.Paths = append(rep.Paths, analysis.Path{Path: p, Requests: total / int64(3+i), Errors5xx: (t5 + lb5) / int64(4+2*i)})
+	}
+	for i := range 8 {
+		rep.Clients = append(rep.Clients, analysis.Client{Client: fmt.Sprintf("198.51.100.%d", 7+13*i), Requests: total / int64(10+i), Errors5xx: (t5 + lb5) / int64(12+3*i)})
+	}
+	rep.Verdict = analysis.Verdict{
+		PrimaryDomain: ptr("target"),
+		PrimaryCause:  ptr("target.connection_error"),
+		Share:         float64(burst-40) / float64(t5+lb5),
+		Summary:       "The targets in 10.0.2.0/24 refused or reset connections from 13:05 to 13:20 UTC: the load balancer is not at fault. Check those three instances first.",
+		Hints: []string{
+			"The target's keep-alive timeout must exceed the load balancer's idle timeout (60 s by default); otherwise it closes connections the load balancer is about to reuse.",
+			"Check worker and connection limits on the targets (Apache MaxRequestWorkers, MaxKeepAliveRequests; nginx worker_connections).",
+			"Capture with tcpdump on one target to see who sends the RST; check ephemeral-port exhaustion with ss -s.",
+		},
+		Findings: []string{
+			"98% of target.connection_error come from the 3 targets of subnet 10.0.2.0/24; the other subnets have none.",
+			"All three load balancer nodes see the same 5xx rate: the nodes are not the cause.",
+		},
+		Window: &analysis.Window{Start: ts(5), End: ts(20), Rate: 0.0761, BaselineRate: 0.0008},
+	}
+	return rep
+}
+
+// Hostile strings that must come out inert in every format.
+const (
+	hostileScript = `<script>document.title='PWN'+'ED';document.body.appendChild(document.createElement('xss'+'marker'))</script>`
+	hostileImg    = `"><img src=x onerror="document.body.appendChild(document.createElement('xss'+'marker'))">`
+	hostileJSURL  = `javascript:alert(1)`
+	hostileOSC8   = "\x1b]8;;http://evil\x1b\\click\x1b]8;;\x1b\\"
+	hostileClear  = "\x1b[2J"
+	hostileRed    = "\x1b[31m"
+	hostileLink   = `=HYPERLINK("http://evil","x")`
+	hostileCmd    = `+cmd|' /C calc'!A0`
+	hostileSum    = `@SUM(1+1)`
+	hostileMinus  = `-2+3`
+	hostileMDLink = `[click](javascript:alert(1)) ![x](http://evil/x.png) <http://evil>`
+)
+
+// hostileReport is incidentReport with log-derived strings replaced by
+// hostile content in every place a renderer shows one.
+func hostileReport() *analysis.Report {
+	rep := incidentReport()
+	rep.Paths = append(rep.Paths,
+		analysis.Path{Path: "/" + hostileScript, Requests: 900, Errors5xx: 90},
+		analysis.Path{Path: hostileImg, Requests: 800, Errors5xx: 80},
+		analysis.Path{Path: hostileJSURL, Requests: 700, Errors5xx: 70},
+		analysis.Path{Path: hostileLink, Requests: 600, Errors5xx: 60},
+		analysis.Path{Path: hostileMDLink, Requests: 500, Errors5xx: 50},
+		analysis.Path{Path: "/a|b`c`\nnext\tline\r" + hostileClear, Requests: 400, Errors5xx: 40},
+	)
+	rep.Clients = append(rep.Clients,
+		analysis.Client{Client: hostileCmd, Requests: 900, Errors5xx: 99},
+		analysis.Client{Client: hostileSum, Requests: 800, Errors5xx: 98},
+		analysis.Client{Client: hostileMinus, Requests: 700, Errors5xx: 97},
+		analysis.Client{Client: "\t=1+1", Requests: 600, Errors5xx: 96},
+		analysis.Client{Client: "\r=1+1", Requests: 500, Errors5xx: 95},
+		analysis.Client{Client: hostileOSC8, Requests: 400, Errors5xx: 94},
+	)
+	rep.Targets = append(rep.Targets, analysis.Target{
+		Target: hostileScript, Subnet: hostileImg, Requests: 500, Errors5xx: 400,
+		ByCause:   map[string]int64{"target.http_5xx": 300, hostileSum: 100},
+		LatencyMs: analysis.Latency{P50: 1, P95: 2, P99: 3},
+		First5xx:  hostileRed + "2026-11-20T13:05:00Z", Last5xx: hostileJSURL,
+	}, analysis.Target{
+		Target: hostileLink, Subnet: hostileOSC8, Requests: 300, Errors5xx: 200, ByCause: map[string]int64{"target.timeout": 200},
+	})
+	rep.Nodes = append(rep.Nodes, analysis.Node{Node: hostileRed + "10.0.9.9" + hostileClear, Requests: 10, Errors5xx: 1, Share: 0.0001})
+	rep.Subnets = append(rep.Subnets, analysis.Subnet{Subnet: hostileMinus, Targets: 1, Requests: 10, Errors5xx: 1, ByCause: map[string]int64{hostileLink: 1}})
+	rep.Inputs.Skipped = append(rep.Inputs.Skipped, analysis.Skipped{Source: hostileOSC8, Reason: hostileScript})
+	rep.Inputs.Failed = append(rep.Inputs.Failed, analysis.Failed{Source: hostileImg, Error: hostileClear + "truncated gzip" + hostileRed})
+	rep.Lines.RejectedSamples = append(rep.Lines.RejectedSamples,
+		analysis.RejectedSample{Source: hostileJSURL, Line: 9, Reason: hostileImg, Snippet: hostileScript + hostileOSC8 + "\x07\x00\x7f\u202etxt.exe\u2066"},
+		analysis.RejectedSample{Source: hostileLink, Line: 10, Reason: "user agent", Snippet: `Mozilla/5.0 ` + hostileImg + "\x9b31m"},
+	)
+	rep.Context[hostileSum] = 3
+	rep.Verdict.Summary = "Summary with " + hostileScript + " and " + hostileOSC8 + hostileClear
+	rep.Verdict.Findings = append(rep.Verdict.Findings, "Host "+hostileImg+" user agent "+hostileMDLink)
+	rep.Verdict.Hints = append(rep.Verdict.Hints, hostileJSURL+" "+hostileRed+"red")
+	rep.CloudFront = &analysis.CloudFront{
+		Hosts:         []analysis.Named{{Name: hostileScript, Requests: 5, Errors5xx: 1}},
+		Distributions: []analysis.Named{{Name: hostileLink, Requests: 5, Errors5xx: 1}},
+		EdgeLocations: []analysis.Edge{{Location: hostileImg, Requests: 5, Errors5xx: 1}},
+		ResultTypes:   []analysis.ResultType{{ResultType: hostileCmd, Requests: 5, Errors5xx: 1}},
+		Flags:         map[string]int64{hostileOSC8: 1},
+	}
+	return rep
+}
+
+// busyDayReport builds a day of a busy load balancer: 1440 one-minute
+// buckets, 200 targets, 50 paths and 50 clients.
+func busyDayReport() *analysis.Report {
+	rep := incidentReport()
+	start := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
+	rep.Timeline = rep.Timeline[:0]
+	var total, e5 int64
+	for m := range 1440 {
+		b := analysis.Bucket{Start: start.Add(time.Duration(m) * time.Minute).Format(time.RFC3339), Requests: 50_000 + int64(m*37%9000)}
+		b.ByDomain = map[string]int64{"target": int64(m % 17), "load_balancer": int64(m % 3)}
+		if m >= 785 && m < 800 {
+			b.ByDomain["target"] += 2000
+		}
+		b.Errors5xx = b.ByDomain["target"] + b.ByDomain["load_balancer"]
+		total += b.Requests
+		e5 += b.Errors5xx
+		rep.Timeline = append(rep.Timeline, b)
+	}
+	rep.Requests = total
+	rep.Errors.Total5xx = e5
+	rep.Targets = rep.Targets[:0]
+	for i := range 200 {
+		rep.Targets = append(rep.Targets, analysis.Target{
+			Target: fmt.Sprintf("10.0.%d.%d:8080", i%3+1, i), Subnet: fmt.Sprintf("10.0.%d.0/24", i%3+1),
+			Requests: total / 200, Errors5xx: int64(i % 40),
+			ByCause:   map[string]int64{"target.connection_error": int64(i % 30), "target.timeout": int64(i % 10)},
+			LatencyMs: analysis.Latency{P50: 40 + float64(i%13), P95: 200 + float64(i%50), P99: 900 + float64(i%300)},
+		})
+	}
+	rep.Paths, rep.Clients = rep.Paths[:0], rep.Clients[:0]
+	for i := range 50 {
+		rep.Paths = append(rep.Paths, analysis.Path{Path: fmt.Sprintf("/api/v2/resource/%d/items", i), Requests: total / int64(i+2), Errors5xx: e5 / int64(i+3)})
+		rep.Clients = append(rep.Clients, analysis.Client{Client: fmt.Sprintf("203.0.113.%d", i), Requests: total / int64(i+20), Errors5xx: e5 / int64(i+30)})
+	}
+	rep.TimeRange = analysis.TimeRange{First: "2026-11-20T00:00:00Z", Last: "2026-11-20T23:59:59Z"}
+	rep.Verdict.Window = &analysis.Window{Start: "2026-11-20T13:05:00Z", End: "2026-11-20T13:20:00Z", Rate: 0.04, BaselineRate: 0.0002}
+	return rep
+}
+
+// quietReport is a report with no 5xx at all, nil maps and slices left as
+// the zero value.
+func quietReport() *analysis.Report {
+	return &analysis.Report{
+		SchemaVersion: analysis.SchemaVersion,
+		Format:        "alb",
+		Inputs:        analysis.Inputs{Objects: 1, BytesRead: 1234},
+		Lines:         analysis.Lines{Read: 10, Parsed: 10},
+		TimeRange:     analysis.TimeRange{First: "2026-11-20T13:00:00Z", Last: "2026-11-20T13:05:00Z"},
+		Requests:      10,
+		StatusClasses: map[string]int64{"2xx": 10},
+		Verdict:       analysis.Verdict{PrimaryCause: ptr("stale"), Summary: "No 5xx in 10 requests."},
+	}
+}

@@ -1,0 +1,140 @@
+// Package report renders an analysis.Report for people and programs: a
+// terminal report (text), the JSON contract (json), a ticket-ready summary
+// (markdown), one self-contained page (html) and per-table CSV (csv).
+//
+// Renderers see only the plain result types of package analysis and write
+// only to the io.Writer they are given. Every string that came from a log
+// (paths, clients, targets, hosts, user agents, rejected snippets) is treated
+// as hostile: terminal control sequences are stripped from text and
+// markdown, markdown syntax is escaped, CSV formulas are neutralised and the
+// HTML is built with html/template under a strict Content-Security-Policy.
+package report
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+
+	"github.com/lbtriage/lbtriage/analysis"
+)
+
+// Options selects the output format and its presentation.
+type Options struct {
+	// Format is one of Formats(): "text", "json", "markdown", "html", "csv".
+	// Empty means "text".
+	Format string
+	// Color enables ANSI colour in the text format. The caller decides,
+	// from whether the output is a terminal and from NO_COLOR.
+	Color bool
+	// Table selects the CSV table: "timeline" (the default), "targets",
+	// "nodes", "subnets", "paths", "clients" or "comparison".
+	Table string
+	// Width is the terminal width for the text format; 0 means 100.
+	Width int
+	// Title heads the markdown and HTML reports; empty means a title built
+	// from the report.
+	Title string
+	// Baseline, when set and Comparison is nil, is compared with the report
+	// (Compare(rep, Baseline)) and the comparison is rendered.
+	Baseline *analysis.Report
+	// Comparison, when set, is rendered as "Compared with baseline".
+	Comparison *Comparison
+}
+
+// Formats returns the names Options.Format accepts.
+func Formats() []string {
+	return []string{"text", "json", "markdown", "html", "csv"}
+}
+
+// Tables returns the names Options.Table accepts for the csv format.
+func Tables() []string {
+	return []string{"timeline", "targets", "nodes", "subnets", "paths", "clients", "comparison"}
+}
+
+// ErrUnknownFormat is returned by Render for a format not in Formats().
+var ErrUnknownFormat = errors.New("unknown report format")
+
+// ErrUnknownTable is returned by Render for a csv table not in Tables().
+var ErrUnknownTable = errors.New("unknown csv table")
+
+// Render writes rep to w in opts.Format.
+func Render(w io.Writer, rep *analysis.Report, opts Options) error {
+	if rep == nil {
+		return errors.New("render report: no report")
+	}
+	cmp := opts.Comparison
+	if cmp == nil && opts.Baseline != nil {
+		cmp = Compare(rep, opts.Baseline)
+	}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	var err error
+	switch opts.Format {
+	case "", "text":
+		err = renderText(bw, rep, cmp, opts)
+	case "json":
+		err = renderJSON(bw, rep, cmp)
+	case "markdown", "md":
+		err = renderMarkdown(bw, rep, cmp, opts)
+	case "html":
+		err = renderHTML(bw, rep, cmp, opts)
+	case "csv":
+		if opts.Table != "" && !slices.Contains(Tables(), opts.Table) {
+			return fmt.Errorf("%w %q (want one of %v)", ErrUnknownTable, opts.Table, Tables())
+		}
+		err = renderCSV(bw, rep, cmp, opts.Table)
+	default:
+		return fmt.Errorf("%w %q (want one of %v)", ErrUnknownFormat, opts.Format, Formats())
+	}
+	if err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// WriteFileAtomic writes a file so that a reader never sees half of it:
+// render writes into a temporary file in the same directory, which is
+// synced and then renamed over path. On any error the temporary file is
+// removed and path is left as it was.
+func WriteFileAtomic(path string, render func(io.Writer) error) (err error) {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	f, err := os.CreateTemp(dir, "."+base+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("create temporary file for %s: %w", path, err)
+	}
+	tmp := f.Name()
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(tmp)
+		}
+	}()
+	if err = render(f); err != nil {
+		return err
+	}
+	if err = f.Chmod(0o644); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err = f.Sync(); err != nil {
+		return fmt.Errorf("sync %s: %w", path, err)
+	}
+	if err = f.Close(); err != nil {
+		return fmt.Errorf("close %s: %w", path, err)
+	}
+	if err = os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("rename into %s: %w", path, err)
+	}
+	// Make the rename itself durable; not every platform can sync a
+	// directory, so a failure here is not an error.
+	if d, derr := os.Open(dir); derr == nil {
+		d.Sync()
+		d.Close()
+	}
+	return nil
+}

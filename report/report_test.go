@@ -1,0 +1,170 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/lbtriage/lbtriage/analysis"
+)
+
+func render(t *testing.T, rep *analysis.Report, opts Options) string {
+	t.Helper()
+	var b bytes.Buffer
+	if err := Render(&b, rep, opts); err != nil {
+		t.Fatalf("Render(%s): %v", opts.Format, err)
+	}
+	return b.String()
+}
+
+func TestRender_EveryFormat(t *testing.T) {
+	for _, f := range []string{"text", "json"} {
+		for name, rep := range map[string]*analysis.Report{"incident": incidentReport(), "quiet": quietReport(), "hostile": hostileReport()} {
+			if out := render(t, rep, Options{Format: f, Baseline: quietReport()}); len(out) == 0 {
+				t.Errorf("%s/%s: empty output", f, name)
+			}
+		}
+	}
+}
+
+func TestRender_Failure(t *testing.T) {
+	if err := Render(io.Discard, incidentReport(), Options{Format: "pdf"}); !errors.Is(err, ErrUnknownFormat) {
+		t.Errorf("format pdf: err=%v, want ErrUnknownFormat", err)
+	}
+	if err := Render(io.Discard, incidentReport(), Options{Format: "csv", Table: "hosts"}); !errors.Is(err, ErrUnknownTable) {
+		t.Errorf("table hosts: err=%v, want ErrUnknownTable", err)
+	}
+	if err := Render(io.Discard, nil, Options{}); err == nil {
+		t.Errorf("nil report: no error")
+	}
+}
+
+func TestJSON_RoundTrip(t *testing.T) {
+	rep := incidentReport()
+	var got analysis.Report
+	if err := json.Unmarshal([]byte(render(t, rep, Options{Format: "json"})), &got); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(&got, rep) {
+		t.Errorf("JSON round trip changed the report")
+	}
+}
+
+func TestJSON_EmptyCollectionsAndNullCause(t *testing.T) {
+	rep := quietReport()
+	out := render(t, rep, Options{Format: "json"})
+	if strings.Contains(out, "null,") && !strings.Contains(out, `"primary_cause": null`) {
+		t.Errorf("unexpected null in %s", out)
+	}
+	var m map[string]any
+	if err := json.Unmarshal([]byte(out), &m); err != nil {
+		t.Fatal(err)
+	}
+	get := func(path string) any {
+		var v any = m
+		for _, k := range strings.Split(path, ".") {
+			v = v.(map[string]any)[k]
+		}
+		return v
+	}
+	for _, path := range []string{"targets", "nodes", "subnets", "paths", "clients", "timeline", "inputs.skipped", "inputs.failed", "lines.rejected_samples", "verdict.hints", "verdict.findings"} {
+		if _, ok := get(path).([]any); !ok {
+			t.Errorf("%s = %#v, want []", path, get(path))
+		}
+	}
+	for _, path := range []string{"errors.by_domain", "errors.by_cause", "context", "status_classes"} {
+		if _, ok := get(path).(map[string]any); !ok {
+			t.Errorf("%s = %#v, want {}", path, get(path))
+		}
+	}
+	for _, path := range []string{"verdict.primary_cause", "verdict.primary_domain"} {
+		if v := get(path); v != nil {
+			t.Errorf("%s = %#v with no 5xx, want null", path, v)
+		}
+	}
+	if get("schema_version").(float64) != analysis.SchemaVersion {
+		t.Errorf("schema_version = %v", get("schema_version"))
+	}
+	if rep.Verdict.PrimaryCause == nil || rep.Targets != nil {
+		t.Errorf("Render modified the report")
+	}
+	if strings.Contains(out, `"comparison"`) {
+		t.Errorf("comparison key without a baseline")
+	}
+	if out := render(t, incidentReport(), Options{Format: "json", Baseline: quietReport()}); !strings.Contains(out, `"comparison": {`) {
+		t.Errorf("no comparison key with a baseline")
+	}
+}
+
+func TestSanitize(t *testing.T) {
+	f := func(in, want string) {
+		t.Helper()
+		if got := Sanitize(in); got != want {
+			t.Errorf("Sanitize(%q) = %q, want %q", in, got, want)
+		}
+	}
+	f("", "")
+	f("/api/v1/users?id=1", "/api/v1/users?id=1")
+	f("caf\u00e9 \u65e5\u672c", "caf\u00e9 \u65e5\u672c")
+	f("a\x1b[31mred\x1b[0m", "ared")
+	f("\x1b[2Jclear", "clear")
+	f("\x1b[?1049h", "")
+	f("\x1b]8;;http://evil\x1b\\click\x1b]8;;\x1b\\", "click")
+	f("\x1b]0;title\x07after", "after")
+	f("\x1bPdcs\x1b\\x", "x")
+	f("\x1b(Bx", "x")
+	f("\x1bcx", "x")
+	f("a\x1b", "a")
+	f("\x1b]unterminated", "")
+	f("\u009b31mx", "x")
+	f("\u009d8;;u\u009cx", "x")
+	f("a\x00b\x07c\x08d\x7fe\u0085f", "abcdef")
+	f("a\tb\nc\rd", "a b c d")
+	f("\u202etxt.exe\u202c \u2066x\u2069 \u200f", "txt.exe x ")
+	f("bad\xffutf8", "bad\ufffdutf8")
+	f("%1b%5b31m \\x1b", "%1b%5b31m \\x1b")
+}
+
+func TestWriteFileAtomic(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "report.html")
+	if err := os.WriteFile(path, []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	boom := errors.New("boom")
+	err := WriteFileAtomic(path, func(w io.Writer) error {
+		io.WriteString(w, "half")
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("err=%v, want boom", err)
+	}
+	if b, _ := os.ReadFile(path); string(b) != "old" {
+		t.Errorf("after a failed write the file holds %q, want the old content", b)
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
+		t.Errorf("temporary file left behind: %v", ents)
+	}
+	err = WriteFileAtomic(path, func(w io.Writer) error {
+		return Render(w, incidentReport(), Options{Format: "json"})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(path)
+	if !json.Valid(b) {
+		t.Errorf("written file is not JSON")
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
+		t.Errorf("temporary file left behind: %v", ents)
+	}
+	if err := WriteFileAtomic(filepath.Join(dir, "missing", "x"), func(io.Writer) error { return nil }); err == nil {
+		t.Errorf("no error for a missing directory")
+	}
+}

@@ -1,0 +1,514 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/lbtriage/lbtriage/analysis"
+)
+
+// Rows shown per table in the text and markdown formats; the JSON, CSV and
+// HTML formats show every row the analysis kept.
+const (
+	textTopTargets = 10
+	textTopRows    = 10
+	textTopNodes   = 20
+)
+
+// ansi styles the text format when colour is on.
+type ansi bool
+
+func (a ansi) wrap(code, s string) string {
+	if !a || s == "" {
+		return s
+	}
+	return "\x1b[" + code + "m" + s + "\x1b[0m"
+}
+func (a ansi) bold(s string) string   { return a.wrap("1", s) }
+func (a ansi) dim(s string) string    { return a.wrap("2", s) }
+func (a ansi) red(s string) string    { return a.wrap("1;31", s) }
+func (a ansi) yellow(s string) string { return a.wrap("33", s) }
+func (a ansi) green(s string) string  { return a.wrap("32", s) }
+func (a ansi) cyan(s string) string   { return a.wrap("36", s) }
+
+// textWriter collects the text report; errors are kept and returned once.
+type textWriter struct {
+	w     io.Writer
+	err   error
+	c     ansi
+	width int
+}
+
+func (t *textWriter) line(s string) {
+	if t.err != nil {
+		return
+	}
+	_, t.err = io.WriteString(t.w, s+"\n")
+}
+
+func (t *textWriter) linef(format string, args ...any) { t.line(fmt.Sprintf(format, args...)) }
+
+func (t *textWriter) heading(s string) {
+	t.line("")
+	t.line(t.c.bold(s))
+}
+
+func (t *textWriter) table(tb *textTable) {
+	for _, l := range tb.lines(t.width, "  ") {
+		t.line(l)
+	}
+}
+
+func renderText(w io.Writer, rep *analysis.Report, cmp *Comparison, opts Options) error {
+	width := opts.Width
+	if width <= 0 {
+		width = 100
+	}
+	width = max(width, 60)
+	t := &textWriter{w: w, c: ansi(opts.Color), width: width}
+	textVerdict(t, rep)
+	textTraffic(t, rep)
+	textErrors(t, rep)
+	textTargets(t, rep)
+	textNodes(t, rep)
+	textSubnets(t, rep)
+	textPathsClients(t, rep)
+	textCloudFront(t, rep)
+	textTimeline(t, rep)
+	if cmp != nil {
+		textComparison(t, cmp)
+	}
+	textInputs(t, rep)
+	return t.err
+}
+
+func textVerdict(t *textWriter, rep *analysis.Report) {
+	t.line(t.c.bold(reportTitle(rep, "")))
+	t.line("")
+	v := rep.Verdict
+	head := headline(rep)
+	if hasFivexx(rep) {
+		t.line(t.c.red(head))
+	} else {
+		t.line(t.c.green(head))
+	}
+	for _, l := range wrap(Sanitize(v.Summary), t.width-2) {
+		t.line("  " + l)
+	}
+	for _, f := range v.Findings {
+		for i, l := range wrap(Sanitize(f), t.width-4) {
+			if i == 0 {
+				t.line("  • " + l)
+			} else {
+				t.line("    " + l)
+			}
+		}
+	}
+	if w := v.Window; w != nil {
+		s := "  Window: " + fmtSpan(w.Start, w.End)
+		if d, ok := windowLen(w); ok {
+			s += " (" + fmtDuration(d) + ")"
+		}
+		s += ", 5xx rate " + fmtPct(w.Rate) + " vs " + fmtPct(w.BaselineRate) + " outside"
+		t.line(t.c.yellow(s))
+	}
+	if len(v.Hints) > 0 {
+		t.line("  " + t.c.bold("Check next:"))
+		for _, h := range v.Hints {
+			for i, l := range wrap(Sanitize(h), t.width-6) {
+				if i == 0 {
+					t.line("    - " + l)
+				} else {
+					t.line("      " + l)
+				}
+			}
+		}
+	}
+}
+
+func textTraffic(t *textWriter, rep *analysis.Report) {
+	t.heading("Traffic")
+	s := "  requests " + fmtInt(rep.Requests) + "   5xx " + fmtInt(rep.Errors.Total5xx) +
+		" (" + fmtPct(ratio(rep.Errors.Total5xx, rep.Requests)) + ")"
+	for _, k := range []string{"2xx", "3xx", "4xx"} {
+		if n, ok := rep.StatusClasses[k]; ok {
+			s += "   " + k + " " + fmtInt(n)
+		}
+	}
+	t.line(s)
+	tr := rep.TimeRange
+	if rep.Window != nil {
+		t.line("  window " + fmtSpan(rep.Window.First, rep.Window.Last) + "; logs span " + fmtSpan(tr.First, tr.Last))
+	} else if tr.First != "" {
+		t.line("  logs span " + fmtSpan(tr.First, tr.Last))
+	}
+	if ctx := contextCounts(rep); len(ctx) > 0 {
+		parts := make([]string, 0, len(ctx))
+		for _, e := range ctx {
+			parts = append(parts, Sanitize(e.Key)+" "+fmtInt(e.Count))
+		}
+		for i, l := range wrap("not 5xx, for context: "+strings.Join(parts, ", "), t.width-2) {
+			if i == 0 {
+				t.line("  " + t.c.dim(l))
+			} else {
+				t.line("    " + t.c.dim(l))
+			}
+		}
+	}
+}
+
+func textErrors(t *textWriter, rep *analysis.Report) {
+	if !hasFivexx(rep) {
+		return
+	}
+	total := rep.Errors.Total5xx
+	t.heading("5xx by domain")
+	tb := &textTable{headers: []string{"DOMAIN", "5XX", "SHARE", ""}, right: []bool{false, true, true, false}}
+	for _, d := range domainOrder(rep) {
+		n := rep.Errors.ByDomain[d]
+		if n == 0 {
+			continue
+		}
+		tb.add(domainTitle(d), fmtInt(n), fmtPct(ratio(n, total)), bar(ratio(n, total), 30))
+	}
+	t.table(tb)
+
+	t.heading("5xx by cause")
+	tb = &textTable{headers: []string{"CAUSE", "5XX", "SHARE", "DOMAIN"}, right: []bool{false, true, true, false}}
+	causes := sortedCounts(rep.Errors.ByCause)
+	for _, e := range causes {
+		tb.add(Sanitize(e.Key), fmtInt(e.Count), fmtPct(ratio(e.Count, total)), domainTitle(domainOf(e.Key)))
+	}
+	lines := tb.lines(t.width, "  ")
+	t.line(lines[0])
+	for i, e := range causes {
+		t.line(lines[i+1])
+		if h := CauseHint(e.Key); h != "" {
+			t.line(t.c.dim("      " + truncate(h, t.width-6)))
+		}
+	}
+}
+
+func textTargets(t *textWriter, rep *analysis.Report) {
+	if len(rep.Targets) == 0 {
+		return
+	}
+	targets := sortedTargets(rep.Targets)
+	title := "Targets"
+	if rep.Format == "cloudfront" {
+		title = "Origins"
+	}
+	if len(targets) > textTopTargets {
+		title += fmt.Sprintf(" (top %d of %d by 5xx)", textTopTargets, len(targets))
+		targets = targets[:textTopTargets]
+	}
+	t.heading(title)
+	tb := &textTable{
+		headers: []string{"TARGET", "SUBNET", "REQUESTS", "5XX", "RATE", "CAUSES", "P50", "P95", "P99 ms"},
+		right:   []bool{false, false, true, true, true, false, true, true, true},
+		shrink:  5,
+	}
+	for _, x := range targets {
+		tb.add(Sanitize(x.Target), Sanitize(x.Subnet), fmtInt(x.Requests), fmtInt(x.Errors5xx),
+			fmtPct(ratio(x.Errors5xx, x.Requests)), causeList(x.ByCause, 1),
+			fmtMs(x.LatencyMs.P50), fmtMs(x.LatencyMs.P95), fmtMs(x.LatencyMs.P99))
+	}
+	t.table(tb)
+	for _, x := range targets {
+		if x.First5xx != "" && x.Errors5xx > 0 && x.Errors5xx == targets[0].Errors5xx {
+			t.line(t.c.dim("  " + Sanitize(x.Target) + ": 5xx from " + fmtSpan(x.First5xx, x.Last5xx)))
+		}
+	}
+}
+
+// causeList formats the top n causes of a by-cause map as "cause n, ...".
+func causeList(m map[string]int64, n int) string {
+	s := sortedCounts(m)
+	parts := make([]string, 0, min(n, len(s))+1)
+	for i, e := range s {
+		if i == n {
+			parts = append(parts, "+"+strconv.Itoa(len(s)-n))
+			break
+		}
+		parts = append(parts, Sanitize(e.Key)+" "+fmtInt(e.Count))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func textNodes(t *textWriter, rep *analysis.Report) {
+	if len(rep.Nodes) == 0 {
+		return
+	}
+	nodes := sortedNodes(rep.Nodes)
+	title := "Load balancer nodes"
+	if len(nodes) > textTopNodes {
+		title += fmt.Sprintf(" (top %d of %d)", textTopNodes, len(nodes))
+		nodes = nodes[:textTopNodes]
+	}
+	t.heading(title)
+	tb := &textTable{headers: []string{"NODE", "REQUESTS", "SHARE", "5XX", "RATE"}, right: []bool{false, true, true, true, true}}
+	for _, n := range nodes {
+		tb.add(Sanitize(n.Node), fmtInt(n.Requests), fmtPct(n.Share), fmtInt(n.Errors5xx), fmtPct(ratio(n.Errors5xx, n.Requests)))
+	}
+	t.table(tb)
+}
+
+func textSubnets(t *textWriter, rep *analysis.Report) {
+	if len(rep.Subnets) == 0 {
+		return
+	}
+	subnets := sortedSubnets(rep.Subnets)
+	title := "Target subnets"
+	if len(subnets) > textTopRows {
+		title += fmt.Sprintf(" (top %d of %d)", textTopRows, len(subnets))
+		subnets = subnets[:textTopRows]
+	}
+	t.heading(title)
+	tb := &textTable{headers: []string{"SUBNET", "TARGETS", "REQUESTS", "5XX", "RATE", "CAUSES"}, right: []bool{false, true, true, true, true, false}, shrink: 5}
+	for _, s := range subnets {
+		tb.add(Sanitize(s.Subnet), fmtInt(s.Targets), fmtInt(s.Requests), fmtInt(s.Errors5xx), fmtPct(ratio(s.Errors5xx, s.Requests)), causeList(s.ByCause, 2))
+	}
+	t.table(tb)
+}
+
+func textPathsClients(t *textWriter, rep *analysis.Report) {
+	if len(rep.Paths) > 0 {
+		paths := sortedPaths(rep.Paths)
+		t.heading(topTitle("Paths", len(paths)))
+		tb := &textTable{headers: []string{"PATH", "REQUESTS", "5XX", "RATE"}, right: []bool{false, true, true, true}}
+		for _, p := range paths[:min(len(paths), textTopRows)] {
+			tb.add(Sanitize(p.Path), fmtInt(p.Requests), fmtInt(p.Errors5xx), fmtPct(ratio(p.Errors5xx, p.Requests)))
+		}
+		t.table(tb)
+	}
+	if len(rep.Clients) > 0 {
+		clients := sortedClients(rep.Clients)
+		t.heading(topTitle("Clients", len(clients)))
+		tb := &textTable{headers: []string{"CLIENT", "REQUESTS", "5XX", "RATE"}, right: []bool{false, true, true, true}}
+		for _, c := range clients[:min(len(clients), textTopRows)] {
+			tb.add(Sanitize(c.Client), fmtInt(c.Requests), fmtInt(c.Errors5xx), fmtPct(ratio(c.Errors5xx, c.Requests)))
+		}
+		t.table(tb)
+	}
+}
+
+func topTitle(name string, n int) string {
+	if n > textTopRows {
+		return fmt.Sprintf("%s (top %d of %d by 5xx)", name, textTopRows, n)
+	}
+	return name
+}
+
+func textCloudFront(t *textWriter, rep *analysis.Report) {
+	cf := rep.CloudFront
+	if cf == nil {
+		return
+	}
+	t.heading("CloudFront")
+	s := "  cache hit ratio " + fmtPct(cf.CacheHitRatio)
+	if cf.LatencyMs != (analysis.Latency{}) {
+		s += "   time taken p50 " + fmtMs(cf.LatencyMs.P50) + " p95 " + fmtMs(cf.LatencyMs.P95) + " p99 " + fmtMs(cf.LatencyMs.P99) + " ms"
+	}
+	t.line(s)
+	for _, e := range sortedCounts(cf.Flags) {
+		if e.Count > 0 {
+			t.line("  " + Sanitize(e.Key) + " " + fmtInt(e.Count))
+		}
+	}
+	if len(cf.ResultTypes) > 0 {
+		tb := &textTable{headers: []string{"RESULT TYPE", "REQUESTS", "5XX", "P50", "P95", "P99 ms"}, right: []bool{false, true, true, true, true, true}}
+		for _, r := range cf.ResultTypes {
+			tb.add(Sanitize(r.ResultType), fmtInt(r.Requests), fmtInt(r.Errors5xx), fmtMs(r.LatencyMs.P50), fmtMs(r.LatencyMs.P95), fmtMs(r.LatencyMs.P99))
+		}
+		t.line("")
+		t.table(tb)
+	}
+	named := func(title string, rows []analysis.Named) {
+		if len(rows) == 0 {
+			return
+		}
+		rows = sortedNamed(rows)
+		tb := &textTable{headers: []string{strings.ToUpper(title), "REQUESTS", "5XX", "RATE"}, right: []bool{false, true, true, true}}
+		for _, r := range rows[:min(len(rows), textTopRows)] {
+			tb.add(Sanitize(r.Name), fmtInt(r.Requests), fmtInt(r.Errors5xx), fmtPct(ratio(r.Errors5xx, r.Requests)))
+		}
+		t.line("")
+		t.table(tb)
+	}
+	named("distribution", cf.Distributions)
+	named("host", cf.Hosts)
+	if len(cf.EdgeLocations) > 0 {
+		edges := sortedEdges(cf.EdgeLocations)
+		tb := &textTable{headers: []string{"EDGE LOCATION", "REQUESTS", "5XX", "RATE"}, right: []bool{false, true, true, true}}
+		for _, e := range edges[:min(len(edges), textTopRows)] {
+			tb.add(Sanitize(e.Location), fmtInt(e.Requests), fmtInt(e.Errors5xx), fmtPct(ratio(e.Errors5xx, e.Requests)))
+		}
+		t.line("")
+		t.table(tb)
+	}
+}
+
+func textTimeline(t *textWriter, rep *analysis.Report) {
+	if len(rep.Timeline) == 0 {
+		return
+	}
+	cols := t.width - 4
+	tl, group := downsample(rep.Timeline, cols)
+	step := fmtDuration(timeDur(rep.BucketSeconds * int64(group)))
+	vals := make([]int64, len(tl))
+	var peak int64
+	peakAt := ""
+	for i, b := range tl {
+		vals[i] = b.Errors5xx
+		if b.Errors5xx > peak {
+			peak, peakAt = b.Errors5xx, b.Start
+		}
+	}
+	first, last := tl[0].Start, rep.Timeline[len(rep.Timeline)-1].Start
+	title := "Timeline: 5xx per " + step + ", " + fmtSpan(first, last)
+	t.heading(title)
+	t.line("  │" + t.c.red(sparkline(vals)) + "│")
+	if mark := windowMarks(tl, rep.Verdict.Window); mark != "" {
+		t.line("   " + t.c.yellow(mark))
+	}
+	if peak > 0 {
+		t.line(t.c.dim("  peak " + fmtInt(peak) + " 5xx at " + fmtClock(peakAt) + "; ^ marks the window where the 5xx rate stands out"))
+	}
+}
+
+// windowMarks returns a line with ^ under the buckets inside the verdict
+// window, or "" when there is none.
+func windowMarks(tl []analysis.Bucket, w *analysis.Window) string {
+	if w == nil {
+		return ""
+	}
+	ws, ok1 := parseTime(w.Start)
+	we, ok2 := parseTime(w.End)
+	if !ok1 || !ok2 {
+		return ""
+	}
+	var b strings.Builder
+	marked := false
+	for i, x := range tl {
+		start, ok := parseTime(x.Start)
+		end := start
+		if i+1 < len(tl) {
+			end, _ = parseTime(tl[i+1].Start)
+		}
+		if ok && end.After(ws) && !start.After(we) && !start.Equal(we) {
+			b.WriteByte('^')
+			marked = true
+		} else {
+			b.WriteByte(' ')
+		}
+	}
+	if !marked {
+		return ""
+	}
+	return strings.TrimRight(b.String(), " ")
+}
+
+func textComparison(t *textWriter, c *Comparison) {
+	t.heading("Compared with baseline " + fmtSpan(c.Baseline.First, c.Baseline.Last))
+	t.line("  5xx rate " + fmtPct(c.Rate5xx.Day) + " vs " + fmtPct(c.Rate5xx.Baseline) + " (" + fmtPctPoints(c.Rate5xx.Delta()) + ")" +
+		"; requests " + fmtInt(c.Day.Requests) + " vs " + fmtInt(c.Baseline.Requests))
+	tb := &textTable{headers: []string{"DOMAIN / CAUSE", "DAY", "BASELINE", "CHANGE", "5XX DAY", "5XX BASE"}, right: []bool{false, true, true, true, true, true}}
+	for _, r := range c.ByDomain {
+		tb.add(domainTitle(r.Key), fmtPct(r.Day), fmtPct(r.Baseline), fmtPctPoints(r.Delta()), fmtInt(r.DayCount), fmtInt(r.BaselineCount))
+	}
+	for _, r := range c.ByCause {
+		tb.add("  "+Sanitize(r.Key), fmtPct(r.Day), fmtPct(r.Baseline), fmtPctPoints(r.Delta()), fmtInt(r.DayCount), fmtInt(r.BaselineCount))
+	}
+	if len(tb.rows) > 0 {
+		t.table(tb)
+	}
+	l := c.Latency
+	if l.Day != (analysis.Latency{}) && l.Baseline != (analysis.Latency{}) {
+		t.line("  latency p50 " + fmtMs(l.Day.P50) + " vs " + fmtMs(l.Baseline.P50) +
+			", p95 " + fmtMs(l.Day.P95) + " vs " + fmtMs(l.Baseline.P95) +
+			", p99 " + fmtMs(l.Day.P99) + " vs " + fmtMs(l.Baseline.P99) + " ms")
+	}
+	if len(c.NewFailingTargets) > 0 {
+		t.line("")
+		t.line("  " + t.c.bold("New failing targets") + " (5xx today, none in the baseline):")
+		tb := &textTable{headers: []string{"TARGET", "REQUESTS", "5XX", "TOP CAUSE", "FIRST 5XX"}, right: []bool{false, true, true, false, false}}
+		for _, n := range c.NewFailingTargets[:min(len(c.NewFailingTargets), textTopRows)] {
+			tb.add(Sanitize(n.Target), fmtInt(n.Requests), fmtInt(n.Errors5xx), Sanitize(n.TopCause), fmtClock(n.First5xx))
+		}
+		t.table(tb)
+	}
+	if shifts := bigShifts(c.TargetLatency); len(shifts) > 0 {
+		t.line("")
+		t.line("  " + t.c.bold("Latency shifts per target") + " (p99 moved most):")
+		tb := &textTable{headers: []string{"TARGET", "P50", "P95", "P99", "P99 BASE", "CHANGE ms"}, right: []bool{false, true, true, true, true, true}}
+		for _, s := range shifts {
+			tb.add(Sanitize(s.Target), fmtMs(s.Day.P50), fmtMs(s.Day.P95), fmtMs(s.Day.P99), fmtMs(s.Baseline.P99), signedMs(s.Day.P99-s.Baseline.P99))
+		}
+		t.table(tb)
+	}
+	if len(c.Thresholds) > 0 {
+		t.line("")
+		t.line("  " + t.c.bold("Thresholds") + ":")
+		for _, r := range c.Thresholds {
+			if r.Crossed {
+				t.line("    " + t.c.red("CROSSED "+Sanitize(r.Expr)) + ": actual " + r.fmtValue(r.Actual))
+			} else {
+				t.line("    " + t.c.green("ok      "+Sanitize(r.Expr)) + ": actual " + r.fmtValue(r.Actual))
+			}
+		}
+	}
+}
+
+// bigShifts returns the target latency shifts worth showing: the top ones
+// whose p99 moved at all.
+func bigShifts(in []LatencyShift) []LatencyShift {
+	var out []LatencyShift
+	for _, s := range in {
+		if len(out) == textTopRows {
+			break
+		}
+		if s.Day.P99 != s.Baseline.P99 {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func signedMs(d float64) string {
+	if d > 0 {
+		return "+" + fmtMs(d)
+	}
+	if d < 0 {
+		return "−" + fmtMs(-d)
+	}
+	return "0"
+}
+
+func textInputs(t *textWriter, rep *analysis.Report) {
+	t.heading("Inputs")
+	in, ln := rep.Inputs, rep.Lines
+	s := "  " + fmtInt(in.Objects) + " objects, " + fmtBytes(in.BytesRead)
+	if in.Listed > 0 {
+		s += " (" + fmtInt(in.Selected) + " selected of " + fmtInt(in.Listed) + " listed)"
+	}
+	t.line(s)
+	t.line("  lines read " + fmtInt(ln.Read) + ", parsed " + fmtInt(ln.Parsed) + ", rejected " + fmtInt(ln.Rejected) +
+		", comments " + fmtInt(ln.Comments) + ", outside window " + fmtInt(ln.OutsideWindow))
+	for _, f := range in.Failed {
+		t.line(t.c.red("  failed: ") + truncate(Sanitize(f.Source)+": "+Sanitize(f.Error), t.width-10))
+	}
+	for _, sk := range in.Skipped {
+		t.line(t.c.dim("  skipped: " + truncate(Sanitize(sk.Source)+" ("+Sanitize(sk.Reason)+")", t.width-11)))
+	}
+	if len(ln.RejectedSamples) > 0 {
+		t.heading("Rejected lines (samples)")
+		for _, r := range ln.RejectedSamples {
+			t.line("  " + truncate(Sanitize(r.Source)+":"+strconv.FormatInt(r.Line, 10)+": "+Sanitize(r.Reason), t.width-2))
+			if r.Snippet != "" {
+				t.line(t.c.dim("    " + truncate(Sanitize(r.Snippet), t.width-4)))
+			}
+		}
+	}
+}
