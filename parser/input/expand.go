@@ -1,0 +1,190 @@
+package input
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// StdinName is the argument and the Source.Name of standard input.
+const StdinName = "-"
+
+// Expand turns local command-line inputs into objects, in the order given:
+//
+//   - a file is one object (a named pipe or /dev/fd/N works too);
+//   - a directory is every regular file below it, recursively, in lexical
+//     order; names starting with "." are left out, below the directory given,
+//     and symbolic links to directories are not followed;
+//   - an argument that does not exist but holds glob metacharacters is
+//     expanded with filepath.Glob (for when the shell did not), leaving out
+//     dot-files unless the pattern's base starts with ".";
+//   - "-" is standard input (stdin, or os.Stdin when nil), at most once.
+//
+// A path reached twice is read once. Objects that Classify says to skip are
+// returned as Skipped. An input that does not exist or cannot be read, a
+// glob that matches nothing, and an s3:// URL (callers hand those to package
+// s3) are errors, each one sentence naming the input.
+func Expand(args []string, stdin io.Reader) ([]Object, []Skipped, error) {
+	e := expander{seen: map[string]bool{}}
+	for _, arg := range args {
+		if err := e.arg(arg, stdin); err != nil {
+			return nil, nil, err
+		}
+	}
+	return e.objects, e.skipped, nil
+}
+
+type expander struct {
+	objects  []Object
+	skipped  []Skipped
+	seen     map[string]bool
+	stdinUse bool
+}
+
+func (e *expander) arg(arg string, stdin io.Reader) error {
+	switch {
+	case arg == "":
+		return errors.New(`cannot read "": empty path`)
+	case strings.HasPrefix(arg, "s3://"):
+		return fmt.Errorf("cannot read %q as a local path: S3 URLs are listed through the S3 input", arg)
+	case arg == StdinName:
+		if e.stdinUse {
+			return errors.New("standard input (-) is given more than once")
+		}
+		e.stdinUse = true
+		if stdin == nil {
+			stdin = os.Stdin
+		}
+		e.objects = append(e.objects, Object{
+			Source: ParseName(StdinName),
+			Size:   -1,
+			Open: func(context.Context) (io.ReadCloser, error) {
+				return io.NopCloser(stdin), nil
+			},
+		})
+		return nil
+	}
+	info, err := os.Stat(arg)
+	if err == nil {
+		return e.path(arg, info, true)
+	}
+	if errors.Is(err, fs.ErrNotExist) && hasMeta(arg) {
+		return e.glob(arg)
+	}
+	return objectError(arg, err)
+}
+
+// hasMeta reports whether path holds filepath.Match metacharacters.
+func hasMeta(path string) bool {
+	return strings.ContainsAny(path, `*?[`)
+}
+
+func (e *expander) glob(pattern string) error {
+	matches, err := filepath.Glob(pattern)
+	if err != nil {
+		return fmt.Errorf("cannot expand %q: %w", pattern, err)
+	}
+	dotOK := strings.HasPrefix(filepath.Base(pattern), ".")
+	n := 0
+	for _, m := range matches {
+		if !dotOK && strings.HasPrefix(filepath.Base(m), ".") {
+			continue
+		}
+		info, err := os.Stat(m)
+		if err != nil {
+			return objectError(m, err)
+		}
+		if err := e.path(m, info, true); err != nil {
+			return err
+		}
+		n++
+	}
+	if n == 0 {
+		return fmt.Errorf("no file matches %q", pattern)
+	}
+	return nil
+}
+
+// path adds one file or directory. explicit marks a path the user named
+// (directly or by a glob): it may be any readable non-directory.
+func (e *expander) path(path string, info fs.FileInfo, explicit bool) error {
+	if info.IsDir() {
+		return e.walk(path)
+	}
+	if !explicit && !info.Mode().IsRegular() {
+		return nil
+	}
+	if explicit && info.Mode().IsRegular() {
+		f, err := os.Open(path)
+		if err != nil {
+			return objectError(path, err)
+		}
+		f.Close()
+	}
+	e.add(path, info)
+	return nil
+}
+
+func (e *expander) walk(root string) error {
+	if li, err := os.Lstat(root); err == nil && li.Mode()&fs.ModeSymlink != 0 {
+		// WalkDir does not descend into a root that is a link; a trailing
+		// separator makes it resolve the link first.
+		root += string(filepath.Separator)
+	}
+	return filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return objectError(path, err)
+		}
+		if path != root && strings.HasPrefix(d.Name(), ".") {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		switch {
+		case d.IsDir():
+			return nil
+		case d.Type()&fs.ModeSymlink != 0:
+			info, err := os.Stat(path)
+			if err != nil || !info.Mode().IsRegular() {
+				return nil // a dangling link or a link to a directory
+			}
+			e.add(path, info)
+		case d.Type().IsRegular():
+			info, err := d.Info()
+			if err != nil {
+				return objectError(path, err)
+			}
+			e.add(path, info)
+		}
+		return nil
+	})
+}
+
+func (e *expander) add(path string, info fs.FileInfo) {
+	key := filepath.Clean(path)
+	if e.seen[key] {
+		return
+	}
+	e.seen[key] = true
+	if reason := Classify(path); reason != "" {
+		e.skipped = append(e.skipped, Skipped{Source: path, Reason: reason})
+		return
+	}
+	size := int64(-1)
+	if info.Mode().IsRegular() {
+		size = info.Size()
+	}
+	e.objects = append(e.objects, Object{
+		Source: ParseName(path),
+		Size:   size,
+		Open: func(context.Context) (io.ReadCloser, error) {
+			return os.Open(path)
+		},
+	})
+}

@@ -1,0 +1,358 @@
+package input
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/lbtriage/lbtriage/parser"
+)
+
+// HeadBytes is how many decompressed bytes Scan shows the decoders' Sniff.
+const HeadBytes = 4 << 10
+
+// headReaderSize is the buffer Scan peeks through; it is larger than
+// HeadBytes so that the decoders' reads after the peek stay large.
+const headReaderSize = 64 << 10
+
+// firstLineBytes caps the first line quoted in an unknown-format error.
+const firstLineBytes = 100
+
+var headReaderPool sync.Pool // *bufio.Reader
+
+// ErrUnknownFormat is wrapped by the ObjectResult.Err of an object whose
+// content no decoder recognises.
+var ErrUnknownFormat = errors.New("unknown log format")
+
+// Scan reads objects concurrently and hands their record batches to sinks.
+//
+// At most opts.Workers objects are read at once, each worker with its own
+// Sink from newSink; Scan returns those sinks (one per worker, at least one)
+// for the caller to merge. For each object Scan opens it, undoes gzip
+// (Decompress), picks a decoder and passes every batch to the worker's sink.
+// The decoder is opts.Format when set; otherwise the first of opts.Decoders
+// whose Sniff accepts the first HeadBytes; otherwise the decoder of the
+// format the object's name implies. An empty object yields zero lines and no
+// error. An object named like a log Scan skips (see Classify) is not read
+// and has SkipReason set.
+//
+// Results come back in the order of objects whatever the number of workers.
+// A failure of one object (it cannot be opened, its content is of no known
+// format, or its gzip data is damaged part way) is recorded in that object's
+// ObjectResult.Err, which names the object, and the other objects are still
+// read; rows read before a fault were delivered. Scan returns a non-nil
+// error only when ctx is cancelled, when a Sink fails (the Sink's error is
+// returned as is), or when opts.Format names no decoder in opts.Decoders.
+// Objects not read because of that error have Err set to it.
+func Scan(ctx context.Context, objects []Object, opts ScanOptions, newSink func() Sink) ([]Sink, []ObjectResult, error) {
+	forced, err := forcedDecoder(opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.NumCPU()
+	}
+	workers = max(min(workers, len(objects)), 1)
+
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+
+	results := make([]ObjectResult, len(objects))
+	started := make([]bool, len(objects))
+	sinks := make([]Sink, workers)
+	for i := range sinks {
+		sinks[i] = newSink()
+	}
+	var (
+		next atomic.Int64
+		wg   sync.WaitGroup
+	)
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s := &scanner{opts: &opts, forced: forced, sink: sinks[w]}
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(objects) || ctx.Err() != nil {
+					return
+				}
+				started[i] = true
+				res, sinkErr := s.read(ctx, objects[i])
+				results[i] = res
+				if sinkErr != nil {
+					cancel(sinkErr)
+					return
+				}
+				if opts.OnObject != nil {
+					opts.OnObject(res)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+
+	if ctx.Err() == nil {
+		return sinks, results, nil
+	}
+	cause := context.Cause(ctx)
+	for i := range results {
+		if !started[i] {
+			results[i] = ObjectResult{Source: objects[i].Source, Err: cause}
+		}
+	}
+	return sinks, results, cause
+}
+
+// TotalStats adds up the Stats and StoredBytes of results, and counts the
+// objects read (not skipped) and those that failed.
+func TotalStats(results []ObjectResult) (total parser.Stats, stored int64, read, failed int) {
+	for _, r := range results {
+		if r.SkipReason != "" {
+			continue
+		}
+		read++
+		if r.Err != nil {
+			failed++
+		}
+		stored += r.StoredBytes
+		total.Add(r.Stats)
+	}
+	return total, stored, read, failed
+}
+
+func forcedDecoder(opts ScanOptions) (parser.Decoder, error) {
+	if opts.Format == parser.FormatUnknown {
+		return nil, nil
+	}
+	if d := decoderFor(opts.Decoders, opts.Format); d != nil {
+		return d, nil
+	}
+	return nil, fmt.Errorf("scan objects: no decoder for format %q", opts.Format)
+}
+
+func decoderFor(decoders []parser.Decoder, f parser.Format) parser.Decoder {
+	if f == parser.FormatUnknown {
+		return nil
+	}
+	for _, d := range decoders {
+		if d.Format() == f {
+			return d
+		}
+	}
+	return nil
+}
+
+// scanner is one worker's state.
+type scanner struct {
+	opts   *ScanOptions
+	forced parser.Decoder
+	sink   Sink
+}
+
+// read reads one object. It returns the sink's error separately: that one
+// stops the whole scan.
+func (s *scanner) read(ctx context.Context, obj Object) (res ObjectResult, sinkErr error) {
+	src := obj.Source
+	res.Source = src
+	if reason := Classify(src.Name); reason != "" {
+		res.SkipReason = reason
+		return res, nil
+	}
+	rc, err := obj.Open(ctx)
+	if err != nil {
+		res.Err = objectError(src.Name, err)
+		return res, nil
+	}
+	defer rc.Close()
+	cr := &countingReader{r: rc, onBytes: s.opts.OnBytes}
+	defer func() { res.StoredBytes = cr.n }()
+
+	dr, err := Decompress(cr)
+	if err != nil {
+		res.Err = objectError(src.Name, err)
+		return res, nil
+	}
+	defer dr.Close()
+	hr := getHeadReader(dr)
+	defer putHeadReader(hr)
+
+	head, peekErr := hr.Peek(HeadBytes)
+	if errors.Is(peekErr, io.EOF) || errors.Is(peekErr, bufio.ErrBufferFull) {
+		peekErr = nil
+	}
+	dec := s.pick(head, src.Format)
+	switch {
+	case dec == nil && peekErr != nil:
+		res.Err = objectError(src.Name, peekErr)
+		return res, nil
+	case dec == nil && len(head) == 0:
+		return res, nil // an empty object of no known format: zero lines
+	case dec == nil:
+		res.Err = unknownFormat(src.Name, s.opts.Decoders, head)
+		return res, nil
+	}
+	res.Format = dec.Format()
+
+	popts := s.opts.Parser
+	popts.Source = src
+	if cols, ok := s.opts.Columns[res.Format]; ok {
+		popts.Columns = cols
+	}
+	if s.opts.OnReject != nil {
+		popts.OnReject = s.opts.OnReject
+	}
+	r, err := dec.NewReader(hr, popts)
+	if err != nil {
+		res.Err = fmt.Errorf("cannot read %q: %w", src.Name, err)
+		return res, nil
+	}
+	defer r.Release()
+	for r.Next() {
+		if err := s.sink.Consume(src, res.Format, r.RecordBatch()); err != nil {
+			res.Stats = r.Stats()
+			res.Err = err
+			return res, err
+		}
+		if err := ctx.Err(); err != nil {
+			res.Stats = r.Stats()
+			res.Err = context.Cause(ctx)
+			return res, nil
+		}
+	}
+	res.Stats = r.Stats()
+	if err := r.Err(); err != nil {
+		res.Err = objectError(src.Name, err)
+	}
+	return res, nil
+}
+
+// pick chooses the decoder for an object whose content starts with head.
+func (s *scanner) pick(head []byte, byName parser.Format) parser.Decoder {
+	if s.forced != nil {
+		return s.forced
+	}
+	if len(head) > 0 {
+		if d := parser.Detect(head, s.opts.Decoders...); d != nil {
+			return d
+		}
+	}
+	// The name is evidence too: a damaged first line of an ALB object should
+	// cost that line, not the object.
+	return decoderFor(s.opts.Decoders, byName)
+}
+
+// objectError makes err one sentence naming the object.
+func objectError(name string, err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return fmt.Errorf("cannot read %q: %w", name, err)
+}
+
+// formatError says an object's content is of no known format; it matches
+// ErrUnknownFormat with errors.Is.
+type formatError struct{ msg string }
+
+func (e *formatError) Error() string        { return e.msg }
+func (e *formatError) Is(target error) bool { return target == ErrUnknownFormat }
+
+// unknownFormat describes content no decoder accepts, quoting its first line.
+func unknownFormat(name string, decoders []parser.Decoder, head []byte) error {
+	names := make([]string, 0, len(decoders))
+	for _, d := range decoders {
+		names = append(names, formatTitle(d.Format()))
+	}
+	what := "an access log of a known format"
+	if len(names) > 0 {
+		what = article(names[0]) + " " + strings.Join(names, " or ") + " access log"
+	}
+	if kind := binaryKind(head); kind != "" {
+		return &formatError{fmt.Sprintf("%q is not %s (%s)", name, what, kind)}
+	}
+	line := head
+	if i := bytes.IndexByte(line, '\n'); i >= 0 {
+		line = line[:i]
+	}
+	line = bytes.TrimSuffix(line, []byte("\r"))
+	if len(line) > firstLineBytes {
+		line = line[:firstLineBytes]
+	}
+	return &formatError{fmt.Sprintf("%q is not %s (first line: %q)", name, what, line)}
+}
+
+func formatTitle(f parser.Format) string {
+	switch f {
+	case parser.FormatALB:
+		return "ALB"
+	case parser.FormatCloudFront:
+		return "CloudFront"
+	}
+	return string(f)
+}
+
+func article(word string) string {
+	if word != "" && strings.ContainsRune("AEIOUaeiou", rune(word[0])) {
+		return "an"
+	}
+	return "a"
+}
+
+// binaryKind names the common binary formats a log object is mistaken for.
+func binaryKind(head []byte) string {
+	switch {
+	case bytes.HasPrefix(head, []byte("\x28\xb5\x2f\xfd")):
+		return "zstd data; only gzip is decompressed"
+	case bytes.HasPrefix(head, []byte("BZh")) && len(head) > 3 && head[3] >= '1' && head[3] <= '9':
+		return "bzip2 data; only gzip is decompressed"
+	case bytes.HasPrefix(head, []byte("\xfd7zXZ\x00")):
+		return "xz data; only gzip is decompressed"
+	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
+		return "a zip archive; unzip it first"
+	case bytes.HasPrefix(head, []byte("PAR1")):
+		return "a Parquet file; only text logs are read"
+	}
+	return ""
+}
+
+func getHeadReader(r io.Reader) *bufio.Reader {
+	br, _ := headReaderPool.Get().(*bufio.Reader)
+	if br == nil {
+		return bufio.NewReaderSize(r, headReaderSize)
+	}
+	br.Reset(r)
+	return br
+}
+
+func putHeadReader(br *bufio.Reader) {
+	br.Reset(nil)
+	headReaderPool.Put(br)
+}
+
+// countingReader counts the stored bytes read and reports them to onBytes.
+type countingReader struct {
+	r       io.Reader
+	n       int64
+	onBytes func(int64)
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	if n > 0 {
+		c.n += int64(n)
+		if c.onBytes != nil {
+			c.onBytes(int64(n))
+		}
+	}
+	return n, err
+}
