@@ -1,0 +1,158 @@
+package cloudfront
+
+import (
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+// The builders below stage a batch in reused Go slices and copy it into
+// allocator memory once, when the batch is finished. Appending a row is then
+// a few slice appends, with no allocation once the slices have grown to the
+// batch size.
+
+// validity is a validity bitmap under construction.
+type validity struct {
+	bits  []byte
+	n     int
+	nulls int
+}
+
+func (v *validity) append(ok bool) {
+	if v.n&7 == 0 {
+		v.bits = append(v.bits, 0)
+	}
+	if ok {
+		v.bits[v.n>>3] |= 1 << (v.n & 7)
+	} else {
+		v.nulls++
+	}
+	v.n++
+}
+
+func (v *validity) reset() {
+	v.bits = v.bits[:0]
+	v.n, v.nulls = 0, 0
+}
+
+// buffer returns the bitmap in allocator memory, or nil when there is no
+// null.
+func (v *validity) buffer(mem memory.Allocator) *memory.Buffer {
+	if v.nulls == 0 {
+		return nil
+	}
+	return copyBuffer(mem, v.bits)
+}
+
+func copyBuffer(mem memory.Allocator, b []byte) *memory.Buffer {
+	buf := memory.NewResizableBuffer(mem)
+	buf.Resize(len(b))
+	copy(buf.Bytes(), b)
+	return buf
+}
+
+// stringBuilder stages a utf8 column.
+type stringBuilder struct {
+	valid   validity
+	offsets []int32
+	data    []byte
+}
+
+func (b *stringBuilder) append(v []byte, ok bool) {
+	if len(b.offsets) == 0 {
+		b.offsets = append(b.offsets, 0)
+	}
+	if ok {
+		b.data = append(b.data, v...)
+	}
+	b.offsets = append(b.offsets, int32(len(b.data)))
+	b.valid.append(ok)
+}
+
+func (b *stringBuilder) finish(mem memory.Allocator) arrow.Array {
+	if len(b.offsets) == 0 {
+		b.offsets = append(b.offsets, 0)
+	}
+	bufs := []*memory.Buffer{
+		b.valid.buffer(mem),
+		copyBuffer(mem, arrow.Int32Traits.CastToBytes(b.offsets)),
+		copyBuffer(mem, b.data),
+	}
+	return makeArray(arrow.BinaryTypes.String, b.valid.n, b.valid.nulls, bufs)
+}
+
+func (b *stringBuilder) reset() {
+	b.valid.reset()
+	b.offsets = b.offsets[:0]
+	b.data = b.data[:0]
+}
+
+// fixedBuilder stages a fixed-width column.
+type fixedBuilder[T int64 | int32 | uint16 | float64] struct {
+	valid  validity
+	values []T
+}
+
+func (b *fixedBuilder[T]) append(v T, ok bool) {
+	if !ok {
+		v = 0
+	}
+	b.values = append(b.values, v)
+	b.valid.append(ok)
+}
+
+func (b *fixedBuilder[T]) finish(mem memory.Allocator, dt arrow.DataType, raw []byte) arrow.Array {
+	bufs := []*memory.Buffer{b.valid.buffer(mem), copyBuffer(mem, raw)}
+	return makeArray(dt, b.valid.n, b.valid.nulls, bufs)
+}
+
+func (b *fixedBuilder[T]) reset() {
+	b.valid.reset()
+	b.values = b.values[:0]
+}
+
+func makeArray(dt arrow.DataType, n, nulls int, bufs []*memory.Buffer) arrow.Array {
+	data := array.NewData(dt, n, bufs, nil, nulls, 0)
+	arr := array.MakeFromData(data)
+	data.Release()
+	for _, b := range bufs {
+		if b != nil {
+			b.Release()
+		}
+	}
+	return arr
+}
+
+// colBuilder stages one projected column.
+type colBuilder struct {
+	kind kind
+	str  stringBuilder
+	i64  fixedBuilder[int64]
+	i32  fixedBuilder[int32]
+	u16  fixedBuilder[uint16]
+	f64  fixedBuilder[float64]
+}
+
+func (b *colBuilder) finish(mem memory.Allocator) arrow.Array {
+	dt := b.kind.dataType()
+	switch b.kind {
+	case kindString:
+		return b.str.finish(mem)
+	case kindTime, kindInt64:
+		return b.i64.finish(mem, dt, arrow.Int64Traits.CastToBytes(b.i64.values))
+	case kindInt32:
+		return b.i32.finish(mem, dt, arrow.Int32Traits.CastToBytes(b.i32.values))
+	case kindUint16, kindStatus:
+		return b.u16.finish(mem, dt, arrow.Uint16Traits.CastToBytes(b.u16.values))
+	default:
+		return b.f64.finish(mem, dt, arrow.Float64Traits.CastToBytes(b.f64.values))
+	}
+}
+
+func (b *colBuilder) reset() {
+	b.str.reset()
+	b.i64.reset()
+	b.i32.reset()
+	b.u16.reset()
+	b.f64.reset()
+}

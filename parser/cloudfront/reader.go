@@ -1,0 +1,500 @@
+package cloudfront
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+
+	"github.com/lbtriage/lbtriage/parser"
+)
+
+// maxBatchBytes caps the text staged for one batch, so that no string
+// column's data outgrows Arrow's 32-bit offsets: a batch ends early when the
+// next line would pass it.
+const maxBatchBytes = 1 << 30
+
+// Reader streams the rows of one CloudFront log object as Arrow record
+// batches. It implements parser.Reader.
+//
+// A batch returned by RecordBatch is valid until the next call to Next or
+// Release, which release it; call Retain on it to keep it longer. The
+// batch's memory comes from Options.Allocator and none of it aliases the
+// input. A Reader is not safe for concurrent use.
+//
+// Only the projected columns are parsed and checked: a malformed value in a
+// column that was not asked for does not reject its line. The time (date and
+// time, or timestamp(ms)) is always parsed, for Stats, and the field count
+// is always checked against the header.
+type Reader struct {
+	lr     *parser.LineReader
+	opts   parser.Options
+	schema *arrow.Schema
+
+	proj     []int // projected column indexes, in schema order
+	want     [numColumns]bool
+	builders []colBuilder // parallel to proj
+
+	rec      arrow.RecordBatch
+	nrows    int
+	bytes    int // line bytes staged in the current batch
+	pending  bool
+	done     bool
+	stats    parser.Stats
+	minMs    int64
+	maxMs    int64
+	haveTime bool
+
+	// The current "#Fields:" block.
+	header   bool
+	headerN  int
+	fields   []fieldID
+	plan     []step
+	noTime   bool // the header names no time source
+	legacy   []step
+	lastDate []byte
+	lastDays int64
+
+	row row
+	dec []byte // decoded text of the current row
+}
+
+// step is one field of a line that feeds the row: its 0-based position and
+// what it feeds.
+type step struct {
+	idx int
+	fid fieldID
+}
+
+type cell struct {
+	b  []byte
+	n  int64
+	f  float64
+	ok bool
+}
+
+type row struct {
+	cells             [numColumns]cell
+	date, clock, tsMs []byte
+	hasDate, hasClock bool
+	hasTsMs           bool
+	timeMs            int64
+}
+
+// NewReader returns a Reader over r, which yields decompressed text. It
+// fails only on an unknown name in opts.Columns.
+func NewReader(r io.Reader, opts parser.Options) (*Reader, error) {
+	opts = opts.WithDefaults()
+	rd := &Reader{opts: opts, lr: parser.NewLineReader(r, opts.MaxLineBytes)}
+	if opts.Columns == nil {
+		for i := range columns {
+			rd.want[i] = true
+		}
+	} else {
+		for _, name := range opts.Columns {
+			i := columnIndex(name)
+			if i < 0 {
+				return nil, fmt.Errorf("cloudfront: unknown column %q", name)
+			}
+			rd.want[i] = true
+		}
+	}
+	fields := make([]arrow.Field, 0, numColumns)
+	full := fullSchema.Fields()
+	for i := range columns {
+		if rd.want[i] {
+			rd.proj = append(rd.proj, i)
+			fields = append(fields, full[i])
+		}
+	}
+	rd.builders = make([]colBuilder, len(rd.proj))
+	for j, i := range rd.proj {
+		rd.builders[j].kind = columns[i].kind
+	}
+	hour := ""
+	if !opts.Source.Hour.IsZero() {
+		hour = opts.Source.Hour.UTC().Format(time.RFC3339)
+	}
+	md := arrow.NewMetadata(
+		[]string{MetaSource, MetaDistribution, MetaHour},
+		[]string{opts.Source.Name, opts.Source.Distribution, hour},
+	)
+	rd.schema = arrow.NewSchema(fields, &md)
+	rd.legacy = rd.buildPlan(nil, legacyFields)
+	return rd, nil
+}
+
+var legacyFields = func() []fieldID {
+	f := make([]fieldID, len(legacyOrder))
+	for i, name := range legacyOrder {
+		f[i] = fieldByName[name]
+	}
+	return f
+}()
+
+func columnIndex(name string) int {
+	for i, c := range columns {
+		if c.name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// Schema returns the schema of every batch: the projected columns, with the
+// source in its metadata (MetaSource, MetaDistribution, MetaHour).
+func (r *Reader) Schema() *arrow.Schema { return r.schema }
+
+// RecordBatch returns the current batch; see Reader for its lifetime.
+func (r *Reader) RecordBatch() arrow.RecordBatch { return r.rec }
+
+// Err returns the error that ended the stream early, or nil.
+func (r *Reader) Err() error { return r.lr.Err() }
+
+// Stats returns the counts so far.
+func (r *Reader) Stats() parser.Stats {
+	s := r.stats
+	s.Bytes = r.lr.Bytes()
+	if r.haveTime {
+		s.MinTime = time.UnixMilli(r.minMs).UTC()
+		s.MaxTime = time.UnixMilli(r.maxMs).UTC()
+	}
+	return s
+}
+
+// Release frees the current batch and the staging buffers; Next then
+// returns false.
+func (r *Reader) Release() {
+	r.releaseBatch()
+	r.builders = nil
+	r.done, r.pending = true, false
+}
+
+func (r *Reader) releaseBatch() {
+	if r.rec != nil {
+		r.rec.Release()
+		r.rec = nil
+	}
+}
+
+// Next releases the previous batch and reads the next one. It returns false
+// at the end of the stream (see Err) or after Release.
+func (r *Reader) Next() bool {
+	r.releaseBatch()
+	if r.builders == nil || r.done && !r.pending {
+		return false
+	}
+	for r.nrows < r.opts.BatchSize {
+		if !r.pending {
+			if r.done || !r.lr.Next() {
+				r.done = true
+				break
+			}
+			r.pending = true
+		}
+		line := r.lr.Line()
+		if r.nrows > 0 && r.bytes+len(line) > maxBatchBytes {
+			break
+		}
+		r.pending = false
+		r.stats.Lines++
+		r.handle(line)
+	}
+	if r.nrows == 0 {
+		return false
+	}
+	r.finishBatch()
+	return true
+}
+
+func (r *Reader) finishBatch() {
+	cols := make([]arrow.Array, len(r.builders))
+	for j := range r.builders {
+		cols[j] = r.builders[j].finish(r.opts.Allocator)
+		r.builders[j].reset()
+	}
+	r.rec = array.NewRecordBatch(r.schema, cols, int64(r.nrows))
+	for _, c := range cols {
+		c.Release()
+	}
+	r.nrows, r.bytes = 0, 0
+}
+
+func (r *Reader) reject(reason string, line []byte) {
+	r.stats.Rejected++
+	if r.opts.OnReject != nil {
+		r.opts.OnReject(parser.NewLineError(r.opts.Source.Name, r.lr.Num(), reason, line))
+	}
+}
+
+// handle reads one line into a row, a header change, or a reject.
+func (r *Reader) handle(line []byte) {
+	switch r.lr.Status() {
+	case parser.LineTooLong:
+		r.reject(fmt.Sprintf("line longer than %d bytes", r.opts.MaxLineBytes), line)
+		return
+	case parser.LineCut:
+		r.reject("last line cut short by a read error", line)
+		return
+	}
+	if r.lr.Num() == 1 {
+		line = bytes.TrimPrefix(line, utf8BOM)
+	}
+	if len(line) == 0 || len(bytes.TrimSpace(line)) == 0 {
+		r.stats.Comments++
+		return
+	}
+	switch line[0] {
+	case '#':
+		r.stats.Comments++
+		if rest, ok := bytes.CutPrefix(line, []byte("#Fields:")); ok {
+			r.setHeader(rest)
+		}
+		return
+	case '{':
+		r.startRow(line)
+		if reason := r.parseJSON(line); reason != "" {
+			r.reject(reason, line)
+			return
+		}
+	default:
+		r.startRow(line)
+		if reason := r.parseW3C(line); reason != "" {
+			r.reject(reason, line)
+			return
+		}
+	}
+	if reason := r.rowTime(); reason != "" {
+		r.reject(reason, line)
+		return
+	}
+	r.appendRow(len(line))
+}
+
+// setHeader maps the names of a "#Fields:" line. A line with no names
+// returns to reading by position.
+func (r *Reader) setHeader(names []byte) {
+	r.fields = r.fields[:0]
+	var seen [numColumns + 3]bool
+	for len(names) > 0 {
+		names = bytes.TrimLeft(names, " \t")
+		if len(names) == 0 {
+			break
+		}
+		end := bytes.IndexAny(names, " \t")
+		if end < 0 {
+			end = len(names)
+		}
+		fid, ok := fieldByName[string(names[:end])]
+		if !ok || seen[fid] {
+			fid = fieldSkip
+		} else {
+			seen[fid] = true
+		}
+		r.fields = append(r.fields, fid)
+		names = names[end:]
+	}
+	r.header = len(r.fields) > 0
+	r.headerN = len(r.fields)
+	r.plan = r.buildPlan(r.plan[:0], r.fields)
+	r.noTime = !(seen[fieldTimestampMs] || seen[fieldDate] && seen[fieldClock])
+}
+
+// buildPlan appends to dst the steps for the fields a row needs: the
+// projected columns and the time sources.
+func (r *Reader) buildPlan(dst []step, fields []fieldID) []step {
+	for i, fid := range fields {
+		switch {
+		case fid == fieldSkip:
+		case fid < numColumns && !r.want[fid]:
+		default:
+			dst = append(dst, step{idx: i, fid: fid})
+		}
+	}
+	return dst
+}
+
+func (r *Reader) startRow(line []byte) {
+	for _, i := range r.proj {
+		r.row.cells[i].ok = false
+	}
+	r.row.hasDate, r.row.hasClock, r.row.hasTsMs = false, false, false
+	r.dec = r.dec[:0]
+}
+
+// parseW3C splits a TAB- (or, for v2, space-) separated record by the
+// current plan. It returns a reason when the line is rejected.
+func (r *Reader) parseW3C(line []byte) string {
+	delim := byte('\t')
+	n := bytes.Count(line, []byte{'\t'}) + 1
+	if n == 1 && r.header && r.headerN > 1 {
+		delim = ' '
+		n = bytes.Count(line, []byte{' '}) + 1
+	}
+	plan := r.plan
+	if r.header {
+		if n < r.headerN {
+			return fmt.Sprintf("%d fields, header has %d", n, r.headerN)
+		}
+		if r.noTime {
+			return "the #Fields header names no date and time nor timestamp(ms)"
+		}
+	} else {
+		m := n
+		if line[len(line)-1] == delim {
+			m-- // a trailing empty column
+		}
+		if !knownLayout(m) {
+			return fmt.Sprintf("%d fields and no #Fields header; the known layouts have %s", m, knownLayouts)
+		}
+		plan = r.legacy
+		n = m
+	}
+	pos, cur := 0, 0
+	for _, s := range plan {
+		if s.idx >= n {
+			break
+		}
+		for cur < s.idx {
+			pos += bytes.IndexByte(line[pos:], delim) + 1
+			cur++
+		}
+		v := line[pos:]
+		if end := bytes.IndexByte(v, delim); end >= 0 {
+			v = v[:end]
+			pos += end + 1
+			cur++
+		}
+		if reason := r.setField(s.fid, v); reason != "" {
+			return reason
+		}
+	}
+	return ""
+}
+
+// setField stores one field's value in the row.
+func (r *Reader) setField(fid fieldID, v []byte) string {
+	switch fid {
+	case fieldDate:
+		r.row.date, r.row.hasDate = v, true
+		return ""
+	case fieldClock:
+		r.row.clock, r.row.hasClock = v, true
+		return ""
+	case fieldTimestampMs:
+		r.row.tsMs, r.row.hasTsMs = v, true
+		return ""
+	}
+	c := &r.row.cells[fid]
+	if len(v) == 0 || len(v) == 1 && v[0] == '-' {
+		c.ok = false
+		return ""
+	}
+	col := &columns[fid]
+	ok := true
+	switch col.kind {
+	case kindString:
+		c.b = decodeValue(&r.dec, v, col.dec)
+	case kindInt64:
+		c.n, ok = parseInt64(v)
+	case kindInt32:
+		c.n, ok = parseInt64(v)
+		ok = ok && c.n >= -1<<31 && c.n < 1<<31
+	case kindUint16:
+		var u uint64
+		u, ok = parseUint(v, 1<<16-1)
+		c.n = int64(u)
+	case kindStatus:
+		var u uint16
+		u, ok = parseStatus(v)
+		c.n = int64(u)
+	case kindFloat64:
+		c.f, ok = parseFloat(v)
+	}
+	if !ok {
+		return badValue(col.w3c, v)
+	}
+	c.ok = true
+	return ""
+}
+
+func badValue(name string, v []byte) string {
+	if len(v) > 40 {
+		v = v[:40]
+	}
+	return fmt.Sprintf("bad %s %q", name, v)
+}
+
+func isNull(v []byte) bool { return len(v) == 0 || len(v) == 1 && v[0] == '-' }
+
+// rowTime sets the row's time from timestamp(ms) when present, otherwise
+// from date and time.
+func (r *Reader) rowTime() string {
+	if r.row.hasTsMs && !isNull(r.row.tsMs) {
+		ms, ok := parseInt64(r.row.tsMs)
+		if !ok || ms < minMs || ms > maxMs {
+			return badValue("timestamp(ms)", r.row.tsMs)
+		}
+		r.row.timeMs = ms
+		return ""
+	}
+	if !r.row.hasDate || !r.row.hasClock {
+		return "no date and time nor timestamp(ms)"
+	}
+	days, ok := r.lastDays, bytes.Equal(r.row.date, r.lastDate) && len(r.lastDate) > 0
+	if !ok {
+		if days, ok = parseDate(r.row.date); !ok {
+			return badValue("date", r.row.date)
+		}
+		r.lastDate = append(r.lastDate[:0], r.row.date...)
+		r.lastDays = days
+	}
+	secs, ok := parseClock(r.row.clock)
+	if !ok {
+		return badValue("time", r.row.clock)
+	}
+	r.row.timeMs = (days*86400 + secs) * 1000
+	return ""
+}
+
+// Bounds of timestamp(ms): years 0001 to 9999.
+const (
+	minMs = -62135596800000
+	maxMs = 253402300799999
+)
+
+// appendRow appends the parsed row to the builders.
+func (r *Reader) appendRow(lineLen int) {
+	for j, i := range r.proj {
+		b := &r.builders[j]
+		c := &r.row.cells[i]
+		switch b.kind {
+		case kindTime:
+			b.i64.append(r.row.timeMs, true)
+		case kindString:
+			b.str.append(c.b, c.ok)
+		case kindInt64:
+			b.i64.append(c.n, c.ok)
+		case kindInt32:
+			b.i32.append(int32(c.n), c.ok)
+		case kindUint16, kindStatus:
+			b.u16.append(uint16(c.n), c.ok)
+		case kindFloat64:
+			b.f64.append(c.f, c.ok)
+		}
+	}
+	t := r.row.timeMs
+	if !r.haveTime || t < r.minMs {
+		r.minMs = t
+	}
+	if !r.haveTime || t > r.maxMs {
+		r.maxMs = t
+	}
+	r.haveTime = true
+	r.nrows++
+	r.bytes += lineLen
+	r.stats.Parsed++
+}
