@@ -1,0 +1,177 @@
+package gen
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/klauspost/compress/gzip"
+)
+
+// Object is one generated S3 object: its key (relative to the bucket) and
+// its bytes, gzip-compressed for log objects.
+type Object struct {
+	Key  string
+	Data []byte
+}
+
+// ALBTruthOf generates the scenario without writing it and returns its truth.
+func ALBTruthOf(sc *ALBScenario) (*ALBTruth, error) {
+	g, err := newALBGen(sc)
+	if err != nil {
+		return nil, err
+	}
+	tr := newALBTruth()
+	g.run(func(row *albRow) { tr.add(g, row) })
+	tr.finish(g)
+	return tr, nil
+}
+
+// WriteALB writes the scenario's rows to w as plain log lines in time order
+// (all nodes interleaved, as after concatenating the objects and sorting)
+// and returns the truth.
+func WriteALB(w io.Writer, sc *ALBScenario) (*ALBTruth, error) {
+	g, err := newALBGen(sc)
+	if err != nil {
+		return nil, err
+	}
+	f := &albFormatter{g: g, layout: g.sc.Layout}
+	tr := newALBTruth()
+	buf := make([]byte, 0, 256<<10)
+	var werr error
+	g.run(func(row *albRow) {
+		tr.add(g, row)
+		if werr != nil {
+			return
+		}
+		buf = f.appendRow(buf, row)
+		if len(buf) >= 240<<10 {
+			_, werr = w.Write(buf)
+			buf = buf[:0]
+		}
+	})
+	if werr == nil && len(buf) > 0 {
+		_, werr = w.Write(buf)
+	}
+	if werr != nil {
+		return nil, fmt.Errorf("write ALB lines: %w", werr)
+	}
+	tr.finish(g)
+	return tr, nil
+}
+
+const albInterval = 5 * 60 * 1e6 // microseconds
+
+// ALBObjects lays the scenario's rows out as S3 objects in the AWS key
+// layout: one gzip object per node per 5-minute interval holding the rows
+// whose time falls in it, named
+//
+//	{Prefix/}AWSLogs/{account}/elasticloadbalancing/{region}/{yyyy}/{mm}/{dd}/
+//	{account}_elasticloadbalancing_{region}_app.{lb-name}.{lb-id}_{YYYYMMDDThhmmZ}_{node-ip}_{random}.log.gz
+//
+// where the time is the interval's end and the date folder is the delivery
+// date (interval end + DeliveryDelay). The first object is the plain-text
+// AWSLogs/{account}/ELBAccessLogTestFile. Objects come in key order within
+// an interval, intervals in time order.
+func ALBObjects(sc *ALBScenario) ([]Object, *ALBTruth, error) {
+	var objs []Object
+	tr, err := albObjects(sc, func(o Object) error {
+		objs = append(objs, o)
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return objs, tr, nil
+}
+
+// WriteALBObjects writes ALBObjects under dir, creating folders as needed.
+func WriteALBObjects(dir string, sc *ALBScenario) (*ALBTruth, error) {
+	return albObjects(sc, func(o Object) error { return writeObject(dir, o) })
+}
+
+func writeObject(dir string, o Object) error {
+	p := filepath.Join(dir, filepath.FromSlash(o.Key))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return fmt.Errorf("create folder for %q: %w", o.Key, err)
+	}
+	if err := os.WriteFile(p, o.Data, 0o644); err != nil {
+		return fmt.Errorf("write object %q: %w", o.Key, err)
+	}
+	return nil
+}
+
+func albObjects(sc *ALBScenario, put func(Object) error) (*ALBTruth, error) {
+	g, err := newALBGen(sc)
+	if err != nil {
+		return nil, err
+	}
+	c := g.sc
+	names := rand.New(rand.NewPCG(splitmix(c.Seed^0x6e616d65), 11))
+	prefix := c.Prefix
+	if prefix != "" && prefix[len(prefix)-1] != '/' {
+		prefix += "/"
+	}
+	root := prefix + "AWSLogs/" + c.Account + "/"
+	testAt := c.Start.Add(-time.Duration(3+names.IntN(50)) * time.Minute).UTC()
+	if err := put(Object{Key: root + "ELBAccessLogTestFile",
+		Data: []byte("Enable AccessLog for ELB: " + g.elb + " at " + testAt.Format("2006-01-02T15:04:05.000Z"))}); err != nil {
+		return nil, err
+	}
+	f := &albFormatter{g: g, layout: c.Layout}
+	tr := newALBTruth()
+	bufs := make([][]byte, len(c.Nodes))
+	cur := int64(-1)
+	var perr error
+	zw, _ := gzip.NewWriterLevel(io.Discard, gzip.DefaultCompression)
+	flush := func() {
+		if cur < 0 || perr != nil {
+			return
+		}
+		end := time.UnixMicro((cur + 1) * albInterval).UTC()
+		deliv := end.Add(c.DeliveryDelay)
+		for i, b := range bufs {
+			if len(b) == 0 {
+				continue
+			}
+			var rnd [8]byte
+			for j := range rnd {
+				rnd[j] = "abcdefghijklmnopqrstuvwxyz0123456789"[names.IntN(36)]
+			}
+			key := root + "elasticloadbalancing/" + c.Region + "/" + deliv.Format("2006/01/02") + "/" +
+				c.Account + "_elasticloadbalancing_" + c.Region + "_app." + c.LBName + "." + c.LBID + "_" +
+				end.Format("20060102T1504Z") + "_" + c.Nodes[i] + "_" + string(rnd[:]) + ".log.gz"
+			var out bytes.Buffer
+			zw.Reset(&out)
+			zw.Write(b)
+			if err := zw.Close(); err != nil {
+				perr = err
+				return
+			}
+			if err := put(Object{Key: key, Data: out.Bytes()}); err != nil {
+				perr = err
+				return
+			}
+			bufs[i] = b[:0]
+		}
+	}
+	g.run(func(row *albRow) {
+		tr.add(g, row)
+		iv := row.t / albInterval
+		if iv != cur {
+			flush()
+			cur = iv
+		}
+		bufs[row.node] = f.appendRow(bufs[row.node], row)
+	})
+	flush()
+	if perr != nil {
+		return nil, perr
+	}
+	tr.finish(g)
+	return tr, nil
+}

@@ -1,0 +1,55 @@
+package gen
+
+import "time"
+
+// SampleIncident returns the demo's ALB scenario, about 30,000 rows over
+// 45 minutes (12:50–13:35 UTC on 2026-11-20) of one internet-facing load
+// balancer with three nodes and nine targets, three per subnet
+// (10.0.1.0/24, 10.0.2.0/24, 10.0.3.0/24), behind AWS WAF.
+//
+// What happens: at 13:05 a configuration change lowers the application
+// server's keep-alive timeout below the load balancer's 60 s idle timeout on
+// the three targets of subnet 10.0.2.0/24 (10.0.2.21-23:8080). Until 13:20
+// about 12 % of their requests end in 502 with target set, times -1 -1 -1
+// and no target status. In the background, target 10.0.1.12:8080 answers
+// 500 to about 1 % of its requests during the whole period (an application
+// bug), and a handful of clients send requests the load balancer rejects
+// with 501/505.
+//
+// A correct report concludes:
+//   - most 5xx are target.connection_error (domain target), several hundred
+//     rows, all on 10.0.2.21:8080, 10.0.2.22:8080 and 10.0.2.23:8080, i.e.
+//     the subnet 10.0.2.0/24, between 13:05 and 13:20 and spread evenly over
+//     the three load balancer nodes (so not a node or zone problem of the
+//     load balancer);
+//   - the fault is on the target side: check the keep-alive timeout of the
+//     servers in that subnet against the idle timeout (and worker limits);
+//   - a small steady target.http_5xx on 10.0.1.12:8080 alone (about 30 rows,
+//     the application answered 500);
+//   - a handful of client.bad_request (501/505) from clients;
+//   - no load-balancer-domain 5xx at all.
+//
+// ALBTruthOf(SampleIncident()) gives the exact numbers.
+func SampleIncident() *ALBScenario {
+	start := time.Date(2026, 11, 20, 12, 50, 0, 0, time.UTC)
+	from := time.Date(2026, 11, 20, 13, 5, 0, 0, time.UTC)
+	to := time.Date(2026, 11, 20, 13, 20, 0, 0, time.UTC)
+	end := start.Add(45 * time.Minute)
+	return &ALBScenario{
+		Seed:   20261120,
+		Start:  start,
+		End:    end,
+		Rows:   30000,
+		LBName: "shop-prod-alb",
+		LBID:   "50dc6c495c0c9188",
+		WAF:    true,
+		Incidents: []ALBIncident{
+			{Name: "keep-alive timeout below idle timeout in 10.0.2.0/24", Kind: ALBConnectionError,
+				Start: from, End: to, Rate: 0.12, Subnet: "10.0.2.0/24"},
+			{Name: "application bug on 10.0.1.12", Kind: ALBTargetHTTP5xx, Status: 500,
+				Start: start, End: end, Rate: 0.01, Targets: []string{"10.0.1.12:8080"}},
+			{Name: "clients sending unsupported requests", Kind: ALBBadRequest,
+				Start: start, End: end, Rate: 0.0003},
+		},
+	}
+}

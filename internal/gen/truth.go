@@ -1,0 +1,135 @@
+package gen
+
+import "time"
+
+// Counts is the truth about one slice of traffic (a target, node, subnet,
+// minute, point of presence or distribution).
+type Counts struct {
+	// Requests is the number of rows.
+	Requests int
+	// Errors5xx is the number of rows with a 5xx status.
+	Errors5xx int
+	// Causes counts the 5xx rows per cause code.
+	Causes map[string]int
+	// Domains counts the 5xx rows per domain code.
+	Domains map[string]int
+}
+
+func (c *Counts) add(is5xx bool, cause string) {
+	c.Requests++
+	if !is5xx {
+		return
+	}
+	c.Errors5xx++
+	if c.Causes == nil {
+		c.Causes = map[string]int{}
+		c.Domains = map[string]int{}
+	}
+	c.Causes[cause]++
+	c.Domains[CauseDomain(cause)]++
+}
+
+func countsOf(m map[string]*Counts, k string) *Counts {
+	c := m[k]
+	if c == nil {
+		c = &Counts{}
+		m[k] = c
+	}
+	return c
+}
+
+// IncidentWindow records one injected incident and how many rows it shaped.
+type IncidentWindow struct {
+	Name string
+	// Kind is the incident kind's name (ALBKind.String or CFKind.String).
+	Kind string
+	// Cause is the taxonomy cause of the rows it shaped ("" for context or
+	// dropped traffic).
+	Cause      string
+	Start, End time.Time
+	Targets    []string
+	Subnet     string
+	Node       string
+	POP        string
+	// Rows is the number of rows the incident shaped (for a node drop: the
+	// number of rows removed).
+	Rows int
+}
+
+// ALBTruth is what a correct analysis of the generated ALB rows must find.
+// Map keys: Classes "2xx".."5xx"; Status the elb_status_code; Causes and
+// Domains the taxonomy codes; Context the non-5xx context keys (Context*
+// constants); Targets "ip:port"; Nodes the node IP (from object names);
+// Subnets the target's /24 ("10.0.2.0/24"); Minutes the minute's start as
+// Unix seconds.
+type ALBTruth struct {
+	Rows    int
+	First   time.Time // earliest row time
+	Last    time.Time // latest row time
+	Classes map[string]int
+	Status  map[int]int
+	Causes  map[string]int
+	Domains map[string]int
+	Context map[string]int
+	Targets map[string]*Counts
+	Nodes   map[string]*Counts
+	Subnets map[string]*Counts
+	Minutes map[int64]*Counts
+	// Incidents lists the injected incidents in scenario order.
+	Incidents []IncidentWindow
+}
+
+func newALBTruth() *ALBTruth {
+	return &ALBTruth{
+		Classes: map[string]int{}, Status: map[int]int{}, Causes: map[string]int{},
+		Domains: map[string]int{}, Context: map[string]int{}, Targets: map[string]*Counts{},
+		Nodes: map[string]*Counts{}, Subnets: map[string]*Counts{}, Minutes: map[int64]*Counts{},
+	}
+}
+
+var classNames = [...]string{"1xx", "1xx", "2xx", "3xx", "4xx", "5xx"}
+
+func (tr *ALBTruth) add(g *albGen, row *albRow) {
+	t := time.UnixMicro(row.t).UTC()
+	if tr.Rows == 0 || t.Before(tr.First) {
+		tr.First = t
+	}
+	if t.After(tr.Last) {
+		tr.Last = t
+	}
+	tr.Rows++
+	tr.Classes[classNames[row.elb/100]]++
+	tr.Status[row.elb]++
+	is5 := row.elb >= 500
+	if is5 {
+		tr.Causes[row.cause]++
+		tr.Domains[CauseDomain(row.cause)]++
+	}
+	if row.context != "" {
+		tr.Context[row.context]++
+	}
+	if row.target >= 0 {
+		tg := &g.targets[row.target]
+		countsOf(tr.Targets, tg.addr).add(is5, row.cause)
+		countsOf(tr.Subnets, tg.subnet).add(is5, row.cause)
+	}
+	countsOf(tr.Nodes, g.sc.Nodes[row.node]).add(is5, row.cause)
+	m := row.t / 1e6
+	m -= ((m % 60) + 60) % 60
+	c := tr.Minutes[m]
+	if c == nil {
+		c = &Counts{}
+		tr.Minutes[m] = c
+	}
+	c.add(is5, row.cause)
+}
+
+func (tr *ALBTruth) finish(g *albGen) {
+	for _, in := range g.incidents {
+		tr.Incidents = append(tr.Incidents, IncidentWindow{
+			Name: in.Name, Kind: in.Kind.String(), Cause: in.cause,
+			Start: in.Start.UTC(), End: in.End.UTC(), Targets: in.Targets,
+			Subnet: in.Subnet, Node: in.Node, Rows: in.affected,
+		})
+	}
+}
