@@ -1,0 +1,465 @@
+package analysis
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/DataDog/sketches-go/ddsketch"
+	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/lbtriage/lbtriage/parser"
+)
+
+// Defaults for Options.
+const (
+	DefaultBucket  = time.Minute
+	DefaultTop     = 10
+	DefaultMaxKeys = 50_000
+	// DefaultMaxRejectedSamples is how many rejected lines a report keeps.
+	DefaultMaxRejectedSamples = 20
+	// sketchAccuracy is the relative accuracy of the latency sketches.
+	sketchAccuracy = 0.01
+	// otherKey names the row that collects keys beyond Options.MaxKeys.
+	otherKey = "(other)"
+)
+
+// Options configures an Aggregator and the report built from it. The zero
+// value is usable.
+type Options struct {
+	// Since and Until select rows by their own time: Since <= time < Until.
+	// A zero value leaves that side open.
+	Since, Until time.Time
+	// Bucket is the timeline bucket width (DefaultBucket when 0).
+	Bucket time.Duration
+	// Top is how many paths and clients the report lists (DefaultTop when 0).
+	Top int
+	// MaxKeys caps the distinct paths and the distinct client IPs each
+	// Aggregator tracks (DefaultMaxKeys when 0); rows of keys first seen past
+	// the cap are counted under "(other)". Which keys make the cap depends on
+	// the order rows arrive in, so when more keys than MaxKeys occur, the
+	// path and client lists (only those) can differ between runs with
+	// different worker counts. Every other figure is exact and independent of
+	// the worker count.
+	MaxKeys int
+}
+
+// WithDefaults returns o with zero fields set to their defaults.
+func (o Options) WithDefaults() Options {
+	if o.Bucket <= 0 {
+		o.Bucket = DefaultBucket
+	}
+	if o.Top <= 0 {
+		o.Top = DefaultTop
+	}
+	if o.MaxKeys <= 0 {
+		o.MaxKeys = DefaultMaxKeys
+	}
+	return o
+}
+
+// Aggregator adds up the rows of record batches. It implements input.Sink:
+// give each worker its own (New), then Merge them. It never keeps a batch,
+// and its memory is bounded by the number of targets, nodes and time buckets
+// plus Options.MaxKeys paths and clients, not by the input size.
+type Aggregator struct {
+	opts     Options
+	sinceUS  int64
+	untilUS  int64
+	bucketUS int64
+
+	rows          map[parser.Format]int64 // rows inside the window, per format
+	outsideWindow int64
+	requests      int64
+	firstUS       int64 // bounds of the rows inside the window
+	lastUS        int64
+	statusClass   [7]int64 // index status/100; 0 for unknown or out of range
+	total5xx      int64
+	byCause       [maxCauses]int64
+	context       [maxContexts]int64
+
+	targets    map[targetKey]int32
+	targetList []*targetAgg
+	nodes      map[string]*nodeAgg
+	paths      keyCounter
+	clients    keyCounter
+	buckets    map[int64]int32
+	bucketList []bucketAgg
+
+	// Hot-loop caches: the last target and bucket seen.
+	lastTarget    *targetAgg
+	lastBucketKey int64
+	lastBucket    int32
+
+	alb albColumns // reused column views
+}
+
+// New returns an empty Aggregator.
+func New(opts Options) *Aggregator {
+	opts = opts.WithDefaults()
+	a := &Aggregator{
+		opts:       opts,
+		sinceUS:    math.MinInt64,
+		untilUS:    math.MaxInt64,
+		bucketUS:   opts.Bucket.Microseconds(),
+		rows:       map[parser.Format]int64{},
+		firstUS:    math.MaxInt64,
+		lastUS:     math.MinInt64,
+		targets:    map[targetKey]int32{},
+		nodes:      map[string]*nodeAgg{},
+		paths:      newKeyCounter(opts.MaxKeys),
+		clients:    newKeyCounter(opts.MaxKeys),
+		buckets:    map[int64]int32{},
+		lastBucket: -1,
+	}
+	if a.bucketUS <= 0 {
+		a.bucketUS = DefaultBucket.Microseconds()
+	}
+	if !opts.Since.IsZero() {
+		a.sinceUS = opts.Since.UnixMicro()
+	}
+	if !opts.Until.IsZero() {
+		a.untilUS = opts.Until.UnixMicro()
+	}
+	return a
+}
+
+// Options returns the options the Aggregator was built with, defaults set.
+func (a *Aggregator) Options() Options { return a.opts }
+
+// Consume adds the rows of one batch. src is the object the batch came from
+// (its NodeIP feeds the per-node figures). rec is not kept.
+func (a *Aggregator) Consume(src parser.Source, format parser.Format, rec arrow.RecordBatch) error {
+	consume, ok := consumers[format]
+	if !ok {
+		return fmt.Errorf("analysis: no analysis for format %q", format)
+	}
+	return consume(a, src, rec)
+}
+
+// consumers maps a format to the function that reads its batches; each
+// format's file adds itself.
+var consumers = map[parser.Format]func(a *Aggregator, src parser.Source, rec arrow.RecordBatch) error{}
+
+// obs is one row as the shared aggregates see it, whatever its format.
+// Strings are views into the batch; only keys inserted into maps are copied.
+type obs struct {
+	timeUS     int64
+	status     uint16 // 0 when unknown
+	cause      causeID
+	context    contextID
+	targetIP   string // "" when no target
+	targetPort uint16
+	latencyMs  float64
+	hasLatency bool
+	path       string
+	client     string
+}
+
+// node returns the per-node aggregate for src, or nil when the object name
+// does not tell the node.
+func (a *Aggregator) node(src parser.Source) *nodeAgg {
+	if src.NodeIP == "" {
+		return nil
+	}
+	n := a.nodes[src.NodeIP]
+	if n == nil {
+		n = &nodeAgg{}
+		a.nodes[strings.Clone(src.NodeIP)] = n
+	}
+	return n
+}
+
+// inWindow reports whether a row time is inside [Since, Until), counting
+// the rows that are not.
+func (a *Aggregator) inWindow(us int64) bool {
+	if us < a.sinceUS || us >= a.untilUS {
+		a.outsideWindow++
+		return false
+	}
+	return true
+}
+
+// observe adds one row inside the window.
+func (a *Aggregator) observe(n *nodeAgg, o *obs) {
+	a.requests++
+	if o.timeUS < a.firstUS {
+		a.firstUS = o.timeUS
+	}
+	if o.timeUS > a.lastUS {
+		a.lastUS = o.timeUS
+	}
+	class := int(o.status / 100)
+	if class >= len(a.statusClass) {
+		class = 0
+	}
+	a.statusClass[class]++
+	is5xx := o.cause != 0
+	var err int64
+	if is5xx {
+		err = 1
+		a.total5xx++
+		a.byCause[o.cause]++
+	} else if o.context != 0 {
+		a.context[o.context]++
+	}
+	if n != nil {
+		n.requests++
+		n.errors += err
+	}
+
+	if o.targetIP != "" {
+		t := a.target(o.targetIP, o.targetPort)
+		t.requests++
+		if is5xx {
+			t.errors++
+			t.byCause[o.cause]++
+			if o.timeUS < t.first5xx {
+				t.first5xx = o.timeUS
+			}
+			if o.timeUS > t.last5xx {
+				t.last5xx = o.timeUS
+			}
+		}
+		if o.hasLatency {
+			_ = t.latency.Add(o.latencyMs) // fails only on NaN/Inf, which are not logged
+		}
+	}
+
+	a.paths.add(o.path, err)
+	a.clients.add(o.client, err)
+
+	b := a.bucket(floorDiv(o.timeUS, a.bucketUS))
+	b.requests++
+	if is5xx {
+		b.errors++
+		b.byDomain[causeDomain[o.cause]]++
+	}
+}
+
+func (a *Aggregator) target(ip string, port uint16) *targetAgg {
+	if t := a.lastTarget; t != nil && t.port == port && t.ip == ip {
+		return t
+	}
+	k := targetKey{ip: ip, port: port}
+	i, ok := a.targets[k]
+	if !ok {
+		k.ip = strings.Clone(ip)
+		i = int32(len(a.targetList))
+		a.targets[k] = i
+		a.targetList = append(a.targetList, newTargetAgg(k))
+	}
+	t := a.targetList[i]
+	a.lastTarget = t
+	return t
+}
+
+func (a *Aggregator) bucket(key int64) *bucketAgg {
+	if a.lastBucket >= 0 && a.lastBucketKey == key {
+		return &a.bucketList[a.lastBucket]
+	}
+	i, ok := a.buckets[key]
+	if !ok {
+		i = int32(len(a.bucketList))
+		a.buckets[key] = i
+		a.bucketList = append(a.bucketList, bucketAgg{key: key})
+	}
+	a.lastBucketKey, a.lastBucket = key, i
+	return &a.bucketList[i]
+}
+
+// floorDiv divides rounding toward negative infinity.
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if (a%b != 0) && ((a < 0) != (b < 0)) {
+		q--
+	}
+	return q
+}
+
+// Merge adds o's figures into a. o is left unchanged; a and o must have been
+// built with the same Options.
+func (a *Aggregator) Merge(o *Aggregator) {
+	for f, n := range o.rows {
+		a.rows[f] += n
+	}
+	a.outsideWindow += o.outsideWindow
+	a.requests += o.requests
+	a.firstUS = min(a.firstUS, o.firstUS)
+	a.lastUS = max(a.lastUS, o.lastUS)
+	for i := range a.statusClass {
+		a.statusClass[i] += o.statusClass[i]
+	}
+	a.total5xx += o.total5xx
+	for i := range a.byCause {
+		a.byCause[i] += o.byCause[i]
+	}
+	for i := range a.context {
+		a.context[i] += o.context[i]
+	}
+	for _, ot := range o.targetList {
+		k := targetKey{ip: ot.ip, port: ot.port}
+		i, ok := a.targets[k]
+		if !ok {
+			i = int32(len(a.targetList))
+			a.targets[k] = i
+			a.targetList = append(a.targetList, newTargetAgg(k))
+		}
+		a.targetList[i].merge(ot)
+	}
+	a.lastTarget = nil
+	for ip, on := range o.nodes {
+		n := a.nodes[ip]
+		if n == nil {
+			n = &nodeAgg{}
+			a.nodes[ip] = n
+		}
+		n.requests += on.requests
+		n.errors += on.errors
+	}
+	a.paths.merge(&o.paths)
+	a.clients.merge(&o.clients)
+	for _, ob := range o.bucketList {
+		b := a.bucket(ob.key)
+		b.requests += ob.requests
+		b.errors += ob.errors
+		for i := range b.byDomain {
+			b.byDomain[i] += ob.byDomain[i]
+		}
+	}
+}
+
+// MergeAll merges aggregators into a new one built with the first one's
+// options. Sinks that are not *Aggregator are ignored.
+func MergeAll[S any](sinks []S) *Aggregator {
+	var out *Aggregator
+	for _, s := range sinks {
+		a, ok := any(s).(*Aggregator)
+		if !ok || a == nil {
+			continue
+		}
+		if out == nil {
+			out = New(a.opts)
+		}
+		out.Merge(a)
+	}
+	if out == nil {
+		out = New(Options{})
+	}
+	return out
+}
+
+type targetKey struct {
+	ip   string
+	port uint16
+}
+
+type targetAgg struct {
+	ip                string
+	port              uint16
+	requests, errors  int64
+	byCause           [maxCauses]int64
+	first5xx, last5xx int64
+	latency           *ddsketch.DDSketch
+}
+
+func newTargetAgg(k targetKey) *targetAgg {
+	s, err := ddsketch.LogUnboundedDenseDDSketch(sketchAccuracy)
+	if err != nil {
+		panic(fmt.Sprintf("BUG: ddsketch: %v", err))
+	}
+	return &targetAgg{ip: k.ip, port: k.port, first5xx: math.MaxInt64, last5xx: math.MinInt64, latency: s}
+}
+
+func (t *targetAgg) merge(o *targetAgg) {
+	t.requests += o.requests
+	t.errors += o.errors
+	for i := range t.byCause {
+		t.byCause[i] += o.byCause[i]
+	}
+	t.first5xx = min(t.first5xx, o.first5xx)
+	t.last5xx = max(t.last5xx, o.last5xx)
+	if !o.latency.IsEmpty() {
+		// Both sketches share the same mapping, so this cannot fail.
+		_ = t.latency.MergeWith(o.latency)
+	}
+}
+
+// name is "ip:port", with brackets around an IPv6 address.
+func (t *targetAgg) name() string {
+	if strings.IndexByte(t.ip, ':') >= 0 {
+		return fmt.Sprintf("[%s]:%d", t.ip, t.port)
+	}
+	return fmt.Sprintf("%s:%d", t.ip, t.port)
+}
+
+type nodeAgg struct {
+	requests, errors int64
+}
+
+type bucketAgg struct {
+	key              int64 // start / bucket width
+	requests, errors int64
+	byDomain         [maxDomains]int64
+}
+
+// keyCounter counts requests and 5xx per string key, up to max keys; rows
+// of keys first seen past the cap go to other.
+type keyCounter struct {
+	max   int
+	index map[string]int32
+	keys  []string
+	stats []keyStats
+	other keyStats
+	// overflow counts the rows that went to other.
+	overflow int64
+}
+
+type keyStats struct {
+	requests, errors int64
+}
+
+func newKeyCounter(max int) keyCounter {
+	return keyCounter{max: max, index: map[string]int32{}}
+}
+
+func (c *keyCounter) add(key string, errors int64) {
+	c.addN(key, keyStats{requests: 1, errors: errors})
+}
+
+func (c *keyCounter) addN(key string, s keyStats) {
+	i, ok := c.index[key]
+	if !ok {
+		if len(c.keys) >= c.max {
+			c.other.requests += s.requests
+			c.other.errors += s.errors
+			c.overflow += s.requests
+			return
+		}
+		key = strings.Clone(key)
+		i = int32(len(c.keys))
+		c.index[key] = i
+		c.keys = append(c.keys, key)
+		c.stats = append(c.stats, keyStats{})
+	}
+	c.stats[i].requests += s.requests
+	c.stats[i].errors += s.errors
+}
+
+// merge adds o's keys in sorted order, so that the result depends only on
+// the two counters and not on map iteration order.
+func (c *keyCounter) merge(o *keyCounter) {
+	order := make([]int32, len(o.keys))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	sort.Slice(order, func(i, j int) bool { return o.keys[order[i]] < o.keys[order[j]] })
+	for _, i := range order {
+		c.addN(o.keys[i], o.stats[i])
+	}
+	c.other.requests += o.other.requests
+	c.other.errors += o.other.errors
+	c.overflow += o.overflow
+}

@@ -1,0 +1,427 @@
+package analysis
+
+import (
+	"math"
+	"net/netip"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/lbtriage/lbtriage/parser"
+	"github.com/lbtriage/lbtriage/parser/input"
+)
+
+// Run is what a scan read besides the rows: the per-object results, the
+// inputs skipped before reading, and rejected lines (a RejectSampler's).
+type Run struct {
+	Results []input.ObjectResult
+	Skipped []input.Skipped
+	Rejects []*parser.LineError
+}
+
+// maxTimelineBuckets caps the gap filling of the timeline: past it, only the
+// buckets that hold rows are listed.
+const maxTimelineBuckets = 100_000
+
+// BuildReport turns the merged aggregates and what the scan read into a
+// Report, verdict included. The result depends only on its arguments' figures.
+func BuildReport(a *Aggregator, run Run) *Report {
+	opts := a.opts
+	r := &Report{
+		SchemaVersion: SchemaVersion,
+		StatusClasses: map[string]int64{},
+		Context:       map[string]int64{},
+		BucketSeconds: int64(opts.Bucket / time.Second),
+	}
+	stats := r.fillInputs(run)
+	r.Format = string(dominantFormat(a, r.Inputs.Formats))
+	format := parser.Format(r.Format)
+
+	r.Lines.OutsideWindow = a.outsideWindow
+	r.Lines.RejectedSamples = sampleRejects(run.Rejects, DefaultMaxRejectedSamples)
+	if a.requests > 0 {
+		r.TimeRange = TimeRange{First: fmtTime(a.firstUS), Last: fmtTime(a.lastUS)}
+	} else if !stats.MinTime.IsZero() {
+		r.TimeRange = TimeRange{First: stats.MinTime.UTC().Format(time.RFC3339Nano), Last: stats.MaxTime.UTC().Format(time.RFC3339Nano)}
+	}
+	if !opts.Since.IsZero() || !opts.Until.IsZero() {
+		r.Window = &TimeRange{}
+		if !opts.Since.IsZero() {
+			r.Window.First = opts.Since.UTC().Format(time.RFC3339Nano)
+		}
+		if !opts.Until.IsZero() {
+			r.Window.Last = opts.Until.UTC().Format(time.RFC3339Nano)
+		}
+	}
+
+	r.Requests = a.requests
+	for _, k := range []string{"2xx", "3xx", "4xx", "5xx"} {
+		r.StatusClasses[k] = 0
+	}
+	for i, n := range a.statusClass {
+		switch {
+		case n == 0:
+		case i == 0:
+			r.StatusClasses["other"] = n
+		default:
+			r.StatusClasses[string(rune('0'+i))+"xx"] = n
+		}
+	}
+
+	r.Errors = Errors{Total5xx: a.total5xx, ByDomain: map[string]int64{}, ByCause: map[string]int64{}}
+	for _, d := range domainsOf(format) {
+		r.Errors.ByDomain[domainTable[d]] = 0
+	}
+	for _, c := range causesOf(format) {
+		r.Errors.ByCause[causeTable[c].Code] = 0
+	}
+	for c := 1; c < len(causeTable); c++ {
+		if n := a.byCause[c]; n > 0 {
+			r.Errors.ByCause[causeTable[c].Code] += n
+			r.Errors.ByDomain[domainTable[causeDomain[c]]] += n
+		}
+	}
+	if format == parser.FormatALB {
+		for _, k := range []contextID{ctx460, ctx400, ctx408, ctx463, ctx464, ctx403WAF} {
+			r.Context[contextTable[k]] = 0
+		}
+	}
+	for k := 1; k < len(contextTable); k++ {
+		if n := a.context[k]; n > 0 {
+			r.Context[contextTable[k]] = n
+		}
+	}
+
+	r.Targets = buildTargets(a)
+	r.Subnets = buildSubnets(a, r.Targets)
+	r.Nodes = buildNodes(a)
+	r.Paths = buildKeys(&a.paths, opts.Top, func(k string, s keyStats) Path {
+		return Path{Path: k, Requests: s.requests, Errors5xx: s.errors}
+	})
+	r.Clients = buildKeys(&a.clients, opts.Top, func(k string, s keyStats) Client {
+		return Client{Client: k, Requests: s.requests, Errors5xx: s.errors}
+	})
+	r.Timeline = buildTimeline(a, format)
+	r.Verdict = buildVerdict(a, r)
+	return r
+}
+
+// fillInputs fills Inputs and the line counts, and returns the summed stats.
+func (r *Report) fillInputs(run Run) parser.Stats {
+	r.Inputs = Inputs{Skipped: []Skipped{}, Failed: []Failed{}, Formats: map[string]int64{}}
+	for _, s := range run.Skipped {
+		r.Inputs.Skipped = append(r.Inputs.Skipped, Skipped{Source: s.Source, Reason: s.Reason})
+	}
+	var stats parser.Stats
+	for _, res := range run.Results {
+		if res.SkipReason != "" {
+			r.Inputs.Skipped = append(r.Inputs.Skipped, Skipped{Source: res.Source.Name, Reason: res.SkipReason})
+			continue
+		}
+		r.Inputs.Objects++
+		r.Inputs.BytesRead += res.StoredBytes
+		stats.Add(res.Stats)
+		if res.Format != parser.FormatUnknown {
+			r.Inputs.Formats[string(res.Format)]++
+		}
+		if res.Err != nil {
+			r.Inputs.Failed = append(r.Inputs.Failed, Failed{Source: res.Source.Name, Error: res.Err.Error()})
+		}
+	}
+	sort.SliceStable(r.Inputs.Skipped, func(i, j int) bool { return r.Inputs.Skipped[i].Source < r.Inputs.Skipped[j].Source })
+	sort.SliceStable(r.Inputs.Failed, func(i, j int) bool { return r.Inputs.Failed[i].Source < r.Inputs.Failed[j].Source })
+	r.Lines = Lines{
+		Read:     stats.Lines,
+		Parsed:   stats.Parsed,
+		Rejected: stats.Rejected,
+		Comments: stats.Comments,
+	}
+	return stats
+}
+
+// dominantFormat is the format with the most rows, else with the most
+// objects, else ALB.
+func dominantFormat(a *Aggregator, objects map[string]int64) parser.Format {
+	best, bestN := parser.FormatALB, int64(0)
+	pick := func(f parser.Format, n int64) {
+		if n > bestN || (n == bestN && n > 0 && f < best) {
+			best, bestN = f, n
+		}
+	}
+	for f, n := range a.rows {
+		pick(f, n)
+	}
+	if bestN == 0 {
+		for f, n := range objects {
+			pick(parser.Format(f), n)
+		}
+	}
+	return best
+}
+
+func fmtTime(us int64) string {
+	return time.UnixMicro(us).UTC().Format(time.RFC3339Nano)
+}
+
+// sampleRejects keeps the first n rejected lines in (source, line) order, so
+// the sample does not depend on which worker read what first.
+func sampleRejects(rejects []*parser.LineError, n int) []RejectedSample {
+	sorted := append([]*parser.LineError(nil), rejects...)
+	sort.SliceStable(sorted, func(i, j int) bool { return rejectLess(sorted[i], sorted[j]) })
+	out := []RejectedSample{}
+	for _, e := range sorted {
+		if len(out) == n {
+			break
+		}
+		out = append(out, RejectedSample{Source: e.Source, Line: e.Line, Reason: e.Reason, Snippet: e.Snippet})
+	}
+	return out
+}
+
+func rejectLess(a, b *parser.LineError) bool {
+	if a.Source != b.Source {
+		return a.Source < b.Source
+	}
+	return a.Line < b.Line
+}
+
+// RejectSampler keeps the first N rejected lines in (source, line) order,
+// whatever order they arrive in. It is safe for concurrent use, so its Add
+// can be a ScanOptions.OnReject.
+type RejectSampler struct {
+	mu   sync.Mutex
+	n    int
+	kept []*parser.LineError
+}
+
+// NewRejectSampler returns a sampler keeping n lines
+// (DefaultMaxRejectedSamples when n <= 0).
+func NewRejectSampler(n int) *RejectSampler {
+	if n <= 0 {
+		n = DefaultMaxRejectedSamples
+	}
+	return &RejectSampler{n: n}
+}
+
+// Add offers one rejected line.
+func (s *RejectSampler) Add(e *parser.LineError) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.kept) == s.n && !rejectLess(e, s.kept[len(s.kept)-1]) {
+		return
+	}
+	i := sort.Search(len(s.kept), func(i int) bool { return rejectLess(e, s.kept[i]) })
+	if len(s.kept) < s.n {
+		s.kept = append(s.kept, nil)
+	}
+	copy(s.kept[i+1:], s.kept[i:])
+	s.kept[i] = e
+}
+
+// Samples returns the kept lines in order.
+func (s *RejectSampler) Samples() []*parser.LineError {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]*parser.LineError(nil), s.kept...)
+}
+
+// latencyQuantiles are the percentiles reported per target.
+var latencyQuantiles = []float64{0.5, 0.95, 0.99}
+
+func buildTargets(a *Aggregator) []Target {
+	out := make([]Target, 0, len(a.targetList))
+	for _, t := range a.targetList {
+		tg := Target{
+			Target:    t.name(),
+			Subnet:    subnetOf(t.ip),
+			Requests:  t.requests,
+			Errors5xx: t.errors,
+			ByCause:   causeMap(&t.byCause),
+		}
+		if !t.latency.IsEmpty() {
+			if q, err := t.latency.GetValuesAtQuantiles(latencyQuantiles); err == nil {
+				tg.LatencyMs = Latency{P50: round3(q[0]), P95: round3(q[1]), P99: round3(q[2])}
+			}
+		}
+		if t.errors > 0 {
+			tg.First5xx, tg.Last5xx = fmtTime(t.first5xx), fmtTime(t.last5xx)
+		}
+		out = append(out, tg)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		x, y := out[i], out[j]
+		if x.Errors5xx != y.Errors5xx {
+			return x.Errors5xx > y.Errors5xx
+		}
+		if x.Requests != y.Requests {
+			return x.Requests > y.Requests
+		}
+		return x.Target < y.Target
+	})
+	return out
+}
+
+func causeMap(counts *[maxCauses]int64) map[string]int64 {
+	m := map[string]int64{}
+	for c := 1; c < len(causeTable); c++ {
+		if counts[c] > 0 {
+			m[causeTable[c].Code] = counts[c]
+		}
+	}
+	return m
+}
+
+func round3(v float64) float64 { return math.Round(v*1000) / 1000 }
+
+// subnetOf returns the /24 (IPv4) or /64 (IPv6) holding ip.
+func subnetOf(ip string) string {
+	addr, err := netip.ParseAddr(ip)
+	if err != nil {
+		return "(unknown)"
+	}
+	addr = addr.Unmap()
+	bits := 64
+	if addr.Is4() {
+		bits = 24
+	}
+	p, err := addr.Prefix(bits)
+	if err != nil {
+		return "(unknown)"
+	}
+	return p.String()
+}
+
+func buildSubnets(a *Aggregator, targets []Target) []Subnet {
+	idx := map[string]int{}
+	var out []Subnet
+	var byCause [][maxCauses]int64
+	for _, t := range a.targetList {
+		s := subnetOf(t.ip)
+		i, ok := idx[s]
+		if !ok {
+			i = len(out)
+			idx[s] = i
+			out = append(out, Subnet{Subnet: s})
+			byCause = append(byCause, [maxCauses]int64{})
+		}
+		out[i].Targets++
+		out[i].Requests += t.requests
+		out[i].Errors5xx += t.errors
+		for c := range t.byCause {
+			byCause[i][c] += t.byCause[c]
+		}
+	}
+	for i := range out {
+		out[i].ByCause = causeMap(&byCause[i])
+	}
+	sort.Slice(out, func(i, j int) bool {
+		x, y := out[i], out[j]
+		if x.Errors5xx != y.Errors5xx {
+			return x.Errors5xx > y.Errors5xx
+		}
+		return addrLess(strings.Split(x.Subnet, "/")[0], strings.Split(y.Subnet, "/")[0])
+	})
+	if out == nil {
+		out = []Subnet{}
+	}
+	return out
+}
+
+// addrLess orders IP addresses numerically, anything unparsable last.
+func addrLess(x, y string) bool {
+	ax, ex := netip.ParseAddr(x)
+	ay, ey := netip.ParseAddr(y)
+	switch {
+	case ex == nil && ey == nil:
+		if c := ax.Compare(ay); c != 0 {
+			return c < 0
+		}
+	case ex == nil:
+		return true
+	case ey == nil:
+		return false
+	}
+	return x < y
+}
+
+func buildNodes(a *Aggregator) []Node {
+	var total int64
+	for _, n := range a.nodes {
+		total += n.requests
+	}
+	out := []Node{}
+	for ip, n := range a.nodes {
+		nd := Node{Node: ip, Requests: n.requests, Errors5xx: n.errors}
+		if total > 0 {
+			nd.Share = float64(n.requests) / float64(total)
+		}
+		out = append(out, nd)
+	}
+	sort.Slice(out, func(i, j int) bool { return addrLess(out[i].Node, out[j].Node) })
+	return out
+}
+
+// buildKeys returns the top n keys by 5xx, then requests, then key, and a
+// final "(other)" row when keys were past the cap.
+func buildKeys[T any](c *keyCounter, n int, mk func(string, keyStats) T) []T {
+	order := make([]int, len(c.keys))
+	for i := range order {
+		order[i] = i
+	}
+	sort.Slice(order, func(i, j int) bool {
+		x, y := c.stats[order[i]], c.stats[order[j]]
+		if x.errors != y.errors {
+			return x.errors > y.errors
+		}
+		if x.requests != y.requests {
+			return x.requests > y.requests
+		}
+		return c.keys[order[i]] < c.keys[order[j]]
+	})
+	if len(order) > n {
+		order = order[:n]
+	}
+	out := make([]T, 0, len(order)+1)
+	for _, i := range order {
+		out = append(out, mk(c.keys[i], c.stats[i]))
+	}
+	if c.overflow > 0 {
+		out = append(out, mk(otherKey, c.other))
+	}
+	return out
+}
+
+func buildTimeline(a *Aggregator, format parser.Format) []Bucket {
+	keys := make([]int64, 0, len(a.bucketList))
+	for _, b := range a.bucketList {
+		keys = append(keys, b.key)
+	}
+	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
+	if n := len(keys); n > 1 && keys[n-1]-keys[0] < maxTimelineBuckets {
+		filled := make([]int64, 0, keys[n-1]-keys[0]+1)
+		for k := keys[0]; k <= keys[n-1]; k++ {
+			filled = append(filled, k)
+		}
+		keys = filled
+	}
+	domains := domainsOf(format)
+	out := make([]Bucket, 0, len(keys))
+	for _, k := range keys {
+		bk := Bucket{Start: fmtTime(k * a.bucketUS), ByDomain: map[string]int64{}}
+		for _, d := range domains {
+			bk.ByDomain[domainTable[d]] = 0
+		}
+		if i, ok := a.buckets[k]; ok {
+			b := &a.bucketList[i]
+			bk.Requests, bk.Errors5xx = b.requests, b.errors
+			for d, n := range b.byDomain {
+				if n > 0 {
+					bk.ByDomain[domainTable[d]] = n
+				}
+			}
+		}
+		out = append(out, bk)
+	}
+	return out
+}

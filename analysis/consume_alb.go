@@ -1,0 +1,248 @@
+package analysis
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+
+	"github.com/lbtriage/lbtriage/parser"
+)
+
+// ALB column names the aggregator reads (the decoder's names).
+const (
+	ColTime                   = "time"
+	ColClientIP               = "client_ip"
+	ColTargetIP               = "target_ip"
+	ColTargetPort             = "target_port"
+	ColRequestProcessingTime  = "request_processing_time"
+	ColTargetProcessingTime   = "target_processing_time"
+	ColResponseProcessingTime = "response_processing_time"
+	ColELBStatusCode          = "elb_status_code"
+	ColTargetStatusCode       = "target_status_code"
+	ColRequestURL             = "request_url"
+	ColRequestCreationTime    = "request_creation_time"
+	ColActionsExecuted        = "actions_executed"
+	ColErrorReason            = "error_reason"
+)
+
+// ALBColumns lists the ALB columns the analysis needs; pass it as the
+// decoder's column projection so that only these are built.
+var ALBColumns = []string{
+	ColTime, ColClientIP, ColTargetIP, ColTargetPort,
+	ColRequestProcessingTime, ColTargetProcessingTime, ColResponseProcessingTime,
+	ColELBStatusCode, ColTargetStatusCode, ColRequestURL, ColRequestCreationTime,
+	ColActionsExecuted, ColErrorReason,
+}
+
+func init() {
+	consumers[parser.FormatALB] = (*Aggregator).consumeALB
+}
+
+// albColumns are typed views of one batch's columns; nil when absent.
+type albColumns struct {
+	time        *array.Timestamp
+	timeMul     int64 // to microseconds: v*mul/div
+	timeDiv     int64
+	rct         *array.Timestamp
+	rctMul      int64
+	rctDiv      int64
+	clientIP    *array.String
+	targetIP    *array.String
+	targetPort  *array.Uint16
+	tpt         *array.Float64
+	elb         *array.Uint16
+	target      *array.Uint16
+	url         *array.String
+	actions     *array.String
+	errorReason *array.String
+}
+
+// bind finds the columns by name in rec's schema.
+func (c *albColumns) bind(rec arrow.RecordBatch) error {
+	*c = albColumns{}
+	sc := rec.Schema()
+	col := func(name string) arrow.Array {
+		idx := sc.FieldIndices(name)
+		if len(idx) == 0 {
+			return nil
+		}
+		return rec.Column(idx[0])
+	}
+	var err error
+	typed := func(name string, dst any) {
+		a := col(name)
+		if a == nil || err != nil {
+			return
+		}
+		ok := false
+		switch d := dst.(type) {
+		case **array.Timestamp:
+			*d, ok = a.(*array.Timestamp)
+		case **array.String:
+			*d, ok = a.(*array.String)
+		case **array.Uint16:
+			*d, ok = a.(*array.Uint16)
+		case **array.Float64:
+			*d, ok = a.(*array.Float64)
+		}
+		if !ok {
+			err = fmt.Errorf("analysis: ALB column %q has type %s", name, a.DataType())
+		}
+	}
+	typed(ColTime, &c.time)
+	typed(ColRequestCreationTime, &c.rct)
+	typed(ColClientIP, &c.clientIP)
+	typed(ColTargetIP, &c.targetIP)
+	typed(ColTargetPort, &c.targetPort)
+	typed(ColTargetProcessingTime, &c.tpt)
+	typed(ColELBStatusCode, &c.elb)
+	typed(ColTargetStatusCode, &c.target)
+	typed(ColRequestURL, &c.url)
+	typed(ColActionsExecuted, &c.actions)
+	typed(ColErrorReason, &c.errorReason)
+	if err != nil {
+		return err
+	}
+	if c.time == nil || c.elb == nil {
+		return fmt.Errorf("analysis: ALB batch lacks the %q or %q column", ColTime, ColELBStatusCode)
+	}
+	c.timeMul, c.timeDiv = toMicros(c.time)
+	if c.rct != nil {
+		c.rctMul, c.rctDiv = toMicros(c.rct)
+	}
+	return nil
+}
+
+// toMicros returns the factors that turn a timestamp column's values into
+// microseconds.
+func toMicros(a *array.Timestamp) (mul, div int64) {
+	switch a.DataType().(*arrow.TimestampType).Unit {
+	case arrow.Second:
+		return 1_000_000, 1
+	case arrow.Millisecond:
+		return 1000, 1
+	case arrow.Nanosecond:
+		return 1, 1000
+	}
+	return 1, 1
+}
+
+func str(a *array.String, i int) string {
+	if a == nil || a.IsNull(i) {
+		return ""
+	}
+	return a.Value(i)
+}
+
+// consumeALB classifies and adds the rows of one ALB batch.
+func (a *Aggregator) consumeALB(src parser.Source, rec arrow.RecordBatch) error {
+	c := &a.alb
+	if err := c.bind(rec); err != nil {
+		return err
+	}
+	defer func() { a.alb = albColumns{} }() // keep no reference to the batch
+	node := a.node(src)
+	n := int(rec.NumRows())
+	times := c.time.Values()
+	elbs := c.elb.Values()
+	var targets, ports []uint16
+	if c.target != nil {
+		targets = c.target.Values()
+	}
+	if c.targetPort != nil {
+		ports = c.targetPort.Values()
+	}
+	var tpts []float64
+	if c.tpt != nil {
+		tpts = c.tpt.Values()
+	}
+	var rcts []arrow.Timestamp
+	if c.rct != nil {
+		rcts = c.rct.Values()
+	}
+	var (
+		row  albRow
+		o    obs
+		kept int64
+	)
+	for i := 0; i < n; i++ {
+		if c.time.IsNull(i) {
+			a.outsideWindow++
+			continue
+		}
+		us := int64(times[i]) * c.timeMul / c.timeDiv
+		if !a.inWindow(us) {
+			continue
+		}
+		kept++
+		row = albRow{}
+		o = obs{timeUS: us}
+		if c.elb.IsValid(i) {
+			row.elb = elbs[i]
+		}
+		o.status = row.elb
+		if targets != nil && c.target.IsValid(i) {
+			row.targetAnswer = true
+			row.target = targets[i]
+		}
+		if c.targetIP != nil && c.targetIP.IsValid(i) {
+			row.targetSet = true
+			o.targetIP = c.targetIP.Value(i)
+			if ports != nil && c.targetPort.IsValid(i) {
+				o.targetPort = ports[i]
+			}
+		}
+		if tpts != nil && c.tpt.IsValid(i) && tpts[i] >= 0 {
+			row.tptKnown = true
+			if row.targetSet {
+				o.latencyMs = tpts[i] * 1000
+				o.hasLatency = true
+			}
+		}
+		switch {
+		case row.elb >= 500 && row.elb <= 599:
+			if rcts != nil && c.rct.IsValid(i) {
+				row.hasDuration = true
+				row.duration = float64(us-int64(rcts[i])*c.rctMul/c.rctDiv) / 1e6
+			}
+			row.actions = str(c.actions, i)
+			row.errorReason = str(c.errorReason, i)
+			o.cause = classifyALB(&row)
+		case row.elb >= 400 && row.elb <= 499:
+			if row.elb == 403 {
+				row.actions = str(c.actions, i)
+			}
+			o.context = contextALB(&row)
+		}
+		o.path = pathOf(str(c.url, i))
+		o.client = str(c.clientIP, i)
+		if o.client == "" {
+			o.client = "-"
+		}
+		a.observe(node, &o)
+	}
+	a.rows[parser.FormatALB] += kept
+	return nil
+}
+
+// pathOf returns the path of a request URL ("scheme://host:port/path?q"),
+// without scheme, host and query string. It returns a view of url.
+func pathOf(url string) string {
+	if i := strings.Index(url, "://"); i >= 0 {
+		rest := url[i+3:]
+		j := strings.IndexByte(rest, '/')
+		if j < 0 {
+			return "-" // no path: an incomplete request ("http://host:80-")
+		}
+		url = rest[j:]
+	}
+	if q := strings.IndexAny(url, "?#"); q >= 0 {
+		url = url[:q]
+	}
+	if url == "" {
+		return "-"
+	}
+	return url
+}

@@ -1,0 +1,451 @@
+package analysis
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Thresholds of the verdict's findings.
+const (
+	// significantShare: a cause with at least this share of the 5xx gets its
+	// hint and its concentration findings.
+	significantShare = 0.05
+	// minFindingErrors: fewer 5xx of a cause than this give no finding.
+	minFindingErrors = 5
+	// concentrationShare: one target, subnet or path carrying this share of
+	// a cause's 5xx is a concentration.
+	concentrationShare = 0.5
+	// minTargetsForConcentration: with fewer targets, one carrying most
+	// errors says little.
+	minTargetsForConcentration = 3
+	// nodeShortfall: a node serving less than this fraction of an equal
+	// share of requests is reported.
+	nodeShortfall = 0.5
+	// windowRatio: a window's 5xx rate must be at least this many times the
+	// rate outside it to stand out.
+	windowRatio = 2.0
+)
+
+func buildVerdict(a *Aggregator, r *Report) Verdict {
+	v := Verdict{Hints: []string{}, Findings: []string{}}
+	if a.total5xx == 0 {
+		v.Summary = noErrorSummary(r)
+		return v
+	}
+	ranked := rankCauses(a)
+	primary := ranked[0]
+	code, domain := causeTable[primary].Code, domainTable[causeDomain[primary]]
+	v.PrimaryCause, v.PrimaryDomain = &code, &domain
+	v.Share = float64(a.byCause[primary]) / float64(a.total5xx)
+	v.Window = findWindow(r.Timeline)
+
+	var where string
+	for _, c := range ranked {
+		n := a.byCause[c]
+		if float64(n)/float64(a.total5xx) < significantShare && c != primary {
+			continue
+		}
+		if c == primary {
+			v.Hints = append(v.Hints, code+": "+causeTable[c].Hint)
+		} else {
+			v.Hints = append(v.Hints, causeTable[c].Code+": "+causeTable[c].Hint)
+		}
+		if n < minFindingErrors {
+			continue
+		}
+		f, w := concentrationFindings(a, r, c)
+		v.Findings = append(v.Findings, f...)
+		if c == primary {
+			where = w
+		}
+	}
+	if f := pathFinding(a, r); f != "" {
+		v.Findings = append(v.Findings, f)
+	}
+	v.Findings = append(v.Findings, nodeFindings(r)...)
+	if n := a.byCause[idFixedResponse]; n > 0 {
+		v.Findings = append(v.Findings, fmt.Sprintf(
+			"%s of the 5xx (%s) are fixed responses that a listener rule is configured to send (%s): on purpose, not a fault of the load balancer or the targets.",
+			groupInt(n), pct(n, a.total5xx), CauseFixedResponse))
+	}
+	v.Summary = errorSummary(a, r, primary, where, v.Window)
+	return v
+}
+
+// rankCauses orders the causes present by count, ties by code.
+func rankCauses(a *Aggregator) []causeID {
+	var ids []causeID
+	for c := 1; c < len(causeTable); c++ {
+		if a.byCause[c] > 0 {
+			ids = append(ids, causeID(c))
+		}
+	}
+	sort.Slice(ids, func(i, j int) bool {
+		x, y := a.byCause[ids[i]], a.byCause[ids[j]]
+		if x != y {
+			return x > y
+		}
+		return causeTable[ids[i]].Code < causeTable[ids[j]].Code
+	})
+	return ids
+}
+
+func noErrorSummary(r *Report) string {
+	if r.Requests == 0 {
+		if r.Lines.OutsideWindow > 0 {
+			return fmt.Sprintf("No requests inside the selected time window (%s rows outside it); nothing to attribute.", groupInt(r.Lines.OutsideWindow))
+		}
+		return "No requests were read; nothing to attribute."
+	}
+	s := fmt.Sprintf("No 5xx among %s requests", groupInt(r.Requests))
+	if r.TimeRange.First != "" {
+		s += fmt.Sprintf(" from %s to %s", r.TimeRange.First, r.TimeRange.Last)
+	}
+	s += "; nothing to attribute."
+	var ctx []string
+	for _, k := range sortedKeys(r.Context) {
+		if n := r.Context[k]; n > 0 {
+			ctx = append(ctx, fmt.Sprintf("%s %s", groupInt(n), k))
+		}
+	}
+	if len(ctx) > 0 {
+		s += " Client-side outcomes worth a look: " + strings.Join(ctx, ", ") + "."
+	}
+	return s
+}
+
+// concentrationFindings reports a cause concentrated on one target or one
+// subnet, and returns a short "where" for the summary.
+func concentrationFindings(a *Aggregator, r *Report, c causeID) ([]string, string) {
+	code := causeTable[c].Code
+	total := a.byCause[c]
+	var targetsWith int
+	var top *targetAgg
+	var targetReq int64
+	for _, t := range a.targetList {
+		targetReq += t.requests
+		if t.byCause[c] == 0 {
+			continue
+		}
+		targetsWith++
+		if top == nil || t.byCause[c] > top.byCause[c] || (t.byCause[c] == top.byCause[c] && t.name() < top.name()) {
+			top = t
+		}
+	}
+	if top == nil {
+		return nil, "" // a cause with no target, such as lb.no_targets
+	}
+	var out []string
+	var where string
+
+	// Subnets.
+	type sub struct {
+		name             string
+		targets          int
+		requests         int64
+		errorsOfTheCause int64
+		targetsWithCause int
+	}
+	subs := map[string]*sub{}
+	for _, t := range a.targetList {
+		name := subnetOf(t.ip)
+		s := subs[name]
+		if s == nil {
+			s = &sub{name: name}
+			subs[name] = s
+		}
+		s.targets++
+		s.requests += t.requests
+		s.errorsOfTheCause += t.byCause[c]
+		if t.byCause[c] > 0 {
+			s.targetsWithCause++
+		}
+	}
+	var topSub *sub
+	for _, s := range subs {
+		if topSub == nil || s.errorsOfTheCause > topSub.errorsOfTheCause ||
+			(s.errorsOfTheCause == topSub.errorsOfTheCause && addrLess(s.name, topSub.name)) {
+			topSub = s
+		}
+	}
+	if len(subs) >= 2 && targetReq > 0 {
+		errShare := float64(topSub.errorsOfTheCause) / float64(total)
+		reqShare := float64(topSub.requests) / float64(targetReq)
+		if errShare >= concentrationShare && errShare >= 1.5*reqShare {
+			out = append(out, fmt.Sprintf(
+				"%s: %s (%s of %s) are in subnet %s (%s), which served %s of the requests sent to targets: compare its network ACLs, route table and security groups with the other subnets'.",
+				code, pct(topSub.errorsOfTheCause, total), groupInt(topSub.errorsOfTheCause), groupInt(total),
+				topSub.name, plural(topSub.targets, "target"), pct(topSub.requests, targetReq)))
+			where = fmt.Sprintf("concentrated on %s (%s)", topSub.name, plural(topSub.targets, "target"))
+		}
+	}
+
+	// Targets.
+	if len(a.targetList) >= minTargetsForConcentration {
+		n := top.byCause[c]
+		if float64(n)/float64(total) >= concentrationShare {
+			out = append(out, fmt.Sprintf(
+				"%s: %s (%s of %s) come from target %s (1 of %d targets), which served %s of the requests sent to targets.",
+				code, pct(n, total), groupInt(n), groupInt(total), top.name(), len(a.targetList), pct(top.requests, targetReq)))
+			if where == "" || topSub.targets > 1 && topSub.targetsWithCause == 1 {
+				where = "concentrated on target " + top.name()
+			}
+		}
+	}
+	if where == "" && targetsWith > 1 {
+		if targetsWith == len(a.targetList) {
+			where = fmt.Sprintf("spread over every target (%d)", targetsWith)
+		} else {
+			where = fmt.Sprintf("spread over %d of %d targets", targetsWith, len(a.targetList))
+		}
+	} else if where == "" && targetsWith == 1 {
+		where = "all on target " + top.name()
+	}
+	return out, where
+}
+
+// pathFinding reports one path carrying most 5xx while serving few requests.
+func pathFinding(a *Aggregator, r *Report) string {
+	if len(a.paths.keys) < 3 || a.total5xx < minFindingErrors {
+		return ""
+	}
+	best := -1
+	for i, s := range a.paths.stats {
+		if best < 0 || s.errors > a.paths.stats[best].errors ||
+			(s.errors == a.paths.stats[best].errors && a.paths.keys[i] < a.paths.keys[best]) {
+			best = i
+		}
+	}
+	s := a.paths.stats[best]
+	errShare := float64(s.errors) / float64(a.total5xx)
+	reqShare := float64(s.requests) / float64(a.requests)
+	if errShare < concentrationShare || reqShare > errShare/2 {
+		return ""
+	}
+	return fmt.Sprintf("Path %s carries %s of the 5xx (%s of %s) but %s of the requests: look at what this path does differently (slow queries, downstream calls, large responses).",
+		a.paths.keys[best], pct(s.errors, a.total5xx), groupInt(s.errors), groupInt(a.total5xx), pct(s.requests, a.requests))
+}
+
+// nodeFindings reports load balancer nodes serving far less than an equal
+// share of the requests.
+func nodeFindings(r *Report) []string {
+	if len(r.Nodes) < 2 {
+		return nil
+	}
+	equal := 1 / float64(len(r.Nodes))
+	var out []string
+	for _, n := range r.Nodes {
+		if n.Share < nodeShortfall*equal {
+			out = append(out, fmt.Sprintf(
+				"Load balancer node %s served %.1f%% of the requests where an equal share is %.0f%%: clients reaching this node may be failing before their requests are logged; check the route table and network ACL of its subnet (asymmetric routing, e.g. return traffic through a NAT gateway).",
+				n.Node, n.Share*100, equal*100))
+		}
+	}
+	return out
+}
+
+// findWindow finds the contiguous run of buckets with the most excess 5xx
+// over the overall rate (maximum-sum subarray of errors − rate × requests),
+// and returns it when its rate stands out from the rest.
+func findWindow(tl []Bucket) *Window {
+	var reqs, errs int64
+	for _, b := range tl {
+		reqs += b.Requests
+		errs += b.Errors5xx
+	}
+	if reqs == 0 || errs == 0 || len(tl) < 2 {
+		return nil
+	}
+	rate := float64(errs) / float64(reqs)
+	bestSum, bestStart, bestEnd := math.Inf(-1), 0, -1
+	sum, start := 0.0, 0
+	for i, b := range tl {
+		if sum <= 0 {
+			sum, start = 0, i
+		}
+		sum += float64(b.Errors5xx) - rate*float64(b.Requests)
+		if sum > bestSum {
+			bestSum, bestStart, bestEnd = sum, start, i
+		}
+	}
+	if bestEnd < 0 {
+		return nil
+	}
+	var inReq, inErr int64
+	for _, b := range tl[bestStart : bestEnd+1] {
+		inReq += b.Requests
+		inErr += b.Errors5xx
+	}
+	outReq, outErr := reqs-inReq, errs-inErr
+	if outReq == 0 || inReq == 0 || inErr < minFindingErrors {
+		return nil
+	}
+	inRate, outRate := float64(inErr)/float64(inReq), float64(outErr)/float64(outReq)
+	if inRate < windowRatio*outRate {
+		return nil
+	}
+	start0, err := time.Parse(time.RFC3339Nano, tl[bestStart].Start)
+	if err != nil {
+		return nil
+	}
+	width := time.Minute
+	if len(tl) > 1 {
+		if t1, err := time.Parse(time.RFC3339Nano, tl[1].Start); err == nil {
+			if t0, err := time.Parse(time.RFC3339Nano, tl[0].Start); err == nil && t1.After(t0) {
+				width = t1.Sub(t0)
+			}
+		}
+	}
+	end, err := time.Parse(time.RFC3339Nano, tl[bestEnd].Start)
+	if err != nil {
+		return nil
+	}
+	return &Window{
+		Start:        start0.UTC().Format(time.RFC3339),
+		End:          end.Add(width).UTC().Format(time.RFC3339),
+		Rate:         round4(inRate),
+		BaselineRate: round4(outRate),
+	}
+}
+
+func round4(v float64) float64 { return math.Round(v*10000) / 10000 }
+
+var domainNames = map[string]string{
+	DomainLoadBalancer: "the load balancer",
+	DomainTarget:       "the targets",
+	DomainClient:       "the clients",
+	DomainOrigin:       "the origin",
+	DomainEdge:         "the CloudFront edge",
+}
+
+var domainSides = map[string]string{
+	DomainLoadBalancer: "the load balancer's side",
+	DomainTarget:       "the targets' side",
+	DomainClient:       "the clients' side",
+	DomainOrigin:       "the origin's side",
+	DomainEdge:         "the CloudFront edge's side",
+}
+
+func errorSummary(a *Aggregator, r *Report, primary causeID, where string, w *Window) string {
+	n := a.byCause[primary]
+	ci := causeTable[primary]
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s of 5xx (%s of %s) are %s: %s", pct(n, a.total5xx), groupInt(n), groupInt(a.total5xx), ci.Code, ci.Meaning)
+	if where != "" {
+		b.WriteString(", " + where)
+	}
+	if w != nil {
+		fmt.Fprintf(&b, ", from %s", spanText(w.Start, w.End))
+	}
+	b.WriteString(".")
+
+	// Second sentence: who is at fault, by domain.
+	type dn struct {
+		name string
+		n    int64
+	}
+	var ds []dn
+	for d, n := range r.Errors.ByDomain {
+		if n > 0 {
+			ds = append(ds, dn{d, n})
+		}
+	}
+	sort.Slice(ds, func(i, j int) bool {
+		if ds[i].n != ds[j].n {
+			return ds[i].n > ds[j].n
+		}
+		return ds[i].name < ds[j].name
+	})
+	parts := make([]string, 0, len(ds))
+	for _, d := range ds {
+		name := domainNames[d.name]
+		if name == "" {
+			name = d.name
+		}
+		parts = append(parts, fmt.Sprintf("%s %s", name, pct(d.n, a.total5xx)))
+	}
+	if len(ds) == 1 {
+		side := domainSides[ds[0].name]
+		if side == "" {
+			side = ds[0].name + "'s side"
+		}
+		fmt.Fprintf(&b, " All 5xx are on %s.", side)
+	} else {
+		fmt.Fprintf(&b, " At fault: %s.", strings.Join(parts, ", "))
+	}
+	return b.String()
+}
+
+// spanText writes "13:05 to 13:20 UTC" for a span within one day, with the
+// date when it spans several.
+func spanText(start, end string) string {
+	s, err1 := time.Parse(time.RFC3339, start)
+	e, err2 := time.Parse(time.RFC3339, end)
+	if err1 != nil || err2 != nil {
+		return start + " to " + end
+	}
+	if s.Format("2006-01-02") == e.Add(-time.Nanosecond).Format("2006-01-02") {
+		return fmt.Sprintf("%s to %s UTC on %s", s.Format("15:04"), e.Format("15:04"), s.Format("2006-01-02"))
+	}
+	return fmt.Sprintf("%s to %s UTC", s.Format("2006-01-02 15:04"), e.Format("2006-01-02 15:04"))
+}
+
+// pct formats n/d as a whole percentage, never rounding to 0% or 100%
+// unless it is exactly that.
+func pct(n, d int64) string {
+	if d == 0 {
+		return "0%"
+	}
+	p := float64(n) * 100 / float64(d)
+	switch {
+	case n == 0:
+		return "0%"
+	case n == d:
+		return "100%"
+	case p < 1:
+		return "<1%"
+	case p > 99:
+		return ">99%"
+	}
+	return fmt.Sprintf("%.0f%%", p)
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// groupInt formats n with thousands separators.
+func groupInt(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	if neg {
+		s = s[1:]
+	}
+	var b []byte
+	for i := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b = append(b, ',')
+		}
+		b = append(b, s[i])
+	}
+	if neg {
+		return "-" + string(b)
+	}
+	return string(b)
+}
+
+func sortedKeys(m map[string]int64) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
