@@ -197,7 +197,7 @@ func parsePathAccount(name string) (account, region string) {
 		return "", ""
 	}
 	parts := strings.SplitN(name[i+len("AWSLogs/"):], "/", 4)
-	if len(parts) < 3 || !isAccount(parts[0]) {
+	if len(parts) < 2 || !isAccount(parts[0]) {
 		return "", ""
 	}
 	account = parts[0]
