@@ -353,8 +353,15 @@ func (g *albGen) makeRow(row *albRow, t int64) bool {
 		forwarded = true
 		g.forward(row, p)
 	}
-	if g.sc.WAF && row.actions != "" && row.actions != "waf" && row.actions != "-" {
-		row.actions = "waf," + row.actions
+	if g.sc.WAF {
+		switch row.actions {
+		case "forward":
+			row.actions = "waf,forward"
+		case "redirect":
+			row.actions = "waf,redirect"
+		case "fixed-response":
+			row.actions = "waf,fixed-response"
+		}
 	}
 	if forwarded && len(g.incidents) > 0 {
 		for i := range g.incidents {

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/klauspost/compress/gzip"
@@ -127,16 +128,40 @@ func albObjects(sc *ALBScenario, put func(Object) error) (*ALBTruth, error) {
 	bufs := make([][]byte, len(c.Nodes))
 	cur := int64(-1)
 	var perr error
-	zw, _ := gzip.NewWriterLevel(io.Discard, gzip.DefaultCompression)
+	zws := make([]*gzip.Writer, len(c.Nodes))
+	outs := make([]bytes.Buffer, len(c.Nodes))
+	errs := make([]error, len(c.Nodes))
+	for i := range zws {
+		zws[i], _ = gzip.NewWriterLevel(io.Discard, gzip.BestSpeed)
+	}
 	flush := func() {
 		if cur < 0 || perr != nil {
 			return
 		}
+		// Compress the nodes' objects in parallel, then hand them out in
+		// node order so the output stays deterministic.
+		var wg sync.WaitGroup
+		for i, b := range bufs {
+			if len(b) == 0 {
+				continue
+			}
+			wg.Go(func() {
+				outs[i] = bytes.Buffer{}
+				zws[i].Reset(&outs[i])
+				zws[i].Write(b)
+				errs[i] = zws[i].Close()
+			})
+		}
+		wg.Wait()
 		end := time.UnixMicro((cur + 1) * albInterval).UTC()
 		deliv := end.Add(c.DeliveryDelay)
 		for i, b := range bufs {
 			if len(b) == 0 {
 				continue
+			}
+			if errs[i] != nil {
+				perr = errs[i]
+				return
 			}
 			var rnd [8]byte
 			for j := range rnd {
@@ -145,14 +170,7 @@ func albObjects(sc *ALBScenario, put func(Object) error) (*ALBTruth, error) {
 			key := root + "elasticloadbalancing/" + c.Region + "/" + deliv.Format("2006/01/02") + "/" +
 				c.Account + "_elasticloadbalancing_" + c.Region + "_app." + c.LBName + "." + c.LBID + "_" +
 				end.Format("20060102T1504Z") + "_" + c.Nodes[i] + "_" + string(rnd[:]) + ".log.gz"
-			var out bytes.Buffer
-			zw.Reset(&out)
-			zw.Write(b)
-			if err := zw.Close(); err != nil {
-				perr = err
-				return
-			}
-			if err := put(Object{Key: key, Data: out.Bytes()}); err != nil {
+			if err := put(Object{Key: key, Data: outs[i].Bytes()}); err != nil {
 				perr = err
 				return
 			}
