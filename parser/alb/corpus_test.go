@@ -58,8 +58,13 @@ var corpusRejects = map[string]map[int]string{
 	},
 }
 
-func TestCorpus(t *testing.T) {
-	dir := corpusDir(t)
+func TestCorpus(t *testing.T) { runCorpus(t, corpusDir(t)) }
+
+// TestCorpusTestdata runs the permissively licensed corpus lines copied into
+// testdata, so the checks run even without the shared corpus.
+func TestCorpusTestdata(t *testing.T) { runCorpus(t, filepath.Join("testdata", "corpus")) }
+
+func runCorpus(t *testing.T, dir string) {
 	files, err := filepath.Glob(filepath.Join(dir, "*", "alb-*.log"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no alb-*.log files in %s (%v)", dir, err)
