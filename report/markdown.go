@@ -1,0 +1,474 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/lbtriage/lbtriage/analysis"
+)
+
+// mdText escapes prose for markdown: after Sanitize, every character that
+// could start markup (emphasis, code, links, images, HTML, tables) is
+// backslash-escaped or written as an entity, and URL schemes are broken up
+// so that no autolink forms. The text reads the same once rendered.
+func mdText(s string) string {
+	s = Sanitize(s)
+	var b strings.Builder
+	b.Grow(len(s) + 8)
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch c {
+		case '\\', '`', '*', '_', '[', ']', '|', '~', '#':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case '<':
+			b.WriteString("&lt;")
+		case '>':
+			b.WriteString("&gt;")
+		case '&':
+			b.WriteString("&amp;")
+		case ':':
+			b.WriteByte(':')
+			// "http://x" becomes "http:\/\/x": rendered the same, but no
+			// autolink.
+			if strings.HasPrefix(s[i+1:], "//") {
+				b.WriteString(`\/\/`)
+				i += 2
+			}
+		case 'w', 'W':
+			if i+4 <= len(s) && strings.EqualFold(s[i:i+4], "www.") {
+				b.WriteString(s[i:i+3] + `\.`)
+				i += 3
+				continue
+			}
+			b.WriteByte(c)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// mdCode writes a log-derived identifier (path, client, target, host) as
+// an inline code span, inside which markdown forms no links, images or
+// HTML. The fence is longer than any run of backticks in s, and pipes are
+// escaped so that a table cell stays one cell.
+func mdCode(s string) string {
+	s = Sanitize(s)
+	if s == "" {
+		return ""
+	}
+	run, longest := 0, 0
+	for i := 0; i < len(s); i++ {
+		if s[i] == '`' {
+			run++
+			longest = max(longest, run)
+		} else {
+			run = 0
+		}
+	}
+	fence := strings.Repeat("`", longest+1)
+	s = strings.ReplaceAll(s, "|", `\|`)
+	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") || strings.HasPrefix(s, " ") {
+		s = " " + s + " "
+	}
+	return fence + s + fence
+}
+
+// mdCause writes a cause code: as code when it looks like one, escaped
+// otherwise.
+func mdCause(s string) string {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '_') {
+			return mdText(s)
+		}
+	}
+	return "`" + s + "`"
+}
+
+type mdWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (m *mdWriter) line(s string) {
+	if m.err != nil {
+		return
+	}
+	_, m.err = io.WriteString(m.w, s+"\n")
+}
+
+func (m *mdWriter) heading(s string) {
+	m.line("")
+	m.line("## " + s)
+	m.line("")
+}
+
+// table writes a markdown table; cells must already be escaped. right
+// marks right-aligned columns.
+func (m *mdWriter) table(headers []string, right []bool, rows [][]string) {
+	m.line("| " + strings.Join(headers, " | ") + " |")
+	sep := make([]string, len(headers))
+	for i := range headers {
+		if right[i] {
+			sep[i] = "---:"
+		} else {
+			sep[i] = "---"
+		}
+	}
+	m.line("| " + strings.Join(sep, " | ") + " |")
+	for _, r := range rows {
+		m.line("| " + strings.Join(r, " | ") + " |")
+	}
+}
+
+func renderMarkdown(w io.Writer, rep *analysis.Report, cmp *Comparison, opts Options) error {
+	m := &mdWriter{w: w}
+	m.line("# " + mdText(reportTitle(rep, opts.Title)))
+	m.line("")
+	mdVerdict(m, rep)
+	mdTraffic(m, rep)
+	mdErrors(m, rep)
+	mdTargets(m, rep)
+	mdBreakdowns(m, rep)
+	mdCloudFront(m, rep)
+	mdTimeline(m, rep)
+	if cmp != nil {
+		mdComparison(m, cmp)
+	}
+	mdInputs(m, rep)
+	return m.err
+}
+
+func mdVerdict(m *mdWriter, rep *analysis.Report) {
+	v := rep.Verdict
+	m.line("> **" + mdText(headline(rep)) + "**")
+	if v.Summary != "" {
+		m.line(">")
+		m.line("> " + mdText(v.Summary))
+	}
+	if len(v.Findings) > 0 {
+		m.line("")
+		for _, f := range v.Findings {
+			m.line("- " + mdText(f))
+		}
+	}
+	if w := v.Window; w != nil {
+		s := "**Window:** " + mdText(fmtSpan(w.Start, w.End))
+		if d, ok := windowLen(w); ok {
+			s += " (" + fmtDuration(d) + ")"
+		}
+		m.line("")
+		m.line(s + ", 5xx rate " + fmtPct(w.Rate) + " against " + fmtPct(w.BaselineRate) + " outside it.")
+	}
+	if len(v.Hints) > 0 {
+		m.line("")
+		m.line("**Check next:**")
+		m.line("")
+		for i, h := range v.Hints {
+			m.line(strconv.Itoa(i+1) + ". " + mdText(h))
+		}
+	}
+}
+
+func mdTraffic(m *mdWriter, rep *analysis.Report) {
+	m.heading("Traffic")
+	headers := []string{"Requests", "5xx", "5xx rate"}
+	row := []string{fmtInt(rep.Requests), fmtInt(rep.Errors.Total5xx), fmtPct(ratio(rep.Errors.Total5xx, rep.Requests))}
+	for _, k := range []string{"2xx", "3xx", "4xx"} {
+		if n, ok := rep.StatusClasses[k]; ok {
+			headers = append(headers, k)
+			row = append(row, fmtInt(n))
+		}
+	}
+	right := make([]bool, len(headers))
+	for i := range right {
+		right[i] = true
+	}
+	m.table(headers, right, [][]string{row})
+	m.line("")
+	if rep.Window != nil {
+		m.line("Window " + mdText(fmtSpan(rep.Window.First, rep.Window.Last)) + "; the logs span " + mdText(fmtSpan(rep.TimeRange.First, rep.TimeRange.Last)) + ".")
+	} else if rep.TimeRange.First != "" {
+		m.line("The logs span " + mdText(fmtSpan(rep.TimeRange.First, rep.TimeRange.Last)) + ".")
+	}
+	if ctx := contextCounts(rep); len(ctx) > 0 {
+		parts := make([]string, 0, len(ctx))
+		for _, e := range ctx {
+			parts = append(parts, mdCause(e.Key)+" "+fmtInt(e.Count))
+		}
+		m.line("Not 5xx, for context: " + strings.Join(parts, ", ") + ".")
+	}
+}
+
+func mdErrors(m *mdWriter, rep *analysis.Report) {
+	if !hasFivexx(rep) {
+		return
+	}
+	total := rep.Errors.Total5xx
+	m.heading("5xx by domain")
+	var rows [][]string
+	for _, d := range domainOrder(rep) {
+		if n := rep.Errors.ByDomain[d]; n > 0 {
+			rows = append(rows, []string{mdText(domainTitle(d)), fmtInt(n), fmtPct(ratio(n, total))})
+		}
+	}
+	m.table([]string{"Domain", "5xx", "Share"}, []bool{false, true, true}, rows)
+
+	m.heading("5xx by cause")
+	rows = rows[:0]
+	for _, e := range sortedCounts(rep.Errors.ByCause) {
+		rows = append(rows, []string{mdCause(e.Key), mdText(domainTitle(domainOf(e.Key))), fmtInt(e.Count), fmtPct(ratio(e.Count, total)), mdText(CauseHint(e.Key))})
+	}
+	m.table([]string{"Cause", "Domain", "5xx", "Share", "What to check"}, []bool{false, false, true, true, false}, rows)
+}
+
+func mdTargets(m *mdWriter, rep *analysis.Report) {
+	if len(rep.Targets) == 0 {
+		return
+	}
+	targets := sortedTargets(rep.Targets)
+	title := "Targets"
+	if rep.Format == "cloudfront" {
+		title = "Origins"
+	}
+	if len(targets) > textTopTargets {
+		title += fmt.Sprintf(" (top %d of %d by 5xx)", textTopTargets, len(targets))
+		targets = targets[:textTopTargets]
+	}
+	m.heading(title)
+	var rows [][]string
+	for _, x := range targets {
+		since := ""
+		if x.First5xx != "" {
+			since = mdText(fmtSpan(x.First5xx, x.Last5xx))
+		}
+		rows = append(rows, []string{mdCode(x.Target), mdCode(x.Subnet), fmtInt(x.Requests), fmtInt(x.Errors5xx),
+			fmtPct(ratio(x.Errors5xx, x.Requests)), mdCauseList(x.ByCause, 3),
+			fmtMs(x.LatencyMs.P50), fmtMs(x.LatencyMs.P95), fmtMs(x.LatencyMs.P99), since})
+	}
+	m.table([]string{"Target", "Subnet", "Requests", "5xx", "Rate", "Causes", "p50 ms", "p95 ms", "p99 ms", "5xx from–to"},
+		[]bool{false, false, true, true, true, false, true, true, true, false}, rows)
+}
+
+func mdCauseList(c map[string]int64, n int) string {
+	s := sortedCounts(c)
+	parts := make([]string, 0, n+1)
+	for i, e := range s {
+		if i == n {
+			parts = append(parts, "+"+strconv.Itoa(len(s)-n)+" more")
+			break
+		}
+		parts = append(parts, mdCause(e.Key)+" "+fmtInt(e.Count))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func mdBreakdowns(m *mdWriter, rep *analysis.Report) {
+	if len(rep.Nodes) > 0 {
+		nodes := sortedNodes(rep.Nodes)
+		m.heading(topOf("Load balancer nodes", len(nodes), textTopNodes))
+		var rows [][]string
+		for _, n := range nodes[:min(len(nodes), textTopNodes)] {
+			rows = append(rows, []string{mdCode(n.Node), fmtInt(n.Requests), fmtPct(n.Share), fmtInt(n.Errors5xx), fmtPct(ratio(n.Errors5xx, n.Requests))})
+		}
+		m.table([]string{"Node", "Requests", "Share", "5xx", "Rate"}, []bool{false, true, true, true, true}, rows)
+	}
+	if len(rep.Subnets) > 0 {
+		subnets := sortedSubnets(rep.Subnets)
+		m.heading(topOf("Target subnets", len(subnets), textTopRows))
+		var rows [][]string
+		for _, s := range subnets[:min(len(subnets), textTopRows)] {
+			rows = append(rows, []string{mdCode(s.Subnet), fmtInt(s.Targets), fmtInt(s.Requests), fmtInt(s.Errors5xx), fmtPct(ratio(s.Errors5xx, s.Requests)), mdCauseList(s.ByCause, 3)})
+		}
+		m.table([]string{"Subnet", "Targets", "Requests", "5xx", "Rate", "Causes"}, []bool{false, true, true, true, true, false}, rows)
+	}
+	simple := func(title, col string, n int, row func(i int) (string, int64, int64)) {
+		if n == 0 {
+			return
+		}
+		m.heading(topOf(title, n, textTopRows))
+		var rows [][]string
+		for i := range min(n, textTopRows) {
+			name, req, e5 := row(i)
+			rows = append(rows, []string{mdCode(name), fmtInt(req), fmtInt(e5), fmtPct(ratio(e5, req))})
+		}
+		m.table([]string{col, "Requests", "5xx", "Rate"}, []bool{false, true, true, true}, rows)
+	}
+	paths := sortedPaths(rep.Paths)
+	simple("Paths", "Path", len(paths), func(i int) (string, int64, int64) { return paths[i].Path, paths[i].Requests, paths[i].Errors5xx })
+	clients := sortedClients(rep.Clients)
+	simple("Clients", "Client", len(clients), func(i int) (string, int64, int64) {
+		return clients[i].Client, clients[i].Requests, clients[i].Errors5xx
+	})
+}
+
+func topOf(title string, n, top int) string {
+	if n > top {
+		return fmt.Sprintf("%s (top %d of %d by 5xx)", title, top, n)
+	}
+	return title
+}
+
+func mdCloudFront(m *mdWriter, rep *analysis.Report) {
+	cf := rep.CloudFront
+	if cf == nil {
+		return
+	}
+	m.heading("CloudFront")
+	s := "Cache hit ratio " + fmtPct(cf.CacheHitRatio) + "."
+	if cf.LatencyMs != (analysis.Latency{}) {
+		s += " Time taken p50 " + fmtMs(cf.LatencyMs.P50) + " ms, p95 " + fmtMs(cf.LatencyMs.P95) + " ms, p99 " + fmtMs(cf.LatencyMs.P99) + " ms."
+	}
+	m.line(s)
+	for _, e := range sortedCounts(cf.Flags) {
+		if e.Count > 0 {
+			m.line("")
+			m.line("- " + mdCause(e.Key) + ": " + fmtInt(e.Count))
+		}
+	}
+	if len(cf.ResultTypes) > 0 {
+		m.line("")
+		var rows [][]string
+		for _, r := range cf.ResultTypes {
+			rows = append(rows, []string{mdCode(r.ResultType), fmtInt(r.Requests), fmtInt(r.Errors5xx), fmtMs(r.LatencyMs.P50), fmtMs(r.LatencyMs.P95), fmtMs(r.LatencyMs.P99)})
+		}
+		m.table([]string{"Result type", "Requests", "5xx", "p50 ms", "p95 ms", "p99 ms"}, []bool{false, true, true, true, true, true}, rows)
+	}
+	named := func(col string, in []analysis.Named) {
+		if len(in) == 0 {
+			return
+		}
+		in = sortedNamed(in)
+		var rows [][]string
+		for _, r := range in[:min(len(in), textTopRows)] {
+			rows = append(rows, []string{mdCode(r.Name), fmtInt(r.Requests), fmtInt(r.Errors5xx), fmtPct(ratio(r.Errors5xx, r.Requests))})
+		}
+		m.line("")
+		m.table([]string{col, "Requests", "5xx", "Rate"}, []bool{false, true, true, true}, rows)
+	}
+	named("Distribution", cf.Distributions)
+	named("Host", cf.Hosts)
+	if len(cf.EdgeLocations) > 0 {
+		edges := sortedEdges(cf.EdgeLocations)
+		var rows [][]string
+		for _, e := range edges[:min(len(edges), textTopRows)] {
+			rows = append(rows, []string{mdCode(e.Location), fmtInt(e.Requests), fmtInt(e.Errors5xx), fmtPct(ratio(e.Errors5xx, e.Requests))})
+		}
+		m.line("")
+		m.table([]string{"Edge location", "Requests", "5xx", "Rate"}, []bool{false, true, true, true}, rows)
+	}
+}
+
+func mdTimeline(m *mdWriter, rep *analysis.Report) {
+	if len(rep.Timeline) == 0 {
+		return
+	}
+	tl, group := downsample(rep.Timeline, 96)
+	vals := make([]int64, len(tl))
+	var peak int64
+	peakAt := ""
+	for i, b := range tl {
+		vals[i] = b.Errors5xx
+		if b.Errors5xx > peak {
+			peak, peakAt = b.Errors5xx, b.Start
+		}
+	}
+	m.heading("Timeline")
+	m.line("5xx per " + fmtDuration(timeDur(rep.BucketSeconds*int64(group))) + ", " + mdText(fmtSpan(tl[0].Start, rep.Timeline[len(rep.Timeline)-1].Start)) +
+		"; peak " + fmtInt(peak) + " at " + mdText(fmtClock(peakAt)) + ".")
+	m.line("")
+	m.line("```text")
+	m.line("│" + strings.ReplaceAll(sparkline(vals), " ", "·") + "│")
+	if mark := windowMarks(tl, rep.Verdict.Window); mark != "" {
+		m.line(" " + mark + "  ^ window")
+	}
+	m.line("```")
+}
+
+func mdComparison(m *mdWriter, c *Comparison) {
+	m.heading("Compared with baseline")
+	m.line("Baseline " + mdText(fmtSpan(c.Baseline.First, c.Baseline.Last)) + ": " + fmtInt(c.Baseline.Requests) + " requests, " +
+		fmtInt(c.Baseline.Errors5xx) + " 5xx. 5xx rate " + fmtPct(c.Rate5xx.Day) + " against " + fmtPct(c.Rate5xx.Baseline) +
+		" (" + fmtPctPoints(c.Rate5xx.Delta()) + ").")
+	if len(c.Thresholds) > 0 {
+		m.line("")
+		m.line("**Thresholds:**")
+		m.line("")
+		for _, r := range c.Thresholds {
+			state := "ok"
+			if r.Crossed {
+				state = "**CROSSED**"
+			}
+			m.line("- " + state + " " + mdCode(r.Expr) + ": actual " + r.fmtValue(r.Actual))
+		}
+	}
+	var rows [][]string
+	for _, r := range c.ByDomain {
+		rows = append(rows, []string{mdText(domainTitle(r.Key)), fmtPct(r.Day), fmtPct(r.Baseline), fmtPctPoints(r.Delta()), fmtInt(r.DayCount), fmtInt(r.BaselineCount)})
+	}
+	for _, r := range c.ByCause {
+		rows = append(rows, []string{mdCause(r.Key), fmtPct(r.Day), fmtPct(r.Baseline), fmtPctPoints(r.Delta()), fmtInt(r.DayCount), fmtInt(r.BaselineCount)})
+	}
+	if len(rows) > 0 {
+		m.line("")
+		m.table([]string{"Domain / cause", "5xx rate", "Baseline", "Change", "5xx", "Baseline 5xx"}, []bool{false, true, true, true, true, true}, rows)
+	}
+	l := c.Latency
+	if l.Day != (analysis.Latency{}) && l.Baseline != (analysis.Latency{}) {
+		m.line("")
+		m.line("Latency p50 " + fmtMs(l.Day.P50) + " ms (baseline " + fmtMs(l.Baseline.P50) + "), p95 " + fmtMs(l.Day.P95) +
+			" ms (" + fmtMs(l.Baseline.P95) + "), p99 " + fmtMs(l.Day.P99) + " ms (" + fmtMs(l.Baseline.P99) + ").")
+	}
+	if len(c.NewFailingTargets) > 0 {
+		m.line("")
+		m.line("**New failing targets** (5xx in this period, none in the baseline):")
+		m.line("")
+		rows = rows[:0]
+		for _, n := range c.NewFailingTargets[:min(len(c.NewFailingTargets), textTopRows)] {
+			rows = append(rows, []string{mdCode(n.Target), fmtInt(n.Requests), fmtInt(n.Errors5xx), mdCause(n.TopCause), mdText(fmtClock(n.First5xx))})
+		}
+		m.table([]string{"Target", "Requests", "5xx", "Top cause", "First 5xx"}, []bool{false, true, true, false, false}, rows)
+	}
+	if shifts := bigShifts(c.TargetLatency); len(shifts) > 0 {
+		m.line("")
+		m.line("**Latency shifts per target** (p99 moved most):")
+		m.line("")
+		rows = rows[:0]
+		for _, s := range shifts {
+			rows = append(rows, []string{mdCode(s.Target), fmtMs(s.Day.P50), fmtMs(s.Day.P95), fmtMs(s.Day.P99), fmtMs(s.Baseline.P99), signedMs(s.Day.P99 - s.Baseline.P99)})
+		}
+		m.table([]string{"Target", "p50 ms", "p95 ms", "p99 ms", "Baseline p99", "Change"}, []bool{false, true, true, true, true, true}, rows)
+	}
+}
+
+func mdInputs(m *mdWriter, rep *analysis.Report) {
+	m.heading("Inputs")
+	in, ln := rep.Inputs, rep.Lines
+	s := fmtInt(in.Objects) + " objects, " + fmtBytes(in.BytesRead)
+	if in.Listed > 0 {
+		s += " (" + fmtInt(in.Selected) + " selected of " + fmtInt(in.Listed) + " listed)"
+	}
+	m.line(s + ". Lines read " + fmtInt(ln.Read) + ", parsed " + fmtInt(ln.Parsed) + ", rejected " + fmtInt(ln.Rejected) +
+		", comments " + fmtInt(ln.Comments) + ", outside the window " + fmtInt(ln.OutsideWindow) + ".")
+	if len(in.Failed) > 0 || len(in.Skipped) > 0 {
+		m.line("")
+	}
+	for _, f := range in.Failed {
+		m.line("- **Failed:** " + mdCode(f.Source) + ": " + mdText(f.Error))
+	}
+	for _, sk := range in.Skipped {
+		m.line("- Skipped: " + mdCode(sk.Source) + " (" + mdText(sk.Reason) + ")")
+	}
+	if len(ln.RejectedSamples) > 0 {
+		m.heading("Rejected lines (samples)")
+		var rows [][]string
+		for _, r := range ln.RejectedSamples {
+			rows = append(rows, []string{mdCode(r.Source), strconv.FormatInt(r.Line, 10), mdText(r.Reason), mdCode(truncate(Sanitize(r.Snippet), 200))})
+		}
+		m.table([]string{"Source", "Line", "Reason", "Snippet"}, []bool{false, true, false, false}, rows)
+	}
+}
