@@ -94,12 +94,12 @@ const (
 	ColCacheBehaviorPathPattern = "cache_behavior_path_pattern"
 )
 
-// TriageColumns are the columns the 5xx triage needs; pass them as
-// parser.Options.Columns to build nothing else.
+// TriageColumns are the columns the 5xx triage needs, in schema order; pass
+// them as parser.Options.Columns to build nothing else.
 var TriageColumns = []string{
-	ColTime, ColXEdgeLocation, ColCIP, ColCsHost, ColXHostHeader, ColCsURIStem,
-	ColScStatus, ColXEdgeResultType, ColXEdgeResponseResultType,
-	ColXEdgeDetailedResultType, ColTimeTaken, ColTimeToFirstByte,
+	ColTime, ColXEdgeLocation, ColCIP, ColCsHost, ColCsURIStem, ColScStatus,
+	ColXEdgeResultType, ColXHostHeader, ColTimeTaken, ColXEdgeResponseResultType,
+	ColTimeToFirstByte, ColXEdgeDetailedResultType,
 }
 
 // Metadata keys of every batch schema, filled from parser.Options.Source.

@@ -247,16 +247,20 @@ func (r *Reader) handle(line []byte) {
 		r.stats.Comments++
 		return
 	}
-	switch line[0] {
+	first := line[0]
+	if first == ' ' || first == '\t' {
+		first = bytes.TrimLeft(line, " \t")[0]
+	}
+	switch first {
 	case '#':
 		r.stats.Comments++
-		if rest, ok := bytes.CutPrefix(line, []byte("#Fields:")); ok {
+		if rest, ok := bytes.CutPrefix(bytes.TrimLeft(line, " \t"), []byte("#Fields:")); ok {
 			r.setHeader(rest)
 		}
 		return
 	case '{':
 		r.startRow(line)
-		if reason := r.parseJSON(line); reason != "" {
+		if reason := r.parseJSON(bytes.TrimLeft(line, " \t")); reason != "" {
 			r.reject(reason, line)
 			return
 		}
