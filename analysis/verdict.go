@@ -175,7 +175,7 @@ func concentrationFindings(a *Aggregator, r *Report, c causeID) ([]string, strin
 	if len(subs) >= 2 && targetReq > 0 {
 		errShare := float64(topSub.errorsOfTheCause) / float64(total)
 		reqShare := float64(topSub.requests) / float64(targetReq)
-		if errShare >= concentrationShare && errShare >= 1.5*reqShare {
+		if errShare >= concentrationShare && errShare >= 1.5*reqShare && topSub.targetsWithCause >= 2 {
 			out = append(out, fmt.Sprintf(
 				"%s: %s (%s of %s) are in subnet %s (%s), which served %s of the requests sent to targets: compare its network ACLs, route table and security groups with the other subnets'.",
 				code, pct(topSub.errorsOfTheCause, total), groupInt(topSub.errorsOfTheCause), groupInt(total),

@@ -1,0 +1,373 @@
+package analysis_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lbtriage/lbtriage/analysis"
+	"github.com/lbtriage/lbtriage/internal/gen"
+	"github.com/lbtriage/lbtriage/parser"
+	"github.com/lbtriage/lbtriage/parser/alb"
+	"github.com/lbtriage/lbtriage/parser/input"
+)
+
+// objectsOf turns generated objects into scan inputs, in memory.
+func objectsOf(objs []gen.Object) ([]input.Object, []input.Skipped) {
+	var out []input.Object
+	var skipped []input.Skipped
+	for _, o := range objs {
+		name := "s3://logs/" + o.Key
+		if r := input.Classify(name); r != "" {
+			skipped = append(skipped, input.Skipped{Source: name, Reason: r})
+			continue
+		}
+		data := o.Data
+		out = append(out, input.Object{
+			Source: input.ParseName(name),
+			Size:   int64(len(data)),
+			Open: func(context.Context) (io.ReadCloser, error) {
+				return io.NopCloser(bytes.NewReader(data)), nil
+			},
+		})
+	}
+	return out, skipped
+}
+
+// analyze scans objects with the given worker count and builds the report.
+func analyze(t testing.TB, objects []input.Object, skipped []input.Skipped, workers int, opts analysis.Options) *analysis.Report {
+	t.Helper()
+	rejects := analysis.NewRejectSampler(0)
+	sinks, results, err := input.Scan(context.Background(), objects, input.ScanOptions{
+		Workers:  workers,
+		Decoders: []parser.Decoder{alb.Decoder{}},
+		Parser:   parser.Options{BatchSize: 4096},
+		Columns:  map[parser.Format][]string{parser.FormatALB: analysis.ALBColumns},
+		OnReject: rejects.Add,
+	}, func() input.Sink { return analysis.New(opts) })
+	if err != nil {
+		t.Fatalf("Scan: %v", err)
+	}
+	agg := analysis.MergeAll(sinks)
+	return analysis.BuildReport(agg, analysis.Run{Results: results, Skipped: skipped, Rejects: rejects.Samples()})
+}
+
+// everyCause is a scenario with every ALB cause and context kind, plus the
+// incident presets, over two hours.
+func everyCause() *gen.ALBScenario {
+	start := time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
+	end := start.Add(2 * time.Hour)
+	sc := &gen.ALBScenario{Seed: 7, Start: start, End: end, Rows: 60000, WAF: true}
+	sc.Incidents = append(sc.Incidents,
+		gen.NACLSubnet504(start.Add(20*time.Minute), start.Add(40*time.Minute), "10.0.3.0/24", 0.3),
+		gen.KeepAlive502(start.Add(50*time.Minute), start.Add(70*time.Minute), 0.2),
+	)
+	sc.Incidents = append(sc.Incidents, gen.EveryALBCause(start, end, 0.002)...)
+	return sc
+}
+
+func TestReport_MatchesTruth(t *testing.T) {
+	sc := everyCause()
+	objs, truth, err := gen.ALBObjects(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	objects, skipped := objectsOf(objs)
+	rep := analyze(t, objects, skipped, 4, analysis.Options{})
+
+	if rep.Lines.Rejected != 0 || rep.Lines.Parsed != int64(truth.Rows) {
+		t.Fatalf("lines: %+v, want %d parsed", rep.Lines, truth.Rows)
+	}
+	if rep.Requests != int64(truth.Rows) {
+		t.Fatalf("requests %d, want %d", rep.Requests, truth.Rows)
+	}
+	eq := func(what string, got map[string]int64, want map[string]int) {
+		t.Helper()
+		for k, w := range want {
+			if got[k] != int64(w) {
+				t.Errorf("%s[%s] = %d, want %d", what, k, got[k], w)
+			}
+		}
+		for k, g := range got {
+			if g != 0 && want[k] == 0 {
+				t.Errorf("%s[%s] = %d, want 0", what, k, g)
+			}
+		}
+	}
+	eq("status_classes", rep.StatusClasses, truth.Classes)
+	eq("by_cause", rep.Errors.ByCause, truth.Causes)
+	eq("by_domain", rep.Errors.ByDomain, truth.Domains)
+	eq("context", rep.Context, truth.Context)
+	if len(truth.Causes) != 13 {
+		t.Fatalf("scenario covers %d causes, want all 13", len(truth.Causes))
+	}
+
+	if len(rep.Targets) != len(truth.Targets) {
+		t.Errorf("%d targets, want %d", len(rep.Targets), len(truth.Targets))
+	}
+	for _, tg := range rep.Targets {
+		w := truth.Targets[tg.Target]
+		if w == nil {
+			t.Errorf("unexpected target %s", tg.Target)
+			continue
+		}
+		if tg.Requests != int64(w.Requests) || tg.Errors5xx != int64(w.Errors5xx) {
+			t.Errorf("target %s: %d requests %d 5xx, want %d %d", tg.Target, tg.Requests, tg.Errors5xx, w.Requests, w.Errors5xx)
+		}
+		eq("target "+tg.Target, tg.ByCause, w.Causes)
+	}
+	if len(rep.Subnets) != len(truth.Subnets) {
+		t.Errorf("%d subnets, want %d", len(rep.Subnets), len(truth.Subnets))
+	}
+	for _, s := range rep.Subnets {
+		w := truth.Subnets[s.Subnet]
+		if w == nil {
+			t.Errorf("unexpected subnet %s", s.Subnet)
+			continue
+		}
+		if s.Requests != int64(w.Requests) || s.Errors5xx != int64(w.Errors5xx) {
+			t.Errorf("subnet %s: %d/%d, want %d/%d", s.Subnet, s.Requests, s.Errors5xx, w.Requests, w.Errors5xx)
+		}
+		eq("subnet "+s.Subnet, s.ByCause, w.Causes)
+	}
+	if len(rep.Nodes) != len(truth.Nodes) {
+		t.Errorf("%d nodes, want %d", len(rep.Nodes), len(truth.Nodes))
+	}
+	for _, n := range rep.Nodes {
+		w := truth.Nodes[n.Node]
+		if w == nil || n.Requests != int64(w.Requests) || n.Errors5xx != int64(w.Errors5xx) {
+			t.Errorf("node %s: %d/%d, want %+v", n.Node, n.Requests, n.Errors5xx, w)
+		}
+	}
+	minutes := 0
+	for _, b := range rep.Timeline {
+		st, err := time.Parse(time.RFC3339, b.Start)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := truth.Minutes[st.Unix()]
+		if w == nil {
+			if b.Requests != 0 {
+				t.Errorf("minute %s: %d requests, want none", b.Start, b.Requests)
+			}
+			continue
+		}
+		minutes++
+		if b.Requests != int64(w.Requests) || b.Errors5xx != int64(w.Errors5xx) {
+			t.Errorf("minute %s: %d/%d, want %d/%d", b.Start, b.Requests, b.Errors5xx, w.Requests, w.Errors5xx)
+		}
+		eq("minute "+b.Start, b.ByDomain, w.Domains)
+	}
+	if minutes != len(truth.Minutes) {
+		t.Errorf("%d minutes with rows, want %d", minutes, len(truth.Minutes))
+	}
+	if rep.TimeRange.First != truth.First.Format(time.RFC3339Nano) || rep.TimeRange.Last != truth.Last.Format(time.RFC3339Nano) {
+		t.Errorf("time range %+v, want %s..%s", rep.TimeRange, truth.First, truth.Last)
+	}
+	if len(rep.Inputs.Skipped) != 1 || !strings.Contains(rep.Inputs.Skipped[0].Source, "ELBAccessLogTestFile") {
+		t.Errorf("skipped: %+v", rep.Inputs.Skipped)
+	}
+}
+
+func TestReport_SampleIncidentVerdict(t *testing.T) {
+	objs, truth, err := gen.ALBObjects(gen.SampleIncident())
+	if err != nil {
+		t.Fatal(err)
+	}
+	objects, skipped := objectsOf(objs)
+	rep := analyze(t, objects, skipped, 2, analysis.Options{})
+	v := rep.Verdict
+	if v.PrimaryCause == nil || *v.PrimaryCause != analysis.CauseConnectionError || *v.PrimaryDomain != analysis.DomainTarget {
+		t.Fatalf("primary = %v/%v, want target.connection_error/target", v.PrimaryCause, v.PrimaryDomain)
+	}
+	want := float64(truth.Causes[analysis.CauseConnectionError]) / float64(rep.Errors.Total5xx)
+	if v.Share != want {
+		t.Errorf("share %v, want %v", v.Share, want)
+	}
+	for _, s := range []string{"target.connection_error", "10.0.2.0/24 (3 targets)", "13:05 to 13:20 UTC"} {
+		if !strings.Contains(v.Summary, s) {
+			t.Errorf("summary lacks %q: %s", s, v.Summary)
+		}
+	}
+	if v.Window == nil || v.Window.Start != "2026-11-20T13:05:00Z" || v.Window.End != "2026-11-20T13:20:00Z" {
+		t.Errorf("window %+v, want 13:05-13:20", v.Window)
+	}
+	if len(v.Hints) == 0 || !strings.HasPrefix(v.Hints[0], analysis.CauseConnectionError+": ") {
+		t.Errorf("first hint is not the primary cause's: %v", v.Hints)
+	}
+	found := false
+	for _, f := range v.Findings {
+		if strings.Contains(f, "subnet 10.0.2.0/24") {
+			found = true
+		}
+		if strings.Contains(f, "Load balancer node") {
+			t.Errorf("unexpected node finding: %s", f)
+		}
+	}
+	if !found {
+		t.Errorf("no subnet finding: %v", v.Findings)
+	}
+	t.Logf("summary: %s", v.Summary)
+	for _, f := range v.Findings {
+		t.Logf("finding: %s", f)
+	}
+}
+
+func TestReport_IdenticalForAnyWorkerCount(t *testing.T) {
+	objs, _, err := gen.ALBObjects(everyCause())
+	if err != nil {
+		t.Fatal(err)
+	}
+	objects, skipped := objectsOf(objs)
+	var first []byte
+	for _, w := range []int{1, 2, 8} {
+		rep := analyze(t, objects, skipped, w, analysis.Options{Top: 5})
+		got, err := json.MarshalIndent(rep, "", "  ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if first == nil {
+			first = got
+			continue
+		}
+		if !bytes.Equal(got, first) {
+			t.Fatalf("--workers %d: JSON differs from --workers 1", w)
+		}
+	}
+}
+
+func TestReport_Window(t *testing.T) {
+	objs, truth, err := gen.ALBObjects(gen.SampleIncident())
+	if err != nil {
+		t.Fatal(err)
+	}
+	objects, skipped := objectsOf(objs)
+	since := time.Date(2026, 11, 20, 13, 0, 0, 0, time.UTC)
+	until := since.Add(10 * time.Minute)
+	rep := analyze(t, objects, skipped, 3, analysis.Options{Since: since, Until: until})
+	var want int
+	for m, c := range truth.Minutes {
+		if m >= since.Unix() && m < until.Unix() {
+			want += c.Requests
+		}
+	}
+	if rep.Requests != int64(want) || rep.Lines.OutsideWindow != int64(truth.Rows-want) {
+		t.Fatalf("window: %d requests, %d outside; want %d, %d", rep.Requests, rep.Lines.OutsideWindow, want, truth.Rows-want)
+	}
+	if rep.Window == nil || rep.Window.First != "2026-11-20T13:00:00Z" || rep.Window.Last != "2026-11-20T13:10:00Z" {
+		t.Fatalf("window %+v", rep.Window)
+	}
+	first, _ := time.Parse(time.RFC3339Nano, rep.TimeRange.First)
+	last, _ := time.Parse(time.RFC3339Nano, rep.TimeRange.Last)
+	if first.Before(since) || !last.Before(until) {
+		t.Fatalf("time range %+v outside the window", rep.TimeRange)
+	}
+}
+
+// contractKeys are the keys of docs/report-json.md, as paths; "[]" walks
+// into the first element of an array.
+var contractKeys = []string{
+	"schema_version", "format",
+	"inputs.objects", "inputs.bytes_read", "inputs.skipped", "inputs.failed",
+	"inputs.skipped[].source", "inputs.skipped[].reason",
+	"lines.read", "lines.parsed", "lines.rejected", "lines.rejected_samples",
+	"time_range.first", "time_range.last",
+	"requests",
+	"status_classes.2xx", "status_classes.3xx", "status_classes.4xx", "status_classes.5xx",
+	"errors.total_5xx", "errors.by_domain.target", "errors.by_domain.load_balancer", "errors.by_domain.client",
+	"errors.by_cause.target.connection_error",
+	"targets[].target", "targets[].requests", "targets[].errors_5xx", "targets[].by_cause",
+	"targets[].latency_ms.p50", "targets[].latency_ms.p95", "targets[].latency_ms.p99",
+	"nodes[].node", "nodes[].requests", "nodes[].errors_5xx",
+	"timeline[].start", "timeline[].requests", "timeline[].errors_5xx", "timeline[].by_domain",
+	"verdict.primary_domain", "verdict.primary_cause", "verdict.share", "verdict.summary", "verdict.hints",
+}
+
+func TestReport_JSONContract(t *testing.T) {
+	objs, _, err := gen.ALBObjects(gen.SampleIncident())
+	if err != nil {
+		t.Fatal(err)
+	}
+	objects, skipped := objectsOf(objs)
+	check := func(rep *analysis.Report, nullPrimary bool) {
+		t.Helper()
+		b, err := json.Marshal(rep)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var doc map[string]any
+		if err := json.Unmarshal(b, &doc); err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range contractKeys {
+			v, ok := lookup(doc, k)
+			if !ok {
+				t.Errorf("JSON lacks %q", k)
+				continue
+			}
+			if strings.HasPrefix(k, "verdict.primary_") && (v == nil) != nullPrimary {
+				t.Errorf("%s = %v", k, v)
+			}
+		}
+	}
+	check(analyze(t, objects, skipped, 2, analysis.Options{}), false)
+	// No 5xx at all: primary_cause is null and the summary says so.
+	quiet := analyze(t, objects, skipped, 2, analysis.Options{Until: time.Date(2026, 11, 20, 12, 51, 0, 0, time.UTC)})
+	if quiet.Errors.Total5xx != 0 {
+		t.Skipf("the first minute has %d 5xx", quiet.Errors.Total5xx)
+	}
+	check(quiet, true)
+	if !strings.HasPrefix(quiet.Verdict.Summary, "No 5xx") {
+		t.Errorf("summary %q", quiet.Verdict.Summary)
+	}
+}
+
+// lookup walks a dotted path; cause codes contain dots, so a segment that
+// is not found is joined with the next.
+func lookup(v any, path string) (any, bool) {
+	if path == "" {
+		return v, true
+	}
+	if strings.HasPrefix(path, "[]") {
+		arr, ok := v.([]any)
+		if !ok || len(arr) == 0 {
+			return nil, false
+		}
+		return lookup(arr[0], strings.TrimPrefix(strings.TrimPrefix(path, "[]"), "."))
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, false
+	}
+	end := strings.IndexAny(path, ".[")
+	for {
+		seg, rest := path, ""
+		if end >= 0 {
+			seg, rest = path[:end], path[end:]
+		}
+		if child, ok := m[seg]; ok {
+			if r, ok := lookup(child, strings.TrimPrefix(rest, ".")); ok {
+				return r, true
+			}
+		}
+		if end < 0 {
+			return nil, false
+		}
+		next := strings.IndexAny(path[end+1:], ".[")
+		if next < 0 {
+			end = -1
+		} else {
+			end += 1 + next
+		}
+	}
+}
+
+func ExampleHint() {
+	fmt.Println(analysis.Domain(analysis.CauseConnectTimeout))
+	// Output: target
+}
