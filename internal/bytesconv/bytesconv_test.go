@@ -1,0 +1,201 @@
+package bytesconv
+
+import (
+	"strconv"
+	"testing"
+	"time"
+)
+
+func TestParseUint16_Success(t *testing.T) {
+	f := func(s string, want uint16) {
+		t.Helper()
+		got, ok := ParseUint16([]byte(s))
+		if !ok || got != want {
+			t.Fatalf("ParseUint16(%q) = %d, %v; want %d", s, got, ok, want)
+		}
+	}
+	f("0", 0)
+	f("000", 0)
+	f("80", 80)
+	f("65535", 65535)
+}
+
+func TestParseUint16_Failure(t *testing.T) {
+	f := func(s string) {
+		t.Helper()
+		if got, ok := ParseUint16([]byte(s)); ok {
+			t.Fatalf("ParseUint16(%q) = %d, want failure", s, got)
+		}
+	}
+	f("")
+	f("-")
+	f("-1")
+	f("65536")
+	f("99999")
+	f("123456")
+	f("1a")
+	f(" 1")
+	f("+1")
+}
+
+func TestParseInt64_Success(t *testing.T) {
+	f := func(s string, want int64) {
+		t.Helper()
+		got, ok := ParseInt64([]byte(s))
+		if !ok || got != want {
+			t.Fatalf("ParseInt64(%q) = %d, %v; want %d", s, got, ok, want)
+		}
+	}
+	f("0", 0)
+	f("-1", -1)
+	f("107999", 107999)
+	f("9223372036854775807", 9223372036854775807)
+	f("-9223372036854775808", -9223372036854775808)
+}
+
+func TestParseInt64_Failure(t *testing.T) {
+	f := func(s string) {
+		t.Helper()
+		if got, ok := ParseInt64([]byte(s)); ok {
+			t.Fatalf("ParseInt64(%q) = %d, want failure", s, got)
+		}
+	}
+	f("")
+	f("-")
+	f("--1")
+	f("9223372036854775808")
+	f("-9223372036854775809")
+	f("18446744073709551616")
+	f("99999999999999999999")
+	f("1.5")
+}
+
+func TestParseInt32(t *testing.T) {
+	if v, ok := ParseInt32([]byte("-2147483648")); !ok || v != -2147483648 {
+		t.Fatalf("min int32: %d %v", v, ok)
+	}
+	for _, s := range []string{"2147483648", "-2147483649", "123456789012", "TLSv1.2"} {
+		if _, ok := ParseInt32([]byte(s)); ok {
+			t.Fatalf("ParseInt32(%q) succeeded", s)
+		}
+	}
+}
+
+func TestParseFloat64_Success(t *testing.T) {
+	f := func(s string) {
+		t.Helper()
+		want, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, ok := ParseFloat64([]byte(s))
+		if !ok || got != want {
+			t.Fatalf("ParseFloat64(%q) = %v, %v; want %v", s, got, ok, want)
+		}
+	}
+	f("0")
+	f("0.000")
+	f("0.001")
+	f("0.086")
+	f("0.000036")
+	f("0.0003")
+	f("-1")
+	f("-1.0")
+	f("12")
+	f("1.")
+	f(".5")
+	f("+2.5")
+	f("123456.789012")
+	f("0.1234567890123456789") // more than 15 digits: slow path
+	f("1e-3")
+	f("340282366920938463463374607431768211456.0")
+}
+
+func TestParseFloat64_Failure(t *testing.T) {
+	f := func(s string) {
+		t.Helper()
+		if got, ok := ParseFloat64([]byte(s)); ok {
+			t.Fatalf("ParseFloat64(%q) = %v, want failure", s, got)
+		}
+	}
+	f("")
+	f("-")
+	f(".")
+	f("-.")
+	f("0.0.1")
+	f("1,5")
+	f("abc")
+	f("NaN")
+	f("Inf")
+	f("1e999")
+	f("0x10")
+	f("1 ")
+}
+
+func TestParseTimestampMicros_Success(t *testing.T) {
+	f := func(s, want string) {
+		t.Helper()
+		got, ok := ParseTimestampMicros([]byte(s))
+		if !ok {
+			t.Fatalf("ParseTimestampMicros(%q) failed", s)
+		}
+		w, err := time.Parse(time.RFC3339Nano, want)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != w.UnixMicro() {
+			t.Fatalf("ParseTimestampMicros(%q) = %s, want %s", s, time.UnixMicro(got).UTC(), w)
+		}
+	}
+	f("2018-07-02T22:23:00.186641Z", "2018-07-02T22:23:00.186641Z")
+	f("2018-07-02T22:22:48.364000Z", "2018-07-02T22:22:48.364Z")
+	f("2018-07-02T22:22:48.364Z", "2018-07-02T22:22:48.364Z")
+	f("2018-07-02T22:22:48Z", "2018-07-02T22:22:48Z")
+	f("2018-07-02T22:22:48.123456789Z", "2018-07-02T22:22:48.123456Z")
+	f("1970-01-01T00:00:00Z", "1970-01-01T00:00:00Z")
+	f("1969-12-31T23:59:59.999999Z", "1969-12-31T23:59:59.999999Z")
+	f("2000-02-29T12:00:00Z", "2000-02-29T12:00:00Z")
+	f("2024-12-31T23:59:59.999999Z", "2024-12-31T23:59:59.999999Z")
+	f("0001-01-01T00:00:00Z", "0001-01-01T00:00:00Z")
+	f("9999-12-31T23:59:59Z", "9999-12-31T23:59:59Z")
+}
+
+func TestParseTimestampMicros_Failure(t *testing.T) {
+	f := func(s string) {
+		t.Helper()
+		if got, ok := ParseTimestampMicros([]byte(s)); ok {
+			t.Fatalf("ParseTimestampMicros(%q) = %d, want failure", s, got)
+		}
+	}
+	f("")
+	f("-")
+	f("2018-07-02")
+	f("2018-07-02T22:23:00")
+	f("2018-07-02T22:23:00.186641")
+	f("2018-07-02 22:23:00Z")
+	f("2018-07-02T22:23:00+00:00")
+	f("2018-13-02T22:23:00Z")
+	f("2018-00-02T22:23:00Z")
+	f("2018-02-29T22:23:00Z")
+	f("1900-02-29T22:23:00Z")
+	f("2018-04-31T22:23:00Z")
+	f("2018-07-00T22:23:00Z")
+	f("2018-07-02T24:00:00Z")
+	f("2018-07-02T23:60:00Z")
+	f("2018-07-02T23:59:60Z")
+	f("2018-07-02T22:23:00.Z")
+	f("2018-07-02T22:23:00.1234567890Z")
+	f("2018-07-02T22:23:00,5Z")
+	f("2018-07-02T22:23:00.5aZ")
+	f("2O18-07-02T22:23:00Z")
+	f("2018-07-02T22:23:0xZ")
+}
+
+func TestToUnsafeString(t *testing.T) {
+	if s := ToUnsafeString([]byte("abc")); s != "abc" {
+		t.Fatal(s)
+	}
+	if s := ToUnsafeString(nil); s != "" {
+		t.Fatal(s)
+	}
+}
