@@ -47,6 +47,11 @@ type appender func(r *row, line []byte)
 // fails only on bad options (an unknown column name).
 func NewReader(r io.Reader, opts parser.Options) (*Reader, error) {
 	opts = opts.WithDefaults()
+	if opts.MaxLineBytes < parser.SnippetBytes {
+		// parser.LineReader keeps the first SnippetBytes of an over-long
+		// line and slices past its buffer when the cap is smaller.
+		opts.MaxLineBytes = parser.SnippetBytes
+	}
 	cols, err := projection(opts.Columns)
 	if err != nil {
 		return nil, err

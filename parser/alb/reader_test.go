@@ -439,6 +439,14 @@ func TestReaderLongLine(t *testing.T) {
 	}
 }
 
+func TestReaderTinyMaxLine(t *testing.T) {
+	// Caps below parser.SnippetBytes are raised to it.
+	res := readString(t, strings.Repeat("x", 300)+"\n"+lineWith(fUserAgent, `"-"`)[:150]+"\n", parser.Options{MaxLineBytes: 10})
+	if len(res.rejects) != 2 || res.rejects[0].Reason != "line longer than 160 bytes" {
+		t.Fatalf("rejects %v", res.rejects)
+	}
+}
+
 func TestReaderRelease(t *testing.T) {
 	// Release in the middle of a stream, twice, and Next after Release.
 	mem := newChecked(t)
