@@ -88,6 +88,11 @@ type row struct {
 // fails only on an unknown name in opts.Columns.
 func NewReader(r io.Reader, opts parser.Options) (*Reader, error) {
 	opts = opts.WithDefaults()
+	if opts.MaxLineBytes < parser.SnippetBytes {
+		// parser.LineReader keeps the first SnippetBytes of an over-long
+		// line and needs a cap at least that large.
+		opts.MaxLineBytes = parser.SnippetBytes
+	}
 	rd := &Reader{opts: opts, lr: parser.NewLineReader(r, opts.MaxLineBytes)}
 	if opts.Columns == nil {
 		for i := range columns {
