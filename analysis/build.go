@@ -73,9 +73,6 @@ func BuildReport(a *Aggregator, run Run) *Report {
 	for _, d := range domainsOf(format) {
 		r.Errors.ByDomain[domainTable[d]] = 0
 	}
-	for _, c := range causesOf(format) {
-		r.Errors.ByCause[causeTable[c].Code] = 0
-	}
 	for c := 1; c < len(causeTable); c++ {
 		if n := a.byCause[c]; n > 0 {
 			r.Errors.ByCause[causeTable[c].Code] += n

@@ -1,7 +1,333 @@
 package main
 
-import "context"
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"time"
 
-func runAnalyze(_ context.Context, m *Main, _ []string) int {
-	return m.usageErr("analyze", "not available in this build yet")
+	"golang.org/x/term"
+
+	"github.com/lbtriage/lbtriage/analysis"
+	"github.com/lbtriage/lbtriage/parser"
+	"github.com/lbtriage/lbtriage/parser/alb"
+	"github.com/lbtriage/lbtriage/parser/input"
+	"github.com/lbtriage/lbtriage/report"
+)
+
+const analyzeSynopsis = "[flags] INPUT..."
+
+// analysisConfig is one run of the input → scan → aggregate → report
+// pipeline.
+type analysisConfig struct {
+	// Args are the command-line inputs (files, directories, globs, "-",
+	// s3:// URLs). Ignored when Objects is set.
+	Args []string
+	S3   *s3Flags
+	// Objects, when set, are read instead of Args (the demo's in-memory
+	// objects), with Skipped as the inputs already set aside.
+	Objects []input.Object
+	Skipped []input.Skipped
+	// Analysis holds the time window, bucket width and top-N.
+	Analysis  analysis.Options
+	Workers   int
+	Format    parser.Format
+	BatchSize int
+}
+
+// errNothingRead reports a run where no input could be read.
+var errNothingRead = errors.New("nothing could be read")
+
+// runAnalysis expands the inputs, scans them with one aggregator per worker
+// and builds the report. It returns the report, the exit status the report
+// deserves (exitOK, or exitPartial when some input failed), and an error
+// with exitUsage when there is nothing to report: bad inputs or nothing
+// readable. The error is one sentence for the user.
+func (m *Main) runAnalysis(ctx context.Context, cfg analysisConfig) (*analysis.Report, int, error) {
+	objects, skipped := cfg.Objects, cfg.Skipped
+	if objects == nil {
+		var err error
+		objects, skipped, err = m.expandInputs(ctx, cfg.Args, cfg.S3, cfg.Analysis.Since, cfg.Analysis.Until, cfg.Workers)
+		if err != nil {
+			return nil, exitUsage, err
+		}
+	}
+	if len(objects) == 0 {
+		if len(skipped) > 0 {
+			return nil, exitUsage, fmt.Errorf("no log to read: every input was set aside (%s: %s)", skipped[0].Source, skipped[0].Reason)
+		}
+		return nil, exitUsage, errors.New("no log to read in the inputs given")
+	}
+
+	batch := cfg.BatchSize
+	if batch <= 0 {
+		batch = parser.DefaultBatchSize
+	}
+	rejects := analysis.NewRejectSampler(analysis.DefaultMaxRejectedSamples)
+	opts := input.ScanOptions{
+		Workers:  cfg.Workers,
+		Decoders: decoders(),
+		Format:   cfg.Format,
+		Parser:   parser.Options{BatchSize: batch},
+		Columns:  map[parser.Format][]string{parser.FormatALB: alb.TriageColumns},
+		OnReject: rejects.Add,
+	}
+	sinks, results, err := input.Scan(ctx, objects, opts, func() input.Sink { return analysis.New(cfg.Analysis) })
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, exitUsage, errors.New("interrupted")
+		}
+		return nil, exitUsage, err
+	}
+	rep := analysis.BuildReport(analysis.MergeAll(sinks), analysis.Run{Results: results, Skipped: skipped, Rejects: rejects.Samples()})
+
+	failed := int64(len(rep.Inputs.Failed))
+	switch {
+	case rep.Inputs.Objects == 0:
+		return rep, exitUsage, fmt.Errorf("%w: every input was set aside", errNothingRead)
+	case failed == rep.Inputs.Objects && rep.Lines.Parsed == 0:
+		return rep, exitUsage, fmt.Errorf("%w: %s", errNothingRead, rep.Inputs.Failed[0].Error)
+	case rep.Lines.Parsed == 0 && rep.Lines.Rejected > 0:
+		return rep, exitUsage, fmt.Errorf("%w: all %d lines were rejected (first: %s:%d: %s)", errNothingRead,
+			rep.Lines.Rejected, rep.Lines.RejectedSamples[0].Source, rep.Lines.RejectedSamples[0].Line, rep.Lines.RejectedSamples[0].Reason)
+	case failed > 0:
+		return rep, exitPartial, nil
+	}
+	return rep, exitOK, nil
+}
+
+// outputFlags are the flags that choose how a report is written, shared by
+// analyze and demo.
+type outputFlags struct {
+	output *string
+	table  *string
+	color  *string
+}
+
+func (o *outputFlags) register(fs interface {
+	StringP(name, shorthand, value, usage string) *string
+	String(name, value, usage string) *string
+}) {
+	o.output = fs.StringP("output", "o", "text", "report format: "+strings.Join(report.Formats(), ", "))
+	o.table = fs.String("table", "", "table for -o csv: "+strings.Join(report.Tables(), ", ")+" (default timeline)")
+	o.color = fs.String("color", "auto", "colour in the text report: auto, always, never")
+}
+
+func (o *outputFlags) check() error {
+	if !slices.Contains(report.Formats(), *o.output) && *o.output != "md" {
+		return fmt.Errorf("-o takes %s, not %q", strings.Join(report.Formats(), ", "), *o.output)
+	}
+	if *o.table != "" && !slices.Contains(report.Tables(), *o.table) {
+		return fmt.Errorf("--table takes %s, not %q", strings.Join(report.Tables(), ", "), *o.table)
+	}
+	switch *o.color {
+	case "auto", "always", "never":
+	default:
+		return fmt.Errorf("--color takes auto, always or never, not %q", *o.color)
+	}
+	return nil
+}
+
+// write renders rep to m.Stdout.
+func (o *outputFlags) write(m *Main, rep *analysis.Report) error {
+	return report.Render(m.Stdout, rep, report.Options{
+		Format: *o.output,
+		Table:  *o.table,
+		Color:  m.useColor(*o.color),
+		Width:  m.termWidth(),
+	})
+}
+
+// useColor decides on ANSI colour: never when NO_COLOR is set or stdout is
+// not a terminal, unless forced.
+func (m *Main) useColor(mode string) bool {
+	switch mode {
+	case "always":
+		return true
+	case "never":
+		return false
+	}
+	if m.Getenv != nil && m.Getenv("NO_COLOR") != "" {
+		return false
+	}
+	f, ok := m.Stdout.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+func (m *Main) termWidth() int {
+	if f, ok := m.Stdout.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		if w, _, err := term.GetSize(int(f.Fd())); err == nil && w > 0 {
+			return w
+		}
+	}
+	return 0
+}
+
+// analysisFlags are the flags of the analysis itself, shared by analyze and
+// demo.
+type analysisFlags struct {
+	since, until *string
+	bucket       *time.Duration
+	top          *int
+	workers      *int
+	format       *string
+	batch        *int
+}
+
+func (a *analysisFlags) register(fs interface {
+	String(name, value, usage string) *string
+	Duration(name string, value time.Duration, usage string) *time.Duration
+	Int(name string, value int, usage string) *int
+}) {
+	a.since = fs.String("since", "", "analyze rows at or after this time: RFC 3339, a date, a UTC clock time (13:05) or a duration back from now (2h)")
+	a.until = fs.String("until", "", "analyze rows before this time (same forms as --since)")
+	a.bucket = fs.Duration("bucket", analysis.DefaultBucket, "timeline bucket width")
+	a.top = fs.Int("top", analysis.DefaultTop, "paths and clients to list")
+	a.workers = fs.Int("workers", 0, "objects read at once (default: number of CPUs)")
+	a.format = fs.String("format", "", "force the input format (alb, cloudfront) instead of detecting it")
+	a.batch = fs.Int("batch-size", parser.DefaultBatchSize, "rows per Arrow record batch")
+}
+
+// config checks the flags and fills an analysisConfig.
+func (a *analysisFlags) config(now time.Time) (analysisConfig, error) {
+	var cfg analysisConfig
+	var err error
+	if cfg.Analysis.Since, err = parseTimeFlag("--since", *a.since, now); err != nil {
+		return cfg, err
+	}
+	if cfg.Analysis.Until, err = parseTimeFlag("--until", *a.until, now); err != nil {
+		return cfg, err
+	}
+	if !cfg.Analysis.Since.IsZero() && !cfg.Analysis.Until.IsZero() && !cfg.Analysis.Since.Before(cfg.Analysis.Until) {
+		return cfg, fmt.Errorf("--since (%s) must be before --until (%s)",
+			cfg.Analysis.Since.Format(time.RFC3339), cfg.Analysis.Until.Format(time.RFC3339))
+	}
+	if *a.bucket < time.Second || *a.bucket%time.Second != 0 {
+		return cfg, fmt.Errorf("--bucket must be a whole number of seconds, at least 1s (not %s)", *a.bucket)
+	}
+	cfg.Analysis.Bucket = *a.bucket
+	if *a.top <= 0 {
+		return cfg, fmt.Errorf("--top must be positive")
+	}
+	cfg.Analysis.Top = *a.top
+	if *a.workers < 0 {
+		return cfg, fmt.Errorf("--workers must not be negative")
+	}
+	cfg.Workers = *a.workers
+	if *a.batch <= 0 {
+		return cfg, fmt.Errorf("--batch-size must be positive")
+	}
+	cfg.BatchSize = *a.batch
+	if cfg.Format, err = parseFormatFlag(*a.format); err != nil {
+		return cfg, err
+	}
+	return cfg, nil
+}
+
+// parseTimeFlag reads a --since/--until value: RFC 3339 (with or without
+// seconds or zone, UTC assumed), a date (midnight UTC), a clock time
+// "13:05" (today, UTC) or a duration back from now ("2h", "90m").
+func parseTimeFlag(flag, s string, now time.Time) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return time.Time{}, nil
+	}
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02T15:04", "2006-01-02 15:04:05", "2006-01-02 15:04", "2006-01-02"} {
+		if t, err := time.ParseInLocation(layout, s, time.UTC); err == nil {
+			return t.UTC(), nil
+		}
+	}
+	for _, layout := range []string{"15:04", "15:04:05"} {
+		if c, err := time.ParseInLocation(layout, s, time.UTC); err == nil {
+			y, mo, d := now.UTC().Date()
+			return time.Date(y, mo, d, c.Hour(), c.Minute(), c.Second(), 0, time.UTC), nil
+		}
+	}
+	if d, err := time.ParseDuration(s); err == nil {
+		if d <= 0 {
+			return time.Time{}, fmt.Errorf("%s: the duration %q must be positive (it counts back from now)", flag, s)
+		}
+		return now.Add(-d).UTC(), nil
+	}
+	if d, ok := parseDays(s); ok {
+		return now.Add(-d).UTC(), nil
+	}
+	return time.Time{}, fmt.Errorf("%s: %q is not a time: use RFC 3339 (2026-11-20T13:05:00Z), a date (2026-11-20), a UTC clock time (13:05) or a duration back from now (2h)", flag, s)
+}
+
+// parseDays reads "3d".
+func parseDays(s string) (time.Duration, bool) {
+	n, ok := strings.CutSuffix(s, "d")
+	if !ok || n == "" {
+		return 0, false
+	}
+	var days int
+	for _, c := range n {
+		if c < '0' || c > '9' || days > 3650 {
+			return 0, false
+		}
+		days = days*10 + int(c-'0')
+	}
+	return time.Duration(days) * 24 * time.Hour, days > 0
+}
+
+// runAnalyze implements "lbtriage analyze".
+func runAnalyze(ctx context.Context, m *Main, args []string) int {
+	fs := newFlagSet("analyze")
+	var out outputFlags
+	out.register(fs)
+	var af analysisFlags
+	af.register(fs)
+	var s3f s3Flags
+	s3f.register(fs)
+	if code, ok := m.parseFlags(fs, args, analyzeSynopsis); !ok {
+		return code
+	}
+	if err := out.check(); err != nil {
+		return m.usageErr("analyze", "%v", err)
+	}
+	cfg, err := af.config(m.now())
+	if err != nil {
+		return m.usageErr("analyze", "%v", err)
+	}
+	if fs.NArg() == 0 {
+		return m.usageErr("analyze", "no input given (a file, directory, glob, - for stdin, or s3://bucket/prefix)")
+	}
+	cfg.Args = fs.Args()
+	cfg.S3 = &s3f
+	return m.analyzeAndWrite(ctx, "analyze", cfg, &out)
+}
+
+// analyzeAndWrite runs the analysis, writes the report and returns the exit
+// status.
+func (m *Main) analyzeAndWrite(ctx context.Context, cmd string, cfg analysisConfig, out *outputFlags) int {
+	rep, code, err := m.runAnalysis(ctx, cfg)
+	if err != nil {
+		return m.usageErr(cmd, "%v", err)
+	}
+	if err := out.write(m, rep); err != nil {
+		if errors.Is(err, io.ErrClosedPipe) || errors.Is(err, os.ErrClosed) {
+			return exitPartial
+		}
+		fmt.Fprintf(m.Stderr, "lbtriage %s: write report: %s\n", cmd, sanitizeArg(err.Error()))
+		return exitPartial
+	}
+	if code == exitPartial {
+		f := rep.Inputs.Failed
+		fmt.Fprintf(m.Stderr, "lbtriage %s: %d of %d inputs could not be read whole (the report covers what was read): %s\n",
+			cmd, len(f), rep.Inputs.Objects, sanitizeArg(f[0].Error))
+	}
+	return code
+}
+
+// now returns the current time from m.Now, or the clock.
+func (m *Main) now() time.Time {
+	if m.Now != nil {
+		return m.Now()
+	}
+	return time.Now()
 }

@@ -1,0 +1,231 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lbtriage/lbtriage/analysis"
+)
+
+var testNow = time.Date(2026, 11, 20, 15, 0, 0, 0, time.UTC)
+
+// run runs lbtriage in-process and returns the exit status, stdout and
+// stderr.
+func run(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	m := &Main{
+		Stdin:  strings.NewReader(""),
+		Stdout: &stdout,
+		Stderr: &stderr,
+		Getenv: func(string) string { return "" },
+		Now:    func() time.Time { return testNow },
+	}
+	code := m.Run(context.Background(), args)
+	return code, stdout.String(), stderr.String()
+}
+
+func decodeReport(t *testing.T, s string) *analysis.Report {
+	t.Helper()
+	var rep analysis.Report
+	if err := json.Unmarshal([]byte(s), &rep); err != nil {
+		t.Fatalf("report is not JSON: %v\n%.300s", err, s)
+	}
+	return &rep
+}
+
+// oneLine checks that stderr is a single line mentioning want.
+func oneLine(t *testing.T, stderr, want string) {
+	t.Helper()
+	if strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, want) {
+		t.Fatalf("stderr = %q, want one line with %q", stderr, want)
+	}
+	if strings.Contains(stderr, "goroutine") || strings.Contains(stderr, "panic") {
+		t.Fatalf("stderr has a stack trace: %s", stderr)
+	}
+}
+
+// writeSample writes the demo's objects under a temporary directory.
+func writeSample(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	code, out, errOut := run(t, "demo", "--write", dir)
+	if code != exitOK || !strings.Contains(out, "lbtriage analyze "+dir) {
+		t.Fatalf("demo --write: %d %q %q", code, out, errOut)
+	}
+	return dir
+}
+
+func TestAnalyze_Usage(t *testing.T) {
+	f := func(want string, args ...string) {
+		t.Helper()
+		code, out, errOut := run(t, args...)
+		if code != exitUsage {
+			t.Fatalf("%v: exit %d, want %d (stderr %q)", args, code, exitUsage, errOut)
+		}
+		if out != "" {
+			t.Fatalf("%v: stdout %q, want nothing", args, out)
+		}
+		oneLine(t, errOut, want)
+	}
+	f("unknown flag: --bogus", "analyze", "--bogus", "x.log")
+	f("no input given", "analyze")
+	f("-o takes", "analyze", "-o", "yaml", "x.log")
+	f(`--since: "yesterday-ish" is not a time`, "analyze", "--since", "yesterday-ish", "x.log")
+	f("--since (2026-11-20T14:00:00Z) must be before --until", "analyze", "--since", "14:00", "--until", "13:00", "x.log")
+	f("--bucket must be a whole number of seconds", "analyze", "--bucket", "1500ms", "x.log")
+	f("--top must be positive", "analyze", "--top", "0", "x.log")
+	f("--format takes alb or cloudfront", "analyze", "--format", "nlb", "x.log")
+	f("--batch-size must be positive", "analyze", "--batch-size", "0", "x.log")
+	f("no such file", "analyze", filepath.Join(t.TempDir(), "missing.log.gz"))
+	f("demo: takes no input", "demo", "x.log")
+}
+
+func TestAnalyze_NothingReadable(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.log")
+	if err := os.WriteFile(bad, []byte("this is not an access log\nnor is this\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := run(t, "analyze", "-o", "json", bad)
+	if code != exitUsage || out != "" {
+		t.Fatalf("exit %d, stdout %q", code, out)
+	}
+	oneLine(t, errOut, "nothing could be read")
+}
+
+func TestAnalyze_TruncatedGzipAmongGoodFiles(t *testing.T) {
+	dir := writeSample(t)
+	var gz []string
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && strings.HasSuffix(p, ".log.gz") {
+			gz = append(gz, p)
+		}
+		return nil
+	})
+	if len(gz) < 3 {
+		t.Fatalf("%d objects written", len(gz))
+	}
+	victim := gz[len(gz)/2]
+	data, err := os.ReadFile(victim)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(victim, data[:len(data)/2], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := run(t, "analyze", "-o", "json", dir)
+	if code != exitPartial {
+		t.Fatalf("exit %d, want %d (stderr %q)", code, exitPartial, errOut)
+	}
+	oneLine(t, errOut, "1 of ")
+	rep := decodeReport(t, out)
+	if len(rep.Inputs.Failed) != 1 || !strings.Contains(rep.Inputs.Failed[0].Source, filepath.Base(victim)) {
+		t.Fatalf("inputs.failed = %+v, want %s", rep.Inputs.Failed, victim)
+	}
+	if rep.Requests == 0 || rep.Lines.Parsed == 0 {
+		t.Fatalf("no rows read from the good files: %+v", rep.Lines)
+	}
+}
+
+func TestDemo_Verdict(t *testing.T) {
+	code, out, errOut := run(t, "demo", "-o", "json")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	rep := decodeReport(t, out)
+	if rep.Verdict.PrimaryCause == nil || *rep.Verdict.PrimaryCause != analysis.CauseConnectionError {
+		t.Fatalf("primary cause %v", rep.Verdict.PrimaryCause)
+	}
+	if !strings.Contains(rep.Verdict.Summary, "10.0.2.0/24") {
+		t.Fatalf("summary %q", rep.Verdict.Summary)
+	}
+	if rep.Format != "alb" || rep.Inputs.Objects == 0 || len(rep.Inputs.Skipped) != 1 {
+		t.Fatalf("format %q, inputs %+v", rep.Format, rep.Inputs)
+	}
+	// The text report is the default output.
+	code, out, _ = run(t, "demo")
+	if code != exitOK || !strings.Contains(out, "target.connection_error") {
+		t.Fatalf("text demo: exit %d\n%s", code, out)
+	}
+}
+
+func TestAnalyze_WrittenDemoMatchesInMemoryDemo(t *testing.T) {
+	dir := writeSample(t)
+	_, memOut, _ := run(t, "demo", "-o", "json")
+	mem := decodeReport(t, memOut)
+	var first string
+	for _, w := range []string{"1", "2", "8"} {
+		code, out, errOut := run(t, "analyze", "-o", "json", "--workers", w, dir)
+		if code != exitOK {
+			t.Fatalf("--workers %s: exit %d: %s", w, code, errOut)
+		}
+		if first == "" {
+			first = out
+		} else if out != first {
+			t.Fatalf("--workers %s: JSON differs from --workers 1", w)
+		}
+	}
+	disk := decodeReport(t, first)
+	a, _ := json.Marshal([]any{mem.Errors, mem.Targets, mem.Nodes, mem.Timeline, mem.Verdict})
+	b, _ := json.Marshal([]any{disk.Errors, disk.Targets, disk.Nodes, disk.Timeline, disk.Verdict})
+	if !bytes.Equal(a, b) {
+		t.Fatalf("analyze DIR and demo disagree")
+	}
+}
+
+func TestAnalyze_Window(t *testing.T) {
+	dir := writeSample(t)
+	code, out, errOut := run(t, "analyze", "-o", "json", "--since", "13:05", "--until", "2026-11-20T13:20:00Z", "--bucket", "5m", dir)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	rep := decodeReport(t, out)
+	if rep.Window == nil || rep.Window.First != "2026-11-20T13:05:00Z" || rep.Window.Last != "2026-11-20T13:20:00Z" {
+		t.Fatalf("window %+v", rep.Window)
+	}
+	if rep.BucketSeconds != 300 || len(rep.Timeline) != 3 {
+		t.Fatalf("bucket %d s, %d buckets", rep.BucketSeconds, len(rep.Timeline))
+	}
+	if rep.Lines.OutsideWindow == 0 || rep.Requests+rep.Lines.OutsideWindow != rep.Lines.Parsed {
+		t.Fatalf("requests %d + outside %d != parsed %d", rep.Requests, rep.Lines.OutsideWindow, rep.Lines.Parsed)
+	}
+}
+
+func TestParseTimeFlag(t *testing.T) {
+	f := func(in, want string) {
+		t.Helper()
+		got, err := parseTimeFlag("--since", in, testNow)
+		if err != nil {
+			t.Fatalf("%q: %v", in, err)
+		}
+		if w, _ := time.Parse(time.RFC3339Nano, want); !got.Equal(w) || got.Location() != time.UTC {
+			t.Fatalf("%q = %s, want %s", in, got, want)
+		}
+	}
+	f("2026-11-20T13:05:00Z", "2026-11-20T13:05:00Z")
+	f("2026-11-20T14:05:00+01:00", "2026-11-20T13:05:00Z")
+	f("2026-11-20T13:05:00.5Z", "2026-11-20T13:05:00.5Z")
+	f("2026-11-20T13:05", "2026-11-20T13:05:00Z")
+	f("2026-11-20 13:05", "2026-11-20T13:05:00Z")
+	f("2026-11-19", "2026-11-19T00:00:00Z")
+	f("13:05", "2026-11-20T13:05:00Z")
+	f("13:05:30", "2026-11-20T13:05:30Z")
+	f("2h", "2026-11-20T13:00:00Z")
+	f("90m", "2026-11-20T13:30:00Z")
+	f("2d", "2026-11-18T15:00:00Z")
+	for _, bad := range []string{"soon", "-2h", "25:00", "2026-13-01", "0d"} {
+		if _, err := parseTimeFlag("--until", bad, testNow); err == nil || !strings.HasPrefix(err.Error(), "--until") {
+			t.Errorf("%q: err %v", bad, err)
+		}
+	}
+	if got, err := parseTimeFlag("--since", "", testNow); err != nil || !got.IsZero() {
+		t.Errorf("empty: %v %v", got, err)
+	}
+}
