@@ -64,9 +64,9 @@ func Decompress(r io.Reader) (io.ReadCloser, error) {
 		zr = new(gzip.Reader)
 	}
 	d.zr = zr
-	if err := zr.Reset(br); err != nil {
+	if err := d.resetGzip(); err != nil {
 		d.Close()
-		return nil, gzipError(err)
+		return nil, err
 	}
 	return d, nil
 }
@@ -98,15 +98,53 @@ func (d *decompressReader) Read(p []byte) (int, error) {
 		err error
 	)
 	if d.zr != nil {
-		n, err = d.zr.Read(p)
-		if err != nil && err != io.EOF {
-			err = gzipError(err)
-		}
+		n, err = d.readGzip(p)
 	} else {
 		n, err = d.br.Read(p)
 	}
 	d.err = err
 	return n, err
+}
+
+// readGzip reads decompressed bytes, going on from one gzip member to the
+// next. Members are chained here rather than by the gzip package so that a
+// stream cut inside a later member's header is reported, not taken for a
+// clean end.
+func (d *decompressReader) readGzip(p []byte) (int, error) {
+	for {
+		n, err := d.zr.Read(p)
+		if err != io.EOF {
+			if err != nil {
+				err = gzipError(err)
+			}
+			return n, err
+		}
+		// End of a member: another one follows unless the stored bytes end.
+		if _, err := d.br.Peek(1); err != nil {
+			return n, err
+		}
+		if err := d.resetGzip(); err != nil {
+			return n, err
+		}
+		if n > 0 {
+			return n, nil
+		}
+	}
+}
+
+// resetGzip starts the gzip member at the stored reader's position, which
+// holds at least one byte.
+func (d *decompressReader) resetGzip() error {
+	err := d.zr.Reset(d.br)
+	d.zr.Multistream(false)
+	if err == io.EOF {
+		// Some bytes are there, so the header was cut short.
+		err = io.ErrUnexpectedEOF
+	}
+	if err != nil {
+		return gzipError(err)
+	}
+	return nil
 }
 
 // Close puts the buffers back in their pools. It is safe to call twice.
@@ -126,7 +164,10 @@ func (d *decompressReader) Close() error {
 // gzipError turns the errors of the gzip and flate decoders into ones a user
 // can read; other errors (from the stored stream) are returned unchanged.
 func gzipError(err error) error {
-	var ce flate.CorruptInputError
+	var (
+		ce flate.CorruptInputError
+		ie flate.InternalError // raised by some invalid streams too
+	)
 	switch {
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return ErrTruncated
@@ -136,6 +177,8 @@ func gzipError(err error) error {
 		return fmt.Errorf("%w: invalid gzip header", ErrCorrupt)
 	case errors.As(err, &ce):
 		return fmt.Errorf("%w: invalid deflate data at byte %d", ErrCorrupt, int64(ce))
+	case errors.As(err, &ie):
+		return fmt.Errorf("%w: invalid deflate data (%s)", ErrCorrupt, string(ie))
 	}
 	return err
 }

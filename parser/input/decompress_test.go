@@ -8,6 +8,8 @@ import (
 	"testing"
 	"testing/iotest"
 
+	"github.com/klauspost/compress/gzip"
+
 	"github.com/lbtriage/lbtriage/parser"
 )
 
@@ -42,6 +44,9 @@ func TestDecompress_Success(t *testing.T) {
 	f(gzipBytes(t, ""), "")
 	// Concatenated members, as several writers may produce.
 	f(gzipBytes(t, text[:100], text[100:2000], "", text[2000:]), text)
+	// Many empty members never look like a stalled reader.
+	empties := make([]string, 300)
+	f(gzipBytes(t, append(empties, "x")...), "x")
 }
 
 // Gzip is found by its magic bytes, not by the object's name.
@@ -94,6 +99,30 @@ func TestDecompress_Truncated(t *testing.T) {
 	}
 }
 
+// A stream cut inside a later member's header is a truncation, not an end.
+func TestDecompress_TruncatedSecondHeader(t *testing.T) {
+	first := gzipBytes(t, "L 1\n")
+	var second bytes.Buffer
+	zw := gzip.NewWriter(&second)
+	zw.Name = "access.log"
+	zw.Comment = "second member"
+	zw.Write([]byte("L 2\n"))
+	zw.Close()
+	whole := append(bytes.Clone(first), second.Bytes()...)
+	for cut := len(first) + 1; cut < len(whole); cut++ {
+		got, err := readAll(whole[:cut])
+		if !errors.Is(err, ErrTruncated) {
+			t.Fatalf("cut at %d: err=%v, want ErrTruncated", cut, err)
+		}
+		if !strings.HasPrefix("L 1\nL 2\n", string(got)) || len(got) < 4 {
+			t.Fatalf("cut at %d: got %q", cut, got)
+		}
+	}
+	if got, err := readAll(whole); err != nil || string(got) != "L 1\nL 2\n" {
+		t.Fatalf("whole: %q, %v", got, err)
+	}
+}
+
 func TestDecompress_Corrupt(t *testing.T) {
 	text := fakeLines("c", 2000)
 	full := gzipBytes(t, text)
@@ -128,6 +157,8 @@ func TestDecompress_Corrupt(t *testing.T) {
 	}
 	// Garbage after a whole member.
 	f(append(bytes.Clone(full), "trailing junk"...), "corrupt gzip data: invalid gzip header")
+	// Streams the flate decoder calls an internal error are corrupt too.
+	f([]byte("\x1f\x8b\b\x00000000$0\x00\x00\x00C00000"), "corrupt gzip data: invalid deflate data (unexpected length code)")
 	// Invalid block type.
 	f([]byte("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\xff\xff\xff\xff"), "")
 }

@@ -92,9 +92,16 @@ func (r *fakeReader) reject(reason string, line []byte) {
 }
 
 func (r *fakeReader) RecordBatch() arrow.RecordBatch { return r.rec }
-func (r *fakeReader) Err() error                     { return r.lr.Err() }
 func (r *fakeReader) Stats() parser.Stats            { return r.stats }
 func (r *fakeReader) Schema() *arrow.Schema          { return fakeSchema }
+
+// Err wraps the read error with the object's name, as real decoders may.
+func (r *fakeReader) Err() error {
+	if err := r.lr.Err(); err != nil {
+		return fmt.Errorf("read %s: %w", r.opts.Source.Name, err)
+	}
+	return nil
+}
 
 func (r *fakeReader) Release() {
 	if r.rec != nil {

@@ -231,6 +231,11 @@ func (s *scanner) read(ctx context.Context, obj Object) (res ObjectResult, sinkE
 	}
 	res.Stats = r.Stats()
 	if err := r.Err(); err != nil {
+		// Report the stream's own error when it is the cause: decoders may
+		// wrap it with the object's name, which objectError adds anyway.
+		if d, ok := dr.(*decompressReader); ok && d.err != nil && !errors.Is(d.err, io.EOF) {
+			err = d.err
+		}
 		res.Err = objectError(src.Name, err)
 	}
 	return res, nil
