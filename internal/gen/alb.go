@@ -203,9 +203,12 @@ type ALBIncident struct {
 	// Status is the code for ALBTargetHTTP5xx (default 500).
 	Status int
 	// TrafficFactor, when > 0, multiplies the request rate inside the window
-	// (ramping from 1 at Start to TrafficFactor at End when Ramp is set).
+	// relative to the rest of the scenario (Rows stays the total), ramping
+	// from 1 at Start to TrafficFactor at End when Ramp is set. It applies
+	// whether or not Rate selects any row.
 	TrafficFactor float64
-	Ramp          bool
+	// Ramp makes TrafficFactor grow linearly over the window.
+	Ramp bool
 	// BurstEvery and BurstFor, when both > 0, make the incident active only
 	// during the first BurstFor of every BurstEvery from Start.
 	BurstEvery, BurstFor time.Duration

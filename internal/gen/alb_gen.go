@@ -91,7 +91,6 @@ type albGen struct {
 	lambdaARN string
 	certARN   string
 	idleMs    int
-	buf       []int64
 }
 
 func newALBGen(sc *ALBScenario) (*albGen, error) {
@@ -167,11 +166,15 @@ func newALBGen(sc *ALBScenario) (*albGen, error) {
 }
 
 func (g *albGen) makeClients() {
-	r := rand.New(rand.NewPCG(splitmix(g.sc.Seed^0xc1), 7))
-	n := 5000
-	g.clients = make([]string, n)
+	g.clients = makeClients(splitmix(g.sc.Seed^0xc1), 5000)
+}
+
+// makeClients returns n client addresses, about 6 % of them IPv6.
+func makeClients(seed uint64, n int) []string {
+	r := rand.New(rand.NewPCG(seed, 7))
+	out := make([]string, n)
 	var b []byte
-	for i := range g.clients {
+	for i := range out {
 		b = b[:0]
 		if r.IntN(100) < 6 {
 			b = append(b, clientNets6[r.IntN(len(clientNets6))]...)
@@ -189,8 +192,9 @@ func (g *albGen) makeClients() {
 			b = append(b, '.')
 			b = strconv.AppendUint(b, uint64(1+r.IntN(254)), 10)
 		}
-		g.clients[i] = string(b)
+		out[i] = string(b)
 	}
+	return out
 }
 
 // rate returns the traffic multiplier of incidents at time t.
@@ -213,24 +217,35 @@ func (g *albGen) rate(t int64) float64 {
 // run generates every row in time order and hands it to emit. The row is
 // reused: emit must not keep it.
 func (g *albGen) run(emit func(*albRow)) {
-	const sec = int64(time.Second / time.Microsecond)
-	nsec := int((g.end - g.start + sec - 1) / sec)
-	w := make([]float64, nsec)
-	wr := rand.New(rand.NewPCG(splitmix(g.sc.Seed^0x77), 3))
-	total := 0.0
-	for i := range w {
-		s := g.start + int64(i)*sec
-		l := min(sec, g.end-s)
-		// A slow wave over the hour plus per-second noise.
-		base := 1 + 0.12*math.Sin(2*math.Pi*float64(s/sec%3600)/3600) + 0.5*(wr.Float64()-0.5)
-		w[i] = base * g.rate(s) * float64(l) / float64(sec)
-		total += w[i]
-	}
 	n := g.sc.Rows
 	if n <= 0 {
-		n = int(g.sc.RPS * float64(g.end-g.start) / float64(sec))
+		n = int(g.sc.RPS * float64(g.end-g.start) / 1e6)
 	}
 	var row albRow
+	schedule(g.start, g.end, n, g.sc.Seed, g.r, g.rate, func(t int64) {
+		if g.makeRow(&row, t) {
+			emit(&row)
+		}
+	})
+}
+
+// schedule spreads n request times (Unix microseconds) over [start, end)
+// and calls at for each in increasing order. The per-second rate follows a
+// slow wave over the hour, per-second noise and the multiplier rate(t).
+func schedule(start, end int64, n int, seed uint64, r *rand.Rand, rate func(int64) float64, at func(int64)) {
+	const sec = int64(time.Second / time.Microsecond)
+	nsec := int((end - start + sec - 1) / sec)
+	w := make([]float64, nsec)
+	wr := rand.New(rand.NewPCG(splitmix(seed^0x77), 3))
+	total := 0.0
+	for i := range w {
+		s := start + int64(i)*sec
+		l := min(sec, end-s)
+		base := 1 + 0.12*math.Sin(2*math.Pi*float64(s/sec%3600)/3600) + 0.5*(wr.Float64()-0.5)
+		w[i] = base * rate(s) * float64(l) / float64(sec)
+		total += w[i]
+	}
+	var buf []int64
 	cum := 0.0
 	prev := 0
 	for i := range w {
@@ -244,17 +259,15 @@ func (g *albGen) run(emit func(*albRow)) {
 		if k <= 0 {
 			continue
 		}
-		s := g.start + int64(i)*sec
-		l := min(sec, g.end-s)
-		g.buf = g.buf[:0]
+		s := start + int64(i)*sec
+		l := min(sec, end-s)
+		buf = buf[:0]
 		for range k {
-			g.buf = append(g.buf, s+g.r.Int64N(l))
+			buf = append(buf, s+r.Int64N(l))
 		}
-		slices.Sort(g.buf)
-		for _, t := range g.buf {
-			if g.makeRow(&row, t) {
-				emit(&row)
-			}
+		slices.Sort(buf)
+		for _, t := range buf {
+			at(t)
 		}
 	}
 }

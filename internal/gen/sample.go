@@ -53,3 +53,46 @@ func SampleIncident() *ALBScenario {
 		},
 	}
 }
+
+// SampleCloudFrontIncident returns the demo's CloudFront scenario: about
+// 30,000 rows over 45 minutes (12:50–13:35 UTC on 2026-11-20) of two
+// distributions, www.example.com (E2QWRUHAPOMQZL, origin: the shop's ALB)
+// and static.example.com (E1ASSETS7XK3Q9, S3 origin).
+//
+// What happens: at 13:10 the certificate of www.example.com's origin
+// expires (an ACM certificate validated by email that did not renew).
+// From then on every cache miss of that distribution fails with 502, RT
+// Error, DT OriginConnectError, in well under a second; its cache hits
+// keep being served, and static.example.com is untouched.
+//
+// A correct report concludes: all 5xx are origin.connect_error (domain
+// origin), all on E2QWRUHAPOMQZL, all from 13:10 on, on every edge location
+// alike; every cache miss of that distribution fails since 13:10 while hits
+// are fine, so CloudFront cannot reach the origin: check the origin
+// certificate (expiry, chain, names against the origin domain or Host
+// header). A few status 000 rows are client aborts, not errors.
+func SampleCloudFrontIncident() *CFScenario {
+	start := time.Date(2026, 11, 20, 12, 50, 0, 0, time.UTC)
+	end := start.Add(45 * time.Minute)
+	return &CFScenario{
+		Seed:  20261120,
+		Start: start,
+		End:   end,
+		Rows:  30000,
+		Incidents: []CFIncident{
+			{Name: "origin certificate expired", Kind: CFOriginConnectError, Distribution: "E2QWRUHAPOMQZL",
+				Start: time.Date(2026, 11, 20, 13, 10, 0, 0, time.UTC), End: end, Rate: 1},
+			{Name: "viewers leaving early", Kind: CFClientAborted, Start: start, End: end, Rate: 0.001},
+		},
+	}
+}
+
+// EveryCFCause returns one incident per CloudFront kind (every taxonomy
+// cause plus client aborts) over [start, end) at the given rate.
+func EveryCFCause(start, end time.Time, rate float64) []CFIncident {
+	var out []CFIncident
+	for k := CFOriginConnectError; k <= CFClientAborted; k++ {
+		out = append(out, CFIncident{Name: "every cause: " + k.String(), Kind: k, Start: start, End: end, Rate: rate})
+	}
+	return out
+}

@@ -50,7 +50,9 @@ type IncidentWindow struct {
 	Targets    []string
 	Subnet     string
 	Node       string
-	POP        string
+	// POP and Distribution are the CloudFront filters.
+	POP          string
+	Distribution string
 	// Rows is the number of rows the incident shaped (for a node drop: the
 	// number of rows removed).
 	Rows int
