@@ -263,8 +263,13 @@ func (g *cfGen) makeRow(row *cfRow, t int64) {
 			row.method = "HEAD"
 		}
 	}
+	var bits uint64
 	for i := range row.reqID {
-		row.reqID[i] = reqIDChars[r.IntN(64)]
+		if i%10 == 0 {
+			bits = r.Uint64()
+		}
+		row.reqID[i] = reqIDChars[bits&63]
+		bits >>= 6
 	}
 	row.https = r.IntN(100) >= 3
 	switch x := r.IntN(100); {
@@ -350,9 +355,12 @@ func (g *cfGen) makeRow(row *cfRow, t int64) {
 	}
 	row.scBytes = size + 350 + r.IntN(250)
 	g.setResult(row)
+	if row.outcome != cfRedirect && r.IntN(2000) == 0 {
+		g.abort(row) // background: viewers leaving before the response
+	}
 	for i := range g.incidents {
 		in := &g.incidents[i]
-		if t < in.start || t >= in.end || in.Rate <= 0 || row.outcome == cfRedirect {
+		if t < in.start || t >= in.end || in.Rate <= 0 || row.outcome == cfRedirect || row.status == 0 {
 			continue
 		}
 		if in.dist >= 0 && in.dist != row.dist || in.pop >= 0 && in.pop != row.pop {
@@ -439,15 +447,21 @@ func (g *cfGen) shapeIncident(row *cfRow, in *cfIncident) {
 		}
 		row.ctype = "application/json"
 	case CFClientAborted:
-		row.status = 0
-		row.rt = "Error"
-		row.dt = "ClientHungUpRequest"
-		row.scBytes = 0
-		row.clen = -1
-		row.rangeS, row.rangeE = -1, -1
-		row.ctype = "-"
-		row.context = ContextClientAborted
+		g.abort(row)
 	}
+}
+
+// abort makes the row a status 000: the viewer left before any response.
+func (g *cfGen) abort(row *cfRow) {
+	row.cause = ""
+	row.status = 0
+	row.rt = "Error"
+	row.dt = "ClientHungUpRequest"
+	row.scBytes = 0
+	row.clen = -1
+	row.rangeS, row.rangeE = -1, -1
+	row.ctype = "-"
+	row.context = ContextClientAborted
 }
 
 type cfFormatter struct {

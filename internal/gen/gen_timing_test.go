@@ -46,3 +46,20 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 }
 
 var _ io.Writer = (*countingWriter)(nil)
+
+func BenchmarkWriteCloudFront(b *testing.B) {
+	start := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
+	const rows = 200000
+	sc := &CFScenario{Seed: 1, Start: start, End: start.Add(6 * time.Hour), Rows: rows,
+		Incidents: EveryCFCause(start.Add(time.Hour), start.Add(2*time.Hour), 0.01)}
+	var n countingWriter
+	b.ReportAllocs()
+	for b.Loop() {
+		n = 0
+		if _, err := WriteCloudFront(&n, sc); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.SetBytes(int64(n))
+	b.ReportMetric(float64(rows*b.N)/b.Elapsed().Seconds(), "lines/s")
+}

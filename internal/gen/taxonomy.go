@@ -1,20 +1,8 @@
-// Package gen generates deterministic, realistic ALB and CloudFront access-log
-// traffic with injected incidents, together with the truth about every 5xx
-// row it wrote: which taxonomy cause it carries, which target, node, subnet,
-// minute, point of presence and distribution it belongs to.
-//
-// The generator serves the tests (truth to compare reports against exactly),
-// the benchmarks (millions of varied lines), the S3 tests (gzip objects in the
-// real AWS key layout across several days) and the demo (SampleIncident).
-//
-// The same scenario always produces the same bytes: all randomness comes from
-// PCG generators seeded from the scenario's Seed, nothing reads the clock and
-// no output depends on map iteration order.
-//
-// The cause and domain codes below are defined here on purpose, independently
-// of the analysis package, as written in the taxonomy (docs/taxonomy and the
-// specification): the truth must not be derived from the code it checks.
 package gen
+
+// The cause and domain codes below are defined here on purpose,
+// independently of the analysis package, exactly as written in the taxonomy:
+// the truth must not be derived from the code it checks.
 
 // ALB 5xx causes, as in the taxonomy's ALB table.
 const (

@@ -1,0 +1,32 @@
+// Package gen generates deterministic, realistic ALB and CloudFront access-log
+// traffic with injected incidents, together with the truth about every 5xx
+// row it wrote: which taxonomy cause it carries, which target, node, subnet,
+// minute, point of presence and distribution it belongs to.
+//
+// The generator serves the tests (truth to compare reports against exactly),
+// the benchmarks (millions of varied lines), the S3 tests (gzip objects in the
+// real AWS key layout across several days) and the demo (SampleIncident).
+//
+// The same scenario always produces the same bytes: all randomness comes from
+// PCG generators seeded from the scenario's Seed, nothing reads the clock and
+// no output depends on map iteration order.
+//
+// Typical use:
+//
+//	sc := &gen.ALBScenario{
+//		Seed:  1,
+//		Start: time.Date(2026, 11, 20, 13, 0, 0, 0, time.UTC),
+//		End:   time.Date(2026, 11, 20, 14, 0, 0, 0, time.UTC),
+//		Rows:  100_000,
+//		Incidents: []gen.ALBIncident{
+//			gen.NACLSubnet504(t0, t1, "10.0.3.0/24", 0.2),
+//		},
+//	}
+//	truth, err := gen.WriteALB(w, sc)           // plain lines
+//	objs, truth, err := gen.ALBObjects(sc)      // gzip objects in the AWS key layout
+//	truth, err := gen.WriteALBObjects(dir, sc)  // the same objects on disk
+//
+// and the same for CloudFront with CFScenario, WriteCloudFront,
+// CloudFrontObjects and WriteCloudFrontObjects. SampleIncident and
+// SampleCloudFrontIncident are the demo's scenarios.
+package gen
