@@ -1,0 +1,108 @@
+package main
+
+// S3 inputs: the flags and the expansion of s3:// URLs into objects.
+//
+// The seam for the commands that read logs:
+//
+//	var s3f s3Flags
+//	s3f.register(fs) // --profile, --region, --endpoint-url, --lb
+//	objects, skipped, stats, err := m.expandS3(ctx, urls, &s3f, since, until, workers)
+//
+// since and until bound the window [since, until) (zero = open): only the
+// objects whose names show they can hold rows of it are listed and
+// selected. workers is the number of listings run at once (0 = default).
+// err is one sentence for the user (missing credentials, access denied, no
+// such bucket, bad bucket name, unreachable endpoint), never a secret.
+
+import (
+	"context"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/lbtriage/lbtriage/parser/input"
+	"github.com/lbtriage/lbtriage/parser/input/s3"
+)
+
+// s3Flags are the flags for s3:// inputs.
+type s3Flags struct {
+	profile     string
+	region      string
+	endpointURL string
+	lb          string
+}
+
+// s3ListStats counts what listing the s3:// inputs did: keys examined,
+// objects selected, objects skipped on purpose and ListObjectsV2 requests.
+type s3ListStats = s3.ListStats
+
+// register adds --profile, --region, --endpoint-url and --lb to fs.
+func (f *s3Flags) register(fs *pflag.FlagSet) {
+	fs.StringVar(&f.profile, "profile", "", "AWS profile for s3:// inputs (default: AWS_PROFILE, else the default credential chain)")
+	fs.StringVar(&f.region, "region", "", "AWS region of the bucket (default: AWS_REGION or the profile's region)")
+	fs.StringVar(&f.endpointURL, "endpoint-url", "", "S3-compatible endpoint such as http://127.0.0.1:7070 (default: AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL)")
+	fs.StringVar(&f.lb, "lb", "", "read only the ALB objects of this load balancer: its name or app/NAME/ID")
+}
+
+// expandS3 lists the s3:// URLs and returns their objects, pruned to the
+// window and the --lb filter, in URL order and without duplicates.
+func (m *Main) expandS3(ctx context.Context, urls []string, f *s3Flags, since, until time.Time, workers int) ([]input.Object, []input.Skipped, s3ListStats, error) {
+	var stats s3ListStats
+	if len(urls) == 0 {
+		return nil, nil, stats, nil
+	}
+	if f == nil {
+		f = &s3Flags{}
+	}
+	// Check every URL before the first request.
+	for _, u := range urls {
+		if _, _, err := s3.ParseURL(u); err != nil {
+			return nil, nil, stats, err
+		}
+	}
+	opts := s3.Options{
+		Profile:      f.profile,
+		Region:       f.region,
+		EndpointURL:  f.endpointURL,
+		Since:        since,
+		Until:        until,
+		LoadBalancer: f.lb,
+		Workers:      workers,
+	}
+	if opts.EndpointURL == "" && m.Getenv != nil {
+		opts.EndpointURL = firstNonEmpty(m.Getenv("AWS_ENDPOINT_URL_S3"), m.Getenv("AWS_ENDPOINT_URL"))
+	}
+	client, err := s3.New(ctx, opts)
+	if err != nil {
+		return nil, nil, stats, err
+	}
+	var (
+		objects []input.Object
+		skipped []input.Skipped
+		seen    = map[string]bool{}
+	)
+	for _, u := range urls {
+		objs, skip, st, err := client.Objects(ctx, u)
+		stats.Add(st)
+		if err != nil {
+			return nil, nil, stats, err
+		}
+		for _, o := range objs {
+			if !seen[o.Source.Name] {
+				seen[o.Source.Name] = true
+				objects = append(objects, o)
+			}
+		}
+		skipped = append(skipped, skip...)
+	}
+	return objects, skipped, stats, nil
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}

@@ -1,0 +1,206 @@
+package s3
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+)
+
+// maxResumes bounds the resumes of one object in all, even when each makes
+// progress, so that a connection that breaks every few bytes cannot keep a
+// reader busy for ever.
+const maxResumes = 1000
+
+// objectReader streams one object's body. When reading the body fails part
+// way (the connection dropped, the body ended before Content-Length), it
+// issues a ranged GetObject from the first byte not yet delivered, with
+// If-Match on the ETag of the first response, so that no byte is lost or
+// delivered twice and a changed object is detected rather than spliced.
+// Throttling and 5xx answers to each GetObject are retried by the SDK's
+// retryer; failures without progress are bounded by Options.MaxAttempts.
+type objectReader struct {
+	ctx         context.Context
+	c           *Client
+	bucket, key string
+
+	body io.ReadCloser
+	off  int64 // bytes delivered to the caller
+	size int64 // the object's size, -1 until known
+	etag string
+
+	failures int // consecutive failed reads or opens without progress
+	resumes  int
+	lastErr  error // the last body error, for the final message
+	err      error // sticky
+}
+
+// open returns a reader over s3://bucket/key. The first GetObject is made
+// here, so that a missing or forbidden object is told by Open.
+func (c *Client) open(ctx context.Context, bucket, key string) (io.ReadCloser, error) {
+	r := &objectReader{ctx: ctx, c: c, bucket: bucket, key: key, size: -1}
+	if err := r.get(); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// get issues GetObject from r.off on.
+func (r *objectReader) get() error {
+	in := &s3.GetObjectInput{Bucket: aws.String(r.bucket), Key: aws.String(r.key)}
+	if r.off > 0 {
+		in.Range = aws.String("bytes=" + strconv.FormatInt(r.off, 10) + "-")
+	}
+	if r.etag != "" {
+		in.IfMatch = aws.String(r.etag)
+	}
+	out, err := r.c.api.GetObject(r.ctx, in)
+	if err != nil {
+		return r.c.explain(err, r.bucket, r.key)
+	}
+	if r.etag == "" && out.ETag != nil {
+		r.etag = *out.ETag
+	}
+	if r.size < 0 && r.off == 0 && out.ContentLength != nil {
+		r.size = *out.ContentLength
+	}
+	if r.off > 0 {
+		start, total, ok := parseContentRange(aws.ToString(out.ContentRange))
+		switch {
+		case ok && start == r.off:
+			if r.size < 0 {
+				r.size = total
+			}
+		case !ok && out.ContentRange == nil:
+			// The server ignored Range and sent the whole object: skip
+			// what was delivered already.
+			if _, err := io.CopyN(io.Discard, out.Body, r.off); err != nil {
+				out.Body.Close()
+				return r.readError(err)
+			}
+		default:
+			out.Body.Close()
+			return newError(ErrRead, objectURL(r.bucket, r.key), nil,
+				"reading %s: asked for bytes from %d on, S3 sent %q", objectURL(r.bucket, r.key), r.off, aws.ToString(out.ContentRange))
+		}
+	}
+	r.body = out.Body
+	return nil
+}
+
+// Read implements io.Reader.
+func (r *objectReader) Read(p []byte) (int, error) {
+	for {
+		if r.err != nil {
+			return 0, r.err
+		}
+		if r.body == nil {
+			// The SDK's retryer has already made MaxAttempts attempts at
+			// this request: its failure is final.
+			if err := r.get(); err != nil {
+				r.err = err
+				return 0, err
+			}
+		}
+		n, err := r.body.Read(p)
+		r.off += int64(n)
+		if n > 0 {
+			r.failures = 0
+		}
+		if err == nil {
+			return n, nil
+		}
+		if err == io.EOF {
+			if r.size < 0 || r.off >= r.size {
+				r.err = io.EOF
+				return n, io.EOF
+			}
+			err = io.ErrUnexpectedEOF
+		}
+		r.body.Close()
+		r.body = nil
+		if cerr := r.ctx.Err(); cerr != nil {
+			r.err = cerr
+			return n, cerr
+		}
+		r.lastErr = err
+		r.failures++
+		r.resumes++
+		if r.failures >= r.c.opts.MaxAttempts || r.resumes > maxResumes {
+			r.err = r.readError(err)
+			return n, r.err
+		}
+		if n > 0 {
+			// Deliver what arrived; the next Read resumes.
+			return n, nil
+		}
+		if err := sleep(r.ctx, r.c.backoff().delay(r.failures)); err != nil {
+			r.err = err
+			return 0, err
+		}
+	}
+}
+
+// readError tells a body that kept failing.
+func (r *objectReader) readError(err error) error {
+	u := objectURL(r.bucket, r.key)
+	of := ""
+	if r.size >= 0 {
+		of = fmt.Sprintf(" of %d", r.size)
+	}
+	why := err.Error()
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		why = "the connection closed early"
+	} else if w := networkReason(err); w != "" {
+		why = w
+	}
+	return newError(ErrRead, u, err, "reading %s failed at byte %d%s after %d attempts: %s", u, r.off, of, r.failures, why)
+}
+
+// Close implements io.Closer.
+func (r *objectReader) Close() error {
+	if r.body != nil {
+		r.body.Close()
+		r.body = nil
+	}
+	if r.err == nil {
+		r.err = errors.New("read of closed object")
+	}
+	return nil
+}
+
+func (c *Client) backoff() jitterBackoff {
+	return jitterBackoff{base: c.opts.backoffBase, max: defaultBackoffMax}
+}
+
+// parseContentRange parses "bytes START-END/TOTAL" (TOTAL may be "*", -1).
+func parseContentRange(s string) (start, total int64, ok bool) {
+	s, ok = strings.CutPrefix(s, "bytes ")
+	if !ok {
+		return 0, 0, false
+	}
+	rng, tot, ok := strings.Cut(s, "/")
+	if !ok {
+		return 0, 0, false
+	}
+	a, _, ok := strings.Cut(rng, "-")
+	if !ok {
+		return 0, 0, false
+	}
+	start, err := strconv.ParseInt(a, 10, 64)
+	if err != nil {
+		return 0, 0, false
+	}
+	total = -1
+	if tot != "*" {
+		if total, err = strconv.ParseInt(tot, 10, 64); err != nil {
+			return 0, 0, false
+		}
+	}
+	return start, total, true
+}

@@ -1,0 +1,301 @@
+// Package s3 reads access logs from Amazon S3 (and S3-compatible servers):
+// it lists the objects under s3://bucket/prefix URLs, prunes them by the time
+// window using the AWS key layouts (ALB day folders and interval ends,
+// CloudFront hours), and streams each object's bytes from GetObject with
+// retries and resume, never writing them to disk nor holding an object whole
+// in memory.
+//
+// It is the only package of lbtriage that imports the AWS SDK. Credentials,
+// region and profile come from the SDK's default chain (environment, shared
+// config and credentials files, SSO, container and instance roles).
+//
+// Every error it returns is an *Error whose text is one sentence naming the
+// bucket and key, never a secret: see errors.go.
+package s3
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+)
+
+// Defaults for Options.
+const (
+	// DefaultMaxAttempts bounds the attempts at one request (the SDK's
+	// retryer) and the consecutive resumes of one object body that make no
+	// progress.
+	DefaultMaxAttempts = 8
+	// DefaultRegion is used when neither the options, the environment nor
+	// the shared config name a region.
+	DefaultRegion = "us-east-1"
+	// DefaultWorkers is the number of folders listed at once.
+	DefaultWorkers = 8
+)
+
+// Back-off between attempts: full jitter over an exponentially growing cap.
+const (
+	defaultBackoffBase = 100 * time.Millisecond
+	defaultBackoffMax  = 5 * time.Second
+)
+
+// Options configures a Client. The zero value uses the SDK's default chain
+// for everything and reads every object under the URL.
+type Options struct {
+	// Profile selects a profile of the shared config and credentials files
+	// (AWS_PROFILE when empty).
+	Profile string
+	// Region overrides the region of the chain (AWS_REGION, the profile).
+	Region string
+	// EndpointURL points the client at an S3-compatible server, such as
+	// http://127.0.0.1:7070. It forces path-style addressing. When empty,
+	// AWS_ENDPOINT_URL_S3 and AWS_ENDPOINT_URL are honoured by the SDK.
+	EndpointURL string
+	// UsePathStyle addresses buckets as https://host/bucket/key instead of
+	// https://bucket.host/key. Forced on when an endpoint is set.
+	UsePathStyle bool
+	// Since and Until bound the time window [Since, Until) the caller wants
+	// rows of; a zero value leaves that side open. Objects whose name shows
+	// they cannot hold such rows are not listed or not selected.
+	Since, Until time.Time
+	// LoadBalancer keeps only the ALB objects of that load balancer: its
+	// name ("shop-prod-alb") or its resource ID
+	// ("app/shop-prod-alb/50dc6c495c0c9188"). Other formats are unaffected.
+	LoadBalancer string
+	// Workers is the number of listings run at once (DefaultWorkers when 0).
+	Workers int
+	// HTTPClient replaces the SDK's HTTP client (tests).
+	HTTPClient *http.Client
+	// MaxAttempts bounds retries (DefaultMaxAttempts when 0).
+	MaxAttempts int
+
+	// backoffBase scales the back-off (defaultBackoffBase when 0); tests
+	// shrink it.
+	backoffBase time.Duration
+}
+
+// Client lists and reads S3 objects. It is safe for concurrent use.
+type Client struct {
+	api      *s3.Client
+	opts     Options
+	region   string
+	endpoint string // for messages: the endpoint URL, or "" for AWS
+
+	credOnce sync.Once
+	credErr  error
+}
+
+// New loads the AWS configuration from the default chain as told by opts and
+// returns a Client. It makes no request.
+func New(ctx context.Context, opts Options) (*Client, error) {
+	if opts.MaxAttempts <= 0 {
+		opts.MaxAttempts = DefaultMaxAttempts
+	}
+	if opts.Workers <= 0 {
+		opts.Workers = DefaultWorkers
+	}
+	if opts.backoffBase <= 0 {
+		opts.backoffBase = defaultBackoffBase
+	}
+	backoff := jitterBackoff{base: opts.backoffBase, max: defaultBackoffMax}
+	loadOpts := []func(*config.LoadOptions) error{
+		config.WithRetryer(func() aws.Retryer {
+			return retry.NewStandard(func(o *retry.StandardOptions) {
+				o.MaxAttempts = opts.MaxAttempts
+				o.MaxBackoff = defaultBackoffMax
+				o.Backoff = backoff
+				// Many objects read at once must not run out of retry
+				// tokens: every request has its own bounded attempts.
+				o.RateLimiter = ratelimit.None
+			})
+		}),
+	}
+	if opts.Profile != "" {
+		loadOpts = append(loadOpts, config.WithSharedConfigProfile(opts.Profile))
+	}
+	if opts.Region != "" {
+		loadOpts = append(loadOpts, config.WithRegion(opts.Region))
+	}
+	if opts.HTTPClient != nil {
+		loadOpts = append(loadOpts, config.WithHTTPClient(opts.HTTPClient))
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, loadOpts...)
+	if err != nil {
+		return nil, configError(opts.Profile, err)
+	}
+	if cfg.Region == "" {
+		cfg.Region = DefaultRegion
+	}
+	c := &Client{opts: opts, region: cfg.Region}
+	envEndpoint := firstNonEmpty(os.Getenv("AWS_ENDPOINT_URL_S3"), os.Getenv("AWS_ENDPOINT_URL"))
+	switch {
+	case opts.EndpointURL != "":
+		c.endpoint = opts.EndpointURL
+	case cfg.BaseEndpoint != nil:
+		c.endpoint = *cfg.BaseEndpoint
+	case envEndpoint != "":
+		c.endpoint = envEndpoint
+	}
+	c.api = s3.NewFromConfig(cfg, func(o *s3.Options) {
+		if opts.EndpointURL != "" {
+			o.BaseEndpoint = aws.String(opts.EndpointURL)
+		}
+		// An S3-compatible server seldom resolves bucket.host names.
+		o.UsePathStyle = opts.UsePathStyle || c.endpoint != ""
+		o.DisableLogOutputChecksumValidationSkipped = true
+	})
+	return c, nil
+}
+
+// Region is the region requests are signed for.
+func (c *Client) Region() string { return c.region }
+
+// checkCredentials retrieves the credentials once, so that their absence is
+// told as such rather than as the failure of the first request.
+func (c *Client) checkCredentials(ctx context.Context, url string) error {
+	c.credOnce.Do(func() {
+		cfg := c.api.Options()
+		if cfg.Credentials == nil {
+			c.credErr = errors.New("no credentials provider")
+			return
+		}
+		_, c.credErr = cfg.Credentials.Retrieve(ctx)
+	})
+	if c.credErr != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return newError(ErrNoCredentials, url, c.credErr,
+			"no AWS credentials found for %s: set AWS_PROFILE or AWS_ACCESS_KEY_ID, or use --profile", url)
+	}
+	return nil
+}
+
+// jitterBackoff waits a random time in [0, min(max, base·2^attempt)): "full
+// jitter", which spreads the retries of many readers throttled at once.
+type jitterBackoff struct {
+	base, max time.Duration
+}
+
+// BackoffDelay implements retry.BackoffDelayer.
+func (b jitterBackoff) BackoffDelay(attempt int, _ error) (time.Duration, error) {
+	return b.delay(attempt), nil
+}
+
+func (b jitterBackoff) delay(attempt int) time.Duration {
+	d := b.max
+	if attempt < 30 {
+		if c := b.base << attempt; c > 0 && c < b.max {
+			d = c
+		}
+	}
+	return time.Duration(rand.Int64N(int64(d)) + 1)
+}
+
+// sleep waits d or until ctx is done.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// ParseURL splits s3://bucket/prefix into the bucket and the key prefix (""
+// for the whole bucket) and checks the bucket name against the S3 naming
+// rules, so that a typo is told before any request.
+func ParseURL(u string) (bucket, prefix string, err error) {
+	rest, ok := strings.CutPrefix(u, "s3://")
+	if !ok {
+		return "", "", newError(ErrBadURL, u, nil, "%q is not an S3 URL: want s3://bucket/prefix", u)
+	}
+	bucket, prefix, _ = strings.Cut(rest, "/")
+	if bucket == "" {
+		return "", "", newError(ErrBadURL, u, nil, "%q names no bucket: want s3://bucket/prefix", u)
+	}
+	if why := checkBucketName(bucket); why != "" {
+		return "", "", newError(ErrBadBucketName, u, nil,
+			"invalid S3 bucket name %q in %s: %s", bucket, u, why)
+	}
+	return bucket, prefix, nil
+}
+
+// checkBucketName returns why name breaks the S3 bucket naming rules, or "".
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
+func checkBucketName(name string) string {
+	if len(name) < 3 || len(name) > 63 {
+		return fmt.Sprintf("a bucket name has 3 to 63 characters, this one has %d", len(name))
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '-') {
+			return "a bucket name has only lower-case letters, digits, dots and hyphens"
+		}
+	}
+	if !isAlnum(name[0]) || !isAlnum(name[len(name)-1]) {
+		return "a bucket name begins and ends with a letter or digit"
+	}
+	if strings.Contains(name, "..") {
+		return "a bucket name has no two adjacent dots"
+	}
+	if looksLikeIPv4(name) {
+		return "a bucket name is not an IP address"
+	}
+	for _, p := range []string{"xn--", "sthree-", "amzn-s3-demo-"} {
+		if strings.HasPrefix(name, p) {
+			return fmt.Sprintf("a bucket name does not begin with %q", p)
+		}
+	}
+	for _, s := range []string{"-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"} {
+		if strings.HasSuffix(name, s) {
+			return fmt.Sprintf("a bucket name does not end with %q", s)
+		}
+	}
+	return ""
+}
+
+func isAlnum(c byte) bool { return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' }
+
+func looksLikeIPv4(s string) bool {
+	parts := strings.Split(s, ".")
+	if len(parts) != 4 {
+		return false
+	}
+	for _, p := range parts {
+		if p == "" || len(p) > 3 {
+			return false
+		}
+		for i := 0; i < len(p); i++ {
+			if p[i] < '0' || p[i] > '9' {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// objectURL is s3://bucket/key.
+func objectURL(bucket, key string) string { return "s3://" + bucket + "/" + key }
