@@ -37,8 +37,8 @@ type ALBScenario struct {
 	// LBName (default "shop-prod-alb") and LBID, 16 hex digits (default
 	// derived from Seed), form the resource ID app/{LBName}/{LBID}.
 	LBName, LBID string
-	// Nodes are the IP addresses of the load balancer nodes, one per subnet
-	// (default three). They appear only in object names.
+	// Nodes are the IP addresses of the load balancer nodes, one per zone
+	// and subnet (default DefaultNodes). They appear only in object names.
 	Nodes []string
 	// Targets are the registered targets as ip:port (default nine targets
 	// 10.0.{1,2,3}.x:8080, three per /24 subnet, one subnet per zone).
@@ -242,7 +242,7 @@ func (sc *ALBScenario) withDefaults() (*ALBScenario, error) {
 		c.LBID = string(appendHex(nil, splitmix(c.Seed^0x1b0c), 16))
 	}
 	if len(c.Nodes) == 0 {
-		c.Nodes = []string{"52.208.14.23", "34.243.77.102", "54.76.190.5"}
+		c.Nodes = DefaultNodes()
 	}
 	if len(c.Targets) == 0 {
 		c.Targets = DefaultTargets()
@@ -284,6 +284,13 @@ func (sc *ALBScenario) withDefaults() (*ALBScenario, error) {
 		}
 	}
 	return &c, nil
+}
+
+// DefaultNodes returns the three default load balancer node IPs, one per
+// zone, in the order of the target subnets 10.0.1.0/24, 10.0.2.0/24 and
+// 10.0.3.0/24.
+func DefaultNodes() []string {
+	return []string{"52.208.14.23", "34.243.77.102", "54.76.190.5"}
 }
 
 // DefaultTargets returns the nine default targets: 10.0.{1,2,3}.x:8080, three

@@ -55,6 +55,9 @@ type albRow struct {
 	incident    int // index of the incident that shaped the row, -1
 }
 
+// uaNone is the index of the absent user agent "-".
+var uaNone = slices.IndexFunc(albUAs, func(u albUA) bool { return u.ua == "-" })
+
 type albTarget struct {
 	addr   string
 	subnet string
@@ -489,8 +492,9 @@ func (g *albGen) shapeContext(row *albRow, r *rand.Rand, k ALBKind) {
 		row.elb = 408
 		row.context = ContextLBIdleTimeout
 		row.badReqLine = true
-		row.ua = len(albUAs) - 3 // "-"
+		row.ua = uaNone
 		row.rct = int64(g.idleMs)
+		row.recv = 0
 	case ALBTooManyForwardedFor:
 		row.elb = 463
 		row.context = ContextLBTooManyForwardedFor
