@@ -421,3 +421,23 @@ func headline(rep *analysis.Report) string {
 
 // timeDur converts seconds to a duration.
 func timeDur(sec int64) time.Duration { return time.Duration(sec) * time.Second }
+
+// fmtShortSpan formats a from–to pair as clock times only ("13:05–13:19:48"),
+// with the date when the two differ in day; for table cells.
+func fmtShortSpan(from, to string) string {
+	a, okA := parseTime(from)
+	b, okB := parseTime(to)
+	if !okA || !okB {
+		return Sanitize(from) + " – " + Sanitize(to)
+	}
+	clock := func(t time.Time) string {
+		if t.Second() != 0 {
+			return t.Format("15:04:05")
+		}
+		return t.Format("15:04")
+	}
+	if a.Format("2006-01-02") != b.Format("2006-01-02") {
+		return a.Format("Jan 2 ") + clock(a) + " – " + b.Format("Jan 2 ") + clock(b)
+	}
+	return clock(a) + "–" + clock(b)
+}
