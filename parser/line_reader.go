@@ -96,7 +96,8 @@ func (lr *LineReader) emit(line []byte, st LineStatus, consumed int) {
 // skipLong keeps the first SnippetBytes of an over-long line and discards the
 // rest up to and including its newline.
 func (lr *LineReader) skipLong() bool {
-	lr.tooLong = append(lr.tooLong[:0], lr.buf[lr.start:lr.start+SnippetBytes]...)
+	keep := min(SnippetBytes, lr.end-lr.start)
+	lr.tooLong = append(lr.tooLong[:0], lr.buf[lr.start:lr.start+keep]...)
 	consumed := 0
 	for {
 		if i := bytes.IndexByte(lr.buf[lr.start:lr.end], '\n'); i >= 0 {

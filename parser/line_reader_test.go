@@ -55,6 +55,8 @@ func TestLineReader_Success(t *testing.T) {
 	f("a\n"+long+"\nb\n", 200, readLine{"a", LineOK}, readLine{long[:SnippetBytes], LineTooLong}, readLine{"b", LineOK})
 	f(long+"\n", 300, readLine{long, LineOK})
 	f(long, 200, readLine{long[:SnippetBytes], LineTooLong})
+	// A limit below SnippetBytes keeps what the buffer holds.
+	f("abcdefghij\nk\n", 4, readLine{"abcde", LineTooLong}, readLine{"k", LineOK})
 	// A line far beyond the initial buffer but within the limit.
 	huge := strings.Repeat("y", 200<<10)
 	f(huge+"\nz\n", 1<<20, readLine{huge, LineOK}, readLine{"z", LineOK})
