@@ -225,6 +225,13 @@ func (r *row) tokenize(line []byte) string {
 			break
 		}
 		if line[i] == '"' {
+			// Fast path for one-character values, mostly "-".
+			if i+2 < len(line) && line[i+2] == '"' && line[i+1] != '\\' && (i+3 == len(line) || line[i+3] == ' ') {
+				r.tok[n] = span{i + 1, i + 2}
+				i += 3
+				n++
+				continue
+			}
 			start := i + 1
 			j := start
 			for {
@@ -241,11 +248,7 @@ func (r *row) tokenize(line []byte) string {
 				j = q + 1
 			}
 		} else {
-			k := bytes.IndexByte(line[i:], ' ')
-			end := len(line)
-			if k >= 0 {
-				end = i + k
-			}
+			end := indexSpace(line, i)
 			r.tok[n] = span{i, end}
 			i = end
 		}
@@ -253,6 +256,22 @@ func (r *row) tokenize(line []byte) string {
 	}
 	r.nf = n
 	return ""
+}
+
+// indexSpace returns the index of the first space in line at or after i,
+// or len(line). Most bare tokens are short ("200", "0.001", "-"), where a
+// plain loop beats the call into bytes.IndexByte; longer ones (ARNs, the
+// load balancer ID) switch to it after a few bytes.
+func indexSpace(line []byte, i int) int {
+	for end := min(i+8, len(line)); i < end; i++ {
+		if line[i] == ' ' {
+			return i
+		}
+	}
+	if k := bytes.IndexByte(line[i:], ' '); k >= 0 {
+		return i + k
+	}
+	return len(line)
 }
 
 // parseTiming parses a processing time in seconds; -1 (and "-") mean the

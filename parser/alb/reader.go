@@ -31,6 +31,7 @@ type Reader struct {
 	cur       arrow.RecordBatch
 	err       error
 	done      bool
+	batches   int // batches built so far
 	stats     parser.Stats
 	minT      int64
 	maxT      int64
@@ -130,18 +131,20 @@ func sourceMetadata(s parser.Source) *arrow.Metadata {
 }
 
 // newAppender returns the appender of column c, built once per Reader.
+// Fixed-width columns append without capacity checks: Next reserves room
+// for every row before it appends one (see grow).
 func (rd *Reader) newAppender(c colID, b array.Builder) appender {
 	switch c {
 	case cTime:
 		tb := b.(*array.TimestampBuilder)
-		return func(r *row, _ []byte) { tb.Append(arrow.Timestamp(r.time)) }
+		return func(r *row, _ []byte) { tb.UnsafeAppend(arrow.Timestamp(r.time)) }
 	case cRequestCreationTime:
 		tb := b.(*array.TimestampBuilder)
 		return func(r *row, _ []byte) {
 			if r.createdOK {
-				tb.Append(arrow.Timestamp(r.created))
+				tb.UnsafeAppend(arrow.Timestamp(r.created))
 			} else {
-				tb.AppendNull()
+				tb.UnsafeAppendBoolToBitmap(false)
 			}
 		}
 	case cClientIP:
@@ -149,7 +152,7 @@ func (rd *Reader) newAppender(c colID, b array.Builder) appender {
 		return func(r *row, line []byte) { sb.Append(line[r.clientIP.start:r.clientIP.end]) }
 	case cClientPort:
 		ub := b.(*array.Uint16Builder)
-		return func(r *row, _ []byte) { ub.Append(r.clientPort) }
+		return func(r *row, _ []byte) { ub.UnsafeAppend(r.clientPort) }
 	case cTargetIP:
 		sb := b.(*array.StringBuilder).BinaryBuilder
 		return func(r *row, line []byte) {
@@ -163,9 +166,9 @@ func (rd *Reader) newAppender(c colID, b array.Builder) appender {
 		ub := b.(*array.Uint16Builder)
 		return func(r *row, _ []byte) {
 			if r.hasTarget {
-				ub.Append(r.targetPort)
+				ub.UnsafeAppend(r.targetPort)
 			} else {
-				ub.AppendNull()
+				ub.UnsafeAppendBoolToBitmap(false)
 			}
 		}
 	case cRequestProcessingTime, cTargetProcessingTime, cResponseProcessingTime:
@@ -173,27 +176,27 @@ func (rd *Reader) newAppender(c colID, b array.Builder) appender {
 		k := int(c - cRequestProcessingTime)
 		return func(r *row, _ []byte) {
 			if r.timingOK[k] {
-				fb.Append(r.timing[k])
+				fb.UnsafeAppend(r.timing[k])
 			} else {
-				fb.AppendNull()
+				fb.UnsafeAppendBoolToBitmap(false)
 			}
 		}
 	case cELBStatusCode:
 		ub := b.(*array.Uint16Builder)
 		return func(r *row, _ []byte) {
 			if r.elbStatusOK {
-				ub.Append(r.elbStatus)
+				ub.UnsafeAppend(r.elbStatus)
 			} else {
-				ub.AppendNull()
+				ub.UnsafeAppendBoolToBitmap(false)
 			}
 		}
 	case cTargetStatusCode:
 		ub := b.(*array.Uint16Builder)
 		return func(r *row, _ []byte) {
 			if r.targetOK {
-				ub.Append(r.targetState)
+				ub.UnsafeAppend(r.targetState)
 			} else {
-				ub.AppendNull()
+				ub.UnsafeAppendBoolToBitmap(false)
 			}
 		}
 	case cReceivedBytes, cSentBytes:
@@ -205,18 +208,18 @@ func (rd *Reader) newAppender(c colID, b array.Builder) appender {
 				v, ok = r.sent, r.sentOK
 			}
 			if ok {
-				ib.Append(v)
+				ib.UnsafeAppend(v)
 			} else {
-				ib.AppendNull()
+				ib.UnsafeAppendBoolToBitmap(false)
 			}
 		}
 	case cMatchedRulePriority:
 		ib := b.(*array.Int32Builder)
 		return func(r *row, _ []byte) {
 			if r.priorityOK {
-				ib.Append(r.priority)
+				ib.UnsafeAppend(r.priority)
 			} else {
-				ib.AppendNull()
+				ib.UnsafeAppendBoolToBitmap(false)
 			}
 		}
 	case cRequestMethod, cRequestURL, cRequestProto:
@@ -298,8 +301,7 @@ func (rd *Reader) Next() bool {
 		return false
 	}
 	size := rd.opts.BatchSize
-	rd.reserve(size)
-	n := 0
+	n, reserved := 0, 0
 	for n < size {
 		if !rd.lr.Next() {
 			rd.finish()
@@ -323,6 +325,9 @@ func (rd *Reader) Next() bool {
 			rd.reject(reason, line)
 			continue
 		}
+		if n == reserved {
+			reserved = rd.grow(n, size)
+		}
 		for _, ap := range rd.appenders {
 			ap(&rd.row, line)
 		}
@@ -337,19 +342,38 @@ func (rd *Reader) Next() bool {
 		rd.strHint[i] = sb.DataLen()
 	}
 	rd.cur = rd.bld.NewRecordBatch()
+	rd.batches++
 	return true
 }
 
-// reserve sizes the builders for a batch of n rows, and the string columns
-// for as many value bytes as the previous batch used.
-func (rd *Reader) reserve(n int) {
-	if rd.stats.Parsed == 0 {
-		return // the first batch may be tiny; let it grow on demand
+// firstReserve is how many rows the first batch reserves before it knows
+// whether the input is small.
+const firstReserve = 1024
+
+// grow makes room in the builders for rows n up to size and returns the
+// number of rows now reserved. A batch after the first reserves all its rows
+// and as many string bytes as the previous batch used. The first batch
+// reserves firstReserve rows, so a small object stays small, and once it
+// gets there reserves the rest, with string bytes extrapolated from the rows
+// so far.
+func (rd *Reader) grow(n, size int) int {
+	switch {
+	case rd.batches > 0 && n == 0:
+		rd.bld.Reserve(size)
+		for i, sb := range rd.strCols {
+			sb.ReserveData(rd.strHint[i])
+		}
+		return size
+	case n == 0:
+		m := min(size, firstReserve)
+		rd.bld.Reserve(m)
+		return m
 	}
-	rd.bld.Reserve(n)
-	for i, sb := range rd.strCols {
-		sb.ReserveData(rd.strHint[i])
+	rd.bld.Reserve(size - n)
+	for _, sb := range rd.strCols {
+		sb.ReserveData(sb.DataLen() / n * (size - n) * 9 / 8)
 	}
+	return size
 }
 
 func (rd *Reader) count(t int64) {
