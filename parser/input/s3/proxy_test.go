@@ -1,0 +1,186 @@
+package s3
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// request is one request seen by a recorder or a proxy.
+type request struct {
+	Method string
+	Key    string // object key ("" for a listing)
+	// Listing parameters (ListObjectsV2).
+	Prefix, Delimiter, StartAfter string
+	Continued                     bool
+	Range                         string
+}
+
+func (r request) String() string {
+	if r.Key == "" {
+		s := fmt.Sprintf("LIST prefix=%q", r.Prefix)
+		if r.Delimiter != "" {
+			s += fmt.Sprintf(" delimiter=%q", r.Delimiter)
+		}
+		if r.StartAfter != "" {
+			s += fmt.Sprintf(" start-after=%q", r.StartAfter)
+		}
+		if r.Continued {
+			s += " (continued)"
+		}
+		return s
+	}
+	return r.Method + " " + r.Key + " " + r.Range
+}
+
+func parseRequest(r *http.Request) request {
+	// Path style: /bucket/key.
+	path := strings.TrimPrefix(r.URL.Path, "/")
+	_, key, _ := strings.Cut(path, "/")
+	q := r.URL.Query()
+	return request{
+		Method: r.Method, Key: key,
+		Prefix: q.Get("prefix"), Delimiter: q.Get("delimiter"), StartAfter: q.Get("start-after"),
+		Continued: q.Get("continuation-token") != "", Range: r.Header.Get("Range"),
+	}
+}
+
+// recorder is an http.RoundTripper that records the requests it passes on.
+type recorder struct {
+	base http.RoundTripper
+	mu   sync.Mutex
+	reqs []request
+}
+
+func newRecorder() *recorder { return &recorder{base: http.DefaultTransport} }
+
+func (rec *recorder) RoundTrip(r *http.Request) (*http.Response, error) {
+	rec.mu.Lock()
+	rec.reqs = append(rec.reqs, parseRequest(r))
+	rec.mu.Unlock()
+	return rec.base.RoundTrip(r)
+}
+
+func (rec *recorder) requests() []request {
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	return append([]request(nil), rec.reqs...)
+}
+
+// lists returns the listings made, as strings.
+func (rec *recorder) lists() []string {
+	var out []string
+	for _, r := range rec.requests() {
+		if r.Key == "" && r.Method == http.MethodGet {
+			out = append(out, r.String())
+		}
+	}
+	return out
+}
+
+// fault is what the proxy does to one request.
+type fault struct {
+	// SlowDown answers 503 SlowDown instead of forwarding.
+	SlowDown bool
+	// Cut > 0 forwards the response but closes the connection after Cut
+	// bytes of the body (Content-Length still promising the whole body).
+	Cut int64
+	// CutAtStart sends the headers and closes before any body byte.
+	CutAtStart bool
+}
+
+// faultProxy is a reverse proxy on 127.0.0.1 in front of the server that
+// injects faults into GetObject requests. decide is called with the key and
+// the number of GETs of that key so far (1 for the first).
+type faultProxy struct {
+	*httptest.Server
+	upstream *url.URL
+	tr       *http.Transport
+	decide   func(key string, n int) fault
+
+	mu   sync.Mutex
+	gets map[string]int
+	log  []request
+}
+
+func newFaultProxy(t testing.TB, upstream string, decide func(key string, n int) fault) *faultProxy {
+	t.Helper()
+	u, err := url.Parse(upstream)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &faultProxy{
+		upstream: u, decide: decide, gets: map[string]int{},
+		tr: &http.Transport{DisableCompression: true, MaxIdleConnsPerHost: 32},
+	}
+	p.Server = httptest.NewServer(http.HandlerFunc(p.serve))
+	t.Cleanup(func() { p.Server.Close(); p.tr.CloseIdleConnections() })
+	return p
+}
+
+func (p *faultProxy) serve(w http.ResponseWriter, r *http.Request) {
+	req := parseRequest(r)
+	var f fault
+	p.mu.Lock()
+	p.log = append(p.log, req)
+	if r.Method == http.MethodGet && req.Key != "" {
+		p.gets[req.Key]++
+		if p.decide != nil {
+			f = p.decide(req.Key, p.gets[req.Key])
+		}
+	}
+	p.mu.Unlock()
+
+	if f.SlowDown {
+		w.Header().Set("Content-Type", "application/xml")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		io.WriteString(w, `<?xml version="1.0" encoding="UTF-8"?>`+"\n"+
+			`<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message>`+
+			`<RequestId>4442587FB7D0A2F9</RequestId><HostId>lbtriage-test</HostId></Error>`)
+		return
+	}
+	out := r.Clone(r.Context())
+	out.URL.Scheme, out.URL.Host = p.upstream.Scheme, p.upstream.Host
+	out.RequestURI = ""
+	out.Host = r.Host // the signature covers the Host the client used
+	resp, err := p.tr.RoundTrip(out)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadGateway)
+		return
+	}
+	defer resp.Body.Close()
+	for k, v := range resp.Header {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(resp.StatusCode)
+	if !f.CutAtStart && f.Cut <= 0 {
+		io.Copy(w, resp.Body)
+		return
+	}
+	if f.Cut > 0 {
+		io.CopyN(w, resp.Body, f.Cut)
+	}
+	w.(http.Flusher).Flush()
+	conn, _, err := w.(http.Hijacker).Hijack()
+	if err == nil {
+		conn.Close()
+	}
+}
+
+// getCount returns how many GETs of key the proxy saw.
+func (p *faultProxy) getCount(key string) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.gets[key]
+}
+
+func (p *faultProxy) requests() []request {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]request(nil), p.log...)
+}
