@@ -162,10 +162,14 @@ func (k CFKind) missOnly() bool {
 // filters, drawn with probability Rate. Kinds that need the origin select
 // cache misses only; cache hits stay fine.
 type CFIncident struct {
-	Name       string
-	Kind       CFKind
+	// Name labels the incident in the truth.
+	Name string
+	// Kind is the shape given to selected rows.
+	Kind CFKind
+	// Start and End bound the window.
 	Start, End time.Time
-	Rate       float64
+	// Rate is the share of eligible rows selected, in (0, 1].
+	Rate float64
 	// Distribution restricts the incident to one distribution ID.
 	Distribution string
 	// POP restricts it to one edge location.
