@@ -198,6 +198,10 @@ func (s *scanner) read(ctx context.Context, obj Object) (res ObjectResult, sinkE
 	case dec == nil && len(head) == 0:
 		return res, nil // an empty object of no known format: zero lines
 	case dec == nil:
+		if reason := otherLogKind(head); reason != "" {
+			res.SkipReason = reason
+			return res, nil
+		}
 		res.Err = unknownFormat(src.Name, s.opts.Decoders, head)
 		return res, nil
 	}
