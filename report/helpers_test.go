@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/lbtriage/lbtriage/analysis"
@@ -187,7 +188,7 @@ func hostileReport() *analysis.Report {
 	rep.Inputs.Failed = append(rep.Inputs.Failed, analysis.Failed{Source: hostileImg, Error: hostileClear + "truncated gzip" + hostileRed})
 	rep.Lines.RejectedSamples = append(rep.Lines.RejectedSamples,
 		analysis.RejectedSample{Source: hostileJSURL, Line: 9, Reason: hostileImg, Snippet: hostileScript + hostileOSC8 + "\x07\x00\x7f\u202etxt.exe\u2066"},
-		analysis.RejectedSample{Source: hostileLink, Line: 10, Reason: "user agent", Snippet: `Mozilla/5.0 ` + hostileImg + "\x9b31m"},
+		analysis.RejectedSample{Source: hostileLink, Line: 10, Reason: "user agent", Snippet: `Mozilla/5.0 ` + hostileImg + "\u009b31m"},
 	)
 	rep.Context[hostileSum] = 3
 	rep.Verdict.Summary = "Summary with " + hostileScript + " and " + hostileOSC8 + hostileClear
@@ -255,4 +256,50 @@ func quietReport() *analysis.Report {
 		StatusClasses: map[string]int64{"2xx": 10},
 		Verdict:       analysis.Verdict{PrimaryCause: ptr("stale"), Summary: "No 5xx in 10 requests."},
 	}
+}
+
+// baselineReport is the day before incidentReport: the same fleet, a few
+// application 5xx on one healthy target, faster p99 everywhere.
+func baselineReport() *analysis.Report {
+	rep := incidentReport()
+	rep.TimeRange = analysis.TimeRange{First: "2026-11-19T13:00:00Z", Last: "2026-11-19T13:44:59Z"}
+	for i := range rep.Timeline {
+		b := &rep.Timeline[i]
+		b.Start = strings.Replace(b.Start, "2026-11-20", "2026-11-19", 1)
+		b.ByDomain = map[string]int64{"target": int64(i % 2)}
+		b.Errors5xx = int64(i % 2)
+	}
+	rep.Errors = analysis.Errors{Total5xx: 22, ByDomain: map[string]int64{"target": 22}, ByCause: map[string]int64{"target.http_5xx": 22}}
+	rep.StatusClasses["5xx"] = 22
+	for i := range rep.Targets {
+		t := &rep.Targets[i]
+		t.Errors5xx, t.ByCause, t.First5xx, t.Last5xx = 0, map[string]int64{}, "", ""
+		t.LatencyMs.P99 = 300 + 10*float64(i)
+		t.LatencyMs.P95 = 110 + 5*float64(i)
+	}
+	rep.Targets[3].Errors5xx = 22
+	rep.Targets[3].ByCause = map[string]int64{"target.http_5xx": 22}
+	rep.Targets = rep.Targets[1:] // 10.0.2.11:8080 was not registered yet
+	for i := range rep.Subnets {
+		rep.Subnets[i].Errors5xx, rep.Subnets[i].ByCause = 0, map[string]int64{}
+	}
+	rep.Verdict = analysis.Verdict{PrimaryDomain: ptr("target"), PrimaryCause: ptr("target.http_5xx"), Share: 1, Summary: "A few application errors on one target."}
+	return rep
+}
+
+// comparedReport is incidentReport compared with baselineReport, with
+// thresholds checked.
+func comparedReport() (*analysis.Report, *Comparison) {
+	day := incidentReport()
+	c := Compare(day, baselineReport())
+	var ths []Threshold
+	for _, e := range []string{"target_5xx_rate>0.5%", "lb_5xx_rate>0.1%", "p99_ms>5000", "cause:target.connection_error>=1%"} {
+		th, err := ParseThreshold(e)
+		if err != nil {
+			panic(err)
+		}
+		ths = append(ths, th)
+	}
+	c.Thresholds, _ = CheckThresholds(day, ths)
+	return day, c
 }

@@ -414,6 +414,16 @@ func textComparison(t *textWriter, c *Comparison) {
 	t.heading("Compared with baseline " + fmtSpan(c.Baseline.First, c.Baseline.Last))
 	t.line("  5xx rate " + fmtPct(c.Rate5xx.Day) + " vs " + fmtPct(c.Rate5xx.Baseline) + " (" + fmtPctPoints(c.Rate5xx.Delta()) + ")" +
 		"; requests " + fmtInt(c.Day.Requests) + " vs " + fmtInt(c.Baseline.Requests))
+	if len(c.Thresholds) > 0 {
+		t.line("  " + t.c.bold("Thresholds") + ":")
+		for _, r := range c.Thresholds {
+			if r.Crossed {
+				t.line("    " + t.c.red("CROSSED "+Sanitize(r.Expr)) + ": actual " + r.fmtValue(r.Actual))
+			} else {
+				t.line("    " + t.c.green("ok      "+Sanitize(r.Expr)) + ": actual " + r.fmtValue(r.Actual))
+			}
+		}
+	}
 	tb := &textTable{headers: []string{"DOMAIN / CAUSE", "DAY", "BASELINE", "CHANGE", "5XX DAY", "5XX BASE"}, right: []bool{false, true, true, true, true, true}}
 	for _, r := range c.ByDomain {
 		tb.add(domainTitle(r.Key), fmtPct(r.Day), fmtPct(r.Baseline), fmtPctPoints(r.Delta()), fmtInt(r.DayCount), fmtInt(r.BaselineCount))
@@ -447,17 +457,6 @@ func textComparison(t *textWriter, c *Comparison) {
 			tb.add(Sanitize(s.Target), fmtMs(s.Day.P50), fmtMs(s.Day.P95), fmtMs(s.Day.P99), fmtMs(s.Baseline.P99), signedMs(s.Day.P99-s.Baseline.P99))
 		}
 		t.table(tb)
-	}
-	if len(c.Thresholds) > 0 {
-		t.line("")
-		t.line("  " + t.c.bold("Thresholds") + ":")
-		for _, r := range c.Thresholds {
-			if r.Crossed {
-				t.line("    " + t.c.red("CROSSED "+Sanitize(r.Expr)) + ": actual " + r.fmtValue(r.Actual))
-			} else {
-				t.line("    " + t.c.green("ok      "+Sanitize(r.Expr)) + ": actual " + r.fmtValue(r.Actual))
-			}
-		}
 	}
 }
 
