@@ -181,15 +181,34 @@ func ParseTimestampMicros(b []byte) (int64, bool) {
 	day, ok3 := digits2(b[8:10])
 	hour, ok4 := digits2(b[11:13])
 	min, ok5 := digits2(b[14:16])
-	sec, ok6 := digits2(b[17:19])
-	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) {
+	if !(ok1 && ok2 && ok3 && ok4 && ok5) {
 		return 0, false
 	}
-	if month < 1 || month > 12 || day < 1 || day > daysIn(year, month) || hour > 23 || min > 59 || sec > 59 {
+	if month < 1 || month > 12 || day < 1 || day > daysIn(year, month) || hour > 23 || min > 59 {
+		return 0, false
+	}
+	us, ok := ParseSecondsMicros(b[17:])
+	if !ok {
+		return 0, false
+	}
+	days := daysFromCivil(year, month, day)
+	secs := days*86400 + int64(hour)*3600 + int64(min)*60
+	return secs*1e6 + us, true
+}
+
+// ParseSecondsMicros parses the tail of such a timestamp, "05Z" or
+// "05.186641Z" (seconds 00-59, a fraction of 1 to 9 digits), and returns it
+// in microseconds.
+func ParseSecondsMicros(b []byte) (int64, bool) {
+	if len(b) < 3 || b[len(b)-1] != 'Z' {
+		return 0, false
+	}
+	sec, ok := digits2(b[0:2])
+	if !ok || sec > 59 {
 		return 0, false
 	}
 	var micros int64
-	rest := b[19 : len(b)-1]
+	rest := b[2 : len(b)-1]
 	if len(rest) > 0 {
 		if rest[0] != '.' || len(rest) < 2 || len(rest) > 10 {
 			return 0, false
@@ -209,9 +228,7 @@ func ParseTimestampMicros(b []byte) (int64, bool) {
 			micros *= 10
 		}
 	}
-	days := daysFromCivil(year, month, day)
-	secs := days*86400 + int64(hour)*3600 + int64(min)*60 + int64(sec)
-	return secs*1e6 + micros, true
+	return int64(sec)*1e6 + micros, true
 }
 
 func digits2(b []byte) (int, bool) {

@@ -199,3 +199,21 @@ func TestToUnsafeString(t *testing.T) {
 		t.Fatal(s)
 	}
 }
+
+func TestParseSecondsMicros(t *testing.T) {
+	f := func(s string, want int64, wantOK bool) {
+		t.Helper()
+		got, ok := ParseSecondsMicros([]byte(s))
+		if ok != wantOK || got != want {
+			t.Fatalf("ParseSecondsMicros(%q) = %d, %v; want %d, %v", s, got, ok, want, wantOK)
+		}
+	}
+	f("05Z", 5_000_000, true)
+	f("59.999999Z", 59_999_999, true)
+	f("00.5Z", 500_000, true)
+	f("60Z", 0, false)
+	f("5Z", 0, false)
+	f("05.Z", 0, false)
+	f("05", 0, false)
+	f("05.1234567890Z", 0, false)
+}

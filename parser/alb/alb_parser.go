@@ -79,6 +79,11 @@ type row struct {
 	created                int64
 	createdOK              bool
 
+	// Cache of the last timestamp's minute: lines of one object share it.
+	minuteKey [16]byte
+	minuteUS  int64
+	minuteOK  bool
+
 	// The request split, filled only when a request column is built.
 	method, url, proto span
 	methodOK, urlOK    bool
@@ -131,7 +136,7 @@ func (r *row) parse(line []byte, splitRequest bool) string {
 		return fmt.Sprintf("%d fields, want at least %d", r.nf, minFields)
 	}
 	var ok bool
-	if r.time, ok = bytesconv.ParseTimestampMicros(r.field(line, fTime)); !ok {
+	if r.time, ok = r.parseTime(r.field(line, fTime)); !ok {
 		return badField("time", r.field(line, fTime))
 	}
 	// client:port; IPv6 is written without brackets, so split at the last ':'.
@@ -186,7 +191,7 @@ func (r *row) parse(line []byte, splitRequest bool) string {
 	r.createdOK = false
 	if r.nf > fRequestCreationTime {
 		if b := r.field(line, fRequestCreationTime); !isDash(b) {
-			if r.created, ok = bytesconv.ParseTimestampMicros(b); !ok {
+			if r.created, ok = r.parseTime(b); !ok {
 				return badField("request_creation_time", b)
 			}
 			r.createdOK = true
@@ -196,6 +201,24 @@ func (r *row) parse(line []byte, splitRequest bool) string {
 		r.splitRequest(line)
 	}
 	return ""
+}
+
+// parseTime parses an ALB timestamp. Timestamps of neighbouring lines share
+// their first 16 bytes ("2018-07-02T22:23"), so the minute is cached and
+// only the seconds and fraction are parsed again.
+func (r *row) parseTime(b []byte) (int64, bool) {
+	if r.minuteOK && len(b) >= 20 && b[16] == ':' && string(b[:16]) == string(r.minuteKey[:]) {
+		us, ok := bytesconv.ParseSecondsMicros(b[17:])
+		return r.minuteUS + us, ok
+	}
+	v, ok := bytesconv.ParseTimestampMicros(b)
+	if ok {
+		copy(r.minuteKey[:], b[:16])
+		us, _ := bytesconv.ParseSecondsMicros(b[17:])
+		r.minuteUS = v - us
+		r.minuteOK = true
+	}
+	return v, ok
 }
 
 var timingNames = [3]string{"request_processing_time", "target_processing_time", "response_processing_time"}

@@ -492,3 +492,24 @@ func TestSniff(t *testing.T) {
 		t.Errorf("Format/Schema")
 	}
 }
+
+func TestReaderTimeCache(t *testing.T) {
+	// Lines sharing a minute reuse its parse; the seconds are still checked.
+	in := lineWith(fTime, "2018-07-02T22:23:00.186641Z", fRequestCreationTime, "2018-07-02T22:22:48.364000Z") + "\n" +
+		lineWith(fTime, "2018-07-02T22:23:59Z", fRequestCreationTime, "2018-07-02T22:23:01.5Z") + "\n" +
+		lineWith(fTime, "2018-07-02T22:23:60Z") + "\n" +
+		lineWith(fTime, "2018-07-02T22:23:07.000001") + "\n" +
+		lineWith(fTime, "2018-07-02T22:24:07.000001Z") + "\n"
+	res := readString(t, in, parser.Options{Columns: []string{ColTime, ColRequestCreationTime}})
+	if len(res.rejects) != 2 || res.rejects[0].Line != 3 || res.rejects[1].Line != 4 {
+		t.Fatalf("rejects %v", res.rejects)
+	}
+	want := [][2]string{
+		{"2018-07-02T22:23:00.186641Z", "2018-07-02T22:22:48.364000Z"},
+		{"2018-07-02T22:23:59.000000Z", "2018-07-02T22:23:01.500000Z"},
+		{"2018-07-02T22:24:07.000001Z", "2018-07-02T22:22:48.364000Z"},
+	}
+	for i, w := range want {
+		checkRow(t, res.rows[i], map[string]any{ColTime: w[0], ColRequestCreationTime: w[1]})
+	}
+}
