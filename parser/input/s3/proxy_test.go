@@ -18,7 +18,7 @@ type request struct {
 	// Listing parameters (ListObjectsV2).
 	Prefix, Delimiter, StartAfter string
 	Continued                     bool
-	Range                         string
+	Range, IfMatch                string
 }
 
 func (r request) String() string {
@@ -47,6 +47,7 @@ func parseRequest(r *http.Request) request {
 		Method: r.Method, Key: key,
 		Prefix: q.Get("prefix"), Delimiter: q.Get("delimiter"), StartAfter: q.Get("start-after"),
 		Continued: q.Get("continuation-token") != "", Range: r.Header.Get("Range"),
+		IfMatch: r.Header.Get("If-Match"),
 	}
 }
 

@@ -153,13 +153,15 @@ func (r *objectReader) readError(err error) error {
 	if r.size >= 0 {
 		of = fmt.Sprintf(" of %d", r.size)
 	}
-	why := err.Error()
+	why, cause := err.Error(), err
 	if errors.Is(err, io.ErrUnexpectedEOF) {
-		why = "the connection closed early"
+		// Not wrapped: a reader above would take it for a truncated
+		// object, which it is not.
+		why, cause = "the connection closed early", nil
 	} else if w := networkReason(err); w != "" {
 		why = w
 	}
-	return newError(ErrRead, u, err, "reading %s failed at byte %d%s after %d attempts: %s", u, r.off, of, r.failures, why)
+	return newError(ErrRead, u, cause, "reading %s failed at byte %d%s after %d attempts: %s", u, r.off, of, r.failures, why)
 }
 
 // Close implements io.Closer.
