@@ -101,7 +101,7 @@ func (c *Client) explain(err error, bucket, key string) error {
 			return newError(ErrAccessDenied, u, err, "access denied to %s: the credentials are not allowed to read it (%s)", u, code)
 		case "SignatureDoesNotMatch":
 			return newError(ErrAccessDenied, u, err, "access denied to %s: the secret access key does not match the access key ID (SignatureDoesNotMatch)", u)
-		case "InvalidAccessKeyId":
+		case "InvalidAccessKeyId", "XAdminUserNotFound": // the latter from versitygw
 			return newError(ErrAccessDenied, u, err, "access denied to %s: the access key ID is not known to S3 (InvalidAccessKeyId)", u)
 		case "ExpiredToken", "TokenRefreshRequired", "InvalidToken", "ExpiredTokenException":
 			return newError(ErrAccessDenied, u, err, "access denied to %s: the session token has expired or is invalid, refresh the credentials (%s)", u, code)
@@ -121,7 +121,10 @@ func (c *Client) explain(err error, bucket, key string) error {
 		}
 	}
 	var re *awshttp.ResponseError
-	if errors.As(err, &re) {
+	if errors.As(err, &re) && re.HTTPStatusCode() == 0 {
+		re = nil // no response: a network error
+	}
+	if re != nil {
 		status := re.HTTPStatusCode()
 		code := ""
 		if api != nil {
