@@ -247,3 +247,20 @@ func TestSynthesize(t *testing.T) {
 		t.Fatal("synthesize is not deterministic")
 	}
 }
+
+// BenchmarkRowParse measures tokenising and converting one line, without
+// the line reader or the Arrow builders.
+func BenchmarkRowParse(b *testing.B) {
+	text, _ := synthesize(1<<20, 3)
+	lines := bytes.Split(bytes.TrimSuffix(text, []byte("\n")), []byte("\n"))
+	var r row
+	b.SetBytes(int64(len(text)) / int64(len(lines)))
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if reason := r.parse(lines[i%len(lines)], true); reason != "" {
+			b.Fatal(reason)
+		}
+		i++
+	}
+}
