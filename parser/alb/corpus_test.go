@@ -38,8 +38,9 @@ func corpusDir(t *testing.T) string {
 //   - nekrassov01 alb-regex-tests.log line 1 ("expected": null): a 2018
 //     line with the target:port_list and status list UNQUOTED (as AWS's docs
 //     printed them before Dec 2021) and cut after classification. Both are
-//     layouts real ALB logs or their documentation used (formats/alb.md §1.8,
-//     §1.10): we accept it, with classification_reason null.
+//     layouts real ALB logs or their documentation used, and the reader
+//     accepts any line of 16 fields or more: we accept it, with
+//     classification_reason null.
 //   - crowdsec-hub alb-aws-alb-logs.log line 5: two records spliced mid
 //     trace id. The hub's grok reports success, but the fields after the
 //     splice are shifted (a cipher where matched_rule_priority belongs), so

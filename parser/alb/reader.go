@@ -44,8 +44,13 @@ var _ parser.Reader = (*Reader)(nil)
 // row's spans point into.
 type appender func(r *row, line []byte)
 
-// NewReader returns a Reader over r, which yields decompressed text. It
-// fails only on bad options (an unknown column name).
+// NewReader returns a Reader over r, which yields decompressed text.
+// opts.Columns selects the columns built (nil or empty: all of Schema); the
+// batch schema holds them in schema order, with the non-empty fields of
+// opts.Source as metadata (MetaSource, MetaNodeIP, MetaLoadBalancer,
+// MetaIntervalEnd). Whatever the projection, every typed field of a line is
+// checked, so the same lines are accepted and rejected. NewReader fails only
+// on an unknown column name. The caller must call Release.
 func NewReader(r io.Reader, opts parser.Options) (*Reader, error) {
 	opts = opts.WithDefaults()
 	if opts.MaxLineBytes < parser.SnippetBytes {
