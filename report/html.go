@@ -382,10 +382,10 @@ func htmlKPIs(rep *analysis.Report) []htmlKPI {
 
 func htmlSpan(rep *analysis.Report) string {
 	if rep.Window != nil && rep.Window.First != "" {
-		return fmtSpan(rep.Window.First, rep.Window.Last)
+		return fmtShortSpan(rep.Window.First, rep.Window.Last) + " UTC"
 	}
 	if rep.TimeRange.First != "" {
-		return fmtSpan(rep.TimeRange.First, rep.TimeRange.Last)
+		return fmtShortSpan(rep.TimeRange.First, rep.TimeRange.Last) + " UTC"
 	}
 	return ""
 }

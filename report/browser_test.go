@@ -1,0 +1,139 @@
+package report
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"image/png"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lbtriage/lbtriage/analysis"
+)
+
+var updateScreenshot = flag.Bool("update-screenshot", false, "rewrite testdata/report-screenshot.png at the repository root")
+
+const (
+	chromiumPath = "/usr/bin/chromium"
+	// screenshotPath is the committed picture of the HTML report, at the
+	// repository root's testdata.
+	screenshotPath = "../testdata/report-screenshot.png"
+)
+
+// browserReport is the incident of incidentReport with hostile strings
+// where logs put them: paths, clients, a target, user agents in rejected
+// lines, an input name. Each payload, if it ever ran, would change the
+// document title to PWNED or add an <xssmarker> element.
+func browserReport() *analysis.Report {
+	rep := incidentReport()
+	rep.Paths = append(rep.Paths,
+		analysis.Path{Path: "/search?q=" + hostileScript, Requests: 40, Errors5xx: 0},
+		analysis.Path{Path: hostileImg, Requests: 30, Errors5xx: 0},
+	)
+	rep.Clients = append(rep.Clients, analysis.Client{Client: hostileJSURL, Requests: 20})
+	rep.Targets = append(rep.Targets, analysis.Target{Target: hostileImg, Requests: 0, ByCause: map[string]int64{}})
+	rep.Lines.RejectedSamples = append(rep.Lines.RejectedSamples, analysis.RejectedSample{
+		Source: "upload/" + hostileScript + ".log", Line: 3, Reason: "user agent " + hostileImg,
+		Snippet: `GET /` + hostileOSC8 + hostileClear + ` "Mozilla/5.0 <svg onload=document.body.appendChild(document.createElement('xss'+'marker'))>"`,
+	})
+	rep.Lines.Rejected++
+	rep.Lines.Read++
+	return rep
+}
+
+// chromium runs headless Chromium with args and the page, returning its
+// standard output.
+func chromium(t *testing.T, page string, args ...string) []byte {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	base := []string{
+		"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+		"--disable-background-networking", "--disable-component-update", "--disable-sync",
+		"--disable-default-apps", "--disable-extensions", "--hide-scrollbars", "--force-device-scale-factor=1",
+		"--user-data-dir=" + t.TempDir(),
+	}
+	cmd := exec.CommandContext(ctx, chromiumPath, append(append(base, args...), "file://"+page)...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("chromium %v: %v\n%s", args, err, stderr.Bytes())
+	}
+	return stdout.Bytes()
+}
+
+// TestBrowser renders the HTML report in headless Chromium: the page must
+// show the verdict, charts and tables, and no script from the log may run.
+// It saves the screenshot at testdata/report-screenshot.png when the file
+// is missing or with -update-screenshot.
+func TestBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test skipped under -short")
+	}
+	if _, err := os.Stat(chromiumPath); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("%s is missing and CI is set: make test installs it (mk/browser.mk)", chromiumPath)
+		}
+		t.Skipf("%s is missing (make test installs it)", chromiumPath)
+	}
+	dir := t.TempDir()
+	page := filepath.Join(dir, "report.html")
+	err := WriteFileAtomic(page, func(w io.Writer) error {
+		return Render(w, browserReport(), Options{Format: "html"})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	dom := string(chromium(t, page, "--dump-dom"))
+	if !strings.Contains(dom, "<html") {
+		t.Fatalf("--dump-dom printed no document:\n%.500s", dom)
+	}
+	for _, marker := range []string{"PWNED", "<xssmarker"} {
+		if strings.Contains(dom, marker) {
+			t.Errorf("a script from the log ran: the DOM contains %q", marker)
+		}
+	}
+	for _, want := range []string{
+		`id="verdict"`, "Target at fault", "target.connection_error", // the verdict
+		"<svg", `class="chart"`, // the timeline charts
+		`id="targets"`, "10.0.2.11:8080", `id="subnets"`, "10.0.2.0/24", `id="nodes"`, `id="paths"`, `id="clients"`,
+		`id="latency"`, `id="inputs"`,
+		"&lt;script&gt;document.title=", // the payload shown as text
+	} {
+		if !strings.Contains(dom, want) {
+			t.Errorf("rendered DOM lacks %q", want)
+		}
+	}
+	if n := strings.Count(dom, `class="chart"`); n != 2 {
+		t.Errorf("%d timeline charts, want 2", n)
+	}
+	if i := strings.Index(dom, "<title>"); i < 0 || !strings.HasPrefix(dom[i+len("<title>"):], "ALB 5xx triage") {
+		t.Errorf("document title changed: %.80s", dom[max(i, 0):])
+	}
+
+	shot := filepath.Join(dir, "shot.png")
+	chromium(t, page, "--screenshot="+shot, "--window-size=1280,2400")
+	b, err := os.ReadFile(shot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(bytes.NewReader(b))
+	if err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
+	if got := img.Bounds().Size(); got.X != 1280 || got.Y != 2400 {
+		t.Errorf("screenshot is %v, want 1280x2400", got)
+	}
+	if _, err := os.Stat(screenshotPath); *updateScreenshot || os.IsNotExist(err) {
+		if err := WriteFileAtomic(screenshotPath, func(w io.Writer) error { _, err := w.Write(b); return err }); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("wrote %s (%d bytes)", screenshotPath, len(b))
+	}
+}
