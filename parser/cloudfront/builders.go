@@ -1,6 +1,9 @@
 package cloudfront
 
 import (
+	"slices"
+	"sync"
+
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
@@ -10,6 +13,24 @@ import (
 // allocator memory once, when the batch is finished. Appending a row is then
 // a few slice appends, with no allocation once the slices have grown to the
 // batch size.
+
+// staging holds a builder per schema column. Readers take one from a pool
+// and return it on Release, so the slices keep their capacity from one
+// object to the next.
+type staging struct {
+	cols [numColumns]colBuilder
+}
+
+var stagingPool sync.Pool
+
+func getStaging() *staging {
+	if st, ok := stagingPool.Get().(*staging); ok {
+		return st
+	}
+	return new(staging)
+}
+
+func putStaging(st *staging) { stagingPool.Put(st) }
 
 // validity is a validity bitmap under construction.
 type validity struct {
@@ -146,6 +167,27 @@ func (b *colBuilder) finish(mem memory.Allocator) arrow.Array {
 		return b.u16.finish(mem, dt, arrow.Uint16Traits.CastToBytes(b.u16.values))
 	default:
 		return b.f64.finish(mem, dt, arrow.Float64Traits.CastToBytes(b.f64.values))
+	}
+}
+
+// reserve makes room for n rows in the fixed-size parts.
+func (b *colBuilder) reserve(n int) {
+	switch b.kind {
+	case kindString:
+		b.str.offsets = slices.Grow(b.str.offsets[:0], n+1)
+		b.str.valid.bits = slices.Grow(b.str.valid.bits[:0], n/8+1)
+	case kindTime, kindInt64:
+		b.i64.values = slices.Grow(b.i64.values[:0], n)
+		b.i64.valid.bits = slices.Grow(b.i64.valid.bits[:0], n/8+1)
+	case kindInt32:
+		b.i32.values = slices.Grow(b.i32.values[:0], n)
+		b.i32.valid.bits = slices.Grow(b.i32.valid.bits[:0], n/8+1)
+	case kindUint16, kindStatus:
+		b.u16.values = slices.Grow(b.u16.values[:0], n)
+		b.u16.valid.bits = slices.Grow(b.u16.valid.bits[:0], n/8+1)
+	default:
+		b.f64.values = slices.Grow(b.f64.values[:0], n)
+		b.f64.valid.bits = slices.Grow(b.f64.valid.bits[:0], n/8+1)
 	}
 }
 

@@ -36,7 +36,8 @@ type Reader struct {
 
 	proj     []int // projected column indexes, in schema order
 	want     [numColumns]bool
-	builders []colBuilder // parallel to proj
+	builders []*colBuilder // parallel to proj, in staging
+	staging  *staging
 
 	rec      arrow.RecordBatch
 	nrows    int
@@ -58,8 +59,9 @@ type Reader struct {
 	lastDate []byte
 	lastDays int64
 
-	row row
-	dec []byte // decoded text of the current row
+	row    row
+	dec    []byte  // decoded text of the current row
+	delims []int32 // delimiter offsets in the current line
 }
 
 // step is one field of a line that feeds the row: its 0-based position and
@@ -115,9 +117,13 @@ func NewReader(r io.Reader, opts parser.Options) (*Reader, error) {
 			fields = append(fields, full[i])
 		}
 	}
-	rd.builders = make([]colBuilder, len(rd.proj))
+	rd.staging = getStaging()
+	rd.builders = make([]*colBuilder, len(rd.proj))
 	for j, i := range rd.proj {
-		rd.builders[j].kind = columns[i].kind
+		b := &rd.staging.cols[i]
+		b.kind = columns[i].kind
+		b.reserve(min(opts.BatchSize, parser.DefaultBatchSize))
+		rd.builders[j] = b
 	}
 	hour := ""
 	if !opts.Source.Hour.IsZero() {
@@ -174,6 +180,13 @@ func (r *Reader) Stats() parser.Stats {
 // returns false.
 func (r *Reader) Release() {
 	r.releaseBatch()
+	if r.staging != nil {
+		for _, b := range r.builders {
+			b.reset()
+		}
+		putStaging(r.staging)
+		r.staging = nil
+	}
 	r.builders = nil
 	r.done, r.pending = true, false
 }
@@ -338,11 +351,13 @@ func (r *Reader) startRow(line []byte) {
 // current plan. It returns a reason when the line is rejected.
 func (r *Reader) parseW3C(line []byte) string {
 	delim := byte('\t')
-	n := bytes.Count(line, []byte{'\t'}) + 1
-	if n == 1 && r.header && r.headerN > 1 {
+	r.delims = appendDelims(r.delims[:0], line, delim)
+	if len(r.delims) == 0 && r.header && r.headerN > 1 {
 		delim = ' '
-		n = bytes.Count(line, []byte{' '}) + 1
+		r.delims = appendDelims(r.delims[:0], line, delim)
 	}
+	delims := r.delims
+	n := len(delims) + 1
 	plan := r.plan
 	if r.header {
 		if n < r.headerN {
@@ -352,32 +367,26 @@ func (r *Reader) parseW3C(line []byte) string {
 			return "the #Fields header names no date and time nor timestamp(ms)"
 		}
 	} else {
-		m := n
 		if line[len(line)-1] == delim {
-			m-- // a trailing empty column
+			n-- // a trailing empty column
 		}
-		if !knownLayout(m) {
-			return fmt.Sprintf("%d fields and no #Fields header; the known layouts have %s", m, knownLayouts)
+		if !knownLayout(n) {
+			return fmt.Sprintf("%d fields and no #Fields header; the known layouts have %s", n, knownLayouts)
 		}
 		plan = r.legacy
-		n = m
 	}
-	pos, cur := 0, 0
 	for _, s := range plan {
 		if s.idx >= n {
 			break
 		}
-		for cur < s.idx {
-			pos += bytes.IndexByte(line[pos:], delim) + 1
-			cur++
+		start, end := 0, len(line)
+		if s.idx > 0 {
+			start = int(delims[s.idx-1]) + 1
 		}
-		v := line[pos:]
-		if end := bytes.IndexByte(v, delim); end >= 0 {
-			v = v[:end]
-			pos += end + 1
-			cur++
+		if s.idx < len(delims) {
+			end = int(delims[s.idx])
 		}
-		if reason := r.setField(s.fid, v); reason != "" {
+		if reason := r.setField(s.fid, line[start:end]); reason != "" {
 			return reason
 		}
 	}
@@ -478,7 +487,7 @@ const (
 // appendRow appends the parsed row to the builders.
 func (r *Reader) appendRow(lineLen int) {
 	for j, i := range r.proj {
-		b := &r.builders[j]
+		b := r.builders[j]
 		c := &r.row.cells[i]
 		switch b.kind {
 		case kindTime:

@@ -1,0 +1,78 @@
+package cloudfront
+
+import (
+	"encoding/binary"
+	"math/bits"
+)
+
+// appendDelims appends to dst the offsets of every delim byte in line, in
+// order. It is the hot loop of the W3C reader, so it works on 64-byte
+// blocks: maskBlocks turns each block into a 64-bit mask of delimiter
+// positions (with AVX2 where the CPU has it), and flatten turns a mask into
+// offsets without a branch per delimiter. delim must not be 0.
+func appendDelims(dst []int32, line []byte, delim byte) []int32 {
+	// flatten may write up to 8 offsets past the last delimiter.
+	if need := len(dst) + len(line) + 8; cap(dst) < need {
+		nd := make([]int32, len(dst), need+need/2)
+		copy(nd, dst)
+		dst = nd
+	}
+	k := len(dst)
+	out := dst[:cap(dst)]
+	var masks [16]uint64
+	full := len(line) &^ 63
+	for off := 0; off < full; {
+		n := min(full-off, len(masks)*64)
+		maskBlocks(&masks, line[off:off+n], delim)
+		for b := 0; b < n/64; b++ {
+			k = flatten(out, k, int32(off+64*b), masks[b])
+		}
+		off += n
+	}
+	if full < len(line) {
+		var tail [64]byte // zero padding never matches delim
+		copy(tail[:], line[full:])
+		maskBlocks(&masks, tail[:], delim)
+		k = flatten(out, k, int32(full), masks[0])
+	}
+	return out[:k]
+}
+
+// flatten writes base + the position of each set bit of mask to out[k:],
+// and returns k plus the number of bits. It always writes 8 values, so
+// out must have room for them.
+func flatten(out []int32, k int, base int32, mask uint64) int {
+	cnt := bits.OnesCount64(mask)
+	if cnt == 0 {
+		return k
+	}
+	o := out[k : k+8]
+	for i := range o {
+		o[i] = base + int32(bits.TrailingZeros64(mask))
+		mask &= mask - 1
+	}
+	for j := k + 8; mask != 0; j++ {
+		out[j] = base + int32(bits.TrailingZeros64(mask))
+		mask &= mask - 1
+	}
+	return k + cnt
+}
+
+// maskBlocksGeneric is maskBlocks in portable Go: the exact zero-byte test
+// on 8 bytes at a time (a byte equal to delim becomes zero after the XOR and
+// gets its high bit set), then the high bits gathered into one byte.
+func maskBlocksGeneric(masks *[16]uint64, blocks []byte, delim byte) {
+	const lo7 = 0x7f7f7f7f7f7f7f7f
+	const gather = 0x0002040810204081
+	pat := uint64(delim) * 0x0101010101010101
+	for b := 0; b < len(blocks)/64; b++ {
+		blk := blocks[64*b : 64*b+64]
+		var mask uint64
+		for w := 0; w < 8; w++ {
+			x := binary.LittleEndian.Uint64(blk[8*w:]) ^ pat
+			m := ^((x&lo7 + lo7) | x | lo7)
+			mask |= (m * gather >> 56) << (8 * w)
+		}
+		masks[b] = mask
+	}
+}
