@@ -3,6 +3,8 @@ package analysis
 import (
 	"strings"
 
+	"github.com/apache/arrow-go/v18/arrow"
+
 	"github.com/lbtriage/lbtriage/parser"
 )
 
@@ -195,6 +197,123 @@ func classifyALB(r *albRow) causeID {
 		return idNoTargets // rule 14
 	}
 	return idLBInternal // rule 15
+}
+
+// classifyBatchALB sets out[i] to the cause of every 5xx row of the bound
+// batch (0 for the other rows). It applies the rules of classifyALB one
+// group at a time, each pass reading one or two columns over the rows still
+// unclassified: on 5xx-heavy batches this measured about twice as fast as
+// classifying row by row (classify_alb_timing_test.go). todo is scratch
+// space, returned for reuse.
+func classifyBatchALB(c *albColumns, n int, out []causeID, todo []int32) []int32 {
+	elbs := c.elb.Values()
+	todo = todo[:0]
+	for i := 0; i < n; i++ {
+		out[i] = 0
+		if c.elb.IsValid(i) && elbs[i] >= 500 && elbs[i] <= 599 {
+			todo = append(todo, int32(i))
+		}
+	}
+	keep := func(pass func(i int) causeID) {
+		rest := todo[:0]
+		for _, i := range todo {
+			if id := pass(int(i)); id != 0 {
+				out[i] = id
+			} else {
+				rest = append(rest, i)
+			}
+		}
+		todo = rest
+	}
+	// Rules 1–4 by error_reason, 3 by 561.
+	keep(func(i int) causeID {
+		if c.errorReason == nil || c.errorReason.IsNull(i) {
+			if elbs[i] == 561 {
+				return idAuthError
+			}
+			return 0
+		}
+		er := c.errorReason.Value(i)
+		switch er {
+		case "LambdaServiceException", "LambdaConnectionError", "LambdaConnectionTimeout", "LambdaUnhandledException":
+			return idLambdaService
+		}
+		switch {
+		case strings.HasPrefix(er, "Lambda"):
+			return idLambdaError
+		case strings.HasPrefix(er, "Auth"), elbs[i] == 561:
+			return idAuthError
+		case strings.HasPrefix(er, "WAF"):
+			return idWAFError
+		}
+		return 0
+	})
+	// Rules 4–5 by actions_executed.
+	keep(func(i int) causeID {
+		if c.actions == nil || c.actions.IsNull(i) {
+			return 0
+		}
+		a := c.actions.Value(i)
+		switch {
+		case strings.Contains(a, "waf-failed"):
+			return idWAFError
+		case strings.Contains(a, "fixed-response"):
+			return idFixedResponse
+		}
+		return 0
+	})
+	// Rules 6–8 by target_status_code.
+	var targets []uint16
+	if c.target != nil {
+		targets = c.target.Values()
+	}
+	keep(func(i int) causeID {
+		if targets == nil || c.target.IsNull(i) {
+			if elbs[i] == 501 || elbs[i] == 505 {
+				return idBadRequest
+			}
+			return 0
+		}
+		if targets[i] == elbs[i] {
+			return idTargetHTTP5xx
+		}
+		return idMalformedResponse
+	})
+	// Rules 9–15 by target, processing time and duration.
+	var tpts []float64
+	if c.tpt != nil {
+		tpts = c.tpt.Values()
+	}
+	var rcts []arrow.Timestamp
+	if c.rct != nil {
+		rcts = c.rct.Values()
+	}
+	times := c.time.Values()
+	keep(func(i int) causeID {
+		if c.targetIP == nil || c.targetIP.IsNull(i) {
+			if elbs[i] == 503 {
+				return idNoTargets
+			}
+			return idLBInternal
+		}
+		switch elbs[i] {
+		case 502:
+			if tpts == nil || c.tpt.IsNull(i) || tpts[i] < 0 {
+				return idConnectionError
+			}
+			return idMalformedResponse
+		case 504:
+			if rcts != nil && c.rct.IsValid(i) {
+				d := float64(int64(times[i])*c.timeMul/c.timeDiv-int64(rcts[i])*c.rctMul/c.rctDiv) / 1e6
+				if d >= connectTimeoutMin && d < connectTimeoutMax {
+					return idConnectTimeout
+				}
+			}
+			return idTargetTimeout
+		}
+		return idConnectionError
+	})
+	return todo
 }
 
 // contextALB returns the context key of a non-5xx ALB row, or 0.

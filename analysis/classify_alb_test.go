@@ -234,3 +234,35 @@ func TestCauses_HaveHints(t *testing.T) {
 		t.Errorf("Hint of an unknown cause is not empty")
 	}
 }
+
+func TestPathOf(t *testing.T) {
+	f := func(in, want string) {
+		t.Helper()
+		if got := pathOf(in); got != want {
+			t.Fatalf("pathOf(%q) = %q, want %q", in, got, want)
+		}
+	}
+	f("https://shop.example.com:443/api/cart?id=3", "/api/cart")
+	f("http://10.0.0.1:80/", "/")
+	f("http://my-alb.eu-west-1.elb.amazonaws.com:80-", "-")
+	f("https://h:443/a b/c?q=1 2", "/a b/c")
+	f("h2://h:443/x//y", "/x//y")
+	f("/plain/path?x", "/plain/path")
+	f("", "-")
+	f("-", "-")
+	f("wss://h:443/socket", "/socket")
+	f("https://h:443?x=1", "-")
+}
+
+func TestSubnetOf(t *testing.T) {
+	f := func(in, want string) {
+		t.Helper()
+		if got := subnetOf(in); got != want {
+			t.Fatalf("subnetOf(%q) = %q, want %q", in, got, want)
+		}
+	}
+	f("10.0.2.21", "10.0.2.0/24")
+	f("2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64")
+	f("::ffff:10.1.2.3", "10.1.2.0/24")
+	f("nonsense", "(unknown)")
+}

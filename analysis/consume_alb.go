@@ -145,12 +145,15 @@ func (a *Aggregator) consumeALB(src parser.Source, rec arrow.RecordBatch) error 
 	defer func() { a.alb = albColumns{} }() // keep no reference to the batch
 	node := a.node(src)
 	n := int(rec.NumRows())
+	if cap(a.causes) < n {
+		a.causes = make([]causeID, n)
+	}
+	causes := a.causes[:n]
+	a.todo = classifyBatchALB(c, n, causes, a.todo)
+
 	times := c.time.Values()
 	elbs := c.elb.Values()
-	var targets, ports []uint16
-	if c.target != nil {
-		targets = c.target.Values()
-	}
+	var ports []uint16
 	if c.targetPort != nil {
 		ports = c.targetPort.Values()
 	}
@@ -158,12 +161,7 @@ func (a *Aggregator) consumeALB(src parser.Source, rec arrow.RecordBatch) error 
 	if c.tpt != nil {
 		tpts = c.tpt.Values()
 	}
-	var rcts []arrow.Timestamp
-	if c.rct != nil {
-		rcts = c.rct.Values()
-	}
 	var (
-		row  albRow
 		o    obs
 		kept int64
 	)
@@ -177,41 +175,23 @@ func (a *Aggregator) consumeALB(src parser.Source, rec arrow.RecordBatch) error 
 			continue
 		}
 		kept++
-		row = albRow{}
-		o = obs{timeUS: us}
+		o = obs{timeUS: us, cause: causes[i]}
 		if c.elb.IsValid(i) {
-			row.elb = elbs[i]
-		}
-		o.status = row.elb
-		if targets != nil && c.target.IsValid(i) {
-			row.targetAnswer = true
-			row.target = targets[i]
+			o.status = elbs[i]
 		}
 		if c.targetIP != nil && c.targetIP.IsValid(i) {
-			row.targetSet = true
 			o.targetIP = c.targetIP.Value(i)
 			if ports != nil && c.targetPort.IsValid(i) {
 				o.targetPort = ports[i]
 			}
-		}
-		if tpts != nil && c.tpt.IsValid(i) && tpts[i] >= 0 {
-			row.tptKnown = true
-			if row.targetSet {
+			if tpts != nil && c.tpt.IsValid(i) && tpts[i] >= 0 {
 				o.latencyMs = tpts[i] * 1000
 				o.hasLatency = true
 			}
 		}
-		switch {
-		case row.elb >= 500 && row.elb <= 599:
-			if rcts != nil && c.rct.IsValid(i) {
-				row.hasDuration = true
-				row.duration = float64(us-int64(rcts[i])*c.rctMul/c.rctDiv) / 1e6
-			}
-			row.actions = str(c.actions, i)
-			row.errorReason = str(c.errorReason, i)
-			o.cause = classifyALB(&row)
-		case row.elb >= 400 && row.elb <= 499:
-			if row.elb == 403 {
+		if o.status >= 400 && o.status <= 499 {
+			row := albRow{elb: o.status, targetAnswer: c.target != nil && c.target.IsValid(i)}
+			if o.status == 403 {
 				row.actions = str(c.actions, i)
 			}
 			o.context = contextALB(&row)
@@ -230,15 +210,16 @@ func (a *Aggregator) consumeALB(src parser.Source, rec arrow.RecordBatch) error 
 // pathOf returns the path of a request URL ("scheme://host:port/path?q"),
 // without scheme, host and query string. It returns a view of url.
 func pathOf(url string) string {
-	if i := strings.Index(url, "://"); i >= 0 {
-		rest := url[i+3:]
+	// Skip "scheme://host:port": the path starts at the first '/' after "//".
+	if i := strings.IndexByte(url, '/'); i > 0 && i+1 < len(url) && url[i-1] == ':' && url[i+1] == '/' {
+		rest := url[i+2:]
 		j := strings.IndexByte(rest, '/')
 		if j < 0 {
 			return "-" // no path: an incomplete request ("http://host:80-")
 		}
 		url = rest[j:]
 	}
-	if q := strings.IndexAny(url, "?#"); q >= 0 {
+	if q := strings.IndexByte(url, '?'); q >= 0 {
 		url = url[:q]
 	}
 	if url == "" {
