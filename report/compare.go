@@ -334,3 +334,18 @@ func (r ThresholdResult) fmtValue(v float64) string {
 	}
 	return strconv.FormatFloat(v, 'f', -1, 64)
 }
+
+// crossedThresholds describes the crossed thresholds of c, one string each
+// ("lb_5xx_rate>0.1%, actual 0.52%"); nil when c is nil or none is crossed.
+func crossedThresholds(c *Comparison) []string {
+	if c == nil {
+		return nil
+	}
+	var out []string
+	for _, r := range c.Thresholds {
+		if r.Crossed {
+			out = append(out, Sanitize(r.Expr)+", actual "+r.fmtValue(r.Actual))
+		}
+	}
+	return out
+}

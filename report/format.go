@@ -135,6 +135,9 @@ func fmtPct(f float64) string {
 	switch {
 	case p == 0:
 		return "0%"
+	case a >= 99.95 && a < 100:
+		// Not quite all: do not round up to 100.0%.
+		return strconv.FormatFloat(math.Floor(p*100)/100, 'f', 2, 64) + "%"
 	case a >= 10:
 		return strconv.FormatFloat(p, 'f', 1, 64) + "%"
 	case a >= 0.1:
@@ -440,4 +443,23 @@ func fmtShortSpan(from, to string) string {
 		return a.Format("Jan 2 ") + clock(a) + " – " + b.Format("Jan 2 ") + clock(b)
 	}
 	return clock(a) + "–" + clock(b)
+}
+
+// targetNoun is what a report's targets are called: origins for
+// CloudFront.
+func targetNoun(rep *analysis.Report) string {
+	if rep.Format == "cloudfront" {
+		return "Origin"
+	}
+	return "Target"
+}
+
+// anySubnet reports whether any target has a subnet.
+func anySubnet(ts []analysis.Target) bool {
+	for _, t := range ts {
+		if t.Subnet != "" {
+			return true
+		}
+	}
+	return false
 }

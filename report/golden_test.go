@@ -25,6 +25,8 @@ func TestGolden(t *testing.T) {
 		{"incident-color.txt", incidentReport(), Options{Format: "text", Color: true, Width: 120}},
 		{"incident.md", incidentReport(), Options{Format: "markdown"}},
 		{"incident.json", incidentReport(), Options{Format: "json"}},
+		{"cloudfront.txt", cloudfrontReport(), Options{Format: "text"}},
+		{"cloudfront.md", cloudfrontReport(), Options{Format: "markdown"}},
 		{"quiet.txt", quietReport(), Options{Format: "text"}},
 		{"quiet.md", quietReport(), Options{Format: "markdown"}},
 		{"quiet.json", quietReport(), Options{Format: "json"}},

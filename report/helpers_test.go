@@ -303,3 +303,60 @@ func comparedReport() (*analysis.Report, *Comparison) {
 	c.Thresholds, _ = CheckThresholds(day, ths)
 	return day, c
 }
+
+// cloudfrontReport is a CloudFront incident: every cache miss fails with
+// origin.connect_error from 13:10 (the origin certificate expired), hits
+// are fine.
+func cloudfrontReport() *analysis.Report {
+	start := time.Date(2026, 11, 20, 13, 0, 0, 0, time.UTC)
+	rep := &analysis.Report{
+		SchemaVersion: analysis.SchemaVersion, Format: "cloudfront",
+		Inputs:        analysis.Inputs{Objects: 12, BytesRead: 3_400_000, Formats: map[string]int64{"cloudfront": 12}},
+		TimeRange:     analysis.TimeRange{First: "2026-11-20T13:00:00Z", Last: "2026-11-20T13:29:59Z"},
+		BucketSeconds: 300,
+		Context:       map[string]int64{"client.aborted": 17},
+	}
+	var total, e5 int64
+	for i := range 6 {
+		b := analysis.Bucket{Start: start.Add(time.Duration(i) * 5 * time.Minute).Format(time.RFC3339), Requests: 6000, ByDomain: map[string]int64{}}
+		if i >= 2 {
+			b.ByDomain["origin"] = 1500
+			b.ByDomain["edge"] = int64(i % 2)
+		}
+		b.Errors5xx = b.ByDomain["origin"] + b.ByDomain["edge"]
+		total += b.Requests
+		e5 += b.Errors5xx
+		rep.Timeline = append(rep.Timeline, b)
+	}
+	rep.Requests = total
+	rep.Lines = analysis.Lines{Read: total + 24, Parsed: total, Comments: 24}
+	rep.StatusClasses = map[string]int64{"2xx": total - e5 - 300, "3xx": 200, "4xx": 100, "5xx": e5}
+	rep.Errors = analysis.Errors{Total5xx: e5, ByDomain: map[string]int64{"origin": 6000, "edge": 2},
+		ByCause: map[string]int64{"origin.connect_error": 6000, "edge.function_error": 2}}
+	rep.Targets = []analysis.Target{{Target: "web-alb-1234.us-east-1.elb.amazonaws.com", Requests: 7200, Errors5xx: 6000,
+		ByCause: map[string]int64{"origin.connect_error": 6000}, LatencyMs: analysis.Latency{P50: 12, P95: 40, P99: 95},
+		First5xx: "2026-11-20T13:10:00Z", Last5xx: "2026-11-20T13:29:58Z"}}
+	rep.Paths = []analysis.Path{{Path: "/", Requests: 20000, Errors5xx: 4000}, {Path: "/img/logo.png", Requests: 16000, Errors5xx: 2002}}
+	rep.Clients = []analysis.Client{{Client: "203.0.113.9", Requests: 900, Errors5xx: 150}}
+	rep.CloudFront = &analysis.CloudFront{
+		EdgeLocations: []analysis.Edge{{Location: "IAD89-P1", Requests: 20000, Errors5xx: 3300}, {Location: "FRA56-C1", Requests: 16000, Errors5xx: 2702}},
+		Distributions: []analysis.Named{{Name: "E2ABCDEF123456", Requests: total, Errors5xx: e5}},
+		Hosts:         []analysis.Named{{Name: "d111111abcdef8.cloudfront.net", Requests: total, Errors5xx: e5}},
+		ResultTypes: []analysis.ResultType{
+			{ResultType: "Hit", Requests: 28800, LatencyMs: analysis.Latency{P50: 2, P95: 6, P99: 14}},
+			{ResultType: "Error", Requests: 6002, Errors5xx: 6002, LatencyMs: analysis.Latency{P50: 30, P95: 90, P99: 140}},
+			{ResultType: "Miss", Requests: 1198, LatencyMs: analysis.Latency{P50: 60, P95: 180, P99: 400}},
+		},
+		CacheHitRatio: 0.8,
+		LatencyMs:     analysis.Latency{P50: 3, P95: 70, P99: 120},
+		Flags:         map[string]int64{"cached_error": 0, "origin_timeout": 0},
+		MissVsHit:     map[string]analysis.Counts{"miss": {Requests: 7200, Errors5xx: 6000}, "hit": {Requests: 28800}},
+	}
+	rep.Verdict = analysis.Verdict{
+		PrimaryDomain: ptr("origin"), PrimaryCause: ptr("origin.connect_error"), Share: 6000.0 / float64(e5),
+		Summary: "Every cache miss fails since 13:10 and cache hits are fine: CloudFront cannot reach the origin. Check the origin certificate.",
+		Hints:   []string{"Check the origin certificate's expiry, chain order and names against the origin domain or Host header."},
+		Window:  &analysis.Window{Start: "2026-11-20T13:10:00Z", End: "2026-11-20T13:30:00Z", Rate: 0.25, BaselineRate: 0},
+	}
+	return rep
+}

@@ -39,11 +39,12 @@ import (
 var htmlTemplate string
 
 var htmlTmpl = template.Must(template.New("report").Funcs(template.FuncMap{
-	"int": fmtInt,
-	"pct": fmtPct,
-	"ms":  fmtMs,
-	"f1":  f1,
-	"add": func(a, b float64) float64 { return a + b },
+	"int":   fmtInt,
+	"pct":   fmtPct,
+	"ms":    fmtMs,
+	"f1":    f1,
+	"add":   func(a, b float64) float64 { return a + b },
+	"lower": strings.ToLower,
 	"sparkOf": func(class string, w float64) htmlSpark {
 		return htmlSpark{Class: class, W: math.Round(finiteOr0(w)*10) / 10}
 	},
@@ -74,6 +75,7 @@ type htmlView struct {
 	Title    string
 	Subtitle string
 	Verdict  htmlVerdict
+	Crossed  []string
 	KPIs     []htmlKPI
 	Charts   []htmlChart
 	Legend   []htmlLegend
@@ -82,6 +84,8 @@ type htmlView struct {
 	Context  []kv
 
 	TargetsTitle string
+	TargetNoun   string
+	Subnets0     bool // no target has a subnet: hide the column
 	Targets      []htmlTargetRow
 	Latency      htmlLatency
 	Nodes        []htmlRow
@@ -261,6 +265,7 @@ func buildHTMLView(rep *analysis.Report, cmp *Comparison, opts Options) *htmlVie
 	v := &htmlView{Title: reportTitle(rep, opts.Title)}
 	v.Subtitle = htmlSubtitle(rep)
 	v.Verdict = htmlVerdictOf(rep)
+	v.Crossed = crossedThresholds(cmp)
 	v.KPIs = htmlKPIs(rep)
 	v.Charts, v.Legend = htmlCharts(rep)
 	total := rep.Errors.Total5xx
@@ -280,10 +285,9 @@ func buildHTMLView(rep *analysis.Report, cmp *Comparison, opts Options) *htmlVie
 	for i := range v.Context {
 		v.Context[i].Key = Sanitize(v.Context[i].Key)
 	}
-	v.TargetsTitle = "Targets"
-	if rep.Format == "cloudfront" {
-		v.TargetsTitle = "Origins"
-	}
+	v.TargetNoun = targetNoun(rep)
+	v.TargetsTitle = v.TargetNoun + "s"
+	v.Subnets0 = !anySubnet(rep.Targets)
 	v.Targets = htmlTargets(rep.Targets)
 	v.Latency = htmlLatencyOf(rep.Targets)
 	v.Nodes = htmlNodes(rep.Nodes)
@@ -327,6 +331,9 @@ func htmlSubtitle(rep *analysis.Report) string {
 func htmlVerdictOf(rep *analysis.Report) htmlVerdict {
 	v := rep.Verdict
 	hv := htmlVerdict{Headline: headline(rep), Summary: Sanitize(v.Summary)}
+	if strings.TrimSuffix(hv.Summary, ".") == hv.Headline {
+		hv.Summary = ""
+	}
 	if !hasFivexx(rep) || v.PrimaryCause == nil {
 		hv.OK = true
 		hv.Class = "ok"

@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -130,6 +131,18 @@ func renderMarkdown(w io.Writer, rep *analysis.Report, cmp *Comparison, opts Opt
 	m.line("# " + mdText(reportTitle(rep, opts.Title)))
 	m.line("")
 	mdVerdict(m, rep)
+	if cmp != nil {
+		var crossed []string
+		for _, r := range cmp.Thresholds {
+			if r.Crossed {
+				crossed = append(crossed, mdCode(r.Expr)+" (actual "+r.fmtValue(r.Actual)+")")
+			}
+		}
+		if len(crossed) > 0 {
+			m.line("")
+			m.line("**Thresholds crossed:** " + strings.Join(crossed, ", "))
+		}
+	}
 	mdTraffic(m, rep)
 	mdErrors(m, rep)
 	mdTargets(m, rep)
@@ -145,7 +158,15 @@ func renderMarkdown(w io.Writer, rep *analysis.Report, cmp *Comparison, opts Opt
 
 func mdVerdict(m *mdWriter, rep *analysis.Report) {
 	v := rep.Verdict
-	m.line("> **" + mdText(headline(rep)) + "**")
+	if hasFivexx(rep) && v.PrimaryCause != nil {
+		dom := domainOf(*v.PrimaryCause)
+		if v.PrimaryDomain != nil {
+			dom = *v.PrimaryDomain
+		}
+		m.line("> **" + mdText(strings.ToUpper(domainTitle(dom))) + " at fault:** " + mdCause(Sanitize(*v.PrimaryCause)) + ", " + fmtPct(v.Share) + " of 5xx")
+	} else {
+		m.line("> **" + mdText(headline(rep)) + "**")
+	}
 	if v.Summary != "" {
 		m.line(">")
 		m.line("> " + mdText(v.Summary))
@@ -231,10 +252,7 @@ func mdTargets(m *mdWriter, rep *analysis.Report) {
 		return
 	}
 	targets := sortedTargets(rep.Targets)
-	title := "Targets"
-	if rep.Format == "cloudfront" {
-		title = "Origins"
-	}
+	title := targetNoun(rep) + "s"
 	if len(targets) > textTopTargets {
 		title += fmt.Sprintf(" (top %d of %d by 5xx)", textTopTargets, len(targets))
 		targets = targets[:textTopTargets]
@@ -244,14 +262,21 @@ func mdTargets(m *mdWriter, rep *analysis.Report) {
 	for _, x := range targets {
 		since := ""
 		if x.First5xx != "" {
-			since = mdText(fmtSpan(x.First5xx, x.Last5xx))
+			since = mdText(fmtShortSpan(x.First5xx, x.Last5xx))
 		}
 		rows = append(rows, []string{mdCode(x.Target), mdCode(x.Subnet), fmtInt(x.Requests), fmtInt(x.Errors5xx),
 			fmtPct(ratio(x.Errors5xx, x.Requests)), mdCauseList(x.ByCause, 3),
 			fmtMs(x.LatencyMs.P50), fmtMs(x.LatencyMs.P95), fmtMs(x.LatencyMs.P99), since})
 	}
-	m.table([]string{"Target", "Subnet", "Requests", "5xx", "Rate", "Causes", "p50 ms", "p95 ms", "p99 ms", "5xx from–to"},
-		[]bool{false, false, true, true, true, false, true, true, true, false}, rows)
+	headers := []string{targetNoun(rep), "Subnet", "Requests", "5xx", "Rate", "Causes", "p50 ms", "p95 ms", "p99 ms", "5xx from–to"}
+	right := []bool{false, false, true, true, true, false, true, true, true, false}
+	if !anySubnet(targets) {
+		headers, right = slices.Delete(headers, 1, 2), slices.Delete(right, 1, 2)
+		for i := range rows {
+			rows[i] = slices.Delete(rows[i], 1, 2)
+		}
+	}
+	m.table(headers, right, rows)
 }
 
 func mdCauseList(c map[string]int64, n int) string {

@@ -25,7 +25,7 @@ func render(t *testing.T, rep *analysis.Report, opts Options) string {
 
 func TestRender_EveryFormat(t *testing.T) {
 	for _, f := range Formats() {
-		for name, rep := range map[string]*analysis.Report{"incident": incidentReport(), "quiet": quietReport(), "hostile": hostileReport()} {
+		for name, rep := range map[string]*analysis.Report{"incident": incidentReport(), "quiet": quietReport(), "hostile": hostileReport(), "cloudfront": cloudfrontReport()} {
 			if out := render(t, rep, Options{Format: f, Baseline: quietReport()}); len(out) == 0 {
 				t.Errorf("%s/%s: empty output", f, name)
 			}

@@ -15,8 +15,9 @@ type textTable struct {
 	headers []string
 	right   []bool // right-align the column
 	rows    [][]string
-	// shrink is the column that gives up width when the table is too wide.
-	shrink int
+	// shrink lists the columns that give up width, in order, when the
+	// table is too wide; each keeps at least 10 runes. Empty means column 0.
+	shrink []int
 }
 
 func (t *textTable) add(cells ...string) { t.rows = append(t.rows, cells) }
@@ -37,8 +38,17 @@ func (t *textTable) lines(width int, indent string) []string {
 	for _, x := range w {
 		total += x
 	}
-	if total > width {
-		w[t.shrink] = max(10, w[t.shrink]-(total-width))
+	shrink := t.shrink
+	if len(shrink) == 0 {
+		shrink = []int{0}
+	}
+	for _, c := range shrink {
+		if total <= width {
+			break
+		}
+		cut := min(total-width, max(0, w[c]-10))
+		w[c] -= cut
+		total -= cut
 	}
 	out := make([]string, 0, len(t.rows)+1)
 	line := func(cells []string) string {

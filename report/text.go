@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -69,6 +70,10 @@ func renderText(w io.Writer, rep *analysis.Report, cmp *Comparison, opts Options
 	width = max(width, 60)
 	t := &textWriter{w: w, c: ansi(opts.Color), width: width}
 	textVerdict(t, rep)
+	if crossed := crossedThresholds(cmp); len(crossed) > 0 {
+		t.line("")
+		t.line(t.c.red("Thresholds crossed: " + strings.Join(crossed, "; ")))
+	}
 	textTraffic(t, rep)
 	textErrors(t, rep)
 	textTargets(t, rep)
@@ -196,24 +201,31 @@ func textTargets(t *textWriter, rep *analysis.Report) {
 		return
 	}
 	targets := sortedTargets(rep.Targets)
-	title := "Targets"
-	if rep.Format == "cloudfront" {
-		title = "Origins"
-	}
+	title := targetNoun(rep) + "s"
 	if len(targets) > textTopTargets {
 		title += fmt.Sprintf(" (top %d of %d by 5xx)", textTopTargets, len(targets))
 		targets = targets[:textTopTargets]
 	}
 	t.heading(title)
+	subnets := anySubnet(targets)
 	tb := &textTable{
-		headers: []string{"TARGET", "SUBNET", "REQUESTS", "5XX", "RATE", "CAUSES", "P50", "P95", "P99 ms"},
+		headers: []string{strings.ToUpper(targetNoun(rep)), "SUBNET", "REQUESTS", "5XX", "RATE", "CAUSES", "P50", "P95", "P99 ms"},
 		right:   []bool{false, false, true, true, true, false, true, true, true},
-		shrink:  5,
+		shrink:  []int{5, 0},
+	}
+	if !subnets {
+		tb.headers = slices.Delete(tb.headers, 1, 2)
+		tb.right = slices.Delete(tb.right, 1, 2)
+		tb.shrink = []int{4, 0}
 	}
 	for _, x := range targets {
-		tb.add(Sanitize(x.Target), Sanitize(x.Subnet), fmtInt(x.Requests), fmtInt(x.Errors5xx),
+		cells := []string{Sanitize(x.Target), Sanitize(x.Subnet), fmtInt(x.Requests), fmtInt(x.Errors5xx),
 			fmtPct(ratio(x.Errors5xx, x.Requests)), causeList(x.ByCause, 1),
-			fmtMs(x.LatencyMs.P50), fmtMs(x.LatencyMs.P95), fmtMs(x.LatencyMs.P99))
+			fmtMs(x.LatencyMs.P50), fmtMs(x.LatencyMs.P95), fmtMs(x.LatencyMs.P99)}
+		if !subnets {
+			cells = slices.Delete(cells, 1, 2)
+		}
+		tb.add(cells...)
 	}
 	t.table(tb)
 	for _, x := range targets {
@@ -266,7 +278,7 @@ func textSubnets(t *textWriter, rep *analysis.Report) {
 		subnets = subnets[:textTopRows]
 	}
 	t.heading(title)
-	tb := &textTable{headers: []string{"SUBNET", "TARGETS", "REQUESTS", "5XX", "RATE", "CAUSES"}, right: []bool{false, true, true, true, true, false}, shrink: 5}
+	tb := &textTable{headers: []string{"SUBNET", "TARGETS", "REQUESTS", "5XX", "RATE", "CAUSES"}, right: []bool{false, true, true, true, true, false}, shrink: []int{5, 0}}
 	for _, s := range subnets {
 		tb.add(Sanitize(s.Subnet), fmtInt(s.Targets), fmtInt(s.Requests), fmtInt(s.Errors5xx), fmtPct(ratio(s.Errors5xx, s.Requests)), causeList(s.ByCause, 2))
 	}
