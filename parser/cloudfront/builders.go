@@ -1,8 +1,8 @@
 package cloudfront
 
 import (
+	"runtime"
 	"slices"
-	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -14,25 +14,47 @@ import (
 // a few slice appends, with no allocation once the slices have grown to the
 // batch size.
 
-// staging holds a builder per schema column. Readers take one from a pool
-// and return it on Release, so the slices keep their capacity from one
-// object to the next.
+// staging holds a builder per schema column. Readers take one from a small
+// free list and return it on Release, so the slices keep their capacity
+// from one object to the next. (A sync.Pool would be emptied by the garbage
+// collections that the batches' own buffers cause.)
 type staging struct {
 	cols [numColumns]colBuilder
 }
 
-var stagingPool sync.Pool
+// stagingFree holds up to GOMAXPROCS idle stagings: one per reader that
+// can run at once.
+var stagingFree = make(chan *staging, runtime.GOMAXPROCS(0))
+
+// maxKeptStaging is the string data above which a staging is not kept:
+// one object with huge lines should not pin that memory.
+const maxKeptStaging = 64 << 20
 
 func getStaging() *staging {
-	if st, ok := stagingPool.Get().(*staging); ok {
+	select {
+	case st := <-stagingFree:
 		return st
+	default:
+		return new(staging)
 	}
-	return new(staging)
 }
 
-func putStaging(st *staging) { stagingPool.Put(st) }
+func putStaging(st *staging) {
+	size := 0
+	for i := range st.cols {
+		size += cap(st.cols[i].str.data)
+	}
+	if size > maxKeptStaging {
+		return
+	}
+	select {
+	case stagingFree <- st:
+	default:
+	}
+}
 
-// validity is a validity bitmap under construction.
+// validity is a validity bitmap under construction. The bitmap is only
+// materialised once a null appears: until then n counts valid values.
 type validity struct {
 	bits  []byte
 	n     int
@@ -40,6 +62,24 @@ type validity struct {
 }
 
 func (v *validity) append(ok bool) {
+	if ok && v.nulls == 0 {
+		v.n++
+		return
+	}
+	v.appendSlow(ok)
+}
+
+func (v *validity) appendSlow(ok bool) {
+	if v.nulls == 0 {
+		// The first null: every value so far was valid.
+		v.bits = v.bits[:0]
+		for i := 0; i < v.n/8; i++ {
+			v.bits = append(v.bits, 0xff)
+		}
+		if r := v.n % 8; r > 0 {
+			v.bits = append(v.bits, byte(1)<<r-1)
+		}
+	}
 	if v.n&7 == 0 {
 		v.bits = append(v.bits, 0)
 	}

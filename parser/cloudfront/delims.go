@@ -5,12 +5,21 @@ import (
 	"math/bits"
 )
 
+// splitter finds delimiters; its scratch space is reused from line to line.
+type splitter struct {
+	masks [16]uint64
+	tail  [64]byte
+}
+
 // appendDelims appends to dst the offsets of every delim byte in line, in
 // order. It is the hot loop of the W3C reader, so it works on 64-byte
 // blocks: maskBlocks turns each block into a 64-bit mask of delimiter
 // positions (with AVX2 where the CPU has it), and flatten turns a mask into
-// offsets without a branch per delimiter. delim must not be 0.
-func appendDelims(dst []int32, line []byte, delim byte) []int32 {
+// offsets without a branch per delimiter. The last partial block is read
+// in place when line's capacity reaches past it (a line handed out by
+// parser.LineReader is a window on a larger buffer), its bits past the end
+// masked off; otherwise it is copied. delim must not be 0.
+func (sp *splitter) appendDelims(dst []int32, line []byte, delim byte) []int32 {
 	// flatten may write up to 8 offsets past the last delimiter.
 	if need := len(dst) + len(line) + 8; cap(dst) < need {
 		nd := make([]int32, len(dst), need+need/2)
@@ -19,21 +28,29 @@ func appendDelims(dst []int32, line []byte, delim byte) []int32 {
 	}
 	k := len(dst)
 	out := dst[:cap(dst)]
-	var masks [16]uint64
 	full := len(line) &^ 63
-	for off := 0; off < full; {
-		n := min(full-off, len(masks)*64)
-		maskBlocks(&masks, line[off:off+n], delim)
-		for b := 0; b < n/64; b++ {
-			k = flatten(out, k, int32(off+64*b), masks[b])
+	rest := len(line) - full
+	blocks := line[:full]
+	if rest > 0 && cap(line) >= full+64 {
+		blocks = line[:full+64]
+	}
+	for off := 0; off < len(blocks); {
+		n := min(len(blocks)-off, len(sp.masks)*64)
+		maskBlocks(&sp.masks, blocks[off:off+n], delim)
+		last := n / 64
+		if off+n > len(line) {
+			sp.masks[last-1] &= 1<<rest - 1
+		}
+		for b := 0; b < last; b++ {
+			k = flatten(out, k, int32(off+64*b), sp.masks[b])
 		}
 		off += n
 	}
-	if full < len(line) {
-		var tail [64]byte // zero padding never matches delim
-		copy(tail[:], line[full:])
-		maskBlocks(&masks, tail[:], delim)
-		k = flatten(out, k, int32(full), masks[0])
+	if rest > 0 && len(blocks) == full {
+		copy(sp.tail[:], line[full:])
+		clear(sp.tail[rest:]) // zero never matches delim
+		maskBlocks(&sp.masks, sp.tail[:], delim)
+		k = flatten(out, k, int32(full), sp.masks[0])
 	}
 	return out[:k]
 }

@@ -62,6 +62,7 @@ type Reader struct {
 	row    row
 	dec    []byte  // decoded text of the current row
 	delims []int32 // delimiter offsets in the current line
+	split  splitter
 }
 
 // step is one field of a line that feeds the row: its 0-based position and
@@ -351,10 +352,10 @@ func (r *Reader) startRow(line []byte) {
 // current plan. It returns a reason when the line is rejected.
 func (r *Reader) parseW3C(line []byte) string {
 	delim := byte('\t')
-	r.delims = appendDelims(r.delims[:0], line, delim)
+	r.delims = r.split.appendDelims(r.delims[:0], line, delim)
 	if len(r.delims) == 0 && r.header && r.headerN > 1 {
 		delim = ' '
-		r.delims = appendDelims(r.delims[:0], line, delim)
+		r.delims = r.split.appendDelims(r.delims[:0], line, delim)
 	}
 	delims := r.delims
 	n := len(delims) + 1

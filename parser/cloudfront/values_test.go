@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -17,7 +18,13 @@ func TestAppendDelims(t *testing.T) {
 				want = append(want, int32(i))
 			}
 		}
-		if got := appendDelims(nil, []byte(line), delim); !slices.Equal(got, want) {
+		var sp splitter
+		if got := sp.appendDelims(nil, []byte(line), delim); !slices.Equal(got, want) {
+			t.Fatalf("appendDelims(%q, %q) = %v, want %v", line, delim, got, want)
+		}
+		// The same line inside a larger buffer, read in place past its end.
+		buf := []byte(line + strings.Repeat(string(delim), 70))
+		if got := sp.appendDelims(nil, buf[:len(line)], delim); !slices.Equal(got, want) {
 			t.Fatalf("appendDelims(%q, %q) = %v, want %v", line, delim, got, want)
 		}
 	}
@@ -47,7 +54,8 @@ func TestAppendDelims(t *testing.T) {
 		}
 	}
 	// Appends after what dst holds.
-	if got := appendDelims([]int32{7}, []byte("a\tb"), '\t'); !slices.Equal(got, []int32{7, 1}) {
+	var sp splitter
+	if got := sp.appendDelims([]int32{7}, []byte("a\tb"), '\t'); !slices.Equal(got, []int32{7, 1}) {
 		t.Fatalf("appendDelims after [7] = %v", got)
 	}
 }
@@ -126,4 +134,36 @@ func TestParseNumbers(t *testing.T) {
 	dt("2024-01-01", "23:60:00", "", false)
 	dt("2024/01/01", "00:00:00", "", false)
 	dt("2024-01-01", "0:00:00", "", false)
+}
+
+func TestValidity(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for n := 0; n < 300; n++ {
+		var v validity
+		want := make([]bool, n)
+		firstNull := rng.IntN(n + 1)
+		for i := range want {
+			want[i] = i < firstNull || rng.IntN(3) > 0
+			v.append(want[i])
+		}
+		nulls := 0
+		for i, ok := range want {
+			if !ok {
+				nulls++
+				continue
+			}
+			if v.nulls > 0 && v.bits[i>>3]&(1<<(i&7)) == 0 {
+				t.Fatalf("n=%d: bit %d not set", n, i)
+			}
+		}
+		for i, ok := range want {
+			if !ok && v.bits[i>>3]&(1<<(i&7)) != 0 {
+				t.Fatalf("n=%d: bit %d set for a null", n, i)
+			}
+		}
+		if v.n != n || v.nulls != nulls {
+			t.Fatalf("n=%d: validity n=%d nulls=%d, want %d", n, v.n, v.nulls, nulls)
+		}
+		v.reset()
+	}
 }
