@@ -19,7 +19,8 @@ import (
 
 // Test data: ALB objects in the real key layout over three days and a bit,
 // for two accounts, three load balancers and four nodes, with the
-// ELBAccessLogTestFile and a connection and a health-check log; CloudFront
+// ELBAccessLogTestFile, a connection and a health-check log and a CloudTrail
+// object; CloudFront
 // files of two distributions, one hour with a late second file; and a
 // bucket of larger objects for the streaming tests.
 
@@ -110,6 +111,8 @@ func albObjects() []testObject {
 	objs = append(objs,
 		testObject{"prod/AWSLogs/" + acctA + "/ELBAccessLogTestFile", []byte("Enable AccessLog for ELB: app/shop-prod-alb/50dc6c495c0c9188 at 2026-11-18T09:00:00.000Z")},
 		testObject{albKey(s, end, "conn_log_", "conn0001"), gz([]byte("2026-11-20T13:07:00.000000Z 203.0.113.9 51000 443 TLSv1.2 - 0.002 - - - Success TID_1 - app/shop-prod-alb/50dc6c495c0c9188 10.0.1.15\n"))},
+		// Another service's logs in the same bucket: never read.
+		testObject{"prod/AWSLogs/" + acctA + "/CloudTrail/eu-west-1/2026/11/20/" + acctA + "_CloudTrail_eu-west-1_20261120T1310Z_AbCdEf.json.gz", gz([]byte(`{"Records":[]}`))},
 		testObject{albKey(s, end, "health_check_log_", "hc000001"), gz([]byte("http 2026-11-20T13:07:00.000000Z 0.001 10.0.1.20:8080 tg-1 PASS 200 - app/shop-prod-alb/50dc6c495c0c9188 10.0.1.15\n"))},
 	)
 	return objs

@@ -122,6 +122,11 @@ type leaf struct {
 	// stopPastUntil ends the listing at the first CloudFront key whose hour
 	// is past the window (keys are sorted by hour under one distribution).
 	stopPastUntil bool
+	// elbPrefix, set for an ALB day folder, is the start of its object
+	// names ("{account}_elasticloadbalancing_{region}_"): when the folder
+	// holds more than a page, each load balancer's objects are sought from
+	// the window's start instead (see seekALB).
+	elbPrefix string
 }
 
 type leafResult struct {
@@ -367,25 +372,32 @@ func (l *listing) dayLeaf(region, folder string) {
 	regionRel := l.rest(region)
 	switch {
 	case regionRel == "" || strings.HasPrefix(rel, regionRel):
-		l.leaves = append(l.leaves, leaf{prefix: folder + l.lbKeyPrefix(region)})
+		l.leaves = append(l.leaves, leaf{prefix: folder + l.lbKeyPrefix(region), elbPrefix: elbPrefix(region)})
 	case strings.HasPrefix(regionRel, rel):
 		l.leaves = append(l.leaves, leaf{prefix: region + regionRel})
 	}
 }
 
-// lbKeyPrefix is the start of the object names of the filtered load
-// balancer in a day folder of region folder ".../AWSLogs/{account}/
-// elasticloadbalancing/{region}/", or "".
-func (l *listing) lbKeyPrefix(regionFolder string) string {
-	if l.lb.name == "" {
-		return ""
-	}
+// elbPrefix is the start of the object names in the day folders of region
+// folder ".../AWSLogs/{account}/elasticloadbalancing/{region}/":
+// "{account}_elasticloadbalancing_{region}_".
+func elbPrefix(regionFolder string) string {
 	parts := strings.Split(strings.TrimSuffix(regionFolder, "/"), "/")
 	if len(parts) < 4 {
 		return ""
 	}
 	region, account := parts[len(parts)-1], parts[len(parts)-3]
-	p := account + "_elasticloadbalancing_" + region + "_" + l.lb.kind + "." + l.lb.name + "."
+	return account + "_elasticloadbalancing_" + region + "_"
+}
+
+// lbKeyPrefix is the start of the object names of the filtered load
+// balancer in a day folder of regionFolder, or "".
+func (l *listing) lbKeyPrefix(regionFolder string) string {
+	p := elbPrefix(regionFolder)
+	if l.lb.name == "" || p == "" {
+		return ""
+	}
+	p += l.lb.kind + "." + l.lb.name + "."
 	if l.lb.id != "" {
 		p += l.lb.id + "_"
 	}
@@ -523,7 +535,8 @@ func (l *listing) runLeaf(ctx context.Context, lf leaf, res *leafResult) error {
 	if lf.startAfter != "" {
 		in.StartAfter = aws.String(lf.startAfter)
 	}
-	return l.list(ctx, in, func(out *s3.ListObjectsV2Output) bool {
+	busy := false
+	err := l.list(ctx, in, func(out *s3.ListObjectsV2Output) bool {
 		for _, o := range out.Contents {
 			key := aws.ToString(o.Key)
 			if lf.stopPastUntil {
@@ -533,8 +546,70 @@ func (l *listing) runLeaf(ctx context.Context, lf leaf, res *leafResult) error {
 			}
 			l.consider(res, key, aws.ToInt64(o.Size))
 		}
+		if lf.elbPrefix != "" && aws.ToBool(out.IsTruncated) {
+			busy = true
+			return false
+		}
 		return true
 	})
+	if err != nil || !busy {
+		return err
+	}
+	// The first page's keys are sought again below, by load balancer.
+	res.found, res.skipped = res.found[:0], res.skipped[:0]
+	return l.seekALB(ctx, lf, res)
+}
+
+// seekALB lists a day folder that holds more than a page by load balancer:
+// each one's object names sort by interval end, so its listing starts
+// after the window's first useful end (StartAfter) and stops past the last.
+// The load balancers are found with a "_"-delimited listing, unless the
+// filter names one in full.
+func (l *listing) seekALB(ctx context.Context, lf leaf, res *leafResult) error {
+	lbs := []string{lf.prefix}
+	if !strings.HasSuffix(lf.prefix, "_") { // not one load balancer named in full
+		discover := lf.prefix
+		if strings.HasSuffix(lf.prefix, "/") {
+			discover += lf.elbPrefix
+		}
+		lbs = lbs[:0]
+		err := l.list(ctx, l.page(&s3.ListObjectsV2Input{Prefix: aws.String(discover), Delimiter: aws.String("_")}),
+			func(out *s3.ListObjectsV2Output) bool {
+				for _, cp := range out.CommonPrefixes {
+					lbs = append(lbs, aws.ToString(cp.Prefix))
+				}
+				for _, o := range out.Contents {
+					l.consider(res, aws.ToString(o.Key), aws.ToInt64(o.Size))
+				}
+				return true
+			})
+		if err != nil {
+			return err
+		}
+	}
+	for _, lb := range lbs {
+		in := &s3.ListObjectsV2Input{Prefix: aws.String(lb)}
+		if !l.since.IsZero() {
+			// Names are "{lb}_{end}_{node}_{random}.log.gz": every end at or
+			// after this minute sorts after it.
+			in.StartAfter = aws.String(lb + l.since.Add(-Slack).UTC().Format("20060102T1504Z"))
+		}
+		err := l.list(ctx, l.page(in), func(out *s3.ListObjectsV2Output) bool {
+			for _, o := range out.Contents {
+				key := aws.ToString(o.Key)
+				if k, ok := input.ParseALBKey(baseName(key)); ok && !l.until.IsZero() &&
+					!k.IntervalEnd.Add(-albInterval-Slack).Before(l.until) {
+					return false
+				}
+				l.consider(res, key, aws.ToInt64(o.Size))
+			}
+			return true
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // baseName is what follows the last "/" of a key.
@@ -543,6 +618,7 @@ func baseName(key string) string { return key[strings.LastIndexByte(key, '/')+1:
 // list runs a paginated ListObjectsV2; page returns false to stop.
 func (l *listing) list(ctx context.Context, in *s3.ListObjectsV2Input, page func(*s3.ListObjectsV2Output) bool) error {
 	in.Bucket = aws.String(l.bucket)
+	l.page(in)
 	for {
 		l.requests.Add(1)
 		out, err := l.c.api.ListObjectsV2(ctx, in)
@@ -556,6 +632,15 @@ func (l *listing) list(ctx context.Context, in *s3.ListObjectsV2Input, page func
 	}
 }
 
+// page sets the page size of in (the server's default, 1,000 on S3, unless
+// a test asks for smaller pages).
+func (l *listing) page(in *s3.ListObjectsV2Input) *s3.ListObjectsV2Input {
+	if l.c.opts.maxKeys > 0 {
+		in.MaxKeys = aws.Int32(int32(l.c.opts.maxKeys))
+	}
+	return in
+}
+
 // consider examines one listed key: skipped on purpose, pruned, or found.
 func (l *listing) consider(res *leafResult, key string, size int64) {
 	res.listed++
@@ -565,6 +650,9 @@ func (l *listing) consider(res *leafResult, key string, size int64) {
 	if why := input.Classify(key); why != "" {
 		res.skipped = append(res.skipped, input.Skipped{Source: objectURL(l.bucket, key), Reason: why})
 		return
+	}
+	if svc := awsLogsService(key); svc != "" && svc != "elasticloadbalancing" {
+		return // CloudTrail, VPC flow logs, …: not load balancer logs
 	}
 	base := baseName(key)
 	if k, ok := input.ParseALBKey(base); ok {
@@ -635,4 +723,18 @@ func (f lbFilter) match(lb string) bool {
 		return lb == want+f.id
 	}
 	return strings.HasPrefix(lb, want) && strings.IndexByte(lb[len(want):], '/') < 0
+}
+
+// awsLogsService returns the service folder of a key in the AWS log layout
+// ".../AWSLogs/{account}/{service}/...", or "".
+func awsLogsService(key string) string {
+	i := strings.Index(key, "AWSLogs/")
+	if i < 0 {
+		return ""
+	}
+	parts := strings.SplitN(key[i+len("AWSLogs/"):], "/", 3)
+	if len(parts) < 3 {
+		return ""
+	}
+	return parts[1]
 }

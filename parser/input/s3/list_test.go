@@ -129,11 +129,13 @@ func listAfter(prefix, after string) string {
 	return `LIST prefix="` + prefix + `" start-after="` + after + `"`
 }
 
+// Without a window, everything under the prefix is listed, but for other
+// services' logs under AWSLogs/.
 func TestObjects_NoWindowListsEverything(t *testing.T) {
-	all := keysWhere(logsBucket, func(k string) bool { return input.Classify(k) == "" })
-	// 1,828 keys: two pages of 1,000.
+	all := keysWhere(logsBucket, func(k string) bool { return input.Classify(k) == "" && !strings.Contains(k, "/CloudTrail/") })
+	// 1,829 keys: two pages of 1,000.
 	skipped, st := listCase(t, "s3://"+logsBucket, Options{}, all, []string{list(""), list("") + " (continued)"})
-	if len(skipped) != 3 || st.Listed != len(all)+3 {
+	if len(skipped) != 3 || st.Listed != len(all)+3+1 {
 		t.Errorf("skipped %v, stats %+v: want the test file, the connection log and the health-check log", skipped, st)
 	}
 }
@@ -327,4 +329,63 @@ func TestDateSpan(t *testing.T) {
 	f("2026/11/", at(1, 0, 0), time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC), true)
 	f("2026/11/20/", at(20, 0, 0), at(21, 0, 0), true)
 	f("x/", time.Time{}, time.Time{}, false)
+}
+
+// A day folder that holds more than a page is listed by load balancer, each
+// from the window's first useful interval end, stopping past the last.
+func TestObjects_ALBBusyFolderSeeksByLoadBalancer(t *testing.T) {
+	window := Options{Since: at(20, 13, 0), Until: at(20, 13, 30), maxKeys: 100}
+	names := acctA + "_elasticloadbalancing_eu-west-1_"
+	api := names + "app.api-prod-alb.7f3a2b1c0d9e8f6a_"
+	shop := names + "app.shop-prod-alb.50dc6c495c0c9188_"
+	from := "20261120T1255Z"
+	t.Run("AllLoadBalancers", func(t *testing.T) {
+		want := keysWhere(logsBucket, albBetween(albRegionA, at(20, 13, 0), at(20, 13, 35)))
+		var lists []string
+		for _, day := range []string{"2026/11/20/", "2026/11/21/"} {
+			d := albRegionA + day
+			lists = append(lists, list(d), listDelim(d+names, "_"), listAfter(d+api, d+api+from), listAfter(d+shop, d+shop+from))
+		}
+		listCase(t, "s3://"+logsBucket+"/"+albRegionA, window, want, lists)
+	})
+	t.Run("ByName", func(t *testing.T) {
+		want := keysWhere(logsBucket, func(k string) bool {
+			return strings.Contains(k, shop) && albBetween(albRegionA, at(20, 13, 0), at(20, 13, 35))(k)
+		})
+		opts := window
+		opts.LoadBalancer = "shop-prod-alb"
+		var lists []string
+		for _, day := range []string{"2026/11/20/", "2026/11/21/"} {
+			d := albRegionA + day
+			byName := d + names + "app.shop-prod-alb."
+			lists = append(lists, list(byName), listDelim(byName, "_"), listAfter(d+shop, d+shop+from))
+		}
+		listCase(t, "s3://"+logsBucket+"/"+albRegionA, opts, want, lists)
+	})
+	t.Run("ByID", func(t *testing.T) {
+		want := keysWhere(logsBucket, func(k string) bool {
+			return strings.Contains(k, shop) && albBetween(albRegionA, at(20, 13, 0), at(20, 13, 35))(k)
+		})
+		opts := window
+		opts.LoadBalancer = "app/shop-prod-alb/50dc6c495c0c9188"
+		var lists []string
+		for _, day := range []string{"2026/11/20/", "2026/11/21/"} {
+			d := albRegionA + day
+			lists = append(lists, list(d+shop), listAfter(d+shop, d+shop+from))
+		}
+		listCase(t, "s3://"+logsBucket+"/"+albRegionA, opts, want, lists)
+	})
+}
+
+func TestAWSLogsService(t *testing.T) {
+	f := func(key, want string) {
+		t.Helper()
+		if got := awsLogsService(key); got != want {
+			t.Errorf("awsLogsService(%q) = %q, want %q", key, got, want)
+		}
+	}
+	f("p/AWSLogs/123456789012/CloudTrail/eu-west-1/2026/11/20/x.json.gz", "CloudTrail")
+	f("AWSLogs/123456789012/elasticloadbalancing/eu-west-1/x", "elasticloadbalancing")
+	f("AWSLogs/123456789012/ELBAccessLogTestFile", "")
+	f("cdn/E2.2026-11-20-13.X.gz", "")
 }

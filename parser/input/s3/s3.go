@@ -83,6 +83,8 @@ type Options struct {
 	// backoffBase scales the back-off (defaultBackoffBase when 0); tests
 	// shrink it.
 	backoffBase time.Duration
+	// maxKeys, when set, is the page size of listings; tests shrink it.
+	maxKeys int
 }
 
 // Client lists and reads S3 objects. It is safe for concurrent use.
