@@ -43,6 +43,7 @@ var htmlTmpl = template.Must(template.New("report").Funcs(template.FuncMap{
 	"pct":   fmtPct,
 	"ms":    fmtMs,
 	"f1":    f1,
+	"f2":    f2,
 	"add":   func(a, b float64) float64 { return a + b },
 	"lower": strings.ToLower,
 	"sparkOf": func(class string, w float64) htmlSpark {
@@ -173,6 +174,14 @@ type htmlChart struct {
 	XTicks         []htmlTick
 	Window         *htmlBand
 	Empty          bool
+	// Hover are full-height columns, one per bar, whose titles give the
+	// bucket's figures on hover.
+	Hover []htmlHover
+}
+
+type htmlHover struct {
+	X, W  float64
+	Title string
 }
 
 type htmlBand struct {
@@ -474,6 +483,25 @@ func htmlCharts(rep *analysis.Report) ([]htmlChart, []htmlLegend) {
 			add(domainClass(d), domainTitle(d), func(b analysis.Bucket) int64 { return b.ByDomain[d] })
 		}
 		c.XTicks = timeTicks(t0, t1, c.X, c.PW)
+		if !includeOK {
+			step := bw
+			if len(tl) > 1 {
+				step = xs[1] - xs[0]
+			}
+			for i, b := range tl {
+				title := fmtClock(b.Start) + ": " + fmtInt(b.Requests) + " requests, " + fmtInt(b.Errors5xx) + " 5xx"
+				var parts []string
+				for _, d := range used {
+					if n := b.ByDomain[d]; n > 0 {
+						parts = append(parts, domainTitle(d)+" "+fmtInt(n))
+					}
+				}
+				if len(parts) > 0 {
+					title += " (" + strings.Join(parts, ", ") + ")"
+				}
+				c.Hover = append(c.Hover, htmlHover{X: c.X + xs[i]*c.PW, W: step * c.PW, Title: title})
+			}
+		}
 		if w := rep.Verdict.Window; w != nil && !t0.IsZero() {
 			ws, ok1 := parseTime(w.Start)
 			we, ok2 := parseTime(w.End)
@@ -760,7 +788,11 @@ func htmlCloudFrontOf(cf *analysis.CloudFront) *htmlCloudFront {
 	if l := finiteLatency(cf.LatencyMs); l != (analysis.Latency{}) {
 		h.Latency = &l
 	}
-	h.Flags = sanitizedCounts(cf.Flags, 0)
+	for _, e := range sanitizedCounts(cf.Flags, 0) {
+		if e.Count > 0 {
+			h.Flags = append(h.Flags, e)
+		}
+	}
 	for _, r := range cf.ResultTypes {
 		r.ResultType = Sanitize(r.ResultType)
 		r.LatencyMs = finiteLatency(r.LatencyMs)
