@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
 	"github.com/lbtriage/lbtriage/analysis"
@@ -37,6 +38,8 @@ type analysisConfig struct {
 	Workers   int
 	Format    parser.Format
 	BatchSize int
+	// Progress is the --progress mode ("" means auto).
+	Progress string
 }
 
 // errNothingRead reports a run where no input could be read.
@@ -76,7 +79,14 @@ func (m *Main) runAnalysis(ctx context.Context, cfg analysisConfig) (*analysis.R
 		Columns:  map[parser.Format][]string{parser.FormatALB: alb.TriageColumns},
 		OnReject: rejects.Add,
 	}
+	var stored int64
+	for _, o := range objects {
+		stored += max(o.Size, 0)
+	}
+	p := newProgress(m, cfg.Progress, len(objects), stored)
+	opts.OnBytes, opts.OnObject = p.AddBytes, p.OnObject
 	sinks, results, err := input.Scan(ctx, objects, opts, func() input.Sink { return analysis.New(cfg.Analysis) })
+	p.Finish()
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, exitUsage, errors.New("interrupted")
@@ -108,10 +118,7 @@ type outputFlags struct {
 	color  *string
 }
 
-func (o *outputFlags) register(fs interface {
-	StringP(name, shorthand, value, usage string) *string
-	String(name, value, usage string) *string
-}) {
+func (o *outputFlags) register(fs *pflag.FlagSet) {
 	o.output = fs.StringP("output", "o", "text", "report format: "+strings.Join(report.Formats(), ", "))
 	o.table = fs.String("table", "", "table for -o csv: "+strings.Join(report.Tables(), ", ")+" (default timeline)")
 	o.color = fs.String("color", "auto", "colour in the text report: auto, always, never")
@@ -176,13 +183,10 @@ type analysisFlags struct {
 	workers      *int
 	format       *string
 	batch        *int
+	progress     *string
 }
 
-func (a *analysisFlags) register(fs interface {
-	String(name, value, usage string) *string
-	Duration(name string, value time.Duration, usage string) *time.Duration
-	Int(name string, value int, usage string) *int
-}) {
+func (a *analysisFlags) register(fs *pflag.FlagSet) {
 	a.since = fs.String("since", "", "analyze rows at or after this time: RFC 3339, a date, a UTC clock time (13:05) or a duration back from now (2h)")
 	a.until = fs.String("until", "", "analyze rows before this time (same forms as --since)")
 	a.bucket = fs.Duration("bucket", analysis.DefaultBucket, "timeline bucket width")
@@ -190,6 +194,7 @@ func (a *analysisFlags) register(fs interface {
 	a.workers = fs.Int("workers", 0, "objects read at once (default: number of CPUs)")
 	a.format = fs.String("format", "", "force the input format (alb, cloudfront) instead of detecting it")
 	a.batch = fs.Int("batch-size", parser.DefaultBatchSize, "rows per Arrow record batch")
+	a.progress = registerProgressFlag(fs)
 }
 
 // config checks the flags and fills an analysisConfig.
@@ -225,6 +230,10 @@ func (a *analysisFlags) config(now time.Time) (analysisConfig, error) {
 	if cfg.Format, err = parseFormatFlag(*a.format); err != nil {
 		return cfg, err
 	}
+	if err := checkProgressMode(*a.progress); err != nil {
+		return cfg, err
+	}
+	cfg.Progress = *a.progress
 	return cfg, nil
 }
 
