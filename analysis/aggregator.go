@@ -96,6 +96,8 @@ type Aggregator struct {
 	lastBucketKey int64
 	lastBucket    int32
 
+	ext map[parser.Format]formatState
+
 	alb    albColumns // column views of the batch being consumed
 	causes []causeID  // per-row causes of that batch, reused
 	todo   []int32    // classifier scratch, reused
@@ -118,6 +120,7 @@ func New(opts Options) *Aggregator {
 		clients:    newKeyCounter(opts.MaxKeys),
 		buckets:    map[int64]int32{},
 		lastBucket: -1,
+		ext:        map[parser.Format]formatState{},
 	}
 	if a.bucketUS <= 0 {
 		a.bucketUS = DefaultBucket.Microseconds()
@@ -139,14 +142,44 @@ func (a *Aggregator) Options() Options { return a.opts }
 func (a *Aggregator) Consume(src parser.Source, format parser.Format, rec arrow.RecordBatch) error {
 	consume, ok := consumers[format]
 	if !ok {
-		return fmt.Errorf("analysis: no analysis for format %q", format)
+		return fmt.Errorf("analyze %s logs: not supported by this build", formatName(format))
 	}
 	return consume(a, src, rec)
 }
 
 // consumers maps a format to the function that reads its batches; each
-// format's file adds itself.
+// format's file adds itself (consumeALB in consume_alb.go). A consumer
+// classifies its rows, fills an obs per row inside the window (inWindow)
+// and hands it to observe, which keeps every shared aggregate; it adds its
+// in-window row count to rows[format].
 var consumers = map[parser.Format]func(a *Aggregator, src parser.Source, rec arrow.RecordBatch) error{}
+
+// formatState is what a format keeps beside the shared aggregates (for
+// CloudFront: edge locations, result types, cache hits). A format registers
+// a constructor in newFormatState; its consumer gets its state with
+// a.state(format). Merge and BuildReport handle the rest.
+type formatState interface {
+	// merge adds other, a state of the same format, into the receiver.
+	merge(other formatState)
+	// fill writes the format's figures into the report.
+	fill(r *Report)
+}
+
+var newFormatState = map[parser.Format]func() formatState{}
+
+// state returns the Aggregator's state for format f, creating it.
+func (a *Aggregator) state(f parser.Format) formatState {
+	st, ok := a.ext[f]
+	if !ok {
+		mk := newFormatState[f]
+		if mk == nil {
+			panic(fmt.Sprintf("BUG: no state registered for format %q", f))
+		}
+		st = mk()
+		a.ext[f] = st
+	}
+	return st
+}
 
 // obs is one row as the shared aggregates see it, whatever its format.
 // Strings are views into the batch; only keys inserted into maps are copied.
@@ -335,6 +368,9 @@ func (a *Aggregator) Merge(o *Aggregator) {
 	}
 	a.paths.merge(&o.paths)
 	a.clients.merge(&o.clients)
+	for f, ost := range o.ext {
+		a.state(f).merge(ost)
+	}
 	for _, ob := range o.bucketList {
 		b := a.bucket(ob.key)
 		b.requests += ob.requests
@@ -493,4 +529,11 @@ func (c *keyCounter) merge(o *keyCounter) {
 	c.other.requests += o.other.requests
 	c.other.errors += o.other.errors
 	c.overflow += o.overflow
+}
+
+func formatName(f parser.Format) string {
+	if f == parser.FormatUnknown {
+		return "unrecognised"
+	}
+	return string(f)
 }

@@ -100,6 +100,14 @@ func BuildReport(a *Aggregator, run Run) *Report {
 		return Client{Client: k, Requests: s.requests, Errors5xx: s.errors}
 	})
 	r.Timeline = buildTimeline(a, format)
+	formats := make([]string, 0, len(a.ext))
+	for f := range a.ext {
+		formats = append(formats, string(f))
+	}
+	sort.Strings(formats)
+	for _, f := range formats {
+		a.ext[parser.Format(f)].fill(r)
+	}
 	r.Verdict = buildVerdict(a, r)
 	return r
 }
