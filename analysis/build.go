@@ -359,7 +359,7 @@ func buildNodes(a *Aggregator) []Node {
 	for ip, n := range a.nodes {
 		nd := Node{Node: ip, Requests: n.requests, Errors5xx: n.errors}
 		if total > 0 {
-			nd.Share = float64(n.requests) / float64(total)
+			nd.Share = round4(float64(n.requests) / float64(total))
 		}
 		out = append(out, nd)
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -186,7 +187,7 @@ func TestReport_SampleIncidentVerdict(t *testing.T) {
 		t.Fatalf("primary = %v/%v, want target.connection_error/target", v.PrimaryCause, v.PrimaryDomain)
 	}
 	want := float64(truth.Causes[analysis.CauseConnectionError]) / float64(rep.Errors.Total5xx)
-	if v.Share != want {
+	if math.Abs(v.Share-want) > 0.00005 {
 		t.Errorf("share %v, want %v", v.Share, want)
 	}
 	for _, s := range []string{"target.connection_error", "10.0.2.0/24 (3 targets)", "13:05 to 13:20 UTC"} {

@@ -40,7 +40,7 @@ func buildVerdict(a *Aggregator, r *Report) Verdict {
 	primary := ranked[0]
 	code, domain := causeTable[primary].Code, domainTable[causeDomain[primary]]
 	v.PrimaryCause, v.PrimaryDomain = &code, &domain
-	v.Share = float64(a.byCause[primary]) / float64(a.total5xx)
+	v.Share = round4(float64(a.byCause[primary]) / float64(a.total5xx))
 	v.Window = findWindow(r.Timeline)
 
 	var where string
@@ -177,9 +177,9 @@ func concentrationFindings(a *Aggregator, r *Report, c causeID) ([]string, strin
 		reqShare := float64(topSub.requests) / float64(targetReq)
 		if errShare >= concentrationShare && errShare >= 1.5*reqShare && topSub.targetsWithCause >= 2 {
 			out = append(out, fmt.Sprintf(
-				"%s: %s (%s of %s) are in subnet %s (%s), which served %s of the requests sent to targets: compare its network ACLs, route table and security groups with the other subnets'.",
+				"%s: %s (%s of %s) are in subnet %s (%s), which served %s of the requests sent to targets: %s",
 				code, pct(topSub.errorsOfTheCause, total), groupInt(topSub.errorsOfTheCause), groupInt(total),
-				topSub.name, plural(topSub.targets, "target"), pct(topSub.requests, targetReq)))
+				topSub.name, plural(topSub.targets, "target"), pct(topSub.requests, targetReq), subnetAdvice(c)))
 			where = fmt.Sprintf("concentrated on %s (%s)", topSub.name, plural(topSub.targets, "target"))
 		}
 	}
@@ -206,6 +206,15 @@ func concentrationFindings(a *Aggregator, r *Report, c causeID) ([]string, strin
 		where = "all on target " + top.name()
 	}
 	return out, where
+}
+
+// subnetAdvice says what to compare when a cause sits in one subnet.
+func subnetAdvice(c causeID) string {
+	switch c {
+	case idConnectTimeout, idTargetTimeout:
+		return "compare its network ACLs (return traffic on ports 1024-65535), route table and security groups with the other subnets'."
+	}
+	return "compare its targets' configuration and recent deployments, then its network ACLs, route table and security groups, with the other subnets'."
 }
 
 // pathFinding reports one path carrying most 5xx while serving few requests.
