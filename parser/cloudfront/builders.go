@@ -26,8 +26,9 @@ type staging struct {
 // can run at once.
 var stagingFree = make(chan *staging, runtime.GOMAXPROCS(0))
 
-// maxKeptStaging is the string data above which a staging is not kept:
-// one object with huge lines should not pin that memory.
+// maxKeptStaging is the string data hint above which a staging is not
+// kept: one object with huge lines should not set the size of the next
+// object's batches.
 const maxKeptStaging = 64 << 20
 
 func getStaging() *staging {
@@ -42,7 +43,8 @@ func getStaging() *staging {
 func putStaging(st *staging) {
 	size := 0
 	for i := range st.cols {
-		size += cap(st.cols[i].str.data)
+		size += st.cols[i].str.hint
+		st.cols[i].str.mem = nil
 	}
 	if size > maxKeptStaging {
 		return
@@ -112,40 +114,93 @@ func copyBuffer(mem memory.Allocator, b []byte) *memory.Buffer {
 	return buf
 }
 
-// stringBuilder stages a utf8 column.
+// stringBuilder builds a utf8 column. Unlike the other builders it writes
+// the text straight into allocator memory (data is a view of buf), sized
+// from the previous batch, so the largest part of a batch is not copied
+// again when it is finished.
 type stringBuilder struct {
 	valid   validity
 	offsets []int32
-	data    []byte
+	mem     memory.Allocator
+	buf     *memory.Buffer // nil between batches
+	data    []byte         // buf.Buf()[:length]
+	hint    int            // data capacity to start a batch with
 }
+
+// minStringHint is the first batch's data capacity.
+const minStringHint = 16 << 10
 
 func (b *stringBuilder) append(v []byte, ok bool) {
 	if len(b.offsets) == 0 {
 		b.offsets = append(b.offsets, 0)
 	}
 	if ok {
-		b.data = append(b.data, v...)
+		n := len(b.data)
+		if cap(b.data)-n < len(v)+32 {
+			b.grow(len(v) + 32)
+		}
+		if len(v) <= 32 && cap(v) >= 32 {
+			// Short values (most of them) are copied as one 32-byte block,
+			// without a call to memmove: the bytes past len(v) are read
+			// within v's capacity and land in data's spare capacity.
+			*(*[32]byte)(b.data[n : n+32]) = *(*[32]byte)(v[:32])
+			b.data = b.data[:n+len(v)]
+		} else {
+			b.data = append(b.data, v...) // never reallocates: room was made
+		}
 	}
 	b.offsets = append(b.offsets, int32(len(b.data)))
 	b.valid.append(ok)
+}
+
+// grow makes room for n more bytes of data, starting the batch's buffer
+// if need be.
+func (b *stringBuilder) grow(n int) {
+	used := len(b.data)
+	if b.buf == nil {
+		b.buf = memory.NewResizableBuffer(b.mem)
+		b.buf.Reserve(max(b.hint, minStringHint, n))
+	} else {
+		b.buf.ResizeNoShrink(used) // Reallocate keeps what is used
+		b.buf.Reserve(2*cap(b.data) + n)
+	}
+	b.data = b.buf.Buf()[:used]
 }
 
 func (b *stringBuilder) finish(mem memory.Allocator) arrow.Array {
 	if len(b.offsets) == 0 {
 		b.offsets = append(b.offsets, 0)
 	}
+	used := len(b.data)
+	b.hint = used + used/8 + 64
+	data := b.buf
+	b.buf, b.data = nil, nil
+	if data == nil {
+		data = memory.NewResizableBuffer(mem)
+	}
+	if used < data.Cap()/2 {
+		data.Resize(used) // give back what a small batch did not use
+	} else {
+		data.ResizeNoShrink(used)
+	}
 	bufs := []*memory.Buffer{
 		b.valid.buffer(mem),
 		copyBuffer(mem, arrow.Int32Traits.CastToBytes(b.offsets)),
-		copyBuffer(mem, b.data),
+		data,
 	}
 	return makeArray(arrow.BinaryTypes.String, b.valid.n, b.valid.nulls, bufs)
 }
 
+// reset empties the builder for the next batch, freeing an unfinished
+// batch's buffer.
 func (b *stringBuilder) reset() {
 	b.valid.reset()
 	b.offsets = b.offsets[:0]
-	b.data = b.data[:0]
+	if b.buf != nil {
+		b.buf.Release()
+		b.buf = nil
+	}
+	b.data = nil
 }
 
 // fixedBuilder stages a fixed-width column.

@@ -11,22 +11,30 @@ type splitter struct {
 	tail  [64]byte
 }
 
-// appendDelims appends to dst the offsets of every delim byte in line, in
-// order. It is the hot loop of the W3C reader, so it works on 64-byte
+// appendDelims appends to dst the offsets of the delim bytes in line, in
+// order, up to and including the one with index limit (all of them when
+// limit < 0), and returns them with the total number of delimiters in the
+// line. It is the hot loop of the W3C reader, so it works on 64-byte
 // blocks: maskBlocks turns each block into a 64-bit mask of delimiter
-// positions (with AVX2 where the CPU has it), and flatten turns a mask into
-// offsets without a branch per delimiter. The last partial block is read
-// in place when line's capacity reaches past it (a line handed out by
-// parser.LineReader is a window on a larger buffer), its bits past the end
-// masked off; otherwise it is copied. delim must not be 0.
-func (sp *splitter) appendDelims(dst []int32, line []byte, delim byte) []int32 {
+// positions (with AVX2 where the CPU has it), flatten turns a mask into
+// offsets without a branch per delimiter, and past the limit a population
+// count is enough. The last partial block is read in place when line's
+// capacity reaches past it (a line handed out by parser.LineReader is a
+// window on a larger buffer), its bits past the end masked off; otherwise
+// it is copied. delim must not be 0.
+func (sp *splitter) appendDelims(dst []int32, line []byte, delim byte, limit int) ([]int32, int) {
 	// flatten may write up to 8 offsets past the last delimiter.
 	if need := len(dst) + len(line) + 8; cap(dst) < need {
 		nd := make([]int32, len(dst), need+need/2)
 		copy(nd, dst)
 		dst = nd
 	}
-	k := len(dst)
+	if limit < 0 {
+		limit = len(line)
+	}
+	k0 := len(dst)
+	k := k0
+	total := 0
 	out := dst[:cap(dst)]
 	full := len(line) &^ 63
 	rest := len(line) - full
@@ -42,7 +50,12 @@ func (sp *splitter) appendDelims(dst []int32, line []byte, delim byte) []int32 {
 			sp.masks[last-1] &= 1<<rest - 1
 		}
 		for b := 0; b < last; b++ {
-			k = flatten(out, k, int32(off+64*b), sp.masks[b])
+			if total <= limit {
+				k = flatten(out, k, int32(off+64*b), sp.masks[b])
+				total = k - k0
+			} else {
+				total += bits.OnesCount64(sp.masks[b])
+			}
 		}
 		off += n
 	}
@@ -50,9 +63,14 @@ func (sp *splitter) appendDelims(dst []int32, line []byte, delim byte) []int32 {
 		copy(sp.tail[:], line[full:])
 		clear(sp.tail[rest:]) // zero never matches delim
 		maskBlocks(&sp.masks, sp.tail[:], delim)
-		k = flatten(out, k, int32(full), sp.masks[0])
+		if total <= limit {
+			k = flatten(out, k, int32(full), sp.masks[0])
+			total = k - k0
+		} else {
+			total += bits.OnesCount64(sp.masks[0])
+		}
 	}
-	return out[:k]
+	return out[:k], total
 }
 
 // flatten writes base + the position of each set bit of mask to out[k:],

@@ -68,8 +68,10 @@ type Reader struct {
 // step is one field of a line that feeds the row: its 0-based position and
 // what it feeds.
 type step struct {
-	idx int
-	fid fieldID
+	idx  int
+	fid  fieldID
+	kind kind
+	dec  decoding
 }
 
 type cell struct {
@@ -123,6 +125,7 @@ func NewReader(r io.Reader, opts parser.Options) (*Reader, error) {
 	for j, i := range rd.proj {
 		b := &rd.staging.cols[i]
 		b.kind = columns[i].kind
+		b.str.mem = opts.Allocator
 		b.reserve(min(opts.BatchSize, parser.DefaultBatchSize))
 		rd.builders[j] = b
 	}
@@ -333,8 +336,10 @@ func (r *Reader) buildPlan(dst []step, fields []fieldID) []step {
 		switch {
 		case fid == fieldSkip:
 		case fid < numColumns && !r.want[fid]:
+		case fid < numColumns:
+			dst = append(dst, step{idx: i, fid: fid, kind: columns[fid].kind, dec: columns[fid].dec})
 		default:
-			dst = append(dst, step{idx: i, fid: fid})
+			dst = append(dst, step{idx: i, fid: fid, kind: kindTime})
 		}
 	}
 	return dst
@@ -351,15 +356,22 @@ func (r *Reader) startRow(line []byte) {
 // parseW3C splits a TAB- (or, for v2, space-) separated record by the
 // current plan. It returns a reason when the line is rejected.
 func (r *Reader) parseW3C(line []byte) string {
-	delim := byte('\t')
-	r.delims = r.split.appendDelims(r.delims[:0], line, delim)
-	if len(r.delims) == 0 && r.header && r.headerN > 1 {
-		delim = ' '
-		r.delims = r.split.appendDelims(r.delims[:0], line, delim)
-	}
-	delims := r.delims
-	n := len(delims) + 1
 	plan := r.plan
+	if !r.header {
+		plan = r.legacy
+	}
+	limit := -1
+	if len(plan) > 0 {
+		limit = plan[len(plan)-1].idx
+	}
+	delim := byte('\t')
+	delims, nd := r.split.appendDelims(r.delims[:0], line, delim, limit)
+	if nd == 0 && r.header && r.headerN > 1 {
+		delim = ' '
+		delims, nd = r.split.appendDelims(r.delims[:0], line, delim, limit)
+	}
+	r.delims = delims
+	n := nd + 1
 	if r.header {
 		if n < r.headerN {
 			return fmt.Sprintf("%d fields, header has %d", n, r.headerN)
@@ -374,7 +386,6 @@ func (r *Reader) parseW3C(line []byte) string {
 		if !knownLayout(n) {
 			return fmt.Sprintf("%d fields and no #Fields header; the known layouts have %s", n, knownLayouts)
 		}
-		plan = r.legacy
 	}
 	for _, s := range plan {
 		if s.idx >= n {
@@ -387,7 +398,20 @@ func (r *Reader) parseW3C(line []byte) string {
 		if s.idx < len(delims) {
 			end = int(delims[s.idx])
 		}
-		if reason := r.setField(s.fid, line[start:end]); reason != "" {
+		v := line[start:end]
+		if s.kind == kindString {
+			// The common case, inline: a text column.
+			if len(v) == 0 || len(v) == 1 && v[0] == '-' {
+				continue
+			}
+			c := &r.row.cells[s.fid]
+			if s.dec != decodeNone {
+				v = decodeValue(&r.dec, v, s.dec)
+			}
+			c.b, c.ok = v, true
+			continue
+		}
+		if reason := r.setField(s.fid, v); reason != "" {
 			return reason
 		}
 	}

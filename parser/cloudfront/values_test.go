@@ -19,13 +19,20 @@ func TestAppendDelims(t *testing.T) {
 			}
 		}
 		var sp splitter
-		if got := sp.appendDelims(nil, []byte(line), delim); !slices.Equal(got, want) {
-			t.Fatalf("appendDelims(%q, %q) = %v, want %v", line, delim, got, want)
+		if got, n := sp.appendDelims(nil, []byte(line), delim, -1); !slices.Equal(got, want) || n != len(want) {
+			t.Fatalf("appendDelims(%q, %q) = %v, %d; want %v", line, delim, got, n, want)
 		}
 		// The same line inside a larger buffer, read in place past its end.
 		buf := []byte(line + strings.Repeat(string(delim), 70))
-		if got := sp.appendDelims(nil, buf[:len(line)], delim); !slices.Equal(got, want) {
-			t.Fatalf("appendDelims(%q, %q) = %v, want %v", line, delim, got, want)
+		if got, n := sp.appendDelims(nil, buf[:len(line)], delim, -1); !slices.Equal(got, want) || n != len(want) {
+			t.Fatalf("appendDelims(%q, %q) in place = %v, %d; want %v", line, delim, got, n, want)
+		}
+		// With a limit: at least the first limit+1 offsets, and the count.
+		for _, limit := range []int{0, 1, 5, 28, 100} {
+			got, n := sp.appendDelims(nil, []byte(line), delim, limit)
+			if n != len(want) || len(got) < min(limit+1, len(want)) || !slices.Equal(got, want[:len(got)]) {
+				t.Fatalf("appendDelims(%q, %q, %d) = %v, %d; want a prefix of %v", line, delim, limit, got, n, want)
+			}
 		}
 	}
 	for _, line := range []string{"", "\t", "a\tb", "\t\t\t\t\t\t\t\t\t", "abcdefgh\tijklmnop\t", "\x89\x09\xff\x08\x0a\t\x00\t1234567",
@@ -55,7 +62,7 @@ func TestAppendDelims(t *testing.T) {
 	}
 	// Appends after what dst holds.
 	var sp splitter
-	if got := sp.appendDelims([]int32{7}, []byte("a\tb"), '\t'); !slices.Equal(got, []int32{7, 1}) {
+	if got, _ := sp.appendDelims([]int32{7}, []byte("a\tb"), '\t', -1); !slices.Equal(got, []int32{7, 1}) {
 		t.Fatalf("appendDelims after [7] = %v", got)
 	}
 }
