@@ -621,7 +621,7 @@ func (l *listing) list(ctx context.Context, in *s3.ListObjectsV2Input, page func
 	l.page(in)
 	for {
 		l.requests.Add(1)
-		out, err := l.c.api.ListObjectsV2(ctx, in)
+		out, err := l.c.listObjects(ctx, in)
 		if err != nil {
 			return l.c.explain(err, l.bucket, aws.ToString(in.Prefix))
 		}

@@ -389,3 +389,28 @@ func TestAWSLogsService(t *testing.T) {
 	f("AWSLogs/123456789012/ELBAccessLogTestFile", "")
 	f("cdn/E2.2026-11-20-13.X.gz", "")
 }
+
+// A bucket in another region than the configured one: the region S3 names
+// is used from then on, without the user setting --region.
+func TestObjects_BucketInAnotherRegion(t *testing.T) {
+	g := needGateway(t)
+	p := newFaultProxy(t, g.endpoint, nil)
+	p.region = testRegion
+	c := testClient(t, Options{EndpointURL: p.URL, Region: "eu-west-1", Since: at(20, 13, 0), Until: at(20, 13, 30), Workers: 1}, nil)
+	objs, _, _, err := c.Objects(context.Background(), "s3://"+logsBucket+"/"+albRegionA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(objs) != 24 {
+		t.Errorf("%d objects, want 24", len(objs))
+	}
+	if _, err := readObject(c, logsBucket, objectKeys(t, logsBucket, objs)[0]); err != nil {
+		t.Fatal(err)
+	}
+	p.mu.Lock()
+	redirects := p.redirects
+	p.mu.Unlock()
+	if redirects != 1 {
+		t.Errorf("%d redirects, want 1: the region is learnt once", redirects)
+	}
+}

@@ -103,10 +103,15 @@ type faultProxy struct {
 	upstream *url.URL
 	tr       *http.Transport
 	decide   func(key string, n int) fault
+	// region, when set, is the buckets' region: a request signed for
+	// another gets 301 PermanentRedirect with x-amz-bucket-region, as S3
+	// answers.
+	region string
 
-	mu   sync.Mutex
-	gets map[string]int
-	log  []request
+	mu        sync.Mutex
+	gets      map[string]int
+	log       []request
+	redirects int
 }
 
 func newFaultProxy(t testing.TB, upstream string, decide func(key string, n int) fault) *faultProxy {
@@ -137,6 +142,17 @@ func (p *faultProxy) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	p.mu.Unlock()
 
+	if p.region != "" && signedRegion(r) != p.region {
+		p.mu.Lock()
+		p.redirects++
+		p.mu.Unlock()
+		w.Header().Set("Content-Type", "application/xml")
+		w.Header().Set("X-Amz-Bucket-Region", p.region)
+		w.WriteHeader(http.StatusMovedPermanently)
+		io.WriteString(w, `<?xml version="1.0" encoding="UTF-8"?>`+"\n"+
+			`<Error><Code>PermanentRedirect</Code><Message>The bucket you are attempting to access must be addressed using the specified endpoint.</Message></Error>`)
+		return
+	}
 	if f.SlowDown {
 		w.Header().Set("Content-Type", "application/xml")
 		w.WriteHeader(http.StatusServiceUnavailable)
@@ -171,6 +187,16 @@ func (p *faultProxy) serve(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		conn.Close()
 	}
+}
+
+// signedRegion is the region of the request's SigV4 credential scope.
+func signedRegion(r *http.Request) string {
+	_, cred, _ := strings.Cut(r.Header.Get("Authorization"), "Credential=")
+	parts := strings.Split(cred, "/")
+	if len(parts) < 3 {
+		return ""
+	}
+	return parts[2]
 }
 
 // getCount returns how many GETs of key the proxy saw.

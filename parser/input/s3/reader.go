@@ -59,7 +59,7 @@ func (r *objectReader) get() error {
 	if r.etag != "" {
 		in.IfMatch = aws.String(r.etag)
 	}
-	out, err := r.c.api.GetObject(r.ctx, in)
+	out, err := r.c.getObject(r.ctx, in)
 	if err != nil {
 		return r.c.explain(err, r.bucket, r.key)
 	}

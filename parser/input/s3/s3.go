@@ -20,6 +20,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"os"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -27,6 +28,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 )
@@ -96,6 +98,9 @@ type Client struct {
 
 	credOnce sync.Once
 	credErr  error
+
+	mu      sync.Mutex
+	regions map[string]string // bucket → its region, when not c.region
 }
 
 // New loads the AWS configuration from the default chain as told by opts and
@@ -131,6 +136,11 @@ func New(ctx context.Context, opts Options) (*Client, error) {
 	}
 	if opts.HTTPClient != nil {
 		loadOpts = append(loadOpts, config.WithHTTPClient(opts.HTTPClient))
+	} else {
+		// Keep a connection per object read at once (the SDK keeps 10).
+		idle := max(2*opts.Workers, 2*runtime.NumCPU(), 16)
+		loadOpts = append(loadOpts, config.WithHTTPClient(awshttp.NewBuildableClient().WithTransportOptions(
+			func(tr *http.Transport) { tr.MaxIdleConnsPerHost = idle })))
 	}
 	cfg, err := config.LoadDefaultConfig(ctx, loadOpts...)
 	if err != nil {
@@ -160,8 +170,71 @@ func New(ctx context.Context, opts Options) (*Client, error) {
 	return c, nil
 }
 
-// Region is the region requests are signed for.
+// Region is the region requests are signed for, unless a bucket answered
+// that it is in another one.
 func (c *Client) Region() string { return c.region }
+
+// listObjects and getObject make one request (the SDK retrying it), in the
+// bucket's own region: when S3 answers that the bucket is in another region
+// (301 PermanentRedirect, or 400 AuthorizationHeaderMalformed, with
+// x-amz-bucket-region), the region is remembered for the bucket and the
+// request made again there, so that --region is seldom needed.
+func (c *Client) listObjects(ctx context.Context, in *s3.ListObjectsV2Input) (*s3.ListObjectsV2Output, error) {
+	bucket := aws.ToString(in.Bucket)
+	signed, opt := c.regionFor(bucket)
+	out, err := c.api.ListObjectsV2(ctx, in, opt)
+	if err != nil && c.learnRegion(bucket, signed, err) {
+		_, opt = c.regionFor(bucket)
+		out, err = c.api.ListObjectsV2(ctx, in, opt)
+	}
+	return out, err
+}
+
+func (c *Client) getObject(ctx context.Context, in *s3.GetObjectInput) (*s3.GetObjectOutput, error) {
+	bucket := aws.ToString(in.Bucket)
+	signed, opt := c.regionFor(bucket)
+	out, err := c.api.GetObject(ctx, in, opt)
+	if err != nil && c.learnRegion(bucket, signed, err) {
+		_, opt = c.regionFor(bucket)
+		out, err = c.api.GetObject(ctx, in, opt)
+	}
+	return out, err
+}
+
+// regionFor returns the region to sign requests to bucket for, and the
+// option that sets it.
+func (c *Client) regionFor(bucket string) (string, func(*s3.Options)) {
+	c.mu.Lock()
+	r := c.regions[bucket]
+	c.mu.Unlock()
+	if r == "" {
+		return c.region, func(*s3.Options) {}
+	}
+	return r, func(o *s3.Options) { o.Region = r }
+}
+
+// learnRegion records the region err names for bucket and reports whether
+// it differs from signed, the one the failed request was signed for.
+func (c *Client) learnRegion(bucket, signed string, err error) bool {
+	var re *awshttp.ResponseError
+	if !errors.As(err, &re) || re.Response == nil {
+		return false
+	}
+	r := re.Response.Header.Get("X-Amz-Bucket-Region")
+	if r == "" || (re.HTTPStatusCode() != 301 && re.HTTPStatusCode() != 400) {
+		return false
+	}
+	if r == signed {
+		return false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.regions == nil {
+		c.regions = map[string]string{}
+	}
+	c.regions[bucket] = r
+	return true
+}
 
 // checkCredentials retrieves the credentials once, so that their absence is
 // told as such rather than as the failure of the first request.
