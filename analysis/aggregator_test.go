@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
 	"github.com/lbtriage/lbtriage/parser"
 )
 
@@ -217,5 +219,31 @@ func TestFindWindow(t *testing.T) {
 	// Errors everywhere in one bucket only: the window is that bucket.
 	if w := findWindow(mk(100, 0, 100, 50, 100, 0)); w == nil || w.Start != "2026-11-21T13:01:00Z" || w.BaselineRate != 0 {
 		t.Fatalf("single bucket: %+v", w)
+	}
+}
+
+// TestConsume_NoAllocationPerRow: once its keys are known, consuming a
+// batch allocates nothing per row.
+func TestConsume_NoAllocationPerRow(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	rows := mixedRows()
+	for len(rows) < 5000 {
+		rows = append(rows, mixedRows()...)
+	}
+	rec := buildBatch(t, mem, rows)
+	defer rec.Release()
+	a := New(Options{})
+	src := parser.Source{NodeIP: "172.31.1.5"}
+	if err := a.Consume(src, parser.FormatALB, rec); err != nil {
+		t.Fatal(err)
+	}
+	allocs := testing.AllocsPerRun(20, func() {
+		if err := a.Consume(src, parser.FormatALB, rec); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs > 0 {
+		t.Fatalf("%v allocations per batch of %d rows", allocs, rec.NumRows())
 	}
 }

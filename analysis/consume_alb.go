@@ -63,45 +63,34 @@ type albColumns struct {
 func (c *albColumns) bind(rec arrow.RecordBatch) error {
 	*c = albColumns{}
 	sc := rec.Schema()
-	col := func(name string) arrow.Array {
-		idx := sc.FieldIndices(name)
-		if len(idx) == 0 {
-			return nil
-		}
-		return rec.Column(idx[0])
-	}
 	var err error
-	typed := func(name string, dst any) {
-		a := col(name)
-		if a == nil || err != nil {
-			return
-		}
-		ok := false
-		switch d := dst.(type) {
-		case **array.Timestamp:
-			*d, ok = a.(*array.Timestamp)
-		case **array.String:
-			*d, ok = a.(*array.String)
-		case **array.Uint16:
-			*d, ok = a.(*array.Uint16)
-		case **array.Float64:
-			*d, ok = a.(*array.Float64)
-		}
-		if !ok {
-			err = fmt.Errorf("analysis: ALB column %q has type %s", name, a.DataType())
+	for i := 0; i < sc.NumFields() && err == nil; i++ {
+		name, a := sc.Field(i).Name, rec.Column(i)
+		switch name {
+		case ColTime:
+			err = bindAs(name, a, &c.time)
+		case ColRequestCreationTime:
+			err = bindAs(name, a, &c.rct)
+		case ColClientIP:
+			err = bindAs(name, a, &c.clientIP)
+		case ColTargetIP:
+			err = bindAs(name, a, &c.targetIP)
+		case ColTargetPort:
+			err = bindAs(name, a, &c.targetPort)
+		case ColTargetProcessingTime:
+			err = bindAs(name, a, &c.tpt)
+		case ColELBStatusCode:
+			err = bindAs(name, a, &c.elb)
+		case ColTargetStatusCode:
+			err = bindAs(name, a, &c.target)
+		case ColRequestURL:
+			err = bindAs(name, a, &c.url)
+		case ColActionsExecuted:
+			err = bindAs(name, a, &c.actions)
+		case ColErrorReason:
+			err = bindAs(name, a, &c.errorReason)
 		}
 	}
-	typed(ColTime, &c.time)
-	typed(ColRequestCreationTime, &c.rct)
-	typed(ColClientIP, &c.clientIP)
-	typed(ColTargetIP, &c.targetIP)
-	typed(ColTargetPort, &c.targetPort)
-	typed(ColTargetProcessingTime, &c.tpt)
-	typed(ColELBStatusCode, &c.elb)
-	typed(ColTargetStatusCode, &c.target)
-	typed(ColRequestURL, &c.url)
-	typed(ColActionsExecuted, &c.actions)
-	typed(ColErrorReason, &c.errorReason)
 	if err != nil {
 		return err
 	}
@@ -112,6 +101,16 @@ func (c *albColumns) bind(rec arrow.RecordBatch) error {
 	if c.rct != nil {
 		c.rctMul, c.rctDiv = toMicros(c.rct)
 	}
+	return nil
+}
+
+// bindAs sets *dst to a when a has the type *dst wants.
+func bindAs[T arrow.Array](name string, a arrow.Array, dst *T) error {
+	v, ok := a.(T)
+	if !ok {
+		return fmt.Errorf("analysis: ALB column %q has type %s", name, a.DataType())
+	}
+	*dst = v
 	return nil
 }
 
