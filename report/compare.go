@@ -54,6 +54,12 @@ type RateChange struct {
 	BaselineCount int64   `json:"baseline_count"`
 }
 
+// HasBaseline reports whether c compares with a baseline; a Comparison
+// without one carries only Thresholds (the baseline could not be read).
+func (c *Comparison) HasBaseline() bool {
+	return c.Baseline.Requests > 0 || c.Baseline.First != ""
+}
+
 // Delta is the change in rate, day minus baseline.
 func (r RateChange) Delta() float64 { return r.Day - r.Baseline }
 

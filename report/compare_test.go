@@ -3,6 +3,7 @@ package report
 import (
 	"errors"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/lbtriage/lbtriage/analysis"
@@ -154,5 +155,33 @@ func TestCompare(t *testing.T) {
 	same := Compare(incidentReport(), incidentReport())
 	if same.Rate5xx.Delta() != 0 || len(same.NewFailingTargets) != 0 {
 		t.Errorf("self comparison: %+v", same)
+	}
+}
+
+func TestRender_ThresholdsWithoutBaseline(t *testing.T) {
+	th, err := ParseThreshold("target_5xx_rate>0.5%")
+	if err != nil {
+		t.Fatal(err)
+	}
+	results, crossed := CheckThresholds(incidentReport(), []Threshold{th})
+	if !crossed {
+		t.Fatalf("threshold not crossed: %+v", results)
+	}
+	c := &Comparison{Thresholds: results}
+	if c.HasBaseline() {
+		t.Fatalf("HasBaseline on a thresholds-only comparison")
+	}
+	for _, f := range Formats() {
+		opts := Options{Format: f, Comparison: c}
+		if f == "csv" {
+			opts.Table = "comparison"
+		}
+		out := render(t, incidentReport(), opts)
+		if !strings.Contains(out, "target_5xx_rate") {
+			t.Errorf("%s: the threshold is missing", f)
+		}
+		if strings.Contains(out, "Compared with baseline") || strings.Contains(out, "rate_5xx,,") {
+			t.Errorf("%s: a comparison is shown without a baseline", f)
+		}
 	}
 }

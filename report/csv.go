@@ -148,6 +148,10 @@ func csvComparison(c *Comparison) [][]string {
 	if c == nil {
 		return rows
 	}
+	if !c.HasBaseline() {
+		appendThresholdRows(&rows, c)
+		return rows
+	}
 	rate := func(kind string, r RateChange) {
 		rows = append(rows, []string{kind, csvText(r.Key), csvRate(r.Day), csvRate(r.Baseline), csvRate(r.Delta()), csvInt(r.DayCount), csvInt(r.BaselineCount)})
 	}
@@ -171,12 +175,18 @@ func csvComparison(c *Comparison) [][]string {
 	for _, n := range c.NewFailingTargets {
 		rows = append(rows, []string{"new_failing_target", csvText(n.Target), csvInt(n.Errors5xx), "0", csvInt(n.Errors5xx), csvInt(n.Errors5xx), "0"})
 	}
+	appendThresholdRows(&rows, c)
+	return rows
+}
+
+// appendThresholdRows adds one row per threshold: actual in "day", the
+// limit in "baseline", 1 or 0 for crossed in "change".
+func appendThresholdRows(rows *[][]string, c *Comparison) {
 	for _, t := range c.Thresholds {
 		crossed := "0"
 		if t.Crossed {
 			crossed = "1"
 		}
-		rows = append(rows, []string{"threshold", csvText(t.Expr), csvFloat(t.Actual), csvFloat(t.Value), crossed, "", ""})
+		*rows = append(*rows, []string{"threshold", csvText(t.Expr), csvFloat(t.Actual), csvFloat(t.Value), crossed, "", ""})
 	}
-	return rows
 }

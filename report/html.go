@@ -227,6 +227,8 @@ type htmlCloudFront struct {
 }
 
 type htmlComparison struct {
+	// NoBaseline: only the thresholds are shown.
+	NoBaseline bool
 	Baseline   string
 	Day        string
 	Rate       RateChange
@@ -812,6 +814,17 @@ func htmlCloudFrontOf(cf *analysis.CloudFront) *htmlCloudFront {
 }
 
 func htmlComparisonOf(c *Comparison) *htmlComparison {
+	if !c.HasBaseline() {
+		h := &htmlComparison{NoBaseline: true}
+		for _, t := range c.Thresholds {
+			t.Expr = Sanitize(t.Expr)
+			if t.Crossed {
+				h.Crossed++
+			}
+			h.Thresholds = append(h.Thresholds, t)
+		}
+		return h
+	}
 	h := &htmlComparison{
 		Baseline: fmtSpan(c.Baseline.First, c.Baseline.Last) + " · " + fmtInt(c.Baseline.Requests) + " requests, " + fmtInt(c.Baseline.Errors5xx) + " 5xx",
 		Day:      fmtSpan(c.Day.First, c.Day.Last) + " · " + fmtInt(c.Day.Requests) + " requests, " + fmtInt(c.Day.Errors5xx) + " 5xx",

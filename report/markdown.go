@@ -415,6 +415,15 @@ func mdTimeline(m *mdWriter, rep *analysis.Report) {
 }
 
 func mdComparison(m *mdWriter, c *Comparison) {
+	if !c.HasBaseline() {
+		if len(c.Thresholds) > 0 {
+			m.heading("Thresholds")
+			m.line("No baseline to compare with.")
+			m.line("")
+			mdThresholds(m, c)
+		}
+		return
+	}
 	m.heading("Compared with baseline")
 	m.line("Baseline " + mdText(fmtSpan(c.Baseline.First, c.Baseline.Last)) + ": " + fmtInt(c.Baseline.Requests) + " requests, " +
 		fmtInt(c.Baseline.Errors5xx) + " 5xx. 5xx rate " + fmtPct(c.Rate5xx.Day) + " against " + fmtPct(c.Rate5xx.Baseline) +
@@ -423,13 +432,7 @@ func mdComparison(m *mdWriter, c *Comparison) {
 		m.line("")
 		m.line("**Thresholds:**")
 		m.line("")
-		for _, r := range c.Thresholds {
-			state := "ok"
-			if r.Crossed {
-				state = "**CROSSED**"
-			}
-			m.line("- " + state + " " + mdCode(r.Expr) + ": actual " + r.fmtValue(r.Actual))
-		}
+		mdThresholds(m, c)
 	}
 	var rows [][]string
 	for _, r := range c.ByDomain {
@@ -467,6 +470,16 @@ func mdComparison(m *mdWriter, c *Comparison) {
 			rows = append(rows, []string{mdCode(s.Target), fmtMs(s.Day.P50), fmtMs(s.Day.P95), fmtMs(s.Day.P99), fmtMs(s.Baseline.P99), signedMs(s.Day.P99 - s.Baseline.P99)})
 		}
 		m.table([]string{"Target", "p50 ms", "p95 ms", "p99 ms", "Baseline p99", "Change"}, []bool{false, true, true, true, true, true}, rows)
+	}
+}
+
+func mdThresholds(m *mdWriter, c *Comparison) {
+	for _, r := range c.Thresholds {
+		state := "ok"
+		if r.Crossed {
+			state = "**CROSSED**"
+		}
+		m.line("- " + state + " " + mdCode(r.Expr) + ": actual " + r.fmtValue(r.Actual))
 	}
 }
 

@@ -423,18 +423,19 @@ func windowMarks(tl []analysis.Bucket, w *analysis.Window) string {
 }
 
 func textComparison(t *textWriter, c *Comparison) {
+	if !c.HasBaseline() {
+		if len(c.Thresholds) > 0 {
+			t.heading("Thresholds (no baseline to compare with)")
+			textThresholds(t, c)
+		}
+		return
+	}
 	t.heading("Compared with baseline " + fmtSpan(c.Baseline.First, c.Baseline.Last))
 	t.line("  5xx rate " + fmtPct(c.Rate5xx.Day) + " vs " + fmtPct(c.Rate5xx.Baseline) + " (" + fmtPctPoints(c.Rate5xx.Delta()) + ")" +
 		"; requests " + fmtInt(c.Day.Requests) + " vs " + fmtInt(c.Baseline.Requests))
 	if len(c.Thresholds) > 0 {
 		t.line("  " + t.c.bold("Thresholds") + ":")
-		for _, r := range c.Thresholds {
-			if r.Crossed {
-				t.line("    " + t.c.red("CROSSED "+Sanitize(r.Expr)) + ": actual " + r.fmtValue(r.Actual))
-			} else {
-				t.line("    " + t.c.green("ok      "+Sanitize(r.Expr)) + ": actual " + r.fmtValue(r.Actual))
-			}
-		}
+		textThresholds(t, c)
 	}
 	tb := &textTable{headers: []string{"DOMAIN / CAUSE", "DAY", "BASELINE", "CHANGE", "5XX DAY", "5XX BASE"}, right: []bool{false, true, true, true, true, true}}
 	for _, r := range c.ByDomain {
@@ -469,6 +470,16 @@ func textComparison(t *textWriter, c *Comparison) {
 			tb.add(Sanitize(s.Target), fmtMs(s.Day.P50), fmtMs(s.Day.P95), fmtMs(s.Day.P99), fmtMs(s.Baseline.P99), signedMs(s.Day.P99-s.Baseline.P99))
 		}
 		t.table(tb)
+	}
+}
+
+func textThresholds(t *textWriter, c *Comparison) {
+	for _, r := range c.Thresholds {
+		if r.Crossed {
+			t.line("    " + t.c.red("CROSSED "+Sanitize(r.Expr)) + ": actual " + r.fmtValue(r.Actual))
+		} else {
+			t.line("    " + t.c.green("ok      "+Sanitize(r.Expr)) + ": actual " + r.fmtValue(r.Actual))
+		}
 	}
 }
 
