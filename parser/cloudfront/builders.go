@@ -131,9 +131,6 @@ type stringBuilder struct {
 const minStringHint = 16 << 10
 
 func (b *stringBuilder) append(v []byte, ok bool) {
-	if len(b.offsets) == 0 {
-		b.offsets = append(b.offsets, 0)
-	}
 	if ok {
 		n := len(b.data)
 		if cap(b.data)-n < len(v)+32 {
@@ -195,7 +192,7 @@ func (b *stringBuilder) finish(mem memory.Allocator) arrow.Array {
 // batch's buffer.
 func (b *stringBuilder) reset() {
 	b.valid.reset()
-	b.offsets = b.offsets[:0]
+	b.offsets = append(b.offsets[:0], 0)
 	if b.buf != nil {
 		b.buf.Release()
 		b.buf = nil
@@ -267,9 +264,10 @@ func (b *colBuilder) finish(mem memory.Allocator) arrow.Array {
 
 // reserve makes room for n rows in the fixed-size parts.
 func (b *colBuilder) reserve(n int) {
+	b.reset()
 	switch b.kind {
 	case kindString:
-		b.str.offsets = slices.Grow(b.str.offsets[:0], n+1)
+		b.str.offsets = append(slices.Grow(b.str.offsets[:0], n+1), 0)
 		b.str.valid.bits = slices.Grow(b.str.valid.bits[:0], n/8+1)
 	case kindTime, kindInt64:
 		b.i64.values = slices.Grow(b.i64.values[:0], n)

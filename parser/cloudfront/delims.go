@@ -81,11 +81,24 @@ func flatten(out []int32, k int, base int32, mask uint64) int {
 	if cnt == 0 {
 		return k
 	}
-	o := out[k : k+8]
-	for i := range o {
-		o[i] = base + int32(bits.TrailingZeros64(mask))
-		mask &= mask - 1
-	}
+	// Unrolled: a 64-byte block of a log line rarely holds more than 8.
+	o := out[k : k+8 : k+8]
+	o[0] = base + int32(bits.TrailingZeros64(mask))
+	mask &= mask - 1
+	o[1] = base + int32(bits.TrailingZeros64(mask))
+	mask &= mask - 1
+	o[2] = base + int32(bits.TrailingZeros64(mask))
+	mask &= mask - 1
+	o[3] = base + int32(bits.TrailingZeros64(mask))
+	mask &= mask - 1
+	o[4] = base + int32(bits.TrailingZeros64(mask))
+	mask &= mask - 1
+	o[5] = base + int32(bits.TrailingZeros64(mask))
+	mask &= mask - 1
+	o[6] = base + int32(bits.TrailingZeros64(mask))
+	mask &= mask - 1
+	o[7] = base + int32(bits.TrailingZeros64(mask))
+	mask &= mask - 1
 	for j := k + 8; mask != 0; j++ {
 		out[j] = base + int32(bits.TrailingZeros64(mask))
 		mask &= mask - 1

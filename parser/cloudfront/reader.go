@@ -37,6 +37,8 @@ type Reader struct {
 	proj     []int // projected column indexes, in schema order
 	want     [numColumns]bool
 	builders []*colBuilder // parallel to proj, in staging
+	strCols  []colRef      // the text columns among them
+	numCols  []colRef      // and the others
 	staging  *staging
 
 	rec      arrow.RecordBatch
@@ -63,6 +65,12 @@ type Reader struct {
 	dec    []byte  // decoded text of the current row
 	delims []int32 // delimiter offsets in the current line
 	split  splitter
+}
+
+// colRef is a projected column's builder and row cell.
+type colRef struct {
+	b    *colBuilder
+	cell int
 }
 
 // step is one field of a line that feeds the row: its 0-based position and
@@ -128,6 +136,11 @@ func NewReader(r io.Reader, opts parser.Options) (*Reader, error) {
 		b.str.mem = opts.Allocator
 		b.reserve(min(opts.BatchSize, parser.DefaultBatchSize))
 		rd.builders[j] = b
+		if b.kind == kindString {
+			rd.strCols = append(rd.strCols, colRef{b, i})
+		} else {
+			rd.numCols = append(rd.numCols, colRef{b, i})
+		}
 	}
 	hour := ""
 	if !opts.Source.Hour.IsZero() {
@@ -511,22 +524,23 @@ const (
 
 // appendRow appends the parsed row to the builders.
 func (r *Reader) appendRow(lineLen int) {
-	for j, i := range r.proj {
-		b := r.builders[j]
-		c := &r.row.cells[i]
-		switch b.kind {
+	for _, c := range r.strCols {
+		cell := &r.row.cells[c.cell]
+		c.b.str.append(cell.b, cell.ok)
+	}
+	for _, c := range r.numCols {
+		cell := &r.row.cells[c.cell]
+		switch c.b.kind {
 		case kindTime:
-			b.i64.append(r.row.timeMs, true)
-		case kindString:
-			b.str.append(c.b, c.ok)
+			c.b.i64.append(r.row.timeMs, true)
 		case kindInt64:
-			b.i64.append(c.n, c.ok)
+			c.b.i64.append(cell.n, cell.ok)
 		case kindInt32:
-			b.i32.append(int32(c.n), c.ok)
+			c.b.i32.append(int32(cell.n), cell.ok)
 		case kindUint16, kindStatus:
-			b.u16.append(uint16(c.n), c.ok)
+			c.b.u16.append(uint16(cell.n), cell.ok)
 		case kindFloat64:
-			b.f64.append(c.f, c.ok)
+			c.b.f64.append(cell.f, cell.ok)
 		}
 	}
 	t := r.row.timeMs
