@@ -5,11 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/lbtriage/lbtriage/analysis"
 )
@@ -166,5 +168,63 @@ func TestWriteFileAtomic(t *testing.T) {
 	}
 	if err := WriteFileAtomic(filepath.Join(dir, "missing", "x"), func(io.Writer) error { return nil }); err == nil {
 		t.Errorf("no error for a missing directory")
+	}
+}
+
+func TestDownsample(t *testing.T) {
+	rep := busyDayReport()
+	tl, group := downsample(rep.Timeline, 300)
+	if group != 5 || len(tl) != 288 {
+		t.Fatalf("downsample(1440, 300) = %d buckets of %d", len(tl), group)
+	}
+	var req, e5, lb int64
+	for _, b := range tl {
+		req, e5, lb = req+b.Requests, e5+b.Errors5xx, lb+b.ByDomain["load_balancer"]
+	}
+	var wantReq, wantE5, wantLB int64
+	for _, b := range rep.Timeline {
+		wantReq, wantE5, wantLB = wantReq+b.Requests, wantE5+b.Errors5xx, wantLB+b.ByDomain["load_balancer"]
+	}
+	if req != wantReq || e5 != wantE5 || lb != wantLB {
+		t.Errorf("sums changed: %d %d %d, want %d %d %d", req, e5, lb, wantReq, wantE5, wantLB)
+	}
+	if tl[1].Start != rep.Timeline[5].Start {
+		t.Errorf("second group starts at %s, want %s", tl[1].Start, rep.Timeline[5].Start)
+	}
+	if same, g := downsample(rep.Timeline[:10], 300); g != 1 || len(same) != 10 {
+		t.Errorf("short timeline regrouped")
+	}
+
+	// The text timeline fits the width; the HTML chart has at most
+	// chartBars bars.
+	for _, width := range []int{60, 100, 180} {
+		out := render(t, rep, Options{Format: "text", Width: width})
+		for _, line := range strings.Split(out, "\n") {
+			if strings.HasPrefix(line, "  │") && utf8.RuneCountInString(line) > width {
+				t.Errorf("width %d: timeline line of %d runes", width, utf8.RuneCountInString(line))
+			}
+		}
+	}
+	out := render(t, rep, Options{Format: "html"})
+	if n := strings.Count(out, `class="hov"`); n == 0 || n > chartBars {
+		t.Errorf("%d hover columns, want 1..%d", n, chartBars)
+	}
+}
+
+func TestRender_NonFinite(t *testing.T) {
+	rep := incidentReport()
+	nan := math.NaN()
+	rep.Targets[0].LatencyMs = analysis.Latency{P50: nan, P95: math.Inf(1), P99: nan}
+	rep.Nodes[0].Share = nan
+	rep.Verdict.Share = math.Inf(-1)
+	rep.Verdict.Window.Rate = nan
+	for _, f := range Formats() {
+		out := render(t, rep, Options{Format: f, Baseline: incidentReport()})
+		if f == "json" && !json.Valid([]byte(out)) {
+			t.Errorf("json: not valid JSON with NaN in the report")
+		}
+		if strings.Contains(out, "NaN") || strings.Contains(out, "Inf") {
+			t.Errorf("%s: NaN or Inf printed", f)
+		}
 	}
 }

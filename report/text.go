@@ -32,7 +32,6 @@ func (a ansi) dim(s string) string    { return a.wrap("2", s) }
 func (a ansi) red(s string) string    { return a.wrap("1;31", s) }
 func (a ansi) yellow(s string) string { return a.wrap("33", s) }
 func (a ansi) green(s string) string  { return a.wrap("32", s) }
-func (a ansi) cyan(s string) string   { return a.wrap("36", s) }
 
 // textWriter collects the text report; errors are kept and returned once.
 type textWriter struct {
@@ -48,8 +47,6 @@ func (t *textWriter) line(s string) {
 	}
 	_, t.err = io.WriteString(t.w, s+"\n")
 }
-
-func (t *textWriter) linef(format string, args ...any) { t.line(fmt.Sprintf(format, args...)) }
 
 func (t *textWriter) heading(s string) {
 	t.line("")
