@@ -131,6 +131,21 @@ func Domain(cause string) string {
 	return ""
 }
 
+// causeIDOf returns the ID of a cause code, or 0 (no cause) for an unknown
+// code; a consumer whose classifier returns codes (CloudFrontCause) maps
+// them here before filling obs.cause.
+func causeIDOf(code string) causeID { return causeByCode[code] }
+
+// contextIDOf returns the ID of a context key, or 0 for an unknown key.
+func contextIDOf(key string) contextID {
+	for i, k := range contextTable {
+		if i > 0 && k == key {
+			return contextID(i)
+		}
+	}
+	return 0
+}
+
 // causesOf returns the IDs of a format's causes in taxonomy order.
 func causesOf(f parser.Format) []causeID {
 	var ids []causeID
@@ -192,7 +207,7 @@ func registerContext(key string) contextID {
 
 // The CloudFront causes (cloudfront_classify.go) in taxonomy order, so that
 // the aggregates, Causes and Hint cover them like the ALB ones. A CloudFront
-// consumer maps CloudFrontCause's code to its ID with causeByCode.
+// consumer maps CloudFrontCause's code to its ID with causeIDOf.
 var cfCauseIDs = registerCauses(
 	cfCause(CFCauseEdgeCapacity, CFDomainEdge, "the CloudFront edge refused the request for capacity or a quota"),
 	cfCause(CFCauseEdgeFunctionError, CFDomainEdge, "a Lambda@Edge function or CloudFront Function failed"),

@@ -266,3 +266,18 @@ func TestSubnetOf(t *testing.T) {
 	f("::ffff:10.1.2.3", "10.1.2.0/24")
 	f("nonsense", "(unknown)")
 }
+
+func TestCauseIDs(t *testing.T) {
+	for _, c := range Causes() {
+		id := causeIDOf(c.Code)
+		if id == 0 || causeTable[id].Code != c.Code {
+			t.Fatalf("causeIDOf(%q) = %d", c.Code, id)
+		}
+	}
+	if causeIDOf("nope") != 0 || contextIDOf("nope") != 0 {
+		t.Fatal("unknown code has an ID")
+	}
+	if contextIDOf(ContextClientAborted) != ctxClientAborted || contextIDOf(Context460) != ctx460 {
+		t.Fatal("context IDs")
+	}
+}
