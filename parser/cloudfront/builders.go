@@ -169,7 +169,9 @@ func (b *stringBuilder) finish(mem memory.Allocator) arrow.Array {
 		b.offsets = append(b.offsets, 0)
 	}
 	used := len(b.data)
-	b.hint = used + used/8 + 64
+	// The next batch starts near the largest recent one: a short last
+	// batch of an object lowers the hint by an eighth only.
+	b.hint = max(b.hint-b.hint/8, used+used/8+64)
 	data := b.buf
 	b.buf, b.data = nil, nil
 	if data == nil {
