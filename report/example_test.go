@@ -1,0 +1,32 @@
+package report_test
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/lbtriage/lbtriage/analysis"
+	"github.com/lbtriage/lbtriage/report"
+)
+
+func ExampleParseThreshold() {
+	th, err := report.ParseThreshold("lb_5xx_rate>0.1%")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	rep := &analysis.Report{Requests: 10000, Errors: analysis.Errors{Total5xx: 25, ByDomain: map[string]int64{"load_balancer": 20, "target": 5}}}
+	crossed, actual := th.Check(rep)
+	fmt.Println(th.Metric, th.Op, th.Value, crossed, actual)
+	// Output: lb_5xx_rate > 0.001 true 0.002
+}
+
+func ExampleRender() {
+	rep := &analysis.Report{
+		Format: "alb", Requests: 1200, Lines: analysis.Lines{Read: 1200, Parsed: 1200},
+		Verdict: analysis.Verdict{Summary: "No 5xx in 1,200 requests."},
+	}
+	if err := report.Render(os.Stdout, rep, report.Options{Format: "csv", Table: "nodes"}); err != nil {
+		fmt.Println(err)
+	}
+	// Output: node,requests,errors_5xx,rate_5xx,share
+}
