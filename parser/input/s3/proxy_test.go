@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // request is one request seen by a recorder or a proxy.
@@ -93,6 +94,20 @@ type fault struct {
 	Cut int64
 	// CutAtStart sends the headers and closes before any body byte.
 	CutAtStart bool
+	// StallHeaders sends nothing until the client gives up; StallAfter > 0
+	// sends that many body bytes, then nothing until the client gives up.
+	StallHeaders bool
+	StallAfter   int64
+}
+
+// stallLimit bounds a stall when the client never gives up.
+const stallLimit = 10 * time.Second
+
+func stall(r *http.Request) {
+	select {
+	case <-r.Context().Done():
+	case <-time.After(stallLimit):
+	}
 }
 
 // faultProxy is a reverse proxy on 127.0.0.1 in front of the server that
@@ -161,6 +176,10 @@ func (p *faultProxy) serve(w http.ResponseWriter, r *http.Request) {
 			`<RequestId>4442587FB7D0A2F9</RequestId><HostId>lbtriage-test</HostId></Error>`)
 		return
 	}
+	if f.StallHeaders {
+		stall(r)
+		return
+	}
 	out := r.Clone(r.Context())
 	out.URL.Scheme, out.URL.Host = p.upstream.Scheme, p.upstream.Host
 	out.RequestURI = ""
@@ -175,6 +194,12 @@ func (p *faultProxy) serve(w http.ResponseWriter, r *http.Request) {
 		w.Header()[k] = v
 	}
 	w.WriteHeader(resp.StatusCode)
+	if f.StallAfter > 0 {
+		io.CopyN(w, resp.Body, f.StallAfter)
+		w.(http.Flusher).Flush()
+		stall(r)
+		return
+	}
 	if !f.CutAtStart && f.Cut <= 0 {
 		io.Copy(w, resp.Body)
 		return

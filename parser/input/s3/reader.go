@@ -7,6 +7,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -17,13 +19,22 @@ import (
 // reader busy for ever.
 const maxResumes = 1000
 
+// DefaultIdleTimeout is how long a GetObject may go without a byte (the
+// response headers, then each read of the body) before it is taken for
+// stalled, cut, and made again from where it stopped.
+const DefaultIdleTimeout = 30 * time.Second
+
+// errStalled is the cause of a request cut by the watchdog.
+var errStalled = errors.New("stalled")
+
 // objectReader streams one object's body. When reading the body fails part
-// way (the connection dropped, the body ended before Content-Length), it
-// issues a ranged GetObject from the first byte not yet delivered, with
-// If-Match on the ETag of the first response, so that no byte is lost or
-// delivered twice and a changed object is detected rather than spliced.
-// Throttling and 5xx answers to each GetObject are retried by the SDK's
-// retryer; failures without progress are bounded by Options.MaxAttempts.
+// way (the connection dropped, the body ended before Content-Length, no
+// byte came for DefaultIdleTimeout), it issues a ranged GetObject from the
+// first byte not yet delivered, with If-Match on the ETag of the first
+// response, so that no byte is lost or delivered twice and a changed object
+// is detected rather than spliced. Throttling and 5xx answers to each
+// GetObject are retried by the SDK's retryer; failures without progress
+// are bounded by Options.MaxAttempts.
 type objectReader struct {
 	ctx         context.Context
 	c           *Client
@@ -34,23 +45,58 @@ type objectReader struct {
 	size int64 // the object's size, -1 until known
 	etag string
 
-	failures int // consecutive failed reads or opens without progress
-	resumes  int
-	lastErr  error // the last body error, for the final message
+	failures int   // consecutive failed reads or opens without progress
+	resumes  int   // resumes in all
 	err      error // sticky
+
+	// The watchdog cancels the request in flight when it goes idle.
+	idle     time.Duration
+	watchdog *time.Timer
+	mu       sync.Mutex
+	cancel   context.CancelFunc // of the request in flight
+	stalled  bool               // the watchdog fired since the last arm
 }
 
 // open returns a reader over s3://bucket/key. The first GetObject is made
 // here, so that a missing or forbidden object is told by Open.
 func (c *Client) open(ctx context.Context, bucket, key string) (io.ReadCloser, error) {
-	r := &objectReader{ctx: ctx, c: c, bucket: bucket, key: key, size: -1}
-	if err := r.get(); err != nil {
+	r := &objectReader{ctx: ctx, c: c, bucket: bucket, key: key, size: -1, idle: c.opts.idleTimeout}
+	if r.idle <= 0 {
+		r.idle = DefaultIdleTimeout
+	}
+	if err := r.reopen(); err != nil {
+		r.stop()
 		return nil, err
 	}
 	return r, nil
 }
 
-// get issues GetObject from r.off on.
+// reopen issues GetObject from r.off on until it has a body: a request the
+// SDK gave up on is final, one that stalled is made again.
+func (r *objectReader) reopen() error {
+	for {
+		err := r.get()
+		if err == nil || !errors.Is(err, errStalled) || r.ctx.Err() != nil {
+			return err
+		}
+		if err := r.fail(err); err != nil {
+			return err
+		}
+	}
+}
+
+// fail counts a failure without progress and waits before the next
+// attempt; it returns the final error when attempts are used up.
+func (r *objectReader) fail(err error) error {
+	r.failures++
+	r.resumes++
+	if r.failures >= r.c.opts.MaxAttempts || r.resumes > maxResumes {
+		return r.readError(err)
+	}
+	return sleep(r.ctx, r.c.backoff().delay(r.failures))
+}
+
+// get issues one GetObject from r.off on.
 func (r *objectReader) get() error {
 	in := &s3.GetObjectInput{Bucket: aws.String(r.bucket), Key: aws.String(r.key)}
 	if r.off > 0 {
@@ -59,8 +105,18 @@ func (r *objectReader) get() error {
 	if r.etag != "" {
 		in.IfMatch = aws.String(r.etag)
 	}
-	out, err := r.c.getObject(r.ctx, in)
+	ctx, cancel := context.WithCancel(r.ctx)
+	r.mu.Lock()
+	r.cancel = cancel
+	r.mu.Unlock()
+	r.arm()
+	out, err := r.c.getObject(ctx, in)
+	stalled := r.disarm()
 	if err != nil {
+		cancel()
+		if stalled && r.ctx.Err() == nil {
+			return errStalled
+		}
 		return r.c.explain(err, r.bucket, r.key)
 	}
 	if r.etag == "" && out.ETag != nil {
@@ -81,16 +137,69 @@ func (r *objectReader) get() error {
 			// what was delivered already.
 			if _, err := io.CopyN(io.Discard, out.Body, r.off); err != nil {
 				out.Body.Close()
+				cancel()
 				return r.readError(err)
 			}
 		default:
 			out.Body.Close()
+			cancel()
 			return newError(ErrRead, objectURL(r.bucket, r.key), nil,
 				"reading %s: asked for bytes from %d on, S3 sent %q", objectURL(r.bucket, r.key), r.off, aws.ToString(out.ContentRange))
 		}
 	}
 	r.body = out.Body
 	return nil
+}
+
+// arm starts the watchdog for one request or read.
+func (r *objectReader) arm() {
+	r.mu.Lock()
+	r.stalled = false
+	r.mu.Unlock()
+	if r.watchdog == nil {
+		r.watchdog = time.AfterFunc(r.idle, r.fire)
+	} else {
+		r.watchdog.Reset(r.idle)
+	}
+}
+
+// disarm stops the watchdog and reports whether it fired.
+func (r *objectReader) disarm() bool {
+	r.watchdog.Stop()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.stalled
+}
+
+func (r *objectReader) fire() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.stalled = true
+	if r.cancel != nil {
+		r.cancel()
+	}
+}
+
+// closeBody ends the request in flight.
+func (r *objectReader) closeBody() {
+	if r.body != nil {
+		r.body.Close()
+		r.body = nil
+	}
+	r.mu.Lock()
+	if r.cancel != nil {
+		r.cancel()
+		r.cancel = nil
+	}
+	r.mu.Unlock()
+}
+
+// stop releases the reader's request and watchdog.
+func (r *objectReader) stop() {
+	r.closeBody()
+	if r.watchdog != nil {
+		r.watchdog.Stop()
+	}
 }
 
 // Read implements io.Reader.
@@ -100,14 +209,17 @@ func (r *objectReader) Read(p []byte) (int, error) {
 			return 0, r.err
 		}
 		if r.body == nil {
-			// The SDK's retryer has already made MaxAttempts attempts at
-			// this request: its failure is final.
-			if err := r.get(); err != nil {
+			if err := r.reopen(); err != nil {
 				r.err = err
+				r.stop()
 				return 0, err
 			}
 		}
+		r.arm()
 		n, err := r.body.Read(p)
+		if r.disarm() && err != nil {
+			err = errStalled
+		}
 		r.off += int64(n)
 		if n > 0 {
 			r.failures = 0
@@ -118,30 +230,31 @@ func (r *objectReader) Read(p []byte) (int, error) {
 		if err == io.EOF {
 			if r.size < 0 || r.off >= r.size {
 				r.err = io.EOF
+				r.stop()
 				return n, io.EOF
 			}
 			err = io.ErrUnexpectedEOF
 		}
-		r.body.Close()
-		r.body = nil
+		r.closeBody()
 		if cerr := r.ctx.Err(); cerr != nil {
 			r.err = cerr
+			r.stop()
 			return n, cerr
 		}
-		r.lastErr = err
-		r.failures++
-		r.resumes++
-		if r.failures >= r.c.opts.MaxAttempts || r.resumes > maxResumes {
-			r.err = r.readError(err)
-			return n, r.err
-		}
 		if n > 0 {
-			// Deliver what arrived; the next Read resumes.
+			// Deliver what arrived; the next Read resumes. Failures count
+			// from there.
+			r.resumes++
+			if r.resumes > maxResumes {
+				r.err = r.readError(err)
+				r.stop()
+			}
 			return n, nil
 		}
-		if err := sleep(r.ctx, r.c.backoff().delay(r.failures)); err != nil {
-			r.err = err
-			return 0, err
+		if ferr := r.fail(err); ferr != nil {
+			r.err = ferr
+			r.stop()
+			return 0, ferr
 		}
 	}
 }
@@ -154,7 +267,9 @@ func (r *objectReader) readError(err error) error {
 		of = fmt.Sprintf(" of %d", r.size)
 	}
 	why, cause := err.Error(), err
-	if errors.Is(err, io.ErrUnexpectedEOF) {
+	if errors.Is(err, errStalled) {
+		why, cause = fmt.Sprintf("no data for %v", r.idle), nil
+	} else if errors.Is(err, io.ErrUnexpectedEOF) {
 		// Not wrapped: a reader above would take it for a truncated
 		// object, which it is not.
 		why, cause = "the connection closed early", nil
@@ -166,10 +281,7 @@ func (r *objectReader) readError(err error) error {
 
 // Close implements io.Closer.
 func (r *objectReader) Close() error {
-	if r.body != nil {
-		r.body.Close()
-		r.body = nil
-	}
+	r.stop()
 	if r.err == nil {
 		r.err = errors.New("read of closed object")
 	}

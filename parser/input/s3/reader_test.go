@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -269,4 +270,47 @@ func TestParseContentRange(t *testing.T) {
 	f("bytes 0-0/*", 0, -1, true)
 	f("bytes */200", 0, 0, false)
 	f("", 0, 0, false)
+}
+
+// A GetObject that stalls (no headers, or no more body bytes) is cut after
+// the idle timeout and made again from where it stopped.
+func TestRead_StalledConnectionResumes(t *testing.T) {
+	g := needGateway(t)
+	o := seeded()[bigBucket][2]
+	n := int64(len(o.Data))
+	p := newFaultProxy(t, g.endpoint, func(key string, i int) fault {
+		switch i {
+		case 1:
+			return fault{StallHeaders: true}
+		case 2:
+			return fault{StallAfter: n / 2}
+		}
+		return fault{}
+	})
+	c := testClient(t, Options{EndpointURL: p.URL}, nil)
+	c.opts.idleTimeout = 200 * time.Millisecond
+	start := time.Now()
+	got, err := readObject(c, bigBucket, o.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, o.Data) {
+		t.Fatalf("read %d bytes, differ from the %d uploaded", len(got), n)
+	}
+	ranges, _ := getsOf(p, o.Key)
+	if want := []string{"", "", fmt.Sprintf("bytes=%d-", n/2)}; !slices.Equal(ranges, want) {
+		t.Errorf("GET ranges %q, want %q", ranges, want)
+	}
+	if d := time.Since(start); d > stallLimit/2 {
+		t.Errorf("took %v: the stalls were not cut", d)
+	}
+
+	// Stalling for ever: the read fails, naming the object.
+	p.mu.Lock()
+	p.decide = func(string, int) fault { return fault{StallHeaders: true} }
+	p.mu.Unlock()
+	c = testClient(t, Options{EndpointURL: p.URL, MaxAttempts: 2}, nil)
+	c.opts.idleTimeout = 100 * time.Millisecond
+	_, err = readObject(c, bigBucket, o.Key)
+	checkSentence(t, err, ErrRead, "reading s3://"+bigBucket+"/"+o.Key+" failed at byte 0", "no data for 100ms")
 }

@@ -87,6 +87,8 @@ type Options struct {
 	backoffBase time.Duration
 	// maxKeys, when set, is the page size of listings; tests shrink it.
 	maxKeys int
+	// idleTimeout replaces DefaultIdleTimeout; tests shrink it.
+	idleTimeout time.Duration
 }
 
 // Client lists and reads S3 objects. It is safe for concurrent use.
