@@ -372,3 +372,73 @@ func ExampleHint() {
 	fmt.Println(analysis.Domain(analysis.CauseConnectTimeout))
 	// Output: target
 }
+
+// The incidents users bring, one scenario each: the verdict must lead to
+// the cause (incidents specification).
+func TestReport_IncidentVerdicts(t *testing.T) {
+	start := time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)
+	end := start.Add(90 * time.Minute)
+	from, to := start.Add(30*time.Minute), start.Add(50*time.Minute)
+	type want struct {
+		cause    string
+		summary  []string
+		findings []string
+	}
+	f := func(name string, incidents []gen.ALBIncident, w want) {
+		t.Run(name, func(t *testing.T) {
+			sc := &gen.ALBScenario{Seed: 42, Start: start, End: end, Rows: 40000, Incidents: incidents}
+			objs, _, err := gen.ALBObjects(sc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			objects, skipped := objectsOf(objs)
+			rep := analyze(t, objects, skipped, 2, analysis.Options{})
+			v := rep.Verdict
+			if w.cause == "" {
+				if v.PrimaryCause != nil {
+					t.Fatalf("primary %s, want none", *v.PrimaryCause)
+				}
+			} else if v.PrimaryCause == nil || *v.PrimaryCause != w.cause {
+				t.Fatalf("primary %v, want %s; summary: %s", v.PrimaryCause, w.cause, v.Summary)
+			}
+			for _, s := range w.summary {
+				if !strings.Contains(v.Summary, s) {
+					t.Errorf("summary lacks %q: %s", s, v.Summary)
+				}
+			}
+			all := strings.Join(v.Findings, "\n")
+			for _, s := range w.findings {
+				if !strings.Contains(all, s) {
+					t.Errorf("findings lack %q:\n%s", s, all)
+				}
+			}
+		})
+	}
+	// 1. 502s from targets whose keep-alive is shorter than the idle timeout.
+	f("keep-alive", []gen.ALBIncident{gen.KeepAlive502(from, to, 0.1)}, want{
+		cause:   analysis.CauseConnectionError,
+		summary: []string{"spread over every target (9)", "from 09:30 to 09:50 UTC", "All 5xx are on the targets' side."},
+	})
+	// 3. Bursts of connection errors on every target under growing traffic.
+	f("growing traffic", []gen.ALBIncident{gen.GrowingTraffic502(from, end, 3, 0.3, 10*time.Minute, 2*time.Minute)}, want{
+		cause:   analysis.CauseConnectionError,
+		summary: []string{"spread over every target (9)"},
+	})
+	// 4a. One load balancer node serves far less than its share.
+	f("asymmetric node", []gen.ALBIncident{gen.AsymmetricNode(start, end, gen.DefaultNodes()[1], 0.8)}, want{
+		summary:  []string{"But a load balancer node served far less than its share"},
+		findings: []string{"Load balancer node " + gen.DefaultNodes()[1] + " served", "asymmetric routing"},
+	})
+	// 4c. A network ACL in one subnet: 504 after 10 s on its targets only.
+	f("nacl subnet", []gen.ALBIncident{gen.NACLSubnet504(from, to, "10.0.3.0/24", 0.3)}, want{
+		cause:    analysis.CauseConnectTimeout,
+		summary:  []string{"concentrated on 10.0.3.0/24 (3 targets)", "from 09:30 to 09:50 UTC"},
+		findings: []string{"are in subnet 10.0.3.0/24 (3 targets)", "network ACLs (return traffic on ports 1024-65535)"},
+	})
+	// 4d. One target's application answers 500 (missing VPC endpoint route).
+	f("vpc endpoint", []gen.ALBIncident{gen.VPCEndpoint500(start, end, "10.0.2.22:8080", 0.2)}, want{
+		cause:    analysis.CauseTargetHTTP5xx,
+		summary:  []string{"concentrated on target 10.0.2.22:8080"},
+		findings: []string{"come from target 10.0.2.22:8080 (1 of 9 targets)"},
+	})
+}

@@ -34,6 +34,12 @@ func buildVerdict(a *Aggregator, r *Report) Verdict {
 	v := Verdict{Hints: []string{}, Findings: []string{}}
 	if a.total5xx == 0 {
 		v.Summary = noErrorSummary(r)
+		// A quiet node matters even without 5xx: its clients time out
+		// before anything is logged.
+		if nf := nodeFindings(r); len(nf) > 0 {
+			v.Findings = append(v.Findings, nf...)
+			v.Summary += " But a load balancer node served far less than its share of the requests: clients reaching it may be failing before anything is logged (see the findings)."
+		}
 		return v
 	}
 	ranked := rankCauses(a)
