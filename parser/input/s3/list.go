@@ -56,15 +56,20 @@ func (s *ListStats) Add(o ListStats) {
 // of the window [Options.Since, Options.Until) and pass the load balancer
 // filter.
 //
-// With no window, every object under the prefix is listed. With a window:
+// With no window, every object under the prefix is listed, but for other
+// services' logs under AWSLogs/ (CloudTrail, VPC flow logs, …). With a
+// window:
 //
 //   - ALB: below …/AWSLogs/, accounts, services and regions are found with
 //     delimiter listings, then only the {yyyy}/{mm}/{dd}/ folders the window
 //     touches are listed, plus the next day's (objects are filed by delivery
 //     date, so rows near midnight land in the next day's folder), with the
 //     load balancer's name as part of the listing prefix when a filter is
-//     set. An object is kept when the 5 minutes before the interval end in
-//     its name, widened by Slack, meet the window.
+//     set. A day folder that holds more than a page of keys is listed per
+//     load balancer instead, from the window's first interval end
+//     (StartAfter) to past its last. An object is kept when the 5 minutes
+//     before the interval end in its name, widened by Slack, meet the
+//     window.
 //   - CloudFront ({distribution}.{YYYY-MM-DD-HH}.{unique}.gz): each
 //     distribution is listed from the first hour that can hold rows of the
 //     window (StartAfter) and listing stops past the last one. The hour
@@ -75,7 +80,8 @@ func (s *ListStats) Add(o ListStats) {
 //     to three folder levels down.
 //
 // Objects whose name tells nothing about time are kept. Keys that
-// input.Classify rejects are returned as skipped.
+// input.Classify rejects are returned as skipped. Listings run
+// Options.Workers at once.
 func (c *Client) Objects(ctx context.Context, u string) ([]input.Object, []input.Skipped, ListStats, error) {
 	bucket, prefix, err := ParseURL(u)
 	if err != nil {
@@ -162,15 +168,17 @@ func (l *listing) collect() ([]input.Object, []input.Skipped) {
 				continue
 			}
 			seen[f.key] = true
-			objects = append(objects, l.c.object(l.bucket, f.key, f.size))
+			objects = append(objects, l.c.Object(l.bucket, f.key, f.size))
 		}
 		skipped = append(skipped, r.skipped...)
 	}
 	return objects, skipped
 }
 
-// object returns the input.Object for s3://bucket/key.
-func (c *Client) object(bucket, key string, size int64) input.Object {
+// Object returns the input.Object for s3://bucket/key without listing;
+// size is the stored size, -1 when unknown. Its Open makes the first
+// GetObject and returns a reader that resumes and retries (see reader.go).
+func (c *Client) Object(bucket, key string, size int64) input.Object {
 	return input.Object{
 		Source: input.ParseName(objectURL(bucket, key)),
 		Size:   size,
@@ -178,11 +186,6 @@ func (c *Client) object(bucket, key string, size int64) input.Object {
 			return c.open(ctx, bucket, key)
 		},
 	}
-}
-
-// Object returns the input.Object for one known key, without listing.
-func (c *Client) Object(bucket, key string, size int64) input.Object {
-	return c.object(bucket, key, size)
 }
 
 func (l *listing) windowed() bool { return !l.since.IsZero() || !l.until.IsZero() }
@@ -195,7 +198,7 @@ func (l *listing) walk(ctx context.Context) error {
 		return nil
 	}
 	if i := strings.Index(p, "AWSLogs/"); i >= 0 {
-		return l.albLevel(ctx, 0, p[:i+len("AWSLogs/")])
+		return l.albLevel(ctx, levelAWSLogs, p[:i+len("AWSLogs/")])
 	}
 	if p == "" || strings.HasSuffix(p, "/") {
 		return l.discover(ctx, p, 0)
