@@ -314,3 +314,34 @@ func TestRead_StalledConnectionResumes(t *testing.T) {
 	_, err = readObject(c, bigBucket, o.Key)
 	checkSentence(t, err, ErrRead, "reading s3://"+bigBucket+"/"+o.Key+" failed at byte 0", "no data for 100ms")
 }
+
+// An object stored with a checksum (as the SDK uploads by default): the
+// first GET is validated by the SDK, the ranged resume is not cut short by
+// a whole-object checksum it cannot match.
+func TestRead_ChecksummedObjectResumes(t *testing.T) {
+	g := needGateway(t)
+	direct := testClient(t, Options{}, nil)
+	data := seeded()[bigBucket][1].Data
+	key := "checksummed/" + seeded()[bigBucket][1].Key
+	if _, err := direct.api.PutObject(context.Background(), &s3.PutObjectInput{
+		Bucket: aws.String(bigBucket), Key: aws.String(key), Body: bytes.NewReader(data),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	p := newFaultProxy(t, g.endpoint, func(_ string, n int) fault {
+		if n == 1 {
+			return fault{Cut: int64(len(data) / 2)}
+		}
+		return fault{}
+	})
+	c := testClient(t, Options{EndpointURL: p.URL}, nil)
+	for _, c := range []*Client{c, direct} {
+		got, err := readObject(c, bigBucket, key)
+		if err != nil || !bytes.Equal(got, data) {
+			t.Fatalf("read %d bytes of %d: %v", len(got), len(data), err)
+		}
+	}
+	if ranges, _ := getsOf(p, key); len(ranges) != 2 {
+		t.Errorf("GETs %q, want the first and one resume", ranges)
+	}
+}
