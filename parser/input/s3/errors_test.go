@@ -141,3 +141,18 @@ func TestErrors_UnknownProfile(t *testing.T) {
 	_, err := New(context.Background(), Options{Profile: "no-such-profile"})
 	checkSentence(t, err, ErrProfile, `AWS profile "no-such-profile" not found`)
 }
+
+// A key the credentials may not read (403 AccessDenied on GetObject): the
+// object is named, and it is not retried.
+func TestErrors_DeniedKey(t *testing.T) {
+	g := needGateway(t)
+	key := seeded()[bigBucket][3].Key
+	p := newFaultProxy(t, g.endpoint, func(k string, _ int) fault { return fault{Denied: k == key} })
+	c := testClient(t, Options{EndpointURL: p.URL}, nil)
+	_, err := readObject(c, bigBucket, key)
+	checkSentence(t, err, ErrAccessDenied,
+		"access denied to s3://"+bigBucket+"/"+key+": the credentials are not allowed to read it (AccessDenied)")
+	if n := p.getCount(key); n != 1 {
+		t.Errorf("%d GETs, want 1", n)
+	}
+}

@@ -89,6 +89,9 @@ func (rec *recorder) lists() []string {
 type fault struct {
 	// SlowDown answers 503 SlowDown instead of forwarding.
 	SlowDown bool
+	// Denied answers 403 AccessDenied instead of forwarding, as S3 does
+	// for a key the policy does not let the credentials read.
+	Denied bool
 	// Cut > 0 forwards the response but closes the connection after Cut
 	// bytes of the body (Content-Length still promising the whole body).
 	Cut int64
@@ -166,6 +169,13 @@ func (p *faultProxy) serve(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusMovedPermanently)
 		io.WriteString(w, `<?xml version="1.0" encoding="UTF-8"?>`+"\n"+
 			`<Error><Code>PermanentRedirect</Code><Message>The bucket you are attempting to access must be addressed using the specified endpoint.</Message></Error>`)
+		return
+	}
+	if f.Denied {
+		w.Header().Set("Content-Type", "application/xml")
+		w.WriteHeader(http.StatusForbidden)
+		io.WriteString(w, `<?xml version="1.0" encoding="UTF-8"?>`+"\n"+
+			`<Error><Code>AccessDenied</Code><Message>Access Denied</Message><RequestId>4442587FB7D0A2F9</RequestId></Error>`)
 		return
 	}
 	if f.SlowDown {
