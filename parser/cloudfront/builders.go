@@ -159,7 +159,7 @@ func (b *stringBuilder) grow(n int) {
 		b.buf.Reserve(max(b.hint, minStringHint, n))
 	} else {
 		b.buf.ResizeNoShrink(used) // Reallocate keeps what is used
-		b.buf.Reserve(2*cap(b.data) + n)
+		b.buf.Reserve(cap(b.data) + cap(b.data)/2 + n)
 	}
 	b.data = b.buf.Buf()[:used]
 }
@@ -169,9 +169,10 @@ func (b *stringBuilder) finish(mem memory.Allocator) arrow.Array {
 		b.offsets = append(b.offsets, 0)
 	}
 	used := len(b.data)
-	// The next batch starts near the largest recent one: a short last
-	// batch of an object lowers the hint by an eighth only.
-	b.hint = max(b.hint-b.hint/8, used+used/8+64)
+	// The next batch starts a quarter above the largest recent one, so a
+	// batch like it fits without a reallocation even after the short last
+	// batch of an object has lowered the hint by an eighth.
+	b.hint = max(b.hint-b.hint/8, used+used/4+64)
 	data := b.buf
 	b.buf, b.data = nil, nil
 	if data == nil {
