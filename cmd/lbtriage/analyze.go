@@ -52,9 +52,10 @@ var errNothingRead = errors.New("nothing could be read")
 // readable. The error is one sentence for the user.
 func (m *Main) runAnalysis(ctx context.Context, cfg analysisConfig) (*analysis.Report, int, error) {
 	objects, skipped := cfg.Objects, cfg.Skipped
+	var listed s3ListStats
 	if objects == nil {
 		var err error
-		objects, skipped, err = m.expandInputs(ctx, cfg.Args, cfg.S3, cfg.Analysis.Since, cfg.Analysis.Until, cfg.Workers)
+		objects, skipped, listed, err = m.expandInputs(ctx, cfg.Args, cfg.S3, cfg.Analysis.Since, cfg.Analysis.Until, cfg.Workers)
 		if err != nil {
 			return nil, exitUsage, err
 		}
@@ -94,6 +95,7 @@ func (m *Main) runAnalysis(ctx context.Context, cfg analysisConfig) (*analysis.R
 		return nil, exitUsage, err
 	}
 	rep := analysis.BuildReport(analysis.MergeAll(sinks), analysis.Run{Results: results, Skipped: skipped, Rejects: rejects.Samples()})
+	rep.Inputs.Listed, rep.Inputs.Selected = int64(listed.Listed), int64(listed.Selected)
 
 	failed := int64(len(rep.Inputs.Failed))
 	switch {

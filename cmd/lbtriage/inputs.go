@@ -19,8 +19,8 @@ func decoders() []parser.Decoder {
 // expandInputs turns command-line inputs into objects: s3:// URLs through the
 // S3 lister (pruned to [since, until) when given), everything else as local
 // files, directories, globs or "-" for standard input. Local objects come
-// first, in the order given.
-func (m *Main) expandInputs(ctx context.Context, args []string, s3f *s3Flags, since, until time.Time, workers int) ([]input.Object, []input.Skipped, error) {
+// first, in the order given. The listing counts cover the s3:// inputs.
+func (m *Main) expandInputs(ctx context.Context, args []string, s3f *s3Flags, since, until time.Time, workers int) ([]input.Object, []input.Skipped, s3ListStats, error) {
 	var local, urls []string
 	for _, a := range args {
 		if strings.HasPrefix(a, "s3://") {
@@ -32,20 +32,21 @@ func (m *Main) expandInputs(ctx context.Context, args []string, s3f *s3Flags, si
 	var (
 		objects []input.Object
 		skipped []input.Skipped
+		listed  s3ListStats
 	)
 	if len(local) > 0 {
 		o, s, err := input.Expand(local, m.Stdin)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, listed, err
 		}
 		objects, skipped = append(objects, o...), append(skipped, s...)
 	}
 	if len(urls) > 0 {
-		o, s, _, err := m.expandS3(ctx, urls, s3f, since, until, workers)
+		o, s, st, err := m.expandS3(ctx, urls, s3f, since, until, workers)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, listed, err
 		}
-		objects, skipped = append(objects, o...), append(skipped, s...)
+		objects, skipped, listed = append(objects, o...), append(skipped, s...), st
 	}
-	return objects, skipped, nil
+	return objects, skipped, listed, nil
 }

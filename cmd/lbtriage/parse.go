@@ -48,7 +48,7 @@ func runParse(ctx context.Context, m *Main, args []string) int {
 	if fs.NArg() == 0 {
 		return m.usageErr("parse", "no input given (a file, directory, glob, - for stdin, or s3://bucket/prefix)")
 	}
-	objects, skipped, err := m.expandInputs(ctx, fs.Args(), &s3f, time.Time{}, time.Time{}, *workers)
+	objects, skipped, listed, err := m.expandInputs(ctx, fs.Args(), &s3f, time.Time{}, time.Time{}, *workers)
 	if err != nil {
 		return m.usageErr("parse", "%v", err)
 	}
@@ -89,6 +89,7 @@ func runParse(ctx context.Context, m *Main, args []string) int {
 		summaryOut = m.Stderr
 	}
 	sum := summarize(results, skipped)
+	sum.listed = listed
 	sum.write(summaryOut, rejects)
 	switch {
 	case sum.objects == 0 || (sum.failed == sum.objects && sum.stats.Parsed == 0):
@@ -117,6 +118,7 @@ type parseSummary struct {
 	stored          int64
 	stats           parser.Stats
 	formats         map[parser.Format]int
+	listed          s3ListStats
 	skipped         []input.Skipped
 	failures        []input.ObjectResult
 }
@@ -147,6 +149,9 @@ func (s parseSummary) write(w io.Writer, rejects []*parser.LineError) {
 		fmt.Fprintf(w, "%-12s %s\n", label, sanitizeArg(fmt.Sprintf(format, args...)))
 	}
 	p("objects", "%s read, %s skipped, %s failed", groupInt(int64(s.objects)), groupInt(int64(len(s.skipped))), groupInt(int64(s.failed)))
+	if s.listed.Listed > 0 {
+		p("s3", "%s objects listed, %s selected", groupInt(int64(s.listed.Listed)), groupInt(int64(s.listed.Selected)))
+	}
 	p("bytes", "%s stored, %s decompressed", humanBytes(s.stored), humanBytes(s.stats.Bytes))
 	p("lines", "%s read: %s parsed, %s rejected, %s blank or header",
 		groupInt(s.stats.Lines), groupInt(s.stats.Parsed), groupInt(s.stats.Rejected), groupInt(s.stats.Comments))

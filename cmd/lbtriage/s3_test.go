@@ -168,6 +168,10 @@ func TestAnalyze_S3MatchesLocal(t *testing.T) {
 		t.Fatalf("local: %d requests of %d parsed lines; s3: %d of %d, want the same requests from fewer lines",
 			l.Requests, l.Lines.Parsed, r.Requests, r.Lines.Parsed)
 	}
+	if r.Inputs.Listed == 0 || r.Inputs.Selected != r.Inputs.Objects || r.Inputs.Listed <= r.Inputs.Selected {
+		t.Errorf("s3 inputs: listed %d, selected %d, read %d: want listed > selected = read",
+			r.Inputs.Listed, r.Inputs.Selected, r.Inputs.Objects)
+	}
 	// Everything but what was read (inputs, lines, the rows' time range)
 	// is the same.
 	var lm, rm map[string]any

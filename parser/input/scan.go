@@ -266,6 +266,10 @@ func objectError(name string, err error) error {
 	if errors.As(err, &pe) {
 		err = pe.Err
 	}
+	if strings.Contains(err.Error(), name) {
+		// Already one sentence naming the object (the S3 reader's errors).
+		return err
+	}
 	return fmt.Errorf("cannot read %q: %w", name, err)
 }
 
