@@ -54,8 +54,8 @@ type appender func(r *row, line []byte)
 func NewReader(r io.Reader, opts parser.Options) (*Reader, error) {
 	opts = opts.WithDefaults()
 	if opts.MaxLineBytes < parser.SnippetBytes {
-		// parser.LineReader keeps the first SnippetBytes of an over-long
-		// line and slices past its buffer when the cap is smaller.
+		// A cap below the length of a reject's snippet would reject lines
+		// whose whole text the reject could still quote.
 		opts.MaxLineBytes = parser.SnippetBytes
 	}
 	cols, err := projection(opts.Columns)

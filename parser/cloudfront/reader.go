@@ -102,8 +102,8 @@ type row struct {
 func NewReader(r io.Reader, opts parser.Options) (*Reader, error) {
 	opts = opts.WithDefaults()
 	if opts.MaxLineBytes < parser.SnippetBytes {
-		// parser.LineReader keeps the first SnippetBytes of an over-long
-		// line and needs a cap at least that large.
+		// A cap below the length of a reject's snippet would reject lines
+		// whose whole text the reject could still quote.
 		opts.MaxLineBytes = parser.SnippetBytes
 	}
 	rd := &Reader{opts: opts, lr: parser.NewLineReader(r, opts.MaxLineBytes)}
