@@ -176,24 +176,37 @@ func ParseTimestampMicros(b []byte) (int64, bool) {
 	if len(b) < 20 || b[4] != '-' || b[7] != '-' || b[10] != 'T' || b[13] != ':' || b[16] != ':' || b[len(b)-1] != 'Z' {
 		return 0, false
 	}
-	year, ok1 := digits4(b[0:4])
-	month, ok2 := digits2(b[5:7])
-	day, ok3 := digits2(b[8:10])
-	hour, ok4 := digits2(b[11:13])
-	min, ok5 := digits2(b[14:16])
-	if !(ok1 && ok2 && ok3 && ok4 && ok5) {
+	days, ok := ParseDateDays(b[:10])
+	if !ok {
 		return 0, false
 	}
-	if month < 1 || month > 12 || day < 1 || day > daysIn(year, month) || hour > 23 || min > 59 {
+	hour, ok1 := digits2(b[11:13])
+	min, ok2 := digits2(b[14:16])
+	if !ok1 || !ok2 || hour > 23 || min > 59 {
 		return 0, false
 	}
 	us, ok := ParseSecondsMicros(b[17:])
 	if !ok {
 		return 0, false
 	}
-	days := daysFromCivil(year, month, day)
 	secs := days*86400 + int64(hour)*3600 + int64(min)*60
 	return secs*1e6 + us, true
+}
+
+// ParseDateDays parses a date "2006-01-02" (years 0001-9999) and returns
+// the days since 1970-01-01; the day of month is checked against the
+// month's length.
+func ParseDateDays(b []byte) (int64, bool) {
+	if len(b) != 10 || b[4] != '-' || b[7] != '-' {
+		return 0, false
+	}
+	year, ok1 := digits4(b[0:4])
+	month, ok2 := digits2(b[5:7])
+	day, ok3 := digits2(b[8:10])
+	if !ok1 || !ok2 || !ok3 || year < 1 || month < 1 || month > 12 || day < 1 || day > daysIn(year, month) {
+		return 0, false
+	}
+	return daysFromCivil(year, month, day), true
 }
 
 // ParseSecondsMicros parses the tail of such a timestamp, "05Z" or

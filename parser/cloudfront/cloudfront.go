@@ -48,6 +48,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 
+	"github.com/lbtriage/lbtriage/internal/bytesconv"
 	"github.com/lbtriage/lbtriage/parser"
 )
 
@@ -156,7 +157,7 @@ var jsonSniffKeys = [][]byte{
 }
 
 func isDate(b []byte) bool {
-	_, ok := parseDate(b)
+	_, ok := bytesconv.ParseDateDays(b)
 	return ok
 }
 

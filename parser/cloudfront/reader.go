@@ -9,6 +9,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 
+	"github.com/lbtriage/lbtriage/internal/bytesconv"
 	"github.com/lbtriage/lbtriage/parser"
 )
 
@@ -502,7 +503,7 @@ func (r *Reader) rowTime() string {
 	}
 	days, ok := r.lastDays, bytes.Equal(r.row.date, r.lastDate) && len(r.lastDate) > 0
 	if !ok {
-		if days, ok = parseDate(r.row.date); !ok {
+		if days, ok = bytesconv.ParseDateDays(r.row.date); !ok {
 			return badValue("date", r.row.date)
 		}
 		r.lastDate = append(r.lastDate[:0], r.row.date...)

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/lbtriage/lbtriage/internal/bytesconv"
 )
 
 func TestAppendDelims(t *testing.T) {
@@ -116,7 +118,7 @@ func TestParseNumbers(t *testing.T) {
 
 	dt := func(date, clock string, want string, wantOK bool) {
 		t.Helper()
-		d, ok1 := parseDate([]byte(date))
+		d, ok1 := bytesconv.ParseDateDays([]byte(date))
 		c, ok2 := parseClock([]byte(clock))
 		if ok1 && ok2 != wantOK || !(ok1 && ok2) && wantOK {
 			t.Fatalf("%s %s: ok %v %v, want %v", date, clock, ok1, ok2, wantOK)
