@@ -42,24 +42,16 @@ func WriteALB(w io.Writer, sc *ALBScenario) (*ALBTruth, error) {
 	}
 	f := &albFormatter{g: g, layout: g.sc.Layout}
 	tr := newALBTruth()
-	buf := make([]byte, 0, 256<<10)
-	var werr error
+	cw := newChunkWriter(w, nil)
 	g.run(func(row *albRow) {
 		tr.add(g, row)
-		if werr != nil {
-			return
-		}
-		buf = f.appendRow(buf, row)
-		if len(buf) >= 240<<10 {
-			_, werr = w.Write(buf)
-			buf = buf[:0]
+		if cw.err == nil {
+			cw.buf = f.appendRow(cw.buf, row)
+			cw.maybeFlush()
 		}
 	})
-	if werr == nil && len(buf) > 0 {
-		_, werr = w.Write(buf)
-	}
-	if werr != nil {
-		return nil, fmt.Errorf("write ALB lines: %w", werr)
+	if err := cw.close(); err != nil {
+		return nil, fmt.Errorf("write ALB lines: %w", err)
 	}
 	tr.finish(g)
 	return tr, nil
@@ -192,4 +184,35 @@ func albObjects(sc *ALBScenario, put func(Object) error) (*ALBTruth, error) {
 	}
 	tr.finish(g)
 	return tr, nil
+}
+
+// chunkWriter gathers rows appended to buf and writes them to w in chunks of
+// about 240 KiB, keeping the first write error.
+type chunkWriter struct {
+	w   io.Writer
+	buf []byte
+	err error
+}
+
+const chunkBytes = 240 << 10
+
+func newChunkWriter(w io.Writer, head []byte) *chunkWriter {
+	return &chunkWriter{w: w, buf: append(make([]byte, 0, chunkBytes+16<<10), head...)}
+}
+
+// maybeFlush writes buf once it holds a chunk.
+func (c *chunkWriter) maybeFlush() {
+	if len(c.buf) >= chunkBytes && c.err == nil {
+		_, c.err = c.w.Write(c.buf)
+		c.buf = c.buf[:0]
+	}
+}
+
+// close writes what is left and returns the first error.
+func (c *chunkWriter) close() error {
+	if c.err == nil && len(c.buf) > 0 {
+		_, c.err = c.w.Write(c.buf)
+		c.buf = c.buf[:0]
+	}
+	return c.err
 }

@@ -126,24 +126,16 @@ func WriteCloudFront(w io.Writer, sc *CFScenario) (*CFTruth, error) {
 	}
 	f := &cfFormatter{g: g}
 	tr := newCFTruth()
-	buf := append(make([]byte, 0, 256<<10), CFHeader()...)
-	var werr error
+	cw := newChunkWriter(w, []byte(CFHeader()))
 	g.run(func(row *cfRow) {
 		tr.add(g, row)
-		if werr != nil {
-			return
-		}
-		buf = f.appendRow(buf, row)
-		if len(buf) >= 240<<10 {
-			_, werr = w.Write(buf)
-			buf = buf[:0]
+		if cw.err == nil {
+			cw.buf = f.appendRow(cw.buf, row)
+			cw.maybeFlush()
 		}
 	})
-	if werr == nil && len(buf) > 0 {
-		_, werr = w.Write(buf)
-	}
-	if werr != nil {
-		return nil, fmt.Errorf("write CloudFront records: %w", werr)
+	if err := cw.close(); err != nil {
+		return nil, fmt.Errorf("write CloudFront records: %w", err)
 	}
 	tr.finish(g)
 	return tr, nil
