@@ -99,8 +99,9 @@ type Aggregator struct {
 	ext map[parser.Format]formatState
 
 	alb    albColumns // column views of the batch being consumed
-	causes []causeID  // per-row causes of that batch, reused
-	todo   []int32    // classifier scratch, reused
+	cf     cfColumns
+	causes []causeID // per-row causes of that batch, reused
+	todo   []int32   // classifier scratch, reused
 }
 
 // New returns an empty Aggregator.
