@@ -538,3 +538,56 @@ func formatName(f parser.Format) string {
 	}
 	return string(f)
 }
+
+// Router is an input.Sink for inputs of several formats: it hands each
+// batch to an Aggregator of the batch's format, so that every format is
+// reported on its own (BuildReports). Give each worker its own (NewRouter).
+type Router struct {
+	opts Options
+	aggs map[parser.Format]*Aggregator
+}
+
+// NewRouter returns an empty Router whose Aggregators use opts.
+func NewRouter(opts Options) *Router {
+	return &Router{opts: opts.WithDefaults(), aggs: map[parser.Format]*Aggregator{}}
+}
+
+// Consume adds the rows of one batch to the Aggregator of its format.
+func (r *Router) Consume(src parser.Source, format parser.Format, rec arrow.RecordBatch) error {
+	a := r.aggs[format]
+	if a == nil {
+		if _, ok := consumers[format]; !ok {
+			return fmt.Errorf("analyze %s logs: not supported by this build", formatName(format))
+		}
+		a = New(r.opts)
+		r.aggs[format] = a
+	}
+	return a.Consume(src, format, rec)
+}
+
+// Aggregator returns the Router's Aggregator for format f, nil when no
+// batch of that format came.
+func (r *Router) Aggregator(f parser.Format) *Aggregator { return r.aggs[f] }
+
+// mergeRouters merges the Routers among sinks into one Aggregator per
+// format. Sinks that are not *Router are ignored.
+func mergeRouters[S any](sinks []S) (map[parser.Format]*Aggregator, Options) {
+	out := map[parser.Format]*Aggregator{}
+	var opts Options
+	for _, s := range sinks {
+		r, ok := any(s).(*Router)
+		if !ok || r == nil {
+			continue
+		}
+		opts = r.opts
+		for f, a := range r.aggs {
+			m := out[f]
+			if m == nil {
+				m = New(r.opts)
+				out[f] = m
+			}
+			m.Merge(a)
+		}
+	}
+	return out, opts
+}

@@ -79,10 +79,13 @@ func BuildReport(a *Aggregator, run Run) *Report {
 			r.Errors.ByDomain[domainTable[causeDomain[c]]] += n
 		}
 	}
-	if format == parser.FormatALB {
+	switch format {
+	case parser.FormatALB:
 		for _, k := range []contextID{ctx460, ctx400, ctx408, ctx463, ctx464, ctx403WAF} {
 			r.Context[contextTable[k]] = 0
 		}
+	case parser.FormatCloudFront:
+		r.Context[ContextClientAborted] = 0
 	}
 	for k := 1; k < len(contextTable); k++ {
 		if n := a.context[k]; n > 0 {
@@ -100,6 +103,9 @@ func BuildReport(a *Aggregator, run Run) *Report {
 		return Client{Client: k, Requests: s.requests, Errors5xx: s.errors}
 	})
 	r.Timeline = buildTimeline(a, format)
+	if _, ok := newFormatState[format]; ok {
+		a.state(format) // the format's section, even when empty
+	}
 	formats := make([]string, 0, len(a.ext))
 	for f := range a.ext {
 		formats = append(formats, string(f))
@@ -429,4 +435,93 @@ func buildTimeline(a *Aggregator, format parser.Format) []Bucket {
 		out = append(out, bk)
 	}
 	return out
+}
+
+// BuildReports builds one report per input format from the Routers among
+// sinks: ALB first, then CloudFront, then any other format by name. A
+// format counts as present when rows of it were read or an object of it was
+// recognised. Each report covers the objects of its format and their
+// rejected lines; the inputs skipped before reading and the objects whose
+// format could not be told go into every report. With no format present at
+// all, the result is one report, as BuildReport makes it.
+func BuildReports[S any](sinks []S, run Run) []*Report {
+	aggs, opts := mergeRouters(sinks)
+	present := map[parser.Format]bool{}
+	for f := range aggs {
+		present[f] = true
+	}
+	for _, res := range run.Results {
+		if res.Format != parser.FormatUnknown && res.SkipReason == "" {
+			present[res.Format] = true
+		}
+	}
+	formats := make([]parser.Format, 0, len(present))
+	for f := range present {
+		formats = append(formats, f)
+	}
+	sort.Slice(formats, func(i, j int) bool {
+		x, y := formatRank(formats[i]), formatRank(formats[j])
+		if x != y {
+			return x < y
+		}
+		return formats[i] < formats[j]
+	})
+	if len(formats) <= 1 {
+		// One format (or none): the whole run is its report.
+		a := New(opts)
+		if len(formats) == 1 && aggs[formats[0]] != nil {
+			a = aggs[formats[0]]
+		}
+		return []*Report{BuildReport(a, run)}
+	}
+	formatOf := map[string]parser.Format{}
+	for _, res := range run.Results {
+		formatOf[res.Source.Name] = res.Format
+	}
+	out := make([]*Report, 0, len(formats))
+	for _, f := range formats {
+		sub := Run{Skipped: run.Skipped}
+		for _, res := range run.Results {
+			if res.Format == f || res.Format == parser.FormatUnknown {
+				sub.Results = append(sub.Results, res)
+			}
+		}
+		for _, e := range run.Rejects {
+			if g := formatOf[e.Source]; g == f || g == parser.FormatUnknown {
+				sub.Rejects = append(sub.Rejects, e)
+			}
+		}
+		a := aggs[f]
+		if a == nil {
+			a = New(opts)
+		}
+		rep := BuildReport(a, sub)
+		rep.Format = string(f)
+		out = append(out, rep)
+	}
+	return out
+}
+
+// Dominant returns the report of the format with the most requests, then
+// the most objects, then the first; nil for none.
+func Dominant(reps []*Report) *Report {
+	var best *Report
+	for _, r := range reps {
+		if best == nil || r.Requests > best.Requests ||
+			r.Requests == best.Requests && r.Inputs.Formats[r.Format] > best.Inputs.Formats[best.Format] {
+			best = r
+		}
+	}
+	return best
+}
+
+// formatRank orders formats in a multi-format run: ALB, CloudFront, others.
+func formatRank(f parser.Format) int {
+	switch f {
+	case parser.FormatALB:
+		return 0
+	case parser.FormatCloudFront:
+		return 1
+	}
+	return 2
 }

@@ -755,7 +755,7 @@ func popFinding(st *cfState, c causeID) (finding, where string) {
 		if with < np {
 			spread = fmt.Sprintf("%d of %d edge locations", with, np)
 		}
-		return fmt.Sprintf("%s: spread over %s, the busiest carrying %s of them: %s", code, spread, pct(n, total), what),
+		return fmt.Sprintf("%s: spread over %s, the busiest carrying %s of them; %s", code, spread, pct(n, total), what),
 			"on " + spread
 	}
 	return "", ""

@@ -1,12 +1,15 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"slices"
+	"sort"
 	"strings"
 	"time"
 
@@ -16,6 +19,7 @@ import (
 	"github.com/lbtriage/lbtriage/analysis"
 	"github.com/lbtriage/lbtriage/parser"
 	"github.com/lbtriage/lbtriage/parser/alb"
+	"github.com/lbtriage/lbtriage/parser/cloudfront"
 	"github.com/lbtriage/lbtriage/parser/input"
 	"github.com/lbtriage/lbtriage/report"
 )
@@ -45,12 +49,20 @@ type analysisConfig struct {
 // errNothingRead reports a run where no input could be read.
 var errNothingRead = errors.New("nothing could be read")
 
-// runAnalysis expands the inputs, scans them with one aggregator per worker
-// and builds the report. It returns the report, the exit status the report
-// deserves (exitOK, or exitPartial when some input failed), and an error
-// with exitUsage when there is nothing to report: bad inputs or nothing
-// readable. The error is one sentence for the user.
+// runAnalysis is runAnalyses for callers that want one report: the one of
+// the dominant format (most requests, then most objects).
 func (m *Main) runAnalysis(ctx context.Context, cfg analysisConfig) (*analysis.Report, int, error) {
+	reps, code, err := m.runAnalyses(ctx, cfg)
+	return analysis.Dominant(reps), code, err
+}
+
+// runAnalyses expands the inputs, scans them once with one router per
+// worker (an aggregator per format) and builds one report per format
+// present, ALB first. It returns the reports, the exit status they deserve
+// (exitOK, or exitPartial when some input failed), and an error with
+// exitUsage when there is nothing to report: bad inputs or nothing
+// readable. The error is one sentence for the user.
+func (m *Main) runAnalyses(ctx context.Context, cfg analysisConfig) ([]*analysis.Report, int, error) {
 	objects, skipped := cfg.Objects, cfg.Skipped
 	var listed s3ListStats
 	if objects == nil {
@@ -77,7 +89,10 @@ func (m *Main) runAnalysis(ctx context.Context, cfg analysisConfig) (*analysis.R
 		Decoders: decoders(),
 		Format:   cfg.Format,
 		Parser:   parser.Options{BatchSize: batch},
-		Columns:  map[parser.Format][]string{parser.FormatALB: alb.TriageColumns},
+		Columns: map[parser.Format][]string{
+			parser.FormatALB:        alb.TriageColumns,
+			parser.FormatCloudFront: cloudfront.TriageColumns,
+		},
 		OnReject: rejects.Add,
 	}
 	var stored int64
@@ -86,7 +101,7 @@ func (m *Main) runAnalysis(ctx context.Context, cfg analysisConfig) (*analysis.R
 	}
 	p := newProgress(m, cfg.Progress, len(objects), stored)
 	opts.OnBytes, opts.OnObject = p.AddBytes, p.OnObject
-	sinks, results, err := input.Scan(ctx, objects, opts, func() input.Sink { return analysis.New(cfg.Analysis) })
+	sinks, results, err := input.Scan(ctx, objects, opts, func() input.Sink { return analysis.NewRouter(cfg.Analysis) })
 	p.Finish()
 	if err != nil {
 		if ctx.Err() != nil {
@@ -94,22 +109,54 @@ func (m *Main) runAnalysis(ctx context.Context, cfg analysisConfig) (*analysis.R
 		}
 		return nil, exitUsage, err
 	}
-	rep := analysis.BuildReport(analysis.MergeAll(sinks), analysis.Run{Results: results, Skipped: skipped, Rejects: rejects.Samples()})
-	rep.Inputs.Listed, rep.Inputs.Selected = int64(listed.Listed), int64(listed.Selected)
-
-	failed := int64(len(rep.Inputs.Failed))
-	switch {
-	case rep.Inputs.Objects == 0:
-		return rep, exitUsage, fmt.Errorf("%w: every input was set aside", errNothingRead)
-	case failed == rep.Inputs.Objects && rep.Lines.Parsed == 0:
-		return rep, exitUsage, fmt.Errorf("%w: %s", errNothingRead, rep.Inputs.Failed[0].Error)
-	case rep.Lines.Parsed == 0 && rep.Lines.Rejected > 0:
-		return rep, exitUsage, fmt.Errorf("%w: all %d lines were rejected (first: %s:%d: %s)", errNothingRead,
-			rep.Lines.Rejected, rep.Lines.RejectedSamples[0].Source, rep.Lines.RejectedSamples[0].Line, rep.Lines.RejectedSamples[0].Reason)
-	case failed > 0:
-		return rep, exitPartial, nil
+	reps := analysis.BuildReports(sinks, analysis.Run{Results: results, Skipped: skipped, Rejects: rejects.Samples()})
+	for _, rep := range reps {
+		rep.Inputs.Listed, rep.Inputs.Selected = int64(listed.Listed), int64(listed.Selected)
 	}
-	return rep, exitOK, nil
+	code, err := exitStatus(results, reps)
+	return reps, code, err
+}
+
+// exitStatus judges a run by its objects: exitUsage with an error when
+// nothing could be read, exitPartial when some object failed, else exitOK.
+// The reports give the first failure and the first rejected line, in
+// source order.
+func exitStatus(results []input.ObjectResult, reps []*analysis.Report) (int, error) {
+	var objects, failed, parsed, rejected int64
+	for _, res := range results {
+		if res.SkipReason != "" {
+			continue
+		}
+		objects++
+		parsed += res.Stats.Parsed
+		rejected += res.Stats.Rejected
+		if res.Err != nil {
+			failed++
+		}
+	}
+	var firstFailed *analysis.Failed
+	var firstReject *analysis.RejectedSample
+	for _, rep := range reps {
+		if f := rep.Inputs.Failed; len(f) > 0 && (firstFailed == nil || f[0].Source < firstFailed.Source) {
+			firstFailed = &f[0]
+		}
+		if s := rep.Lines.RejectedSamples; len(s) > 0 && (firstReject == nil || s[0].Source < firstReject.Source ||
+			s[0].Source == firstReject.Source && s[0].Line < firstReject.Line) {
+			firstReject = &s[0]
+		}
+	}
+	switch {
+	case objects == 0:
+		return exitUsage, fmt.Errorf("%w: every input was set aside", errNothingRead)
+	case failed == objects && parsed == 0 && firstFailed != nil:
+		return exitUsage, fmt.Errorf("%w: %s", errNothingRead, firstFailed.Error)
+	case parsed == 0 && rejected > 0 && firstReject != nil:
+		return exitUsage, fmt.Errorf("%w: all %d lines were rejected (first: %s:%d: %s)", errNothingRead,
+			rejected, firstReject.Source, firstReject.Line, firstReject.Reason)
+	case failed > 0:
+		return exitPartial, nil
+	}
+	return exitOK, nil
 }
 
 // outputFlags are the flags that choose how a report is written, shared by
@@ -143,12 +190,49 @@ func (o *outputFlags) check() error {
 
 // write renders rep to m.Stdout.
 func (o *outputFlags) write(m *Main, rep *analysis.Report) error {
-	return report.Render(m.Stdout, rep, report.Options{
+	return o.render(m.Stdout, m, rep)
+}
+
+func (o *outputFlags) render(w io.Writer, m *Main, rep *analysis.Report) error {
+	return report.Render(w, rep, report.Options{
 		Format: *o.output,
 		Table:  *o.table,
 		Color:  m.useColor(*o.color),
 		Width:  m.termWidth(),
 	})
+}
+
+// writeAll renders the reports of a run to m.Stdout, one after the other;
+// with -o json and more than one report, each JSON object takes one line.
+func (o *outputFlags) writeAll(m *Main, reps []*analysis.Report) error {
+	if len(reps) == 1 {
+		return o.write(m, reps[0])
+	}
+	for i, rep := range reps {
+		if *o.output == "json" {
+			var buf, line bytes.Buffer
+			if err := o.render(&buf, m, rep); err != nil {
+				return err
+			}
+			if err := json.Compact(&line, buf.Bytes()); err != nil {
+				return fmt.Errorf("compact %s report: %w", rep.Format, err)
+			}
+			line.WriteByte('\n')
+			if _, err := m.Stdout.Write(line.Bytes()); err != nil {
+				return err
+			}
+			continue
+		}
+		if i > 0 {
+			if _, err := io.WriteString(m.Stdout, "\n"); err != nil {
+				return err
+			}
+		}
+		if err := o.write(m, rep); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // useColor decides on ANSI colour: never when NO_COLOR is set or stdout is
@@ -313,14 +397,14 @@ func runAnalyze(ctx context.Context, m *Main, args []string) int {
 	return m.analyzeAndWrite(ctx, "analyze", cfg, &out)
 }
 
-// analyzeAndWrite runs the analysis, writes the report and returns the exit
-// status.
+// analyzeAndWrite runs the analysis, writes one report per input format
+// and returns the exit status.
 func (m *Main) analyzeAndWrite(ctx context.Context, cmd string, cfg analysisConfig, out *outputFlags) int {
-	rep, code, err := m.runAnalysis(ctx, cfg)
+	reps, code, err := m.runAnalyses(ctx, cfg)
 	if err != nil {
 		return m.usageErr(cmd, "%v", err)
 	}
-	if err := out.write(m, rep); err != nil {
+	if err := out.writeAll(m, reps); err != nil {
 		if errors.Is(err, io.ErrClosedPipe) || errors.Is(err, os.ErrClosed) {
 			return exitPartial
 		}
@@ -328,11 +412,38 @@ func (m *Main) analyzeAndWrite(ctx context.Context, cmd string, cfg analysisConf
 		return exitPartial
 	}
 	if code == exitPartial {
-		f := rep.Inputs.Failed
-		fmt.Fprintf(m.Stderr, "lbtriage %s: %d of %d inputs could not be read whole (the report covers what was read): %s\n",
-			cmd, len(f), rep.Inputs.Objects, sanitizeArg(f[0].Error))
+		var failed []analysis.Failed
+		seen := map[string]bool{}
+		for _, rep := range reps {
+			for _, f := range rep.Inputs.Failed {
+				if !seen[f.Source] {
+					seen[f.Source] = true
+					failed = append(failed, f)
+				}
+			}
+		}
+		objects := runObjects(reps)
+		sort.Slice(failed, func(i, j int) bool { return failed[i].Source < failed[j].Source })
+		if len(failed) > 0 {
+			fmt.Fprintf(m.Stderr, "lbtriage %s: %d of %d inputs could not be read whole (the report covers what was read): %s\n",
+				cmd, len(failed), objects, sanitizeArg(failed[0].Error))
+		}
 	}
 	return code
+}
+
+// runObjects counts the objects a run read: each report's objects of its
+// format, plus once the objects of no known format, which every report
+// lists.
+func runObjects(reps []*analysis.Report) int64 {
+	if len(reps) == 0 {
+		return 0
+	}
+	var n int64
+	for _, rep := range reps {
+		n += rep.Inputs.Formats[rep.Format]
+	}
+	return n + reps[0].Inputs.Objects - reps[0].Inputs.Formats[reps[0].Format]
 }
 
 // now returns the current time from m.Now, or the clock.
