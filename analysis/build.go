@@ -441,8 +441,9 @@ func buildTimeline(a *Aggregator, format parser.Format) []Bucket {
 // sinks: ALB first, then CloudFront, then any other format by name. A
 // format counts as present when rows of it were read or an object of it was
 // recognised. Each report covers the objects of its format and their
-// rejected lines; the inputs skipped before reading and the objects whose
-// format could not be told go into every report. With no format present at
+// rejected lines; the objects whose format could not be told go into every
+// report, and an input skipped before reading into the report of the format
+// its name tells, else the first one. With no format present at
 // all, the result is one report, as BuildReport makes it.
 func BuildReports[S any](sinks []S, run Run) []*Report {
 	aggs, opts := mergeRouters(sinks)
@@ -479,8 +480,14 @@ func BuildReports[S any](sinks []S, run Run) []*Report {
 		formatOf[res.Source.Name] = res.Format
 	}
 	out := make([]*Report, 0, len(formats))
-	for _, f := range formats {
-		sub := Run{Skipped: run.Skipped}
+	for fi, f := range formats {
+		var sub Run
+		for _, s := range run.Skipped {
+			g := input.ParseName(s.Source).Format
+			if g == f || fi == 0 && !present[g] {
+				sub.Skipped = append(sub.Skipped, s)
+			}
+		}
 		for _, res := range run.Results {
 			if res.Format == f || res.Format == parser.FormatUnknown {
 				sub.Results = append(sub.Results, res)

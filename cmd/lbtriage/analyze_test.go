@@ -229,3 +229,83 @@ func TestParseTimeFlag(t *testing.T) {
 		t.Errorf("empty: %v %v", got, err)
 	}
 }
+
+func TestDemo_CloudFront(t *testing.T) {
+	for _, args := range [][]string{{"demo", "cloudfront", "-o", "json"}, {"demo", "--cloudfront", "-o", "json"}} {
+		code, out, errOut := run(t, args...)
+		if code != exitOK {
+			t.Fatalf("%v: exit %d: %s", args, code, errOut)
+		}
+		rep := decodeReport(t, out)
+		if rep.Format != "cloudfront" || rep.CloudFront == nil || rep.Verdict.PrimaryCause == nil ||
+			*rep.Verdict.PrimaryCause != analysis.CFCauseOriginConnectError {
+			t.Fatalf("%v: format %q, verdict %+v", args, rep.Format, rep.Verdict)
+		}
+		if !strings.Contains(rep.Verdict.Summary, "Every cache miss of www.example.com fails since 13:10 while cache hits are fine") {
+			t.Fatalf("summary %q", rep.Verdict.Summary)
+		}
+	}
+	code, out, _ := run(t, "demo", "cloudfront")
+	if code != exitOK || !strings.Contains(out, "origin.connect_error") || !strings.Contains(out, "CloudFront") {
+		t.Fatalf("text demo: exit %d\n%s", code, out)
+	}
+	code, _, errOut := run(t, "demo", "nlb")
+	if code != exitUsage {
+		t.Fatalf("demo nlb: exit %d", code)
+	}
+	oneLine(t, errOut, "alb or cloudfront")
+}
+
+// TestAnalyze_MixedFormats: a directory with ALB and CloudFront logs gives
+// one report per format, ALB first; with -o json, one object per line.
+func TestAnalyze_MixedFormats(t *testing.T) {
+	dir := writeSample(t)
+	code, out, errOut := run(t, "demo", "cloudfront", "--write", filepath.Join(dir, "cf"))
+	if code != exitOK {
+		t.Fatalf("demo cloudfront --write: %d %s", code, errOut)
+	}
+	var first string
+	for _, w := range []string{"1", "2", "8"} {
+		code, out, errOut = run(t, "analyze", "-o", "json", "--workers", w, dir)
+		if code != exitOK {
+			t.Fatalf("--workers %s: exit %d: %s", w, code, errOut)
+		}
+		if first == "" {
+			first = out
+		} else if out != first {
+			t.Fatalf("--workers %s: JSON differs from --workers 1", w)
+		}
+	}
+	lines := strings.Split(strings.TrimSuffix(first, "\n"), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("%d JSON lines, want 2:\n%.300s", len(lines), first)
+	}
+	albRep, cfRep := decodeReport(t, lines[0]), decodeReport(t, lines[1])
+	if albRep.Format != "alb" || cfRep.Format != "cloudfront" || cfRep.CloudFront == nil || albRep.CloudFront != nil {
+		t.Fatalf("formats %q %q", albRep.Format, cfRep.Format)
+	}
+	if *albRep.Verdict.PrimaryCause != analysis.CauseConnectionError || *cfRep.Verdict.PrimaryCause != analysis.CFCauseOriginConnectError {
+		t.Fatalf("verdicts %s %s", *albRep.Verdict.PrimaryCause, *cfRep.Verdict.PrimaryCause)
+	}
+
+	// Text: both reports, ALB first.
+	code, out, _ = run(t, "analyze", dir)
+	i, j := strings.Index(out, "target.connection_error"), strings.Index(out, "origin.connect_error")
+	if code != exitOK || i < 0 || j < i {
+		t.Fatalf("text: exit %d, ALB at %d, CloudFront at %d", code, i, j)
+	}
+
+	// runAnalysis keeps returning one report: the dominant format's.
+	m := &Main{Stdin: strings.NewReader(""), Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}, Getenv: func(string) string { return "" }}
+	rep, code, err := m.runAnalysis(context.Background(), analysisConfig{Args: []string{dir}})
+	if err != nil || code != exitOK || rep == nil {
+		t.Fatalf("runAnalysis: %v %d", err, code)
+	}
+	want := albRep
+	if cfRep.Requests > albRep.Requests {
+		want = cfRep
+	}
+	if rep.Format != want.Format || rep.Requests != want.Requests {
+		t.Fatalf("runAnalysis gave %s (%d requests), want %s", rep.Format, rep.Requests, want.Format)
+	}
+}
