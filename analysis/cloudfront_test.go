@@ -7,6 +7,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -79,6 +81,43 @@ func scanReports(t testing.TB, objects []input.Object, skipped []input.Skipped, 
 		t.Fatalf("Scan: %v", err)
 	}
 	return analysis.BuildReports(sinks, analysis.Run{Results: results, Skipped: skipped, Rejects: rejects.Samples()})
+}
+
+// TestDocsTaxonomyCloudFrontExamples checks that docs/taxonomy.md has an
+// example for every CloudFront cause, that its log line classifies as that
+// cause and that the excerpt's summary is the one reported now.
+func TestDocsTaxonomyCloudFrontExamples(t *testing.T) {
+	doc, err := os.ReadFile("../docs/taxonomy.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	re := regexp.MustCompile("(?s)#### `([a-z_.0-9]+)`\n.*?```cloudfront\n(.*?)\n```")
+	found := map[string]bool{}
+	for _, m := range re.FindAllStringSubmatch(string(doc), -1) {
+		code, line := m[1], m[2]
+		found[code] = true
+		a := analysis.New(analysis.Options{})
+		st := readCF(t, []byte(line+"\n"), 0, func(rec arrow.RecordBatch) {
+			if err := a.Consume(parser.Source{}, parser.FormatCloudFront, rec); err != nil {
+				t.Fatal(err)
+			}
+		})
+		if st.Parsed != 1 {
+			t.Errorf("%s: example line not parsed: %+v", code, st)
+		}
+		rep := analysis.BuildReport(a, analysis.Run{})
+		if rep.Errors.ByCause[code] != 1 || rep.Errors.Total5xx != 1 {
+			t.Errorf("%s: example line classified as %v", code, rep.Errors.ByCause)
+		}
+		if !strings.Contains(string(doc), rep.Verdict.Summary) {
+			t.Errorf("%s: excerpt's summary is stale; now: %s", code, rep.Verdict.Summary)
+		}
+	}
+	for _, c := range analysis.Causes() {
+		if c.Format == parser.FormatCloudFront && !found[c.Code] {
+			t.Errorf("docs/taxonomy.md has no example for %s", c.Code)
+		}
+	}
 }
 
 // TestCloudFrontCorpus analyzes the CloudFront files of the shared corpus
