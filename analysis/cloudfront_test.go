@@ -280,3 +280,38 @@ func benchCF(b *testing.B, batch int, analyze bool) {
 		GlobalSink += analysis.BuildReport(a, analysis.Run{}).Errors.Total5xx
 	}
 }
+
+// BenchmarkCloudFrontConsume isolates the aggregator: batches are decoded
+// once, then consumed again and again by a fresh Aggregator (agg=fresh) or
+// by one that has seen every key (agg=reused).
+func BenchmarkCloudFrontConsume(b *testing.B) {
+	recs, release := cfBatches(b, benchRows, 4096)
+	defer release()
+	var rows int64
+	for _, r := range recs {
+		rows += r.NumRows()
+	}
+	src := parser.Source{Name: "bench", Distribution: "E2QWRUHAPOMQZL"}
+	for _, reuse := range []bool{false, true} {
+		name := "agg=fresh"
+		if reuse {
+			name = "agg=reused"
+		}
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			a := analysis.New(analysis.Options{})
+			cpu0 := cpuTime()
+			for b.Loop() {
+				if !reuse {
+					a = analysis.New(analysis.Options{})
+				}
+				for _, rec := range recs {
+					if err := a.Consume(src, parser.FormatCloudFront, rec); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+			b.ReportMetric(float64(cpuTime()-cpu0)/float64(rows*int64(b.N)), "cpu-ns/row")
+		})
+	}
+}

@@ -46,6 +46,9 @@ const (
 	// maxCauseDetails caps the distinct statuses and detailed result types
 	// kept per cause for the verdict's wording.
 	maxCauseDetails = 32
+	// smallNamed is the name count up to which namedAgg looks up by
+	// scanning.
+	smallNamed = 8
 )
 
 func init() {
@@ -548,6 +551,16 @@ func newNamedStats() namedStats {
 func (g *namedAgg) lookup(name string) int32 {
 	if g.last >= 0 && g.lastName == name {
 		return g.last
+	}
+	// A scan beats hashing for the few result types, distributions and
+	// hosts most logs have.
+	if len(g.names) <= smallNamed {
+		for i, n := range g.names {
+			if n == name {
+				g.last, g.lastName = int32(i), n
+				return int32(i)
+			}
+		}
 	}
 	i, ok := g.index[name]
 	if !ok {
