@@ -181,8 +181,9 @@ func TestCloudFrontConsume_NoAllocs(t *testing.T) {
 	}
 	consume()
 	allocs := testing.AllocsPerRun(3, consume)
-	if per := allocs / float64(len(recs)); per > 1 {
-		t.Fatalf("%.1f allocations per batch of a warmed aggregator", per)
+	t.Logf("%.2f allocations per batch of a warmed aggregator", allocs/float64(len(recs)))
+	if allocs != 0 {
+		t.Fatalf("%.2f allocations per batch of a warmed aggregator, want none", allocs/float64(len(recs)))
 	}
 }
 

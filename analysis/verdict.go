@@ -749,7 +749,7 @@ func popFinding(st *cfState, c causeID) (finding, where string) {
 		case DomainEdge:
 			what = "not one location's problem: look at what every location shares (the distribution's quotas, its functions)."
 		case DomainClient:
-			what = "the viewers, not one location."
+			what = "the common factor is the viewers, not one location."
 		}
 		spread := fmt.Sprintf("every edge location (%d)", np)
 		if with < np {
