@@ -26,7 +26,7 @@ func analyzeCF(t testing.TB, objects []input.Object, skipped []input.Skipped, wo
 		Decoders: []parser.Decoder{alb.Decoder{}, cloudfront.Decoder{}},
 		Parser:   parser.Options{BatchSize: 4096},
 		Columns: map[parser.Format][]string{
-			parser.FormatALB:        analysis.ALBColumns,
+			parser.FormatALB:        alb.TriageColumns,
 			parser.FormatCloudFront: cloudfront.TriageColumns,
 		},
 		OnReject: rejects.Add,

@@ -72,7 +72,7 @@ func scanReports(t testing.TB, objects []input.Object, skipped []input.Skipped, 
 		Workers:  workers,
 		Decoders: []parser.Decoder{alb.Decoder{}, cloudfront.Decoder{}},
 		Columns: map[parser.Format][]string{
-			parser.FormatALB:        analysis.ALBColumns,
+			parser.FormatALB:        alb.TriageColumns,
 			parser.FormatCloudFront: cloudfront.TriageColumns,
 		},
 		OnReject: rejects.Add,

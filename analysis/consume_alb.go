@@ -8,33 +8,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 
 	"github.com/lbtriage/lbtriage/parser"
+	"github.com/lbtriage/lbtriage/parser/alb"
 )
-
-// ALB column names the aggregator reads (the decoder's names).
-const (
-	ColTime                   = "time"
-	ColClientIP               = "client_ip"
-	ColTargetIP               = "target_ip"
-	ColTargetPort             = "target_port"
-	ColRequestProcessingTime  = "request_processing_time"
-	ColTargetProcessingTime   = "target_processing_time"
-	ColResponseProcessingTime = "response_processing_time"
-	ColELBStatusCode          = "elb_status_code"
-	ColTargetStatusCode       = "target_status_code"
-	ColRequestURL             = "request_url"
-	ColRequestCreationTime    = "request_creation_time"
-	ColActionsExecuted        = "actions_executed"
-	ColErrorReason            = "error_reason"
-)
-
-// ALBColumns lists the ALB columns the analysis needs; pass it as the
-// decoder's column projection so that only these are built.
-var ALBColumns = []string{
-	ColTime, ColClientIP, ColTargetIP, ColTargetPort,
-	ColRequestProcessingTime, ColTargetProcessingTime, ColResponseProcessingTime,
-	ColELBStatusCode, ColTargetStatusCode, ColRequestURL, ColRequestCreationTime,
-	ColActionsExecuted, ColErrorReason,
-}
 
 func init() {
 	consumers[parser.FormatALB] = (*Aggregator).consumeALB
@@ -67,27 +42,27 @@ func (c *albColumns) bind(rec arrow.RecordBatch) error {
 	for i := 0; i < sc.NumFields() && err == nil; i++ {
 		name, a := sc.Field(i).Name, rec.Column(i)
 		switch name {
-		case ColTime:
+		case alb.ColTime:
 			err = bindAs(name, a, &c.time)
-		case ColRequestCreationTime:
+		case alb.ColRequestCreationTime:
 			err = bindAs(name, a, &c.rct)
-		case ColClientIP:
+		case alb.ColClientIP:
 			err = bindAs(name, a, &c.clientIP)
-		case ColTargetIP:
+		case alb.ColTargetIP:
 			err = bindAs(name, a, &c.targetIP)
-		case ColTargetPort:
+		case alb.ColTargetPort:
 			err = bindAs(name, a, &c.targetPort)
-		case ColTargetProcessingTime:
+		case alb.ColTargetProcessingTime:
 			err = bindAs(name, a, &c.tpt)
-		case ColELBStatusCode:
+		case alb.ColELBStatusCode:
 			err = bindAs(name, a, &c.elb)
-		case ColTargetStatusCode:
+		case alb.ColTargetStatusCode:
 			err = bindAs(name, a, &c.target)
-		case ColRequestURL:
+		case alb.ColRequestURL:
 			err = bindAs(name, a, &c.url)
-		case ColActionsExecuted:
+		case alb.ColActionsExecuted:
 			err = bindAs(name, a, &c.actions)
-		case ColErrorReason:
+		case alb.ColErrorReason:
 			err = bindAs(name, a, &c.errorReason)
 		}
 	}
@@ -95,7 +70,7 @@ func (c *albColumns) bind(rec arrow.RecordBatch) error {
 		return err
 	}
 	if c.time == nil || c.elb == nil {
-		return fmt.Errorf("analysis: ALB batch lacks the %q or %q column", ColTime, ColELBStatusCode)
+		return fmt.Errorf("analysis: ALB batch lacks the %q or %q column", alb.ColTime, alb.ColELBStatusCode)
 	}
 	c.timeMul, c.timeDiv = toMicros(c.time)
 	if c.rct != nil {

@@ -48,7 +48,7 @@ func analyze(t testing.TB, objects []input.Object, skipped []input.Skipped, work
 		Workers:  workers,
 		Decoders: []parser.Decoder{alb.Decoder{}},
 		Parser:   parser.Options{BatchSize: 4096},
-		Columns:  map[parser.Format][]string{parser.FormatALB: analysis.ALBColumns},
+		Columns:  map[parser.Format][]string{parser.FormatALB: alb.TriageColumns},
 		OnReject: rejects.Add,
 	}, func() input.Sink { return analysis.New(opts) })
 	if err != nil {

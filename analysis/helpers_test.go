@@ -9,23 +9,24 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/lbtriage/lbtriage/parser"
+	"github.com/lbtriage/lbtriage/parser/alb"
 )
 
 // albSchema mirrors the ALB decoder's triage columns.
 var albSchema = arrow.NewSchema([]arrow.Field{
-	{Name: ColTime, Type: &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}},
-	{Name: ColClientIP, Type: arrow.BinaryTypes.String},
-	{Name: ColTargetIP, Type: arrow.BinaryTypes.String, Nullable: true},
-	{Name: ColTargetPort, Type: arrow.PrimitiveTypes.Uint16, Nullable: true},
-	{Name: ColRequestProcessingTime, Type: arrow.PrimitiveTypes.Float64, Nullable: true},
-	{Name: ColTargetProcessingTime, Type: arrow.PrimitiveTypes.Float64, Nullable: true},
-	{Name: ColResponseProcessingTime, Type: arrow.PrimitiveTypes.Float64, Nullable: true},
-	{Name: ColELBStatusCode, Type: arrow.PrimitiveTypes.Uint16, Nullable: true},
-	{Name: ColTargetStatusCode, Type: arrow.PrimitiveTypes.Uint16, Nullable: true},
-	{Name: ColRequestURL, Type: arrow.BinaryTypes.String},
-	{Name: ColRequestCreationTime, Type: &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}},
-	{Name: ColActionsExecuted, Type: arrow.BinaryTypes.String, Nullable: true},
-	{Name: ColErrorReason, Type: arrow.BinaryTypes.String, Nullable: true},
+	{Name: alb.ColTime, Type: &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}},
+	{Name: alb.ColClientIP, Type: arrow.BinaryTypes.String},
+	{Name: alb.ColTargetIP, Type: arrow.BinaryTypes.String, Nullable: true},
+	{Name: alb.ColTargetPort, Type: arrow.PrimitiveTypes.Uint16, Nullable: true},
+	{Name: alb.ColRequestProcessingTime, Type: arrow.PrimitiveTypes.Float64, Nullable: true},
+	{Name: alb.ColTargetProcessingTime, Type: arrow.PrimitiveTypes.Float64, Nullable: true},
+	{Name: alb.ColResponseProcessingTime, Type: arrow.PrimitiveTypes.Float64, Nullable: true},
+	{Name: alb.ColELBStatusCode, Type: arrow.PrimitiveTypes.Uint16, Nullable: true},
+	{Name: alb.ColTargetStatusCode, Type: arrow.PrimitiveTypes.Uint16, Nullable: true},
+	{Name: alb.ColRequestURL, Type: arrow.BinaryTypes.String},
+	{Name: alb.ColRequestCreationTime, Type: &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}},
+	{Name: alb.ColActionsExecuted, Type: arrow.BinaryTypes.String, Nullable: true},
+	{Name: alb.ColErrorReason, Type: arrow.BinaryTypes.String, Nullable: true},
 }, nil)
 
 // row is one ALB row for tests. Zero values mean "-": target "" is no
