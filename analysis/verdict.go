@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/lbtriage/lbtriage/internal/numfmt"
 	"github.com/lbtriage/lbtriage/parser"
 )
 
@@ -87,7 +88,7 @@ func buildVerdict(a *Aggregator, r *Report) Verdict {
 	if n := a.byCause[idFixedResponse]; n > 0 {
 		v.Findings = append(v.Findings, fmt.Sprintf(
 			"%s of the 5xx (%s) are fixed responses that a listener rule is configured to send (%s): on purpose, not a fault of the load balancer or the targets.",
-			groupInt(n), pct(n, a.total5xx), CauseFixedResponse))
+			numfmt.Int(n), pct(n, a.total5xx), CauseFixedResponse))
 	}
 	v.Summary = errorSummary(a, r, primary, where, v.Window)
 	if cfSummary != "" {
@@ -117,11 +118,11 @@ func rankCauses(a *Aggregator) []causeID {
 func noErrorSummary(r *Report) string {
 	if r.Requests == 0 {
 		if r.Lines.OutsideWindow > 0 {
-			return fmt.Sprintf("No requests inside the selected time window (%s rows outside it); nothing to attribute.", groupInt(r.Lines.OutsideWindow))
+			return fmt.Sprintf("No requests inside the selected time window (%s rows outside it); nothing to attribute.", numfmt.Int(r.Lines.OutsideWindow))
 		}
 		return "No requests were read; nothing to attribute."
 	}
-	s := fmt.Sprintf("No 5xx among %s requests", groupInt(r.Requests))
+	s := fmt.Sprintf("No 5xx among %s requests", numfmt.Int(r.Requests))
 	if r.TimeRange.First != "" {
 		s += fmt.Sprintf(" from %s to %s", r.TimeRange.First, r.TimeRange.Last)
 	}
@@ -129,7 +130,7 @@ func noErrorSummary(r *Report) string {
 	var ctx []string
 	for _, k := range sortedKeys(r.Context) {
 		if n := r.Context[k]; n > 0 {
-			ctx = append(ctx, fmt.Sprintf("%s %s", groupInt(n), k))
+			ctx = append(ctx, fmt.Sprintf("%s %s", numfmt.Int(n), k))
 		}
 	}
 	if len(ctx) > 0 {
@@ -198,7 +199,7 @@ func concentrationFindings(a *Aggregator, r *Report, c causeID) ([]string, strin
 		if errShare >= concentrationShare && errShare >= 1.5*reqShare && topSub.targetsWithCause >= 2 {
 			out = append(out, fmt.Sprintf(
 				"%s: %s (%s of %s) are in subnet %s (%s), which served %s of the requests sent to targets: %s",
-				code, pct(topSub.errorsOfTheCause, total), groupInt(topSub.errorsOfTheCause), groupInt(total),
+				code, pct(topSub.errorsOfTheCause, total), numfmt.Int(topSub.errorsOfTheCause), numfmt.Int(total),
 				topSub.name, plural(topSub.targets, "target"), pct(topSub.requests, targetReq), subnetAdvice(c)))
 			where = fmt.Sprintf("concentrated on %s (%s)", topSub.name, plural(topSub.targets, "target"))
 		}
@@ -210,7 +211,7 @@ func concentrationFindings(a *Aggregator, r *Report, c causeID) ([]string, strin
 		if float64(n)/float64(total) >= concentrationShare {
 			out = append(out, fmt.Sprintf(
 				"%s: %s (%s of %s) come from target %s (1 of %d targets), which served %s of the requests sent to targets.",
-				code, pct(n, total), groupInt(n), groupInt(total), top.name(), len(a.targetList), pct(top.requests, targetReq)))
+				code, pct(n, total), numfmt.Int(n), numfmt.Int(total), top.name(), len(a.targetList), pct(top.requests, targetReq)))
 			if where == "" || topSub.targets > 1 && topSub.targetsWithCause == 1 {
 				where = "concentrated on target " + top.name()
 			}
@@ -256,7 +257,7 @@ func pathFinding(a *Aggregator, r *Report) string {
 		return ""
 	}
 	return fmt.Sprintf("Path %s carries %s of the 5xx (%s of %s) but %s of the requests: look at what this path does differently (slow queries, downstream calls, large responses).",
-		a.paths.keys[best], pct(s.errors, a.total5xx), groupInt(s.errors), groupInt(a.total5xx), pct(s.requests, a.requests))
+		a.paths.keys[best], pct(s.errors, a.total5xx), numfmt.Int(s.errors), numfmt.Int(a.total5xx), pct(s.requests, a.requests))
 }
 
 // nodeFindings reports load balancer nodes serving far less than an equal
@@ -369,7 +370,7 @@ func errorSummary(a *Aggregator, r *Report, primary causeID, where string, w *Wi
 	n := a.byCause[primary]
 	ci := causeTable[primary]
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s of 5xx (%s of %s) are %s: %s", pct(n, a.total5xx), groupInt(n), groupInt(a.total5xx), ci.Code, ci.Meaning)
+	fmt.Fprintf(&b, "%s of 5xx (%s of %s) are %s: %s", pct(n, a.total5xx), numfmt.Int(n), numfmt.Int(a.total5xx), ci.Code, ci.Meaning)
 	if where != "" {
 		b.WriteString(", " + where)
 	}
@@ -456,26 +457,6 @@ func plural(n int, word string) string {
 	return fmt.Sprintf("%d %ss", n, word)
 }
 
-// groupInt formats n with thousands separators.
-func groupInt(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	if neg {
-		s = s[1:]
-	}
-	var b []byte
-	for i := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b = append(b, ',')
-		}
-		b = append(b, s[i])
-	}
-	if neg {
-		return "-" + string(b)
-	}
-	return string(b)
-}
-
 func sortedKeys(m map[string]int64) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
@@ -537,12 +518,12 @@ func cfFindings(a *Aggregator, st *cfState, ranked []causeID) (out []string, whe
 	if n := st.originTimeouts; n >= minFindingErrors {
 		out = append(out, fmt.Sprintf(
 			"%s of the 5xx (%s) took just over a multiple of 30 s (30, 60 or 90 s): the origin response timeout (30 s by default, tried up to 3 times for GET and HEAD) ran out while the origin stayed silent; look for slow requests in the origin's logs at the same time, check that packets from CloudFront are not dropped, or raise the origin response timeout.",
-			groupInt(n), pct(n, a.total5xx)))
+			numfmt.Int(n), pct(n, a.total5xx)))
 	}
 	if n := st.cachedErrors; n >= minFindingErrors {
 		out = append(out, fmt.Sprintf(
 			"%s of the 5xx (%s) look served from CloudFront's error cache (result type Error or Hit, first byte in under 5 ms): one origin failure is repeated to every viewer for the error-caching TTL (10 s by default), so the origin failed far fewer times than the 5xx count suggests.",
-			groupInt(n), pct(n, a.total5xx)))
+			numfmt.Int(n), pct(n, a.total5xx)))
 	}
 	return out, where, summary
 }
@@ -632,12 +613,12 @@ func missFailFinding(a *Aggregator, st *cfState, c causeID) (finding, host, summ
 	case since.hits == 0:
 		hits = "(no cache hit to compare with)"
 	case since.hitErrors == 0:
-		hits = fmt.Sprintf("while cache hits were fine (%s served, none failed)", groupInt(since.hits))
+		hits = fmt.Sprintf("while cache hits were fine (%s served, none failed)", numfmt.Int(since.hits))
 	default:
-		hits = fmt.Sprintf("while cache hits were fine (%s of %s failed)", groupInt(since.hitErrors), groupInt(since.hits))
+		hits = fmt.Sprintf("while cache hits were fine (%s of %s failed)", numfmt.Int(since.hitErrors), numfmt.Int(since.hits))
 	}
 	finding = fmt.Sprintf("%s of %s failed from %s (%s of %s misses %s) %s: %s",
-		every, host, from, groupInt(failed), groupInt(since.misses), st.causeSignature(c), hits, missAdvice(c))
+		every, host, from, numfmt.Int(failed), numfmt.Int(since.misses), st.causeSignature(c), hits, missAdvice(c))
 	if since.hits > 0 {
 		summary = fmt.Sprintf("%s of %s fails since %s while cache hits are fine: %s", every, host, from, missVerdict(c))
 	} else {
@@ -741,7 +722,7 @@ func popFinding(st *cfState, c causeID) (finding, where string) {
 			what = "look at the viewers served by that location."
 		}
 		return fmt.Sprintf("%s: %s (%s of %s) at edge location %s (1 of %d), which served %s of the requests: %s",
-				code, pct(n, total), groupInt(n), groupInt(total), g.names[top], np, pct(g.stats[top].requests, reqs), what),
+				code, pct(n, total), numfmt.Int(n), numfmt.Int(total), g.names[top], np, pct(g.stats[top].requests, reqs), what),
 			"concentrated on edge location " + g.names[top]
 	case float64(with) >= popSpread*float64(np):
 		what := "not one location's problem: the common factor is the origin."

@@ -14,6 +14,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 
+	"github.com/lbtriage/lbtriage/internal/numfmt"
 	"github.com/lbtriage/lbtriage/parser"
 	"github.com/lbtriage/lbtriage/parser/input"
 )
@@ -148,13 +149,13 @@ func (s parseSummary) write(w io.Writer, rejects []*parser.LineError) {
 	p := func(label, format string, args ...any) {
 		fmt.Fprintf(w, "%-12s %s\n", label, sanitizeArg(fmt.Sprintf(format, args...)))
 	}
-	p("objects", "%s read, %s skipped, %s failed", groupInt(int64(s.objects)), groupInt(int64(len(s.skipped))), groupInt(int64(s.failed)))
+	p("objects", "%s read, %s skipped, %s failed", numfmt.Int(int64(s.objects)), numfmt.Int(int64(len(s.skipped))), numfmt.Int(int64(s.failed)))
 	if s.listed.Listed > 0 {
-		p("s3", "%s objects listed, %s selected", groupInt(int64(s.listed.Listed)), groupInt(int64(s.listed.Selected)))
+		p("s3", "%s objects listed, %s selected", numfmt.Int(int64(s.listed.Listed)), numfmt.Int(int64(s.listed.Selected)))
 	}
-	p("bytes", "%s stored, %s decompressed", humanBytes(s.stored), humanBytes(s.stats.Bytes))
+	p("bytes", "%s stored, %s decompressed", numfmt.Bytes(s.stored), numfmt.Bytes(s.stats.Bytes))
 	p("lines", "%s read: %s parsed, %s rejected, %s blank or header",
-		groupInt(s.stats.Lines), groupInt(s.stats.Parsed), groupInt(s.stats.Rejected), groupInt(s.stats.Comments))
+		numfmt.Int(s.stats.Lines), numfmt.Int(s.stats.Parsed), numfmt.Int(s.stats.Rejected), numfmt.Int(s.stats.Comments))
 	if !s.stats.MinTime.IsZero() {
 		p("time range", "%s to %s", s.stats.MinTime.UTC().Format(time.RFC3339Nano), s.stats.MaxTime.UTC().Format(time.RFC3339Nano))
 	}
@@ -237,38 +238,4 @@ func appendJSONValue(b []byte, col arrow.Array, i int) []byte {
 		}
 		return append(b, v...)
 	}
-}
-
-// groupInt formats n with thousands separators.
-func groupInt(n int64) string {
-	s := fmt.Sprint(n)
-	neg := strings.HasPrefix(s, "-")
-	if neg {
-		s = s[1:]
-	}
-	var out []byte
-	for i := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			out = append(out, ',')
-		}
-		out = append(out, s[i])
-	}
-	if neg {
-		return "-" + string(out)
-	}
-	return string(out)
-}
-
-// humanBytes formats n bytes with a binary unit.
-func humanBytes(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
 }

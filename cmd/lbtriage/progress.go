@@ -31,6 +31,7 @@ import (
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
+	"github.com/lbtriage/lbtriage/internal/numfmt"
 	"github.com/lbtriage/lbtriage/parser/input"
 )
 
@@ -153,7 +154,7 @@ func (p *progress) run() {
 	}
 }
 
-// line is the progress text at now (humanBytes is parse.go's).
+// line is the progress text at now (numfmt.Bytes formats the sizes).
 func (p *progress) line(now time.Time) string {
 	done, read := p.objects.Load(), p.bytes.Load()
 	elapsed := now.Sub(p.start).Seconds()
@@ -163,15 +164,15 @@ func (p *progress) line(now time.Time) string {
 	} else {
 		fmt.Fprintf(&b, "%d objects", done)
 	}
-	b.WriteString("  " + humanBytes(read))
+	b.WriteString("  " + numfmt.Bytes(read))
 	if p.totalBytes > 0 {
-		b.WriteString(" / " + humanBytes(p.totalBytes))
+		b.WriteString(" / " + numfmt.Bytes(p.totalBytes))
 	}
 	if elapsed <= 0 {
 		return b.String()
 	}
 	rate := float64(read) / elapsed
-	b.WriteString("  " + humanBytes(int64(rate)) + "/s")
+	b.WriteString("  " + numfmt.Bytes(int64(rate)) + "/s")
 	// ETA from bytes when the sizes are known, else from objects.
 	var left float64 = -1
 	switch {
