@@ -57,7 +57,7 @@ func commands() []command {
 		{"analyze", "classify every 5xx and say who is at fault", runAnalyze},
 		{"report", "nightly report of a whole day against a baseline", runReport},
 		{"parse", "check the parser on your logs: counts, rejects, rows", runParse},
-		{"demo", "analyze the embedded sample incident", runDemo},
+		{"demo", "analyze an embedded sample incident (alb, or cloudfront)", runDemo},
 		{"version", "print the version", runVersion},
 	}
 }
