@@ -161,7 +161,11 @@ func (s parseSummary) write(w io.Writer, rejects []*parser.LineError) {
 	}
 	var fl []string
 	for f, n := range s.formats {
-		fl = append(fl, fmt.Sprintf("%s (%d objects)", f, n))
+		unit := "objects"
+		if n == 1 {
+			unit = "object"
+		}
+		fl = append(fl, fmt.Sprintf("%s (%d %s)", f, n, unit))
 	}
 	sort.Strings(fl)
 	if len(fl) > 0 {
