@@ -165,12 +165,14 @@ type outputFlags struct {
 	output *string
 	table  *string
 	color  *string
+	out    *string
 }
 
 func (o *outputFlags) register(fs *pflag.FlagSet) {
 	o.output = fs.StringP("output", "o", "text", "report format: "+strings.Join(report.Formats(), ", "))
 	o.table = fs.String("table", "", "table for -o csv: "+strings.Join(report.Tables(), ", ")+" (default timeline)")
 	o.color = fs.String("color", "auto", "colour in the text report: auto, always, never")
+	o.out = fs.String("out", "", "write the report to this file (atomically) or to s3://bucket/key instead of standard output")
 }
 
 func (o *outputFlags) check() error {
@@ -188,25 +190,30 @@ func (o *outputFlags) check() error {
 	return nil
 }
 
-// write renders rep to m.Stdout.
-func (o *outputFlags) write(m *Main, rep *analysis.Report) error {
-	return o.render(m.Stdout, m, rep)
-}
-
 func (o *outputFlags) render(w io.Writer, m *Main, rep *analysis.Report) error {
+	color := m.useColor(*o.color)
+	if *o.color == "auto" && *o.out != "" && *o.out != "-" {
+		color = false // a file is no terminal
+	}
 	return report.Render(w, rep, report.Options{
 		Format: *o.output,
 		Table:  *o.table,
-		Color:  m.useColor(*o.color),
+		Color:  color,
 		Width:  m.termWidth(),
 	})
 }
 
-// writeAll renders the reports of a run to m.Stdout, one after the other;
-// with -o json and more than one report, each JSON object takes one line.
-func (o *outputFlags) writeAll(m *Main, reps []*analysis.Report) error {
+// writeAll writes the reports of a run to --out (a file, written
+// atomically, or s3://bucket/key) or to standard output.
+func (o *outputFlags) writeAll(ctx context.Context, m *Main, reps []*analysis.Report, s3f *s3Flags) error {
+	return m.writeOutput(ctx, *o.out, *o.output, s3f, func(w io.Writer) error { return o.renderAll(w, m, reps) })
+}
+
+// renderAll renders the reports one after the other; with -o json and more
+// than one report, each JSON object takes one line.
+func (o *outputFlags) renderAll(w io.Writer, m *Main, reps []*analysis.Report) error {
 	if len(reps) == 1 {
-		return o.write(m, reps[0])
+		return o.render(w, m, reps[0])
 	}
 	for i, rep := range reps {
 		if *o.output == "json" {
@@ -218,17 +225,17 @@ func (o *outputFlags) writeAll(m *Main, reps []*analysis.Report) error {
 				return fmt.Errorf("compact %s report: %w", rep.Format, err)
 			}
 			line.WriteByte('\n')
-			if _, err := m.Stdout.Write(line.Bytes()); err != nil {
+			if _, err := w.Write(line.Bytes()); err != nil {
 				return err
 			}
 			continue
 		}
 		if i > 0 {
-			if _, err := io.WriteString(m.Stdout, "\n"); err != nil {
+			if _, err := io.WriteString(w, "\n"); err != nil {
 				return err
 			}
 		}
-		if err := o.write(m, rep); err != nil {
+		if err := o.render(w, m, rep); err != nil {
 			return err
 		}
 	}
@@ -404,12 +411,12 @@ func (m *Main) analyzeAndWrite(ctx context.Context, cmd string, cfg analysisConf
 	if err != nil {
 		return m.usageErr(cmd, "%v", err)
 	}
-	if err := out.writeAll(m, reps); err != nil {
+	if err := out.writeAll(ctx, m, reps, cfg.S3); err != nil {
 		if errors.Is(err, io.ErrClosedPipe) || errors.Is(err, os.ErrClosed) {
 			return exitPartial
 		}
 		fmt.Fprintf(m.Stderr, "lbtriage %s: write report: %s\n", cmd, sanitizeArg(err.Error()))
-		return exitPartial
+		return exitUsage
 	}
 	if code == exitPartial {
 		var failed []analysis.Failed

@@ -60,19 +60,7 @@ func (m *Main) expandS3(ctx context.Context, urls []string, f *s3Flags, since, u
 			return nil, nil, stats, err
 		}
 	}
-	opts := s3.Options{
-		Profile:      f.profile,
-		Region:       f.region,
-		EndpointURL:  f.endpointURL,
-		Since:        since,
-		Until:        until,
-		LoadBalancer: f.lb,
-		Workers:      workers,
-	}
-	if opts.EndpointURL == "" && m.Getenv != nil {
-		opts.EndpointURL = firstNonEmpty(m.Getenv("AWS_ENDPOINT_URL_S3"), m.Getenv("AWS_ENDPOINT_URL"))
-	}
-	client, err := s3.New(ctx, opts)
+	client, err := m.s3Client(ctx, f, since, until, workers)
 	if err != nil {
 		return nil, nil, stats, err
 	}
@@ -96,6 +84,27 @@ func (m *Main) expandS3(ctx context.Context, urls []string, f *s3Flags, since, u
 		skipped = append(skipped, skip...)
 	}
 	return objects, skipped, stats, nil
+}
+
+// s3Client makes the S3 client the flags describe, listing for the window
+// [since, until) with workers listings at once.
+func (m *Main) s3Client(ctx context.Context, f *s3Flags, since, until time.Time, workers int) (*s3.Client, error) {
+	if f == nil {
+		f = &s3Flags{}
+	}
+	opts := s3.Options{
+		Profile:      f.profile,
+		Region:       f.region,
+		EndpointURL:  f.endpointURL,
+		Since:        since,
+		Until:        until,
+		LoadBalancer: f.lb,
+		Workers:      workers,
+	}
+	if opts.EndpointURL == "" && m.Getenv != nil {
+		opts.EndpointURL = firstNonEmpty(m.Getenv("AWS_ENDPOINT_URL_S3"), m.Getenv("AWS_ENDPOINT_URL"))
+	}
+	return s3.New(ctx, opts)
 }
 
 func firstNonEmpty(s ...string) string {
