@@ -66,7 +66,7 @@ func renderText(w io.Writer, rep *analysis.Report, cmp *Comparison, opts Options
 	}
 	width = max(width, 60)
 	t := &textWriter{w: w, c: ansi(opts.Color), width: width}
-	textVerdict(t, rep)
+	textVerdict(t, rep, opts.Title)
 	if crossed := crossedThresholds(cmp); len(crossed) > 0 {
 		t.line("")
 		t.line(t.c.red("Thresholds crossed: " + strings.Join(crossed, "; ")))
@@ -86,8 +86,8 @@ func renderText(w io.Writer, rep *analysis.Report, cmp *Comparison, opts Options
 	return t.err
 }
 
-func textVerdict(t *textWriter, rep *analysis.Report) {
-	t.line(t.c.bold(reportTitle(rep, "")))
+func textVerdict(t *textWriter, rep *analysis.Report, title string) {
+	t.line(t.c.bold(reportTitle(rep, title)))
 	t.line("")
 	v := rep.Verdict
 	head := headline(rep)
