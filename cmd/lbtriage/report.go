@@ -1,7 +1,203 @@
 package main
 
-import "context"
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"time"
 
-func runReport(_ context.Context, m *Main, _ []string) int {
-	return m.usageErr("report", "not available in this build yet")
+	"github.com/lbtriage/lbtriage/analysis"
+	"github.com/lbtriage/lbtriage/report"
+)
+
+const reportSynopsis = "(--day DATE | --since T [--until T]) [--baseline-since T --baseline-until T] [--fail-on EXPR]... [-o FORMAT] [--out PATH|s3://bucket/key] INPUT..."
+
+// runReport implements "lbtriage report": the nightly report. It analyzes
+// one period (a UTC day, or --since/--until) and a baseline (by default the
+// same period one day earlier) from the same inputs, renders the period's
+// report with the comparison, and checks the --fail-on thresholds against
+// the period.
+//
+// Exit status: 3 when a threshold is crossed (the report is still
+// written); otherwise 0, or 1 when some input of either period could not be
+// read whole, or 2 for bad usage, when nothing of the period could be read
+// or when the report could not be written. A baseline with nothing readable is not an error: the report says
+// so on standard error and goes without the comparison.
+func runReport(ctx context.Context, m *Main, args []string) int {
+	fs := newFlagSet("report")
+	day := fs.String("day", "", "report on this UTC day (2026-11-20); or use --since/--until")
+	baseSince := fs.String("baseline-since", "", "start of the baseline (default: the period one day earlier)")
+	baseUntil := fs.String("baseline-until", "", "end of the baseline (default: --baseline-since plus the period's length)")
+	failOn := fs.StringArray("fail-on", nil, "exit 3 when this threshold is crossed, e.g. lb_5xx_rate>0.1%, p99_ms>800, cause:target.timeout>0.5% (repeatable)")
+	title := fs.String("title", "", "title of the markdown and HTML reports")
+	var out outputFlags
+	out.register(fs)
+	var af analysisFlags
+	af.register(fs)
+	var s3f s3Flags
+	s3f.register(fs)
+	if code, ok := m.parseFlags(fs, args, reportSynopsis); !ok {
+		return code
+	}
+	if err := out.check(); err != nil {
+		return m.usageErr("report", "%v", err)
+	}
+	var thresholds []report.Threshold
+	for _, e := range *failOn {
+		th, err := report.ParseThreshold(e)
+		if err != nil {
+			return m.usageErr("report", "--fail-on: %v", err)
+		}
+		thresholds = append(thresholds, th)
+	}
+	now := m.now()
+	if *day != "" {
+		if *af.since != "" || *af.until != "" {
+			return m.usageErr("report", "--day and --since/--until do not go together")
+		}
+		d, err := time.ParseInLocation("2006-01-02", strings.TrimSpace(*day), time.UTC)
+		if err != nil {
+			return m.usageErr("report", "--day: %q is not a date: use YYYY-MM-DD (a UTC day)", *day)
+		}
+		*af.since = d.Format(time.RFC3339)
+		*af.until = d.AddDate(0, 0, 1).Format(time.RFC3339)
+	} else if *af.since == "" {
+		return m.usageErr("report", "say which period: --day 2026-11-20, or --since 24h (with --until if it is not now)")
+	}
+	cfg, err := af.config(now)
+	if err != nil {
+		return m.usageErr("report", "%v", err)
+	}
+	if cfg.Analysis.Until.IsZero() {
+		cfg.Analysis.Until = now.UTC()
+	}
+	if !cfg.Analysis.Since.Before(cfg.Analysis.Until) {
+		return m.usageErr("report", "--since (%s) must be before now or --until", cfg.Analysis.Since.Format(time.RFC3339))
+	}
+	base, err := baselineConfig(cfg, *baseSince, *baseUntil, now)
+	if err != nil {
+		return m.usageErr("report", "%v", err)
+	}
+	if fs.NArg() == 0 {
+		return m.usageErr("report", "no input given (a file, directory, glob, - for stdin, or s3://bucket/prefix)")
+	}
+	if slices.Contains(fs.Args(), "-") {
+		// Standard input can be read only once: there would be no baseline.
+		return m.usageErr("report", "reads its inputs twice (period and baseline), so it cannot read standard input")
+	}
+	cfg.Args, cfg.S3 = fs.Args(), &s3f
+	base.Args, base.S3 = fs.Args(), &s3f
+
+	rep, code, err := m.runAnalysis(ctx, cfg)
+	if err != nil {
+		return m.usageErr("report", "%v", err)
+	}
+	if rep == nil {
+		return m.usageErr("report", "%v: no report for %s", errNothingRead, periodText(cfg.Analysis))
+	}
+	var cmp *report.Comparison
+	baseRep, baseCode, err := m.runAnalysis(ctx, base)
+	switch {
+	case err != nil:
+		fmt.Fprintf(m.Stderr, "lbtriage report: baseline %s: %s; the report goes without the comparison\n",
+			periodText(base.Analysis), sanitizeArg(err.Error()))
+	case baseRep == nil || baseRep.Requests == 0:
+		fmt.Fprintf(m.Stderr, "lbtriage report: baseline %s: no request in the logs; the report goes without the comparison\n",
+			periodText(base.Analysis))
+	default:
+		cmp = report.Compare(rep, baseRep)
+		code = max(code, baseCode)
+	}
+	results, crossed := report.CheckThresholds(rep, thresholds)
+	if cmp == nil && len(results) > 0 {
+		// Thresholds are about the period alone: show them even without a
+		// baseline.
+		cmp = &report.Comparison{Thresholds: results}
+	} else if cmp != nil {
+		cmp.Thresholds = results
+	}
+
+	toFile := *out.out != "" && *out.out != "-"
+	opts := report.Options{
+		Format: *out.output, Table: *out.table, Title: *title, Comparison: cmp,
+		Color: m.useColor(*out.color) && !(toFile && *out.color == "auto"), Width: m.termWidth(),
+	}
+	if opts.Title == "" {
+		opts.Title = reportTitle(rep, cfg.Analysis, *day != "")
+	}
+	render := func(w io.Writer) error { return report.Render(w, rep, opts) }
+	if err := m.writeOutput(ctx, *out.out, *out.output, &s3f, render); err != nil {
+		if errors.Is(err, io.ErrClosedPipe) || errors.Is(err, os.ErrClosed) {
+			return exitPartial
+		}
+		fmt.Fprintf(m.Stderr, "lbtriage report: write report: %s\n", sanitizeArg(err.Error()))
+		return exitUsage
+	}
+	if code == exitPartial {
+		fmt.Fprintf(m.Stderr, "lbtriage report: some inputs could not be read whole (the report covers what was read; see its inputs)\n")
+	}
+	if crossed {
+		var names []string
+		for _, r := range results {
+			if r.Crossed {
+				names = append(names, r.Expr)
+			}
+		}
+		fmt.Fprintf(m.Stderr, "lbtriage report: threshold crossed: %s\n", sanitizeArg(strings.Join(names, ", ")))
+		return exitThreshold
+	}
+	return code
+}
+
+// baselineConfig returns the analysis of the baseline: cfg's period moved
+// one day earlier, or the --baseline-since/--baseline-until given.
+func baselineConfig(cfg analysisConfig, since, until string, now time.Time) (analysisConfig, error) {
+	base := cfg
+	length := cfg.Analysis.Until.Sub(cfg.Analysis.Since)
+	if since == "" && until == "" {
+		base.Analysis.Since = cfg.Analysis.Since.AddDate(0, 0, -1)
+		base.Analysis.Until = cfg.Analysis.Until.AddDate(0, 0, -1)
+		return base, nil
+	}
+	if since == "" {
+		return base, errors.New("--baseline-until needs --baseline-since")
+	}
+	var err error
+	if base.Analysis.Since, err = parseTimeFlag("--baseline-since", since, now); err != nil {
+		return base, err
+	}
+	if until == "" {
+		base.Analysis.Until = base.Analysis.Since.Add(length)
+	} else if base.Analysis.Until, err = parseTimeFlag("--baseline-until", until, now); err != nil {
+		return base, err
+	}
+	if !base.Analysis.Since.Before(base.Analysis.Until) {
+		return base, fmt.Errorf("--baseline-since (%s) must be before --baseline-until (%s)",
+			base.Analysis.Since.Format(time.RFC3339), base.Analysis.Until.Format(time.RFC3339))
+	}
+	return base, nil
+}
+
+// periodText names a period for messages.
+func periodText(o analysis.Options) string {
+	return o.Since.UTC().Format("2006-01-02 15:04") + " – " + o.Until.UTC().Format("2006-01-02 15:04 UTC")
+}
+
+// reportTitle is the nightly report's title: the day, or the period.
+func reportTitle(rep *analysis.Report, o analysis.Options, isDay bool) string {
+	kind := "Load balancer"
+	switch rep.Format {
+	case "alb":
+		kind = "ALB"
+	case "cloudfront":
+		kind = "CloudFront"
+	}
+	if isDay {
+		return kind + " 5xx report for " + o.Since.UTC().Format("Monday 2 January 2006") + " (UTC)"
+	}
+	return kind + " 5xx report, " + periodText(o)
 }
