@@ -8,6 +8,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/DataDog/sketches-go/ddsketch"
+	"github.com/DataDog/sketches-go/ddsketch/store"
+
 	"github.com/lbtriage/lbtriage/parser"
 	"github.com/lbtriage/lbtriage/parser/input"
 )
@@ -94,6 +97,9 @@ func BuildReport(a *Aggregator, run Run) *Report {
 	}
 
 	r.Targets = buildTargets(a)
+	if l, ok := overallTargetLatency(a); ok {
+		r.LatencyMs = &l
+	}
 	r.Subnets = buildSubnets(a, r.Targets)
 	r.Nodes = buildNodes(a)
 	r.Paths = buildKeys(&a.paths, opts.Top, func(k string, s keyStats) Path {
@@ -239,6 +245,27 @@ func (s *RejectSampler) Samples() []*parser.LineError {
 
 // latencyQuantiles are the percentiles reported per target.
 var latencyQuantiles = []float64{0.5, 0.95, 0.99}
+
+// overallTargetLatency merges every target's sketch into the percentiles of
+// target_processing_time over all the requests that reached a target.
+// Merging adds bucket counts, so the result does not depend on the order.
+func overallTargetLatency(a *Aggregator) (Latency, bool) {
+	all := ddsketch.NewDDSketch(latencyMapping, store.NewDenseStore(), store.NewDenseStore())
+	for _, t := range a.targetList {
+		if !t.latency.IsEmpty() {
+			// Every sketch shares latencyMapping, so this cannot fail.
+			_ = all.MergeWith(t.latency)
+		}
+	}
+	if all.IsEmpty() {
+		return Latency{}, false
+	}
+	q, err := all.GetValuesAtQuantiles(latencyQuantiles)
+	if err != nil {
+		return Latency{}, false
+	}
+	return Latency{P50: round3(q[0]), P95: round3(q[1]), P99: round3(q[2])}, true
+}
 
 func buildTargets(a *Aggregator) []Target {
 	out := make([]Target, 0, len(a.targetList))

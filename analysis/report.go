@@ -24,13 +24,16 @@ type Report struct {
 	Errors        Errors           `json:"errors"`
 	// Context counts non-5xx outcomes worth showing beside the 5xx
 	// ("460", "400", "408", "463", "464", "403_waf", "client.aborted").
-	Context  map[string]int64 `json:"context"`
-	Targets  []Target         `json:"targets"`
-	Nodes    []Node           `json:"nodes"`
-	Subnets  []Subnet         `json:"subnets"`
-	Paths    []Path           `json:"paths"`
-	Clients  []Client         `json:"clients"`
-	Timeline []Bucket         `json:"timeline"`
+	Context map[string]int64 `json:"context"`
+	// LatencyMs holds the percentiles of target_processing_time over every
+	// request that reached a target (ALB), when there is any.
+	LatencyMs *Latency `json:"latency_ms,omitempty"`
+	Targets   []Target `json:"targets"`
+	Nodes     []Node   `json:"nodes"`
+	Subnets   []Subnet `json:"subnets"`
+	Paths     []Path   `json:"paths"`
+	Clients   []Client `json:"clients"`
+	Timeline  []Bucket `json:"timeline"`
 	// BucketSeconds is the width of each timeline bucket.
 	BucketSeconds int64 `json:"bucket_seconds"`
 	// CloudFront holds the CloudFront-only aggregates (format "cloudfront").

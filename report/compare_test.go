@@ -90,6 +90,12 @@ func TestThreshold_Check(t *testing.T) {
 	f("p50_ms>1000", false, l.P50)
 	f("p95_ms>0", true, l.P95)
 
+	// The report's own overall percentiles win over the targets' estimate.
+	rep.LatencyMs = &analysis.Latency{P50: 40, P95: 300, P99: 900}
+	f("p99_ms>800", true, 900)
+	f("p50_ms>=41", false, 40)
+	rep.LatencyMs = nil
+
 	// CloudFront's own latency wins over the targets'.
 	rep.CloudFront = &analysis.CloudFront{LatencyMs: analysis.Latency{P50: 1, P95: 2, P99: 3}}
 	f("p99_ms>2", true, 3)

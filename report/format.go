@@ -351,12 +351,15 @@ func sparkline(vals []int64) string {
 	return b.String()
 }
 
-// overallLatency returns the report's overall latency percentiles:
-// CloudFront's own when present, otherwise the request-weighted mean of the
-// targets' percentiles (an ALB report carries no overall sketch, and
-// percentiles cannot be merged exactly). ok is false when there is nothing
-// to go on.
+// overallLatency returns the report's overall latency percentiles: the
+// report's own (ALB latency_ms, CloudFront's time-taken) when present,
+// otherwise, for a report written before latency_ms existed, an estimate:
+// the request-weighted mean of the targets' percentiles. ok is false when
+// there is nothing to go on.
 func overallLatency(rep *analysis.Report) (analysis.Latency, bool) {
+	if rep.LatencyMs != nil {
+		return *rep.LatencyMs, true
+	}
 	if rep.CloudFront != nil && (rep.CloudFront.LatencyMs != analysis.Latency{}) {
 		return rep.CloudFront.LatencyMs, true
 	}
