@@ -68,7 +68,28 @@ type htmlRowsTable struct {
 }
 
 func renderHTML(w io.Writer, rep *analysis.Report, cmp *Comparison, opts Options) error {
-	return htmlTmpl.Execute(w, buildHTMLView(rep, cmp, opts))
+	v := buildHTMLView(rep, cmp, opts)
+	return htmlTmpl.Execute(w, htmlDoc{Title: v.Title, Reports: []*htmlView{v}})
+}
+
+// renderHTMLAll renders several reports (one per input format) as one page.
+func renderHTMLAll(w io.Writer, reps []*analysis.Report, opts Options) error {
+	doc := htmlDoc{}
+	titles := make([]string, 0, len(reps))
+	for _, rep := range reps {
+		v := buildHTMLView(rep, nil, opts)
+		doc.Reports = append(doc.Reports, v)
+		titles = append(titles, v.Title)
+	}
+	doc.Title = strings.Join(titles, " · ")
+	return htmlTmpl.Execute(w, doc)
+}
+
+// htmlDoc is one page: its title and the reports it shows, one after the
+// other.
+type htmlDoc struct {
+	Title   string
+	Reports []*htmlView
 }
 
 // htmlView is everything the template shows, already computed.

@@ -12,6 +12,8 @@ package report
 
 import (
 	"bufio"
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -93,6 +95,50 @@ func Render(w io.Writer, rep *analysis.Report, opts Options) error {
 		return err
 	}
 	return bw.Flush()
+}
+
+// RenderAll writes several reports, one per input format, in one output:
+// HTML as one page showing each report in turn; JSON as one compact object
+// per line; the other formats one after the other, a blank line apart. One
+// report is rendered as Render does.
+func RenderAll(w io.Writer, reps []*analysis.Report, opts Options) error {
+	switch {
+	case len(reps) == 0:
+		return errors.New("render report: no report")
+	case len(reps) == 1:
+		return Render(w, reps[0], opts)
+	case opts.Format == "html":
+		bw := bufio.NewWriterSize(w, 64<<10)
+		if err := renderHTMLAll(bw, reps, opts); err != nil {
+			return err
+		}
+		return bw.Flush()
+	}
+	for i, rep := range reps {
+		if opts.Format == "json" {
+			var buf, line bytes.Buffer
+			if err := Render(&buf, rep, opts); err != nil {
+				return err
+			}
+			if err := json.Compact(&line, buf.Bytes()); err != nil {
+				return fmt.Errorf("compact %s report: %w", rep.Format, err)
+			}
+			line.WriteByte('\n')
+			if _, err := w.Write(line.Bytes()); err != nil {
+				return err
+			}
+			continue
+		}
+		if i > 0 {
+			if _, err := io.WriteString(w, "\n"); err != nil {
+				return err
+			}
+		}
+		if err := Render(w, rep, opts); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // WriteFileAtomic writes a file so that a reader never sees half of it:

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -190,17 +188,18 @@ func (o *outputFlags) check() error {
 	return nil
 }
 
-func (o *outputFlags) render(w io.Writer, m *Main, rep *analysis.Report) error {
+// options are the report options the flags choose.
+func (o *outputFlags) options(m *Main) report.Options {
 	color := m.useColor(*o.color)
 	if *o.color == "auto" && *o.out != "" && *o.out != "-" {
 		color = false // a file is no terminal
 	}
-	return report.Render(w, rep, report.Options{
+	return report.Options{
 		Format: *o.output,
 		Table:  *o.table,
 		Color:  color,
 		Width:  m.termWidth(),
-	})
+	}
 }
 
 // writeAll writes the reports of a run to --out (a file, written
@@ -209,37 +208,10 @@ func (o *outputFlags) writeAll(ctx context.Context, m *Main, reps []*analysis.Re
 	return m.writeOutput(ctx, *o.out, *o.output, s3f, func(w io.Writer) error { return o.renderAll(w, m, reps) })
 }
 
-// renderAll renders the reports one after the other; with -o json and more
-// than one report, each JSON object takes one line.
+// renderAll renders the reports of a run into one output (see
+// report.RenderAll).
 func (o *outputFlags) renderAll(w io.Writer, m *Main, reps []*analysis.Report) error {
-	if len(reps) == 1 {
-		return o.render(w, m, reps[0])
-	}
-	for i, rep := range reps {
-		if *o.output == "json" {
-			var buf, line bytes.Buffer
-			if err := o.render(&buf, m, rep); err != nil {
-				return err
-			}
-			if err := json.Compact(&line, buf.Bytes()); err != nil {
-				return fmt.Errorf("compact %s report: %w", rep.Format, err)
-			}
-			line.WriteByte('\n')
-			if _, err := w.Write(line.Bytes()); err != nil {
-				return err
-			}
-			continue
-		}
-		if i > 0 {
-			if _, err := io.WriteString(w, "\n"); err != nil {
-				return err
-			}
-		}
-		if err := o.render(w, m, rep); err != nil {
-			return err
-		}
-	}
-	return nil
+	return report.RenderAll(w, reps, o.options(m))
 }
 
 // useColor decides on ANSI colour: never when NO_COLOR is set or stdout is
