@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/lbtriage/lbtriage/analysis"
+	"github.com/lbtriage/lbtriage/internal/numfmt"
 )
 
 // kv is one entry of a count map.
@@ -94,36 +95,6 @@ func ratio(n, d int64) float64 {
 	return float64(n) / float64(d)
 }
 
-// fmtInt formats n with thousands separators.
-func fmtInt(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	if neg {
-		s = s[1:]
-	}
-	if len(s) <= 3 {
-		if neg {
-			return "-" + s
-		}
-		return s
-	}
-	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
-	}
-	pre := len(s) % 3
-	if pre > 0 {
-		b.WriteString(s[:pre])
-	}
-	for i := pre; i < len(s); i += 3 {
-		if b.Len() > 0 && !(neg && b.Len() == 1) {
-			b.WriteByte(',')
-		}
-		b.WriteString(s[i : i+3])
-	}
-	return b.String()
-}
-
 // fmtPct formats a fraction as a percentage with enough digits to tell
 // small rates apart.
 func fmtPct(f float64) string {
@@ -174,20 +145,6 @@ func fmtMs(f float64) string {
 	default:
 		return strconv.FormatFloat(f, 'f', 2, 64)
 	}
-}
-
-// fmtBytes formats a byte count in binary units.
-func fmtBytes(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return strconv.FormatInt(n, 10) + " B"
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	return strconv.FormatFloat(float64(n)/float64(div), 'f', 1, 64) + " " + string("KMGTPE"[exp]) + "iB"
 }
 
 // parseTime parses an RFC 3339 time from the report; ok is false when s is
@@ -414,7 +371,7 @@ func reportTitle(rep *analysis.Report, title string) string {
 func headline(rep *analysis.Report) string {
 	v := rep.Verdict
 	if !hasFivexx(rep) || v.PrimaryCause == nil {
-		return "No 5xx in " + fmtInt(rep.Requests) + " requests"
+		return "No 5xx in " + numfmt.Int(rep.Requests) + " requests"
 	}
 	dom := ""
 	if v.PrimaryDomain != nil {

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/lbtriage/lbtriage/analysis"
+	"github.com/lbtriage/lbtriage/internal/numfmt"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
@@ -87,4 +88,4 @@ func firstDiff(got, want string) string {
 	return ""
 }
 
-func itoa(i int) string { return fmtInt(int64(i)) }
+func itoa(i int) string { return numfmt.Int(int64(i)) }

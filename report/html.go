@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/lbtriage/lbtriage/analysis"
+	"github.com/lbtriage/lbtriage/internal/numfmt"
 )
 
 // The HTML report is one self-contained page: inline CSS, inline SVG
@@ -39,7 +40,7 @@ import (
 var htmlTemplate string
 
 var htmlTmpl = template.Must(template.New("report").Funcs(template.FuncMap{
-	"int":   fmtInt,
+	"int":   numfmt.Int,
 	"pct":   fmtPct,
 	"ms":    fmtMs,
 	"f1":    f1,
@@ -353,7 +354,7 @@ func htmlSubtitle(rep *analysis.Report) string {
 	default:
 		parts = append(parts, strings.ToUpper(Sanitize(rep.Format))+" access logs")
 	}
-	parts = append(parts, fmtInt(rep.Inputs.Objects)+" objects", fmtInt(rep.Lines.Read)+" lines")
+	parts = append(parts, numfmt.Int(rep.Inputs.Objects)+" objects", numfmt.Int(rep.Lines.Read)+" lines")
 	if rep.BucketSeconds > 0 {
 		parts = append(parts, fmtDuration(timeDur(rep.BucketSeconds))+" buckets")
 	}
@@ -399,8 +400,8 @@ func htmlVerdictOf(rep *analysis.Report) htmlVerdict {
 
 func htmlKPIs(rep *analysis.Report) []htmlKPI {
 	k := []htmlKPI{
-		{Label: "Requests", Value: fmtInt(rep.Requests), Note: htmlSpan(rep)},
-		{Label: "5xx", Value: fmtInt(rep.Errors.Total5xx), Note: fmtPct(ratio(rep.Errors.Total5xx, rep.Requests)) + " of requests", Class: "bad"},
+		{Label: "Requests", Value: numfmt.Int(rep.Requests), Note: htmlSpan(rep)},
+		{Label: "5xx", Value: numfmt.Int(rep.Errors.Total5xx), Note: fmtPct(ratio(rep.Errors.Total5xx, rep.Requests)) + " of requests", Class: "bad"},
 	}
 	if rep.Errors.Total5xx == 0 {
 		k[1].Class = "good"
@@ -408,10 +409,10 @@ func htmlKPIs(rep *analysis.Report) []htmlKPI {
 	for _, d := range domainOrder(rep) {
 		if n := rep.Errors.ByDomain[d]; n > 0 {
 			t := domainTitle(d)
-			k = append(k, htmlKPI{Label: "5xx: " + t, Value: fmtInt(n), Note: fmtPct(ratio(n, rep.Requests)) + " of requests", Class: domainClass(d)})
+			k = append(k, htmlKPI{Label: "5xx: " + t, Value: numfmt.Int(n), Note: fmtPct(ratio(n, rep.Requests)) + " of requests", Class: domainClass(d)})
 		}
 	}
-	inputs := htmlKPI{Label: "Inputs", Value: fmtInt(rep.Inputs.Objects), Note: fmtBytes(rep.Inputs.BytesRead) + ", " + fmtInt(rep.Lines.Rejected) + " lines rejected"}
+	inputs := htmlKPI{Label: "Inputs", Value: numfmt.Int(rep.Inputs.Objects), Note: numfmt.Bytes(rep.Inputs.BytesRead) + ", " + numfmt.Int(rep.Lines.Rejected) + " lines rejected"}
 	if n := len(rep.Inputs.Failed); n > 0 {
 		inputs.Class = "bad"
 		inputs.Note = strconv.Itoa(n) + " failed, " + inputs.Note
@@ -512,11 +513,11 @@ func htmlCharts(rep *analysis.Report) ([]htmlChart, []htmlLegend) {
 				step = xs[1] - xs[0]
 			}
 			for i, b := range tl {
-				title := fmtClock(b.Start) + ": " + fmtInt(b.Requests) + " requests, " + fmtInt(b.Errors5xx) + " 5xx"
+				title := fmtClock(b.Start) + ": " + numfmt.Int(b.Requests) + " requests, " + numfmt.Int(b.Errors5xx) + " 5xx"
 				var parts []string
 				for _, d := range used {
 					if n := b.ByDomain[d]; n > 0 {
-						parts = append(parts, domainTitle(d)+" "+fmtInt(n))
+						parts = append(parts, domainTitle(d)+" "+numfmt.Int(n))
 					}
 				}
 				if len(parts) > 0 {
@@ -778,7 +779,7 @@ func htmlSubnets(in []analysis.Subnet) []htmlRow {
 	return htmlRows(len(subnets), func(i int) (string, int64, int64) {
 		return subnets[i].Subnet, subnets[i].Requests, subnets[i].Errors5xx
 	}, func(i int, r *htmlRow) {
-		r.Extra = fmtInt(subnets[i].Targets)
+		r.Extra = numfmt.Int(subnets[i].Targets)
 		r.Causes = sanitizedCounts(subnets[i].ByCause, 3)
 	})
 }
@@ -847,8 +848,8 @@ func htmlComparisonOf(c *Comparison) *htmlComparison {
 		return h
 	}
 	h := &htmlComparison{
-		Baseline: fmtSpan(c.Baseline.First, c.Baseline.Last) + " · " + fmtInt(c.Baseline.Requests) + " requests, " + fmtInt(c.Baseline.Errors5xx) + " 5xx",
-		Day:      fmtSpan(c.Day.First, c.Day.Last) + " · " + fmtInt(c.Day.Requests) + " requests, " + fmtInt(c.Day.Errors5xx) + " 5xx",
+		Baseline: fmtSpan(c.Baseline.First, c.Baseline.Last) + " · " + numfmt.Int(c.Baseline.Requests) + " requests, " + numfmt.Int(c.Baseline.Errors5xx) + " 5xx",
+		Day:      fmtSpan(c.Day.First, c.Day.Last) + " · " + numfmt.Int(c.Day.Requests) + " requests, " + numfmt.Int(c.Day.Errors5xx) + " 5xx",
 		Rate:     c.Rate5xx,
 	}
 	var mx float64
@@ -905,12 +906,12 @@ func safeDiv(a, b float64) float64 {
 
 func htmlInputsOf(rep *analysis.Report) htmlInputs {
 	in, ln := rep.Inputs, rep.Lines
-	h := htmlInputs{Summary: fmtInt(in.Objects) + " objects, " + fmtBytes(in.BytesRead) + " read"}
+	h := htmlInputs{Summary: numfmt.Int(in.Objects) + " objects, " + numfmt.Bytes(in.BytesRead) + " read"}
 	if in.Listed > 0 {
-		h.Summary += " (" + fmtInt(in.Selected) + " selected of " + fmtInt(in.Listed) + " listed)"
+		h.Summary += " (" + numfmt.Int(in.Selected) + " selected of " + numfmt.Int(in.Listed) + " listed)"
 	}
-	h.Lines = "Lines read " + fmtInt(ln.Read) + ": parsed " + fmtInt(ln.Parsed) + ", rejected " + fmtInt(ln.Rejected) +
-		", comments " + fmtInt(ln.Comments) + ", outside the window " + fmtInt(ln.OutsideWindow) + "."
+	h.Lines = "Lines read " + numfmt.Int(ln.Read) + ": parsed " + numfmt.Int(ln.Parsed) + ", rejected " + numfmt.Int(ln.Rejected) +
+		", comments " + numfmt.Int(ln.Comments) + ", outside the window " + numfmt.Int(ln.OutsideWindow) + "."
 	for _, f := range in.Failed {
 		h.Failed = append(h.Failed, analysis.Failed{Source: Sanitize(f.Source), Error: Sanitize(f.Error)})
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/lbtriage/lbtriage/analysis"
+	"github.com/lbtriage/lbtriage/internal/numfmt"
 )
 
 // mdText escapes prose for markdown: after Sanitize, every character that
@@ -198,11 +199,11 @@ func mdVerdict(m *mdWriter, rep *analysis.Report) {
 func mdTraffic(m *mdWriter, rep *analysis.Report) {
 	m.heading("Traffic")
 	headers := []string{"Requests", "5xx", "5xx rate"}
-	row := []string{fmtInt(rep.Requests), fmtInt(rep.Errors.Total5xx), fmtPct(ratio(rep.Errors.Total5xx, rep.Requests))}
+	row := []string{numfmt.Int(rep.Requests), numfmt.Int(rep.Errors.Total5xx), fmtPct(ratio(rep.Errors.Total5xx, rep.Requests))}
 	for _, k := range []string{"2xx", "3xx", "4xx"} {
 		if n, ok := rep.StatusClasses[k]; ok {
 			headers = append(headers, k)
-			row = append(row, fmtInt(n))
+			row = append(row, numfmt.Int(n))
 		}
 	}
 	right := make([]bool, len(headers))
@@ -219,7 +220,7 @@ func mdTraffic(m *mdWriter, rep *analysis.Report) {
 	if ctx := contextCounts(rep); len(ctx) > 0 {
 		parts := make([]string, 0, len(ctx))
 		for _, e := range ctx {
-			parts = append(parts, mdCause(e.Key)+" "+fmtInt(e.Count))
+			parts = append(parts, mdCause(e.Key)+" "+numfmt.Int(e.Count))
 		}
 		m.line("Not 5xx, for context: " + strings.Join(parts, ", ") + ".")
 	}
@@ -234,7 +235,7 @@ func mdErrors(m *mdWriter, rep *analysis.Report) {
 	var rows [][]string
 	for _, d := range domainOrder(rep) {
 		if n := rep.Errors.ByDomain[d]; n > 0 {
-			rows = append(rows, []string{mdText(domainTitle(d)), fmtInt(n), fmtPct(ratio(n, total))})
+			rows = append(rows, []string{mdText(domainTitle(d)), numfmt.Int(n), fmtPct(ratio(n, total))})
 		}
 	}
 	m.table([]string{"Domain", "5xx", "Share"}, []bool{false, true, true}, rows)
@@ -242,7 +243,7 @@ func mdErrors(m *mdWriter, rep *analysis.Report) {
 	m.heading("5xx by cause")
 	rows = rows[:0]
 	for _, e := range sortedCounts(rep.Errors.ByCause) {
-		rows = append(rows, []string{mdCause(e.Key), mdText(domainTitle(domainOf(e.Key))), fmtInt(e.Count), fmtPct(ratio(e.Count, total)), mdText(CauseHint(e.Key))})
+		rows = append(rows, []string{mdCause(e.Key), mdText(domainTitle(domainOf(e.Key))), numfmt.Int(e.Count), fmtPct(ratio(e.Count, total)), mdText(CauseHint(e.Key))})
 	}
 	m.table([]string{"Cause", "Domain", "5xx", "Share", "What to check"}, []bool{false, false, true, true, false}, rows)
 }
@@ -264,7 +265,7 @@ func mdTargets(m *mdWriter, rep *analysis.Report) {
 		if x.First5xx != "" {
 			since = mdText(fmtShortSpan(x.First5xx, x.Last5xx))
 		}
-		rows = append(rows, []string{mdCode(x.Target), mdCode(x.Subnet), fmtInt(x.Requests), fmtInt(x.Errors5xx),
+		rows = append(rows, []string{mdCode(x.Target), mdCode(x.Subnet), numfmt.Int(x.Requests), numfmt.Int(x.Errors5xx),
 			fmtPct(ratio(x.Errors5xx, x.Requests)), mdCauseList(x.ByCause, 3),
 			fmtMs(x.LatencyMs.P50), fmtMs(x.LatencyMs.P95), fmtMs(x.LatencyMs.P99), since})
 	}
@@ -287,7 +288,7 @@ func mdCauseList(c map[string]int64, n int) string {
 			parts = append(parts, "+"+strconv.Itoa(len(s)-n)+" more")
 			break
 		}
-		parts = append(parts, mdCause(e.Key)+" "+fmtInt(e.Count))
+		parts = append(parts, mdCause(e.Key)+" "+numfmt.Int(e.Count))
 	}
 	return strings.Join(parts, ", ")
 }
@@ -298,7 +299,7 @@ func mdBreakdowns(m *mdWriter, rep *analysis.Report) {
 		m.heading(topOf("Load balancer nodes", len(nodes), textTopNodes))
 		var rows [][]string
 		for _, n := range nodes[:min(len(nodes), textTopNodes)] {
-			rows = append(rows, []string{mdCode(n.Node), fmtInt(n.Requests), fmtPct(n.Share), fmtInt(n.Errors5xx), fmtPct(ratio(n.Errors5xx, n.Requests))})
+			rows = append(rows, []string{mdCode(n.Node), numfmt.Int(n.Requests), fmtPct(n.Share), numfmt.Int(n.Errors5xx), fmtPct(ratio(n.Errors5xx, n.Requests))})
 		}
 		m.table([]string{"Node", "Requests", "Share", "5xx", "Rate"}, []bool{false, true, true, true, true}, rows)
 	}
@@ -307,7 +308,7 @@ func mdBreakdowns(m *mdWriter, rep *analysis.Report) {
 		m.heading(topOf("Target subnets", len(subnets), textTopRows))
 		var rows [][]string
 		for _, s := range subnets[:min(len(subnets), textTopRows)] {
-			rows = append(rows, []string{mdCode(s.Subnet), fmtInt(s.Targets), fmtInt(s.Requests), fmtInt(s.Errors5xx), fmtPct(ratio(s.Errors5xx, s.Requests)), mdCauseList(s.ByCause, 3)})
+			rows = append(rows, []string{mdCode(s.Subnet), numfmt.Int(s.Targets), numfmt.Int(s.Requests), numfmt.Int(s.Errors5xx), fmtPct(ratio(s.Errors5xx, s.Requests)), mdCauseList(s.ByCause, 3)})
 		}
 		m.table([]string{"Subnet", "Targets", "Requests", "5xx", "Rate", "Causes"}, []bool{false, true, true, true, true, false}, rows)
 	}
@@ -319,7 +320,7 @@ func mdBreakdowns(m *mdWriter, rep *analysis.Report) {
 		var rows [][]string
 		for i := range min(n, textTopRows) {
 			name, req, e5 := row(i)
-			rows = append(rows, []string{mdCode(name), fmtInt(req), fmtInt(e5), fmtPct(ratio(e5, req))})
+			rows = append(rows, []string{mdCode(name), numfmt.Int(req), numfmt.Int(e5), fmtPct(ratio(e5, req))})
 		}
 		m.table([]string{col, "Requests", "5xx", "Rate"}, []bool{false, true, true, true}, rows)
 	}
@@ -352,14 +353,14 @@ func mdCloudFront(m *mdWriter, rep *analysis.Report) {
 	for _, e := range sortedCounts(cf.Flags) {
 		if e.Count > 0 {
 			m.line("")
-			m.line("- " + mdCause(e.Key) + ": " + fmtInt(e.Count))
+			m.line("- " + mdCause(e.Key) + ": " + numfmt.Int(e.Count))
 		}
 	}
 	if len(cf.ResultTypes) > 0 {
 		m.line("")
 		var rows [][]string
 		for _, r := range cf.ResultTypes {
-			rows = append(rows, []string{mdCode(r.ResultType), fmtInt(r.Requests), fmtInt(r.Errors5xx), fmtMs(r.LatencyMs.P50), fmtMs(r.LatencyMs.P95), fmtMs(r.LatencyMs.P99)})
+			rows = append(rows, []string{mdCode(r.ResultType), numfmt.Int(r.Requests), numfmt.Int(r.Errors5xx), fmtMs(r.LatencyMs.P50), fmtMs(r.LatencyMs.P95), fmtMs(r.LatencyMs.P99)})
 		}
 		m.table([]string{"Result type", "Requests", "5xx", "p50 ms", "p95 ms", "p99 ms"}, []bool{false, true, true, true, true, true}, rows)
 	}
@@ -370,7 +371,7 @@ func mdCloudFront(m *mdWriter, rep *analysis.Report) {
 		in = sortedNamed(in)
 		var rows [][]string
 		for _, r := range in[:min(len(in), textTopRows)] {
-			rows = append(rows, []string{mdCode(r.Name), fmtInt(r.Requests), fmtInt(r.Errors5xx), fmtPct(ratio(r.Errors5xx, r.Requests))})
+			rows = append(rows, []string{mdCode(r.Name), numfmt.Int(r.Requests), numfmt.Int(r.Errors5xx), fmtPct(ratio(r.Errors5xx, r.Requests))})
 		}
 		m.line("")
 		m.table([]string{col, "Requests", "5xx", "Rate"}, []bool{false, true, true, true}, rows)
@@ -381,7 +382,7 @@ func mdCloudFront(m *mdWriter, rep *analysis.Report) {
 		edges := sortedEdges(cf.EdgeLocations)
 		var rows [][]string
 		for _, e := range edges[:min(len(edges), textTopRows)] {
-			rows = append(rows, []string{mdCode(e.Location), fmtInt(e.Requests), fmtInt(e.Errors5xx), fmtPct(ratio(e.Errors5xx, e.Requests))})
+			rows = append(rows, []string{mdCode(e.Location), numfmt.Int(e.Requests), numfmt.Int(e.Errors5xx), fmtPct(ratio(e.Errors5xx, e.Requests))})
 		}
 		m.line("")
 		m.table([]string{"Edge location", "Requests", "5xx", "Rate"}, []bool{false, true, true, true}, rows)
@@ -404,7 +405,7 @@ func mdTimeline(m *mdWriter, rep *analysis.Report) {
 	}
 	m.heading("Timeline")
 	m.line("5xx per " + fmtDuration(timeDur(rep.BucketSeconds*int64(group))) + ", " + mdText(fmtSpan(tl[0].Start, rep.Timeline[len(rep.Timeline)-1].Start)) +
-		"; peak " + fmtInt(peak) + " at " + mdText(fmtClock(peakAt)) + ".")
+		"; peak " + numfmt.Int(peak) + " at " + mdText(fmtClock(peakAt)) + ".")
 	m.line("")
 	m.line("```text")
 	m.line("│" + strings.ReplaceAll(sparkline(vals), " ", "·") + "│")
@@ -425,8 +426,8 @@ func mdComparison(m *mdWriter, c *Comparison) {
 		return
 	}
 	m.heading("Compared with baseline")
-	m.line("Baseline " + mdText(fmtSpan(c.Baseline.First, c.Baseline.Last)) + ": " + fmtInt(c.Baseline.Requests) + " requests, " +
-		fmtInt(c.Baseline.Errors5xx) + " 5xx. 5xx rate " + fmtPct(c.Rate5xx.Day) + " against " + fmtPct(c.Rate5xx.Baseline) +
+	m.line("Baseline " + mdText(fmtSpan(c.Baseline.First, c.Baseline.Last)) + ": " + numfmt.Int(c.Baseline.Requests) + " requests, " +
+		numfmt.Int(c.Baseline.Errors5xx) + " 5xx. 5xx rate " + fmtPct(c.Rate5xx.Day) + " against " + fmtPct(c.Rate5xx.Baseline) +
 		" (" + fmtPctPoints(c.Rate5xx.Delta()) + ").")
 	if len(c.Thresholds) > 0 {
 		m.line("")
@@ -436,10 +437,10 @@ func mdComparison(m *mdWriter, c *Comparison) {
 	}
 	var rows [][]string
 	for _, r := range c.ByDomain {
-		rows = append(rows, []string{mdText(domainTitle(r.Key)), fmtPct(r.Day), fmtPct(r.Baseline), fmtPctPoints(r.Delta()), fmtInt(r.DayCount), fmtInt(r.BaselineCount)})
+		rows = append(rows, []string{mdText(domainTitle(r.Key)), fmtPct(r.Day), fmtPct(r.Baseline), fmtPctPoints(r.Delta()), numfmt.Int(r.DayCount), numfmt.Int(r.BaselineCount)})
 	}
 	for _, r := range c.ByCause {
-		rows = append(rows, []string{mdCause(r.Key), fmtPct(r.Day), fmtPct(r.Baseline), fmtPctPoints(r.Delta()), fmtInt(r.DayCount), fmtInt(r.BaselineCount)})
+		rows = append(rows, []string{mdCause(r.Key), fmtPct(r.Day), fmtPct(r.Baseline), fmtPctPoints(r.Delta()), numfmt.Int(r.DayCount), numfmt.Int(r.BaselineCount)})
 	}
 	if len(rows) > 0 {
 		m.line("")
@@ -457,7 +458,7 @@ func mdComparison(m *mdWriter, c *Comparison) {
 		m.line("")
 		rows = rows[:0]
 		for _, n := range c.NewFailingTargets[:min(len(c.NewFailingTargets), textTopRows)] {
-			rows = append(rows, []string{mdCode(n.Target), fmtInt(n.Requests), fmtInt(n.Errors5xx), mdCause(n.TopCause), mdText(fmtClock(n.First5xx))})
+			rows = append(rows, []string{mdCode(n.Target), numfmt.Int(n.Requests), numfmt.Int(n.Errors5xx), mdCause(n.TopCause), mdText(fmtClock(n.First5xx))})
 		}
 		m.table([]string{"Target", "Requests", "5xx", "Top cause", "First 5xx"}, []bool{false, true, true, false, false}, rows)
 	}
@@ -486,12 +487,12 @@ func mdThresholds(m *mdWriter, c *Comparison) {
 func mdInputs(m *mdWriter, rep *analysis.Report) {
 	m.heading("Inputs")
 	in, ln := rep.Inputs, rep.Lines
-	s := fmtInt(in.Objects) + " objects, " + fmtBytes(in.BytesRead)
+	s := numfmt.Int(in.Objects) + " objects, " + numfmt.Bytes(in.BytesRead)
 	if in.Listed > 0 {
-		s += " (" + fmtInt(in.Selected) + " selected of " + fmtInt(in.Listed) + " listed)"
+		s += " (" + numfmt.Int(in.Selected) + " selected of " + numfmt.Int(in.Listed) + " listed)"
 	}
-	m.line(s + ". Lines read " + fmtInt(ln.Read) + ", parsed " + fmtInt(ln.Parsed) + ", rejected " + fmtInt(ln.Rejected) +
-		", comments " + fmtInt(ln.Comments) + ", outside the window " + fmtInt(ln.OutsideWindow) + ".")
+	m.line(s + ". Lines read " + numfmt.Int(ln.Read) + ", parsed " + numfmt.Int(ln.Parsed) + ", rejected " + numfmt.Int(ln.Rejected) +
+		", comments " + numfmt.Int(ln.Comments) + ", outside the window " + numfmt.Int(ln.OutsideWindow) + ".")
 	if len(in.Failed) > 0 || len(in.Skipped) > 0 {
 		m.line("")
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/lbtriage/lbtriage/analysis"
+	"github.com/lbtriage/lbtriage/internal/numfmt"
 )
 
 // Rows shown per table in the text and markdown formats; the JSON, CSV and
@@ -132,11 +133,11 @@ func textVerdict(t *textWriter, rep *analysis.Report, title string) {
 
 func textTraffic(t *textWriter, rep *analysis.Report) {
 	t.heading("Traffic")
-	s := "  requests " + fmtInt(rep.Requests) + "   5xx " + fmtInt(rep.Errors.Total5xx) +
+	s := "  requests " + numfmt.Int(rep.Requests) + "   5xx " + numfmt.Int(rep.Errors.Total5xx) +
 		" (" + fmtPct(ratio(rep.Errors.Total5xx, rep.Requests)) + ")"
 	for _, k := range []string{"2xx", "3xx", "4xx"} {
 		if n, ok := rep.StatusClasses[k]; ok {
-			s += "   " + k + " " + fmtInt(n)
+			s += "   " + k + " " + numfmt.Int(n)
 		}
 	}
 	t.line(s)
@@ -149,7 +150,7 @@ func textTraffic(t *textWriter, rep *analysis.Report) {
 	if ctx := contextCounts(rep); len(ctx) > 0 {
 		parts := make([]string, 0, len(ctx))
 		for _, e := range ctx {
-			parts = append(parts, Sanitize(e.Key)+" "+fmtInt(e.Count))
+			parts = append(parts, Sanitize(e.Key)+" "+numfmt.Int(e.Count))
 		}
 		for i, l := range wrap("not 5xx, for context: "+strings.Join(parts, ", "), t.width-2) {
 			if i == 0 {
@@ -173,7 +174,7 @@ func textErrors(t *textWriter, rep *analysis.Report) {
 		if n == 0 {
 			continue
 		}
-		tb.add(domainTitle(d), fmtInt(n), fmtPct(ratio(n, total)), bar(ratio(n, total), 30))
+		tb.add(domainTitle(d), numfmt.Int(n), fmtPct(ratio(n, total)), bar(ratio(n, total), 30))
 	}
 	t.table(tb)
 
@@ -181,7 +182,7 @@ func textErrors(t *textWriter, rep *analysis.Report) {
 	tb = &textTable{headers: []string{"CAUSE", "5XX", "SHARE", "DOMAIN"}, right: []bool{false, true, true, false}}
 	causes := sortedCounts(rep.Errors.ByCause)
 	for _, e := range causes {
-		tb.add(Sanitize(e.Key), fmtInt(e.Count), fmtPct(ratio(e.Count, total)), domainTitle(domainOf(e.Key)))
+		tb.add(Sanitize(e.Key), numfmt.Int(e.Count), fmtPct(ratio(e.Count, total)), domainTitle(domainOf(e.Key)))
 	}
 	lines := tb.lines(t.width, "  ")
 	t.line(lines[0])
@@ -216,7 +217,7 @@ func textTargets(t *textWriter, rep *analysis.Report) {
 		tb.shrink = []int{4, 0}
 	}
 	for _, x := range targets {
-		cells := []string{Sanitize(x.Target), Sanitize(x.Subnet), fmtInt(x.Requests), fmtInt(x.Errors5xx),
+		cells := []string{Sanitize(x.Target), Sanitize(x.Subnet), numfmt.Int(x.Requests), numfmt.Int(x.Errors5xx),
 			fmtPct(ratio(x.Errors5xx, x.Requests)), causeList(x.ByCause, 1),
 			fmtMs(x.LatencyMs.P50), fmtMs(x.LatencyMs.P95), fmtMs(x.LatencyMs.P99)}
 		if !subnets {
@@ -241,7 +242,7 @@ func causeList(m map[string]int64, n int) string {
 			parts = append(parts, "+"+strconv.Itoa(len(s)-n))
 			break
 		}
-		parts = append(parts, Sanitize(e.Key)+" "+fmtInt(e.Count))
+		parts = append(parts, Sanitize(e.Key)+" "+numfmt.Int(e.Count))
 	}
 	return strings.Join(parts, ", ")
 }
@@ -259,7 +260,7 @@ func textNodes(t *textWriter, rep *analysis.Report) {
 	t.heading(title)
 	tb := &textTable{headers: []string{"NODE", "REQUESTS", "SHARE", "5XX", "RATE"}, right: []bool{false, true, true, true, true}}
 	for _, n := range nodes {
-		tb.add(Sanitize(n.Node), fmtInt(n.Requests), fmtPct(n.Share), fmtInt(n.Errors5xx), fmtPct(ratio(n.Errors5xx, n.Requests)))
+		tb.add(Sanitize(n.Node), numfmt.Int(n.Requests), fmtPct(n.Share), numfmt.Int(n.Errors5xx), fmtPct(ratio(n.Errors5xx, n.Requests)))
 	}
 	t.table(tb)
 }
@@ -277,7 +278,7 @@ func textSubnets(t *textWriter, rep *analysis.Report) {
 	t.heading(title)
 	tb := &textTable{headers: []string{"SUBNET", "TARGETS", "REQUESTS", "5XX", "RATE", "CAUSES"}, right: []bool{false, true, true, true, true, false}, shrink: []int{5, 0}}
 	for _, s := range subnets {
-		tb.add(Sanitize(s.Subnet), fmtInt(s.Targets), fmtInt(s.Requests), fmtInt(s.Errors5xx), fmtPct(ratio(s.Errors5xx, s.Requests)), causeList(s.ByCause, 2))
+		tb.add(Sanitize(s.Subnet), numfmt.Int(s.Targets), numfmt.Int(s.Requests), numfmt.Int(s.Errors5xx), fmtPct(ratio(s.Errors5xx, s.Requests)), causeList(s.ByCause, 2))
 	}
 	t.table(tb)
 }
@@ -288,7 +289,7 @@ func textPathsClients(t *textWriter, rep *analysis.Report) {
 		t.heading(topTitle("Paths", len(paths)))
 		tb := &textTable{headers: []string{"PATH", "REQUESTS", "5XX", "RATE"}, right: []bool{false, true, true, true}}
 		for _, p := range paths[:min(len(paths), textTopRows)] {
-			tb.add(Sanitize(p.Path), fmtInt(p.Requests), fmtInt(p.Errors5xx), fmtPct(ratio(p.Errors5xx, p.Requests)))
+			tb.add(Sanitize(p.Path), numfmt.Int(p.Requests), numfmt.Int(p.Errors5xx), fmtPct(ratio(p.Errors5xx, p.Requests)))
 		}
 		t.table(tb)
 	}
@@ -297,7 +298,7 @@ func textPathsClients(t *textWriter, rep *analysis.Report) {
 		t.heading(topTitle("Clients", len(clients)))
 		tb := &textTable{headers: []string{"CLIENT", "REQUESTS", "5XX", "RATE"}, right: []bool{false, true, true, true}}
 		for _, c := range clients[:min(len(clients), textTopRows)] {
-			tb.add(Sanitize(c.Client), fmtInt(c.Requests), fmtInt(c.Errors5xx), fmtPct(ratio(c.Errors5xx, c.Requests)))
+			tb.add(Sanitize(c.Client), numfmt.Int(c.Requests), numfmt.Int(c.Errors5xx), fmtPct(ratio(c.Errors5xx, c.Requests)))
 		}
 		t.table(tb)
 	}
@@ -323,13 +324,13 @@ func textCloudFront(t *textWriter, rep *analysis.Report) {
 	t.line(s)
 	for _, e := range sortedCounts(cf.Flags) {
 		if e.Count > 0 {
-			t.line("  " + Sanitize(e.Key) + " " + fmtInt(e.Count))
+			t.line("  " + Sanitize(e.Key) + " " + numfmt.Int(e.Count))
 		}
 	}
 	if len(cf.ResultTypes) > 0 {
 		tb := &textTable{headers: []string{"RESULT TYPE", "REQUESTS", "5XX", "P50", "P95", "P99 ms"}, right: []bool{false, true, true, true, true, true}}
 		for _, r := range cf.ResultTypes {
-			tb.add(Sanitize(r.ResultType), fmtInt(r.Requests), fmtInt(r.Errors5xx), fmtMs(r.LatencyMs.P50), fmtMs(r.LatencyMs.P95), fmtMs(r.LatencyMs.P99))
+			tb.add(Sanitize(r.ResultType), numfmt.Int(r.Requests), numfmt.Int(r.Errors5xx), fmtMs(r.LatencyMs.P50), fmtMs(r.LatencyMs.P95), fmtMs(r.LatencyMs.P99))
 		}
 		t.line("")
 		t.table(tb)
@@ -341,7 +342,7 @@ func textCloudFront(t *textWriter, rep *analysis.Report) {
 		rows = sortedNamed(rows)
 		tb := &textTable{headers: []string{strings.ToUpper(title), "REQUESTS", "5XX", "RATE"}, right: []bool{false, true, true, true}}
 		for _, r := range rows[:min(len(rows), textTopRows)] {
-			tb.add(Sanitize(r.Name), fmtInt(r.Requests), fmtInt(r.Errors5xx), fmtPct(ratio(r.Errors5xx, r.Requests)))
+			tb.add(Sanitize(r.Name), numfmt.Int(r.Requests), numfmt.Int(r.Errors5xx), fmtPct(ratio(r.Errors5xx, r.Requests)))
 		}
 		t.line("")
 		t.table(tb)
@@ -352,7 +353,7 @@ func textCloudFront(t *textWriter, rep *analysis.Report) {
 		edges := sortedEdges(cf.EdgeLocations)
 		tb := &textTable{headers: []string{"EDGE LOCATION", "REQUESTS", "5XX", "RATE"}, right: []bool{false, true, true, true}}
 		for _, e := range edges[:min(len(edges), textTopRows)] {
-			tb.add(Sanitize(e.Location), fmtInt(e.Requests), fmtInt(e.Errors5xx), fmtPct(ratio(e.Errors5xx, e.Requests)))
+			tb.add(Sanitize(e.Location), numfmt.Int(e.Requests), numfmt.Int(e.Errors5xx), fmtPct(ratio(e.Errors5xx, e.Requests)))
 		}
 		t.line("")
 		t.table(tb)
@@ -383,7 +384,7 @@ func textTimeline(t *textWriter, rep *analysis.Report) {
 		t.line("   " + t.c.yellow(mark))
 	}
 	if peak > 0 {
-		t.line(t.c.dim("  peak " + fmtInt(peak) + " 5xx at " + fmtClock(peakAt) + "; ^ marks the window where the 5xx rate stands out"))
+		t.line(t.c.dim("  peak " + numfmt.Int(peak) + " 5xx at " + fmtClock(peakAt) + "; ^ marks the window where the 5xx rate stands out"))
 	}
 }
 
@@ -429,17 +430,17 @@ func textComparison(t *textWriter, c *Comparison) {
 	}
 	t.heading("Compared with baseline " + fmtSpan(c.Baseline.First, c.Baseline.Last))
 	t.line("  5xx rate " + fmtPct(c.Rate5xx.Day) + " vs " + fmtPct(c.Rate5xx.Baseline) + " (" + fmtPctPoints(c.Rate5xx.Delta()) + ")" +
-		"; requests " + fmtInt(c.Day.Requests) + " vs " + fmtInt(c.Baseline.Requests))
+		"; requests " + numfmt.Int(c.Day.Requests) + " vs " + numfmt.Int(c.Baseline.Requests))
 	if len(c.Thresholds) > 0 {
 		t.line("  " + t.c.bold("Thresholds") + ":")
 		textThresholds(t, c)
 	}
 	tb := &textTable{headers: []string{"DOMAIN / CAUSE", "DAY", "BASELINE", "CHANGE", "5XX DAY", "5XX BASE"}, right: []bool{false, true, true, true, true, true}}
 	for _, r := range c.ByDomain {
-		tb.add(domainTitle(r.Key), fmtPct(r.Day), fmtPct(r.Baseline), fmtPctPoints(r.Delta()), fmtInt(r.DayCount), fmtInt(r.BaselineCount))
+		tb.add(domainTitle(r.Key), fmtPct(r.Day), fmtPct(r.Baseline), fmtPctPoints(r.Delta()), numfmt.Int(r.DayCount), numfmt.Int(r.BaselineCount))
 	}
 	for _, r := range c.ByCause {
-		tb.add("  "+Sanitize(r.Key), fmtPct(r.Day), fmtPct(r.Baseline), fmtPctPoints(r.Delta()), fmtInt(r.DayCount), fmtInt(r.BaselineCount))
+		tb.add("  "+Sanitize(r.Key), fmtPct(r.Day), fmtPct(r.Baseline), fmtPctPoints(r.Delta()), numfmt.Int(r.DayCount), numfmt.Int(r.BaselineCount))
 	}
 	if len(tb.rows) > 0 {
 		t.table(tb)
@@ -455,7 +456,7 @@ func textComparison(t *textWriter, c *Comparison) {
 		t.line("  " + t.c.bold("New failing targets") + " (5xx today, none in the baseline):")
 		tb := &textTable{headers: []string{"TARGET", "REQUESTS", "5XX", "TOP CAUSE", "FIRST 5XX"}, right: []bool{false, true, true, false, false}}
 		for _, n := range c.NewFailingTargets[:min(len(c.NewFailingTargets), textTopRows)] {
-			tb.add(Sanitize(n.Target), fmtInt(n.Requests), fmtInt(n.Errors5xx), Sanitize(n.TopCause), fmtClock(n.First5xx))
+			tb.add(Sanitize(n.Target), numfmt.Int(n.Requests), numfmt.Int(n.Errors5xx), Sanitize(n.TopCause), fmtClock(n.First5xx))
 		}
 		t.table(tb)
 	}
@@ -508,13 +509,13 @@ func signedMs(d float64) string {
 func textInputs(t *textWriter, rep *analysis.Report) {
 	t.heading("Inputs")
 	in, ln := rep.Inputs, rep.Lines
-	s := "  " + fmtInt(in.Objects) + " objects, " + fmtBytes(in.BytesRead)
+	s := "  " + numfmt.Int(in.Objects) + " objects, " + numfmt.Bytes(in.BytesRead)
 	if in.Listed > 0 {
-		s += " (" + fmtInt(in.Selected) + " selected of " + fmtInt(in.Listed) + " listed)"
+		s += " (" + numfmt.Int(in.Selected) + " selected of " + numfmt.Int(in.Listed) + " listed)"
 	}
 	t.line(s)
-	t.line("  lines read " + fmtInt(ln.Read) + ", parsed " + fmtInt(ln.Parsed) + ", rejected " + fmtInt(ln.Rejected) +
-		", comments " + fmtInt(ln.Comments) + ", outside window " + fmtInt(ln.OutsideWindow))
+	t.line("  lines read " + numfmt.Int(ln.Read) + ", parsed " + numfmt.Int(ln.Parsed) + ", rejected " + numfmt.Int(ln.Rejected) +
+		", comments " + numfmt.Int(ln.Comments) + ", outside window " + numfmt.Int(ln.OutsideWindow))
 	for _, f := range in.Failed {
 		t.line(t.c.red("  failed: ") + truncate(Sanitize(f.Source)+": "+Sanitize(f.Error), t.width-10))
 	}
