@@ -28,7 +28,7 @@ type result struct {
 // batch to Go values. It fails the test if the allocator is not back to zero.
 func readAll(t testing.TB, r io.Reader, opts parser.Options) result {
 	t.Helper()
-	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	mem := memory.NewCheckedAllocator(&recycler{})
 	defer mem.AssertSize(t, 0)
 	opts.Allocator = mem
 	var res result
@@ -82,7 +82,9 @@ func recordRows(t testing.TB, rec arrow.RecordBatch) []map[string]any {
 			var v any
 			switch a := col.(type) {
 			case *array.String:
-				v = a.Value(i)
+				// Value aliases the batch's buffer, which is reused once
+				// the batch is released.
+				v = strings.Clone(a.Value(i))
 			case *array.Uint16:
 				v = a.Value(i)
 			case *array.Int32:
@@ -149,7 +151,7 @@ func equalValue(got, want any) bool {
 }
 
 func newChecked(t *testing.T) *memory.CheckedAllocator {
-	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	mem := memory.NewCheckedAllocator(&recycler{})
 	t.Cleanup(func() { mem.AssertSize(t, 0) })
 	return mem
 }

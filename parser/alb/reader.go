@@ -36,6 +36,7 @@ type Reader struct {
 	minT      int64
 	maxT      int64
 	tooLong   string
+	rec       *recycler // the default allocator, nil when Options.Allocator is set
 }
 
 var _ parser.Reader = (*Reader)(nil)
@@ -52,6 +53,11 @@ type appender func(r *row, line []byte)
 // checked, so the same lines are accepted and rejected. NewReader fails only
 // on an unknown column name. The caller must call Release.
 func NewReader(r io.Reader, opts parser.Options) (*Reader, error) {
+	var rec *recycler
+	if opts.Allocator == nil {
+		rec = getRecycler()
+		opts.Allocator = rec
+	}
 	opts = opts.WithDefaults()
 	if opts.MaxLineBytes < parser.SnippetBytes {
 		// A cap below the length of a reject's snippet would reject lines
@@ -74,6 +80,7 @@ func NewReader(r io.Reader, opts parser.Options) (*Reader, error) {
 		schema:  schema,
 		bld:     array.NewRecordBuilder(opts.Allocator, schema),
 		tooLong: fmt.Sprintf("line longer than %d bytes", opts.MaxLineBytes),
+		rec:     rec,
 	}
 	for i, c := range cols {
 		rd.appenders = append(rd.appenders, rd.newAppender(c, rd.bld.Field(i)))
@@ -442,6 +449,10 @@ func (rd *Reader) Release() {
 	if rd.bld != nil {
 		rd.bld.Release()
 		rd.bld = nil
+	}
+	if rd.rec != nil {
+		rd.rec.close()
+		rd.rec = nil
 	}
 	rd.done = true
 }

@@ -46,7 +46,7 @@ func FuzzReader(f *testing.F) {
 }
 
 func fuzzRead(t *testing.T, data []byte, cols []string, batch int) parser.Stats {
-	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	mem := memory.NewCheckedAllocator(&recycler{})
 	defer mem.AssertSize(t, 0)
 	rejects := int64(0)
 	rd, err := NewReader(bytes.NewReader(data), parser.Options{
