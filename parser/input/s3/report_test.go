@@ -64,7 +64,7 @@ func TestGenerated_ReportThroughFaults(t *testing.T) {
 			return fault{}
 		})
 		c := testClient(t, Options{EndpointURL: proxy.URL, Since: since, Until: until}, nil)
-		remote, _, _, err := c.Objects(context.Background(), "s3://"+genBucket+"/")
+		remote, _, _, err := c.Objects(context.Background(), "s3://"+genBucket+"/gen/")
 		if err != nil {
 			t.Fatal(err)
 		}
