@@ -14,13 +14,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lbtriage/lbtriage/analysis"
+	"github.com/lbtriage/lbtriage/parser"
+	"github.com/lbtriage/lbtriage/parser/alb"
 	"github.com/lbtriage/lbtriage/parser/input"
 )
 
-// BenchmarkRead reads (downloads and gunzips) the same ALB objects from the
-// local S3 server and from local files, so that the cost of S3 as a source
-// can be compared with the analysis's throughput on files. MB/s counts
-// decompressed bytes; stored-MB/s the gzip bytes.
+// BenchmarkRead reads (downloads and gunzips; mode=read) and analyzes
+// (mode=analyze) the same ALB objects from the local S3 server and from local
+// files, so that the cost of S3 as a source can be compared with local files.
+// MB/s counts decompressed bytes; stored-MB/s the gzip bytes.
 //
 //	go test -run '^$' -bench BenchmarkRead -benchtime 5x ./parser/input/s3/
 func BenchmarkRead(b *testing.B) {
@@ -51,13 +54,43 @@ func BenchmarkRead(b *testing.B) {
 	}
 	for _, workers := range []int{1, 2} {
 		for _, src := range sources {
-			b.Run(fmt.Sprintf("source=%s/workers=%d", src.name, workers), func(b *testing.B) {
+			b.Run(fmt.Sprintf("mode=read/source=%s/workers=%d", src.name, workers), func(b *testing.B) {
 				b.SetBytes(plain)
 				b.ReportAllocs()
 				for b.Loop() {
 					readAllObjects(b, objs, workers, src.open)
 				}
 				b.ReportMetric(float64(stored)*float64(b.N)/b.Elapsed().Seconds()/1e6, "stored-MB/s")
+			})
+		}
+	}
+	// The whole analysis (scan, parse, aggregate, report) over each source.
+	for _, workers := range []int{1, 2} {
+		for _, src := range sources {
+			inputs := make([]input.Object, len(objs))
+			for i, o := range objs {
+				inputs[i] = input.Object{
+					Source: input.ParseName(o.Key), Size: int64(len(o.Data)),
+					Open: func(context.Context) (io.ReadCloser, error) { return src.open(o) },
+				}
+			}
+			b.Run(fmt.Sprintf("mode=analyze/source=%s/workers=%d", src.name, workers), func(b *testing.B) {
+				b.SetBytes(plain)
+				b.ReportAllocs()
+				for b.Loop() {
+					sinks, results, err := input.Scan(context.Background(), inputs, input.ScanOptions{
+						Workers:  workers,
+						Decoders: []parser.Decoder{alb.Decoder{}},
+						Columns:  map[parser.Format][]string{parser.FormatALB: alb.TriageColumns},
+					}, func() input.Sink { return analysis.New(analysis.Options{}) })
+					if err != nil {
+						b.Fatal(err)
+					}
+					rep := analysis.BuildReport(analysis.MergeAll(sinks), analysis.Run{Results: results})
+					if len(rep.Inputs.Failed) > 0 || rep.Requests == 0 {
+						b.Fatalf("failed %v, %d requests", rep.Inputs.Failed, rep.Requests)
+					}
+				}
 			})
 		}
 	}
