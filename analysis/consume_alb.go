@@ -43,27 +43,27 @@ func (c *albColumns) bind(rec arrow.RecordBatch) error {
 		name, a := sc.Field(i).Name, rec.Column(i)
 		switch name {
 		case alb.ColTime:
-			err = bindAs(name, a, &c.time)
+			err = bindAs("ALB", name, a, &c.time)
 		case alb.ColRequestCreationTime:
-			err = bindAs(name, a, &c.rct)
+			err = bindAs("ALB", name, a, &c.rct)
 		case alb.ColClientIP:
-			err = bindAs(name, a, &c.clientIP)
+			err = bindAs("ALB", name, a, &c.clientIP)
 		case alb.ColTargetIP:
-			err = bindAs(name, a, &c.targetIP)
+			err = bindAs("ALB", name, a, &c.targetIP)
 		case alb.ColTargetPort:
-			err = bindAs(name, a, &c.targetPort)
+			err = bindAs("ALB", name, a, &c.targetPort)
 		case alb.ColTargetProcessingTime:
-			err = bindAs(name, a, &c.tpt)
+			err = bindAs("ALB", name, a, &c.tpt)
 		case alb.ColELBStatusCode:
-			err = bindAs(name, a, &c.elb)
+			err = bindAs("ALB", name, a, &c.elb)
 		case alb.ColTargetStatusCode:
-			err = bindAs(name, a, &c.target)
+			err = bindAs("ALB", name, a, &c.target)
 		case alb.ColRequestURL:
-			err = bindAs(name, a, &c.url)
+			err = bindAs("ALB", name, a, &c.url)
 		case alb.ColActionsExecuted:
-			err = bindAs(name, a, &c.actions)
+			err = bindAs("ALB", name, a, &c.actions)
 		case alb.ColErrorReason:
-			err = bindAs(name, a, &c.errorReason)
+			err = bindAs("ALB", name, a, &c.errorReason)
 		}
 	}
 	if err != nil {
@@ -80,10 +80,12 @@ func (c *albColumns) bind(rec arrow.RecordBatch) error {
 }
 
 // bindAs sets *dst to a when a has the type *dst wants.
-func bindAs[T arrow.Array](name string, a arrow.Array, dst *T) error {
+// bindAs sets *dst to a, the column called name of a batch of the given
+// format, or says that a has an unexpected type.
+func bindAs[T arrow.Array](format, name string, a arrow.Array, dst *T) error {
 	v, ok := a.(T)
 	if !ok {
-		return fmt.Errorf("analysis: ALB column %q has type %s", name, a.DataType())
+		return fmt.Errorf("analysis: %s column %q has type %s", format, name, a.DataType())
 	}
 	*dst = v
 	return nil

@@ -82,27 +82,27 @@ func (c *cfColumns) bind(rec arrow.RecordBatch) error {
 		name, a := sc.Field(i).Name, rec.Column(i)
 		switch name {
 		case cloudfront.ColTime:
-			err = bindCF(name, a, &c.time)
+			err = bindAs("CloudFront", name, a, &c.time)
 		case cloudfront.ColXEdgeLocation:
-			err = bindCF(name, a, &c.edge)
+			err = bindAs("CloudFront", name, a, &c.edge)
 		case cloudfront.ColCIP:
-			err = bindCF(name, a, &c.clientIP)
+			err = bindAs("CloudFront", name, a, &c.clientIP)
 		case cloudfront.ColCsHost:
-			err = bindCF(name, a, &c.host)
+			err = bindAs("CloudFront", name, a, &c.host)
 		case cloudfront.ColCsURIStem:
-			err = bindCF(name, a, &c.uriStem)
+			err = bindAs("CloudFront", name, a, &c.uriStem)
 		case cloudfront.ColScStatus:
-			err = bindCF(name, a, &c.status)
+			err = bindAs("CloudFront", name, a, &c.status)
 		case cloudfront.ColXEdgeResultType:
-			err = bindCF(name, a, &c.rt)
+			err = bindAs("CloudFront", name, a, &c.rt)
 		case cloudfront.ColXHostHeader:
-			err = bindCF(name, a, &c.xHost)
+			err = bindAs("CloudFront", name, a, &c.xHost)
 		case cloudfront.ColTimeTaken:
-			err = bindCF(name, a, &c.timeTaken)
+			err = bindAs("CloudFront", name, a, &c.timeTaken)
 		case cloudfront.ColTimeToFirstByte:
-			err = bindCF(name, a, &c.ttfb)
+			err = bindAs("CloudFront", name, a, &c.ttfb)
 		case cloudfront.ColXEdgeDetailedResultType:
-			err = bindCF(name, a, &c.dt)
+			err = bindAs("CloudFront", name, a, &c.dt)
 		}
 	}
 	if err != nil {
@@ -112,15 +112,6 @@ func (c *cfColumns) bind(rec arrow.RecordBatch) error {
 		return fmt.Errorf("analysis: CloudFront batch lacks the %q or %q column", cloudfront.ColTime, cloudfront.ColScStatus)
 	}
 	c.timeMul, c.timeDiv = toMicros(c.time)
-	return nil
-}
-
-func bindCF[T arrow.Array](name string, a arrow.Array, dst *T) error {
-	v, ok := a.(T)
-	if !ok {
-		return fmt.Errorf("analysis: CloudFront column %q has type %s", name, a.DataType())
-	}
-	*dst = v
 	return nil
 }
 
