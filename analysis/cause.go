@@ -39,6 +39,8 @@ type CauseInfo struct {
 	Meaning string
 	// Hint says what usually produces the cause and what to check next.
 	Hint string
+	// Brief is the hint in one line, for tables that list every cause.
+	Brief string
 }
 
 // causeID indexes causeTable; 0 means "no cause" (not a 5xx).
@@ -76,6 +78,7 @@ func registerCauses(list ...CauseInfo) []causeID {
 			panic("BUG: too many causes; raise maxCauses")
 		}
 		id := causeID(len(causeTable))
+		c.Brief = briefs[c.Code]
 		causeTable = append(causeTable, c)
 		causeByCode[c.Code] = id
 		causeDomain[id] = registerDomain(c.Domain)

@@ -201,12 +201,20 @@ func TestCauses_HaveHints(t *testing.T) {
 			t.Fatalf("Causes()[%d] = %q (%s), want %q (alb)", i, all[i].Code, all[i].Format, code)
 		}
 	}
+	for code := range briefs {
+		if Domain(code) == "" {
+			t.Errorf("brief for %q, which is no registered cause", code)
+		}
+	}
 	for _, c := range all {
 		if len(Hint(c.Code)) < 80 {
 			t.Errorf("cause %q: hint too short: %q", c.Code, Hint(c.Code))
 		}
 		if c.Meaning == "" {
 			t.Errorf("cause %q has no meaning", c.Code)
+		}
+		if b := Brief(c.Code); b == "" || strings.Contains(b, "\n") {
+			t.Errorf("cause %q: brief %q, want one line", c.Code, b)
 		}
 		switch c.Domain {
 		case DomainLoadBalancer, DomainTarget, DomainClient, DomainOrigin, DomainEdge:

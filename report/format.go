@@ -66,6 +66,10 @@ func domainOrder(rep *analysis.Report) []string {
 // domainOf returns the domain of a cause code ("target.timeout" → "target",
 // "lb.internal" → "load_balancer").
 func domainOf(cause string) string {
+	if d := analysis.Domain(cause); d != "" {
+		return d
+	}
+	// A code the taxonomy does not know: its prefix names the party.
 	prefix, _, _ := strings.Cut(cause, ".")
 	if prefix == "lb" {
 		return "load_balancer"

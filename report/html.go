@@ -311,7 +311,7 @@ func buildHTMLView(rep *analysis.Report, cmp *Comparison, opts Options) *htmlVie
 	for _, e := range causes {
 		v.Causes = append(v.Causes, htmlCauseRow{
 			Code: Sanitize(e.Key), Domain: domainTitle(domainOf(e.Key)), Class: domainClass(domainOf(e.Key)),
-			Hint: CauseHint(e.Key), Count: e.Count, Share: ratio(e.Count, total), Bar: 100 * ratio(e.Count, causes[0].Count),
+			Hint: analysis.Brief(e.Key), Count: e.Count, Share: ratio(e.Count, total), Bar: 100 * ratio(e.Count, causes[0].Count),
 		})
 	}
 	v.Context = contextCounts(rep)

@@ -243,7 +243,7 @@ func mdErrors(m *mdWriter, rep *analysis.Report) {
 	m.heading("5xx by cause")
 	rows = rows[:0]
 	for _, e := range sortedCounts(rep.Errors.ByCause) {
-		rows = append(rows, []string{mdCause(e.Key), mdText(domainTitle(domainOf(e.Key))), numfmt.Int(e.Count), fmtPct(ratio(e.Count, total)), mdText(CauseHint(e.Key))})
+		rows = append(rows, []string{mdCause(e.Key), mdText(domainTitle(domainOf(e.Key))), numfmt.Int(e.Count), fmtPct(ratio(e.Count, total)), mdText(analysis.Brief(e.Key))})
 	}
 	m.table([]string{"Cause", "Domain", "5xx", "Share", "What to check"}, []bool{false, false, true, true, false}, rows)
 }

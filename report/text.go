@@ -188,7 +188,7 @@ func textErrors(t *textWriter, rep *analysis.Report) {
 	t.line(lines[0])
 	for i, e := range causes {
 		t.line(lines[i+1])
-		if h := CauseHint(e.Key); h != "" {
+		if h := analysis.Brief(e.Key); h != "" {
 			t.line(t.c.dim("      " + truncate(h, t.width-6)))
 		}
 	}

@@ -1,10 +1,10 @@
-package report
+package analysis
 
-// causeHints are one-line reminders of what each cause of the taxonomy
-// means and what to check first, shown beside the per-cause counts. The
-// verdict's hints (from the analysis) are the fuller advice for the primary
-// cause; these keep the smaller causes actionable too.
-var causeHints = map[string]string{
+// briefs are one-line reminders of what each cause means and what to check
+// first, for reports that list every cause beside its count; Hint is the
+// fuller advice the verdict gives. Every registered cause has one (a test
+// holds the two lists together).
+var briefs = map[string]string{
 	"lb.lambda_service":         "Lambda service or connection failure: check the function's throttles and concurrency, and Lambda service health.",
 	"target.lambda_error":       "The Lambda target failed: read the function's logs for the same minutes.",
 	"lb.auth_error":             "Authentication action failed: check the IdP endpoints, client secret and the listener's authenticate rule.",
@@ -30,6 +30,11 @@ var causeHints = map[string]string{
 	"origin.http_5xx":           "The origin answered 5xx: read the origin's (load balancer's or application's) logs for the same minutes.",
 }
 
-// CauseHint returns the one-line hint for a cause code of the taxonomy, or
-// "" for an unknown code.
-func CauseHint(cause string) string { return causeHints[cause] }
+// Brief returns the one-line hint for a cause code, or "" for an unknown
+// code.
+func Brief(cause string) string {
+	if id, ok := causeByCode[cause]; ok {
+		return causeTable[id].Brief
+	}
+	return ""
+}
