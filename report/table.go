@@ -82,57 +82,41 @@ func (t *textTable) lines(width int, indent string) []string {
 // same order whatever order the analysis produced.
 
 func sortedTargets(in []analysis.Target) []analysis.Target {
-	out := slices.Clone(in)
-	slices.SortStableFunc(out, func(a, b analysis.Target) int {
-		return byFivexx(a.Errors5xx, b.Errors5xx, a.Requests, b.Requests, a.Target, b.Target)
-	})
-	return out
+	return sortedBy(in, func(r analysis.Target) (int64, int64, string) { return r.Errors5xx, r.Requests, r.Target })
 }
 
 func sortedNodes(in []analysis.Node) []analysis.Node {
-	out := slices.Clone(in)
-	slices.SortStableFunc(out, func(a, b analysis.Node) int {
-		return byFivexx(a.Errors5xx, b.Errors5xx, a.Requests, b.Requests, a.Node, b.Node)
-	})
-	return out
+	return sortedBy(in, func(r analysis.Node) (int64, int64, string) { return r.Errors5xx, r.Requests, r.Node })
 }
 
 func sortedSubnets(in []analysis.Subnet) []analysis.Subnet {
-	out := slices.Clone(in)
-	slices.SortStableFunc(out, func(a, b analysis.Subnet) int {
-		return byFivexx(a.Errors5xx, b.Errors5xx, a.Requests, b.Requests, a.Subnet, b.Subnet)
-	})
-	return out
+	return sortedBy(in, func(r analysis.Subnet) (int64, int64, string) { return r.Errors5xx, r.Requests, r.Subnet })
 }
 
 func sortedPaths(in []analysis.Path) []analysis.Path {
-	out := slices.Clone(in)
-	slices.SortStableFunc(out, func(a, b analysis.Path) int {
-		return byFivexx(a.Errors5xx, b.Errors5xx, a.Requests, b.Requests, a.Path, b.Path)
-	})
-	return out
+	return sortedBy(in, func(r analysis.Path) (int64, int64, string) { return r.Errors5xx, r.Requests, r.Path })
 }
 
 func sortedClients(in []analysis.Client) []analysis.Client {
-	out := slices.Clone(in)
-	slices.SortStableFunc(out, func(a, b analysis.Client) int {
-		return byFivexx(a.Errors5xx, b.Errors5xx, a.Requests, b.Requests, a.Client, b.Client)
-	})
-	return out
+	return sortedBy(in, func(r analysis.Client) (int64, int64, string) { return r.Errors5xx, r.Requests, r.Client })
 }
 
 func sortedNamed(in []analysis.Named) []analysis.Named {
-	out := slices.Clone(in)
-	slices.SortStableFunc(out, func(a, b analysis.Named) int {
-		return byFivexx(a.Errors5xx, b.Errors5xx, a.Requests, b.Requests, a.Name, b.Name)
-	})
-	return out
+	return sortedBy(in, func(r analysis.Named) (int64, int64, string) { return r.Errors5xx, r.Requests, r.Name })
 }
 
 func sortedEdges(in []analysis.Edge) []analysis.Edge {
+	return sortedBy(in, func(r analysis.Edge) (int64, int64, string) { return r.Errors5xx, r.Requests, r.Location })
+}
+
+// sortedBy returns a copy of in ordered by byFivexx on the 5xx count,
+// request count and name that key reads from each row.
+func sortedBy[T any](in []T, key func(T) (errors5xx, requests int64, name string)) []T {
 	out := slices.Clone(in)
-	slices.SortStableFunc(out, func(a, b analysis.Edge) int {
-		return byFivexx(a.Errors5xx, b.Errors5xx, a.Requests, b.Requests, a.Location, b.Location)
+	slices.SortStableFunc(out, func(a, b T) int {
+		ae, ar, an := key(a)
+		be, br, bn := key(b)
+		return byFivexx(ae, be, ar, br, an, bn)
 	})
 	return out
 }
