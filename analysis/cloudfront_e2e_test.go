@@ -2,7 +2,6 @@ package analysis_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -10,33 +9,7 @@ import (
 
 	"github.com/lbtriage/lbtriage/analysis"
 	"github.com/lbtriage/lbtriage/internal/gen"
-	"github.com/lbtriage/lbtriage/parser"
-	"github.com/lbtriage/lbtriage/parser/alb"
-	"github.com/lbtriage/lbtriage/parser/cloudfront"
-	"github.com/lbtriage/lbtriage/parser/input"
 )
-
-// analyzeCF scans objects of any format with the given worker count and
-// builds the report.
-func analyzeCF(t testing.TB, objects []input.Object, skipped []input.Skipped, workers int, opts analysis.Options) *analysis.Report {
-	t.Helper()
-	rejects := analysis.NewRejectSampler(0)
-	sinks, results, err := input.Scan(context.Background(), objects, input.ScanOptions{
-		Workers:  workers,
-		Decoders: []parser.Decoder{alb.Decoder{}, cloudfront.Decoder{}},
-		Parser:   parser.Options{BatchSize: 4096},
-		Columns: map[parser.Format][]string{
-			parser.FormatALB:        alb.TriageColumns,
-			parser.FormatCloudFront: cloudfront.TriageColumns,
-		},
-		OnReject: rejects.Add,
-	}, func() input.Sink { return analysis.New(opts) })
-	if err != nil {
-		t.Fatalf("Scan: %v", err)
-	}
-	agg := analysis.MergeAll(sinks)
-	return analysis.BuildReport(agg, analysis.Run{Results: results, Skipped: skipped, Rejects: rejects.Samples()})
-}
 
 // everyCFCause is a scenario with every CloudFront cause and client
 // aborts over two hours of the two default distributions.
@@ -62,7 +35,7 @@ func TestCloudFrontReport_MatchesTruth(t *testing.T) {
 		t.Fatal(err)
 	}
 	objects, skipped := objectsOf(objs)
-	rep := analyzeCF(t, objects, skipped, 4, analysis.Options{})
+	rep := analyze(t, objects, skipped, 4, analysis.Options{})
 
 	if rep.Format != "cloudfront" {
 		t.Fatalf("format %q", rep.Format)
@@ -206,7 +179,7 @@ func TestCloudFrontReport_HitsAndMisses(t *testing.T) {
 		t.Fatal(err)
 	}
 	objects, skipped := objectsOf(objs)
-	rep := analyzeCF(t, objects, skipped, 2, analysis.Options{})
+	rep := analyze(t, objects, skipped, 2, analysis.Options{})
 	hit, miss := rep.CloudFront.MissVsHit[analysis.CacheHit], rep.CloudFront.MissVsHit[analysis.CacheMiss]
 	// Aborted rows (status 000) cannot be told apart; they are the only
 	// difference.
@@ -245,7 +218,7 @@ func TestCloudFrontIncidents_Classified(t *testing.T) {
 				t.Fatal(err)
 			}
 			objects, skipped := objectsOf(objs)
-			rep := analyzeCF(t, objects, skipped, 2, analysis.Options{})
+			rep := analyze(t, objects, skipped, 2, analysis.Options{})
 			n := int64(truth.Incidents[0].Rows)
 			if n == 0 || rep.Errors.Total5xx != n || rep.Errors.ByCause[tc.cause] != n || rep.Errors.ByDomain[tc.domain] != n {
 				t.Fatalf("5xx %d, by cause %v, by domain %v; want %d %s (%s)", rep.Errors.Total5xx, rep.Errors.ByCause, rep.Errors.ByDomain, n, tc.cause, tc.domain)
@@ -293,7 +266,7 @@ func TestCloudFrontIncident_OnePOP(t *testing.T) {
 		t.Fatal(err)
 	}
 	objects, skipped := objectsOf(objs)
-	rep := analyzeCF(t, objects, skipped, 2, analysis.Options{})
+	rep := analyze(t, objects, skipped, 2, analysis.Options{})
 	all := strings.Join(rep.Verdict.Findings, "\n")
 	if !strings.Contains(all, "at edge location AMS58-P2") || !strings.Contains(all, "not in the origin") ||
 		!strings.Contains(rep.Verdict.Summary, "concentrated on edge location AMS58-P2") {
@@ -307,7 +280,7 @@ func TestCloudFrontSample_Verdict(t *testing.T) {
 		t.Fatal(err)
 	}
 	objects, skipped := objectsOf(objs)
-	rep := analyzeCF(t, objects, skipped, 3, analysis.Options{})
+	rep := analyze(t, objects, skipped, 3, analysis.Options{})
 	v := rep.Verdict
 	if v.PrimaryCause == nil || *v.PrimaryCause != analysis.CFCauseOriginConnectError || *v.PrimaryDomain != analysis.DomainOrigin || v.Share != 1 {
 		t.Fatalf("verdict %+v", v)
@@ -347,7 +320,7 @@ func TestCloudFrontReport_JSONContract(t *testing.T) {
 	objects, skipped := objectsOf(objs)
 	var outs [][]byte
 	for _, w := range []int{1, 2, 8} {
-		rep := analyzeCF(t, objects, skipped, w, analysis.Options{})
+		rep := analyze(t, objects, skipped, w, analysis.Options{})
 		b, err := json.Marshal(rep)
 		if err != nil {
 			t.Fatal(err)

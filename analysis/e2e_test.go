@@ -15,6 +15,7 @@ import (
 	"github.com/lbtriage/lbtriage/internal/gen"
 	"github.com/lbtriage/lbtriage/parser"
 	"github.com/lbtriage/lbtriage/parser/alb"
+	"github.com/lbtriage/lbtriage/parser/cloudfront"
 	"github.com/lbtriage/lbtriage/parser/input"
 )
 
@@ -40,15 +41,19 @@ func objectsOf(objs []gen.Object) ([]input.Object, []input.Skipped) {
 	return out, skipped
 }
 
-// analyze scans objects with the given worker count and builds the report.
+// analyze scans objects of any format with the given worker count and
+// builds the report.
 func analyze(t testing.TB, objects []input.Object, skipped []input.Skipped, workers int, opts analysis.Options) *analysis.Report {
 	t.Helper()
 	rejects := analysis.NewRejectSampler(0)
 	sinks, results, err := input.Scan(context.Background(), objects, input.ScanOptions{
 		Workers:  workers,
-		Decoders: []parser.Decoder{alb.Decoder{}},
+		Decoders: []parser.Decoder{alb.Decoder{}, cloudfront.Decoder{}},
 		Parser:   parser.Options{BatchSize: 4096},
-		Columns:  map[parser.Format][]string{parser.FormatALB: alb.TriageColumns},
+		Columns: map[parser.Format][]string{
+			parser.FormatALB:        alb.TriageColumns,
+			parser.FormatCloudFront: cloudfront.TriageColumns,
+		},
 		OnReject: rejects.Add,
 	}, func() input.Sink { return analysis.New(opts) })
 	if err != nil {
