@@ -1,8 +1,9 @@
 package cloudfront
 
 import (
-	"encoding/binary"
 	"math/bits"
+
+	"github.com/lbtriage/lbtriage/internal/bytemask"
 )
 
 // splitter finds delimiters; its scratch space is reused from line to line.
@@ -15,7 +16,7 @@ type splitter struct {
 // order, up to and including the one with index limit (all of them when
 // limit < 0), and returns them with the total number of delimiters in the
 // line. It is the hot loop of the W3C reader, so it works on 64-byte
-// blocks: maskBlocks turns each block into a 64-bit mask of delimiter
+// blocks: bytemask turns each block into a 64-bit mask of delimiter
 // positions (with AVX2 where the CPU has it), flatten turns a mask into
 // offsets without a branch per delimiter, and past the limit a population
 // count is enough. The last partial block is read in place when line's
@@ -44,7 +45,7 @@ func (sp *splitter) appendDelims(dst []int32, line []byte, delim byte, limit int
 	}
 	for off := 0; off < len(blocks); {
 		n := min(len(blocks)-off, len(sp.masks)*64)
-		maskBlocks(&sp.masks, blocks[off:off+n], delim)
+		bytemask.Masks(blocks[off:off+n], delim, sp.masks[:])
 		last := n / 64
 		if off+n > len(line) {
 			sp.masks[last-1] &= 1<<rest - 1
@@ -62,7 +63,7 @@ func (sp *splitter) appendDelims(dst []int32, line []byte, delim byte, limit int
 	if rest > 0 && len(blocks) == full {
 		copy(sp.tail[:], line[full:])
 		clear(sp.tail[rest:]) // zero never matches delim
-		maskBlocks(&sp.masks, sp.tail[:], delim)
+		bytemask.Masks(sp.tail[:], delim, sp.masks[:])
 		if total <= limit {
 			k = flatten(out, k, int32(full), sp.masks[0])
 			total = k - k0
@@ -104,23 +105,4 @@ func flatten(out []int32, k int, base int32, mask uint64) int {
 		mask &= mask - 1
 	}
 	return k + cnt
-}
-
-// maskBlocksGeneric is maskBlocks in portable Go: the exact zero-byte test
-// on 8 bytes at a time (a byte equal to delim becomes zero after the XOR and
-// gets its high bit set), then the high bits gathered into one byte.
-func maskBlocksGeneric(masks *[16]uint64, blocks []byte, delim byte) {
-	const lo7 = 0x7f7f7f7f7f7f7f7f
-	const gather = 0x0002040810204081
-	pat := uint64(delim) * 0x0101010101010101
-	for b := 0; b < len(blocks)/64; b++ {
-		blk := blocks[64*b : 64*b+64]
-		var mask uint64
-		for w := 0; w < 8; w++ {
-			x := binary.LittleEndian.Uint64(blk[8*w:]) ^ pat
-			m := ^((x&lo7 + lo7) | x | lo7)
-			mask |= (m * gather >> 56) << (8 * w)
-		}
-		masks[b] = mask
-	}
 }
