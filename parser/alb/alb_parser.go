@@ -88,6 +88,8 @@ type row struct {
 	method, url, proto span
 	methodOK, urlOK    bool
 	protoOK            bool
+
+	masks masks // tokenize's scratch space
 }
 
 func (r *row) field(line []byte, f int) []byte {
@@ -121,16 +123,20 @@ func validType(b []byte) bool {
 // whichever columns are built, so that what is accepted never depends on
 // the projection. splitRequest asks for the request field to be split.
 func (r *row) parse(line []byte, splitRequest bool) string {
-	sp := bytes.IndexByte(line, ' ')
-	first := line
-	if sp >= 0 {
-		first = line[:sp]
-	}
-	if !validType(first) {
-		return notALB(line, first)
-	}
-	if reason := r.tokenize(line); reason != "" {
-		return reason
+	// The type is checked on the first token as written, up to the first
+	// space, before any tokenizing reason; a bare first token is that.
+	reason := r.tokenize(line)
+	if reason != "" || r.nf == 0 || r.tok[0].start != 0 || !validType(line[:r.tok[0].end]) {
+		first := line
+		if sp := bytes.IndexByte(line, ' '); sp >= 0 {
+			first = line[:sp]
+		}
+		if !validType(first) {
+			return notALB(line, first)
+		}
+		if reason != "" {
+			return reason
+		}
 	}
 	if r.nf < minFields {
 		return fmt.Sprintf("%d fields, want at least %d", r.nf, minFields)
@@ -229,72 +235,6 @@ func badField(name string, b []byte) string {
 		return fmt.Sprintf("bad %s %q...", name, b[:max])
 	}
 	return fmt.Sprintf("bad %s %q", name, b)
-}
-
-// tokenize splits line into at most maxFields tokens. A token starting with
-// '"' runs to the next '"' that is followed by a space or the end of the line
-// and not preceded by a backslash (ALB writes a quote inside a value as \x22,
-// but a backslash-escaped \" is tolerated); its content is kept as written.
-// Any other token runs to the next space, so bare tokens (an unquoted TID_…,
-// old unquoted list fields, unquoted domain/cert) are accepted anywhere. Runs
-// of spaces between tokens count as one separator.
-func (r *row) tokenize(line []byte) string {
-	n, i := 0, 0
-	for n < maxFields {
-		for i < len(line) && line[i] == ' ' {
-			i++
-		}
-		if i >= len(line) {
-			break
-		}
-		if line[i] == '"' {
-			// Fast path for one-character values, mostly "-".
-			if i+2 < len(line) && line[i+2] == '"' && line[i+1] != '\\' && (i+3 == len(line) || line[i+3] == ' ') {
-				r.tok[n] = span{i + 1, i + 2}
-				i += 3
-				n++
-				continue
-			}
-			start := i + 1
-			j := start
-			for {
-				k := bytes.IndexByte(line[j:], '"')
-				if k < 0 {
-					return fmt.Sprintf("unterminated quote in field %d", n+1)
-				}
-				q := j + k
-				if (q+1 == len(line) || line[q+1] == ' ') && (q == start || line[q-1] != '\\') {
-					r.tok[n] = span{start, q}
-					i = q + 1
-					break
-				}
-				j = q + 1
-			}
-		} else {
-			end := indexSpace(line, i)
-			r.tok[n] = span{i, end}
-			i = end
-		}
-		n++
-	}
-	r.nf = n
-	return ""
-}
-
-// indexSpace returns the index of the first space in line at or after i,
-// or len(line). Most bare tokens are short ("200", "0.001", "-"), where a
-// plain loop beats the call into bytes.IndexByte; longer ones (ARNs, the
-// load balancer ID) switch to it after a few bytes.
-func indexSpace(line []byte, i int) int {
-	for end := min(i+8, len(line)); i < end; i++ {
-		if line[i] == ' ' {
-			return i
-		}
-	}
-	if k := bytes.IndexByte(line[i:], ' '); k >= 0 {
-		return i + k
-	}
-	return len(line)
 }
 
 // parseTiming parses a processing time in seconds; -1 (and "-") mean the
