@@ -23,6 +23,17 @@ func ParseUint64(b []byte) (uint64, bool) {
 		return 0, false
 	}
 	var n uint64
+	if len(b) < 20 {
+		// Nineteen digits cannot overflow.
+		for _, c := range b {
+			d := c - '0'
+			if d > 9 {
+				return 0, false
+			}
+			n = n*10 + uint64(d)
+		}
+		return n, true
+	}
 	for _, c := range b {
 		d := c - '0'
 		if d > 9 {
@@ -99,6 +110,13 @@ var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9,
 // division rounds correctly, as strconv does); longer or exponent forms fall
 // back to strconv.ParseFloat. NaN and infinities are refused.
 func ParseFloat64(b []byte) (float64, bool) {
+	// Fast path for the shape of every ALB and CloudFront timing: "0.001".
+	if len(b) == 5 && b[1] == '.' {
+		d0, d1, d2, d3 := b[0]-'0', b[2]-'0', b[3]-'0', b[4]-'0'
+		if d0 <= 9 && d1 <= 9 && d2 <= 9 && d3 <= 9 {
+			return float64(int(d0)*1000+int(d1)*100+int(d2)*10+int(d3)) / 1000, true
+		}
+	}
 	s := b
 	neg := false
 	if len(s) > 0 && (s[0] == '-' || s[0] == '+') {
@@ -213,6 +231,16 @@ func ParseDateDays(b []byte) (int64, bool) {
 // "05.186641Z" (seconds 00-59, a fraction of 1 to 9 digits), and returns it
 // in microseconds.
 func ParseSecondsMicros(b []byte) (int64, bool) {
+	// Fast path for the shape ALB writes: "SS.ffffffZ".
+	if len(b) == 10 && b[2] == '.' && b[9] == 'Z' {
+		s0, s1 := b[0]-'0', b[1]-'0'
+		f0, f1, f2, f3, f4, f5 := b[3]-'0', b[4]-'0', b[5]-'0', b[6]-'0', b[7]-'0', b[8]-'0'
+		if s0 <= 5 && s1 <= 9 && f0 <= 9 && f1 <= 9 && f2 <= 9 && f3 <= 9 && f4 <= 9 && f5 <= 9 {
+			sec := int64(s0)*10 + int64(s1)
+			us := ((((int64(f0)*10+int64(f1))*10+int64(f2))*10+int64(f3))*10+int64(f4))*10 + int64(f5)
+			return sec*1e6 + us, true
+		}
+	}
 	if len(b) < 3 || b[len(b)-1] != 'Z' {
 		return 0, false
 	}

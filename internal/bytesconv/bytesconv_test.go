@@ -1,6 +1,7 @@
 package bytesconv
 
 import (
+	"fmt"
 	"strconv"
 	"testing"
 	"time"
@@ -36,6 +37,25 @@ func TestParseUint16_Failure(t *testing.T) {
 	f("1a")
 	f(" 1")
 	f("+1")
+}
+
+func TestParseUint64(t *testing.T) {
+	f := func(s string, want uint64, wantOK bool) {
+		t.Helper()
+		got, ok := ParseUint64([]byte(s))
+		if ok != wantOK || got != want {
+			t.Fatalf("ParseUint64(%q) = %d, %v; want %d, %v", s, got, ok, want, wantOK)
+		}
+	}
+	f("0", 0, true)
+	f("9999999999999999999", 9999999999999999999, true)
+	f("18446744073709551615", 18446744073709551615, true)
+	f("00000000000000000001", 1, true)
+	f("18446744073709551616", 0, false)
+	f("99999999999999999999", 0, false)
+	f("100000000000000000000", 0, false)
+	f("123456789012345678x", 0, false)
+	f("", 0, false)
 }
 
 func TestParseInt64_Success(t *testing.T) {
@@ -109,6 +129,10 @@ func TestParseFloat64_Success(t *testing.T) {
 	f("0.1234567890123456789") // more than 15 digits: slow path
 	f("1e-3")
 	f("340282366920938463463374607431768211456.0")
+	// Every value of the fast "d.ddd" shape.
+	for v := 0; v < 10000; v++ {
+		f(fmt.Sprintf("%d.%03d", v/1000, v%1000))
+	}
 }
 
 func TestParseFloat64_Failure(t *testing.T) {
@@ -128,6 +152,9 @@ func TestParseFloat64_Failure(t *testing.T) {
 	f("NaN")
 	f("Inf")
 	f("1e999")
+	f("0.0a1")
+	f("a.123")
+	f("1.23/")
 	f("0x10")
 	f("1 ")
 }
@@ -216,4 +243,9 @@ func TestParseSecondsMicros(t *testing.T) {
 	f("05.Z", 0, false)
 	f("05", 0, false)
 	f("05.1234567890Z", 0, false)
+	f("07.123456Z", 7_123_456, true)
+	f("60.000000Z", 0, false)
+	f("5a.123456Z", 0, false)
+	f("05.12345aZ", 0, false)
+	f("05.123456X", 0, false)
 }
