@@ -94,7 +94,12 @@ func TestParseInt32(t *testing.T) {
 	if v, ok := ParseInt32([]byte("-2147483648")); !ok || v != -2147483648 {
 		t.Fatalf("min int32: %d %v", v, ok)
 	}
-	for _, s := range []string{"2147483648", "-2147483649", "123456789012", "TLSv1.2"} {
+	for s, want := range map[string]int32{"0": 0, "7": 7, "50000": 50000, "999999999": 999999999, "2147483647": 2147483647, "-1": -1} {
+		if v, ok := ParseInt32([]byte(s)); !ok || v != want {
+			t.Fatalf("ParseInt32(%q) = %d, %v; want %d", s, v, ok, want)
+		}
+	}
+	for _, s := range []string{"", "-", "2147483648", "-2147483649", "123456789012", "TLSv1.2", "12a", "+", "+5"} {
 		if _, ok := ParseInt32([]byte(s)); ok {
 			t.Fatalf("ParseInt32(%q) succeeded", s)
 		}
