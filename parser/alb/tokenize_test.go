@@ -50,7 +50,8 @@ func TestTokenize_MatchesScalar(t *testing.T) {
 	f(`"-" "" "a b"`, true)
 	f("a  b   c ", true)
 	f(lineWith(), true)
-	f(lineWith()+` extra "more fields" "x`, true)
+	f(lineWith()+` extra "more fields"`, true)
+	f(lineWith()+` extra "x`, true) // past the last field, as the scalar rules
 	f(strings.Repeat("x ", 40), true)
 	f(strings.Repeat(`"q w" `, 40), true)
 	// Lines the masks cannot vouch for go to the scalar rules.
@@ -105,4 +106,40 @@ func FuzzTokenize(f *testing.F) {
 		}
 		checkTokenize(t, line)
 	})
+}
+
+// BenchmarkTokenize tokenizes the benchmark's varied lines one at a time,
+// masked and scalar, to isolate the tokenizer from the Reader.
+func BenchmarkTokenize(b *testing.B) {
+	text, _, _ := benchInput(b)
+	text = text[:8<<20]
+	var lines [][]byte
+	for len(text) > 0 {
+		i := bytes.IndexByte(text, '\n')
+		if i < 0 {
+			break
+		}
+		lines = append(lines, text[:i])
+		text = text[i+1:]
+	}
+	size := 0
+	for _, l := range lines {
+		size += len(l) + 1
+	}
+	for _, mode := range []string{"masked", "scalar"} {
+		b.Run("mode="+mode, func(b *testing.B) {
+			b.SetBytes(int64(size))
+			var r row
+			for b.Loop() {
+				for _, l := range lines {
+					if mode == "masked" {
+						r.tokenize(l)
+					} else {
+						r.tokenizeScalar(l)
+					}
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(lines)), "ns/line")
+		})
+	}
 }
