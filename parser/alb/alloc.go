@@ -12,10 +12,10 @@ import (
 // later batch instead of being left to the garbage collector: every batch
 // of a stream asks for buffers of nearly the same sizes, and a fresh Go
 // allocation of tens of megabytes is zeroed first, which cost about a
-// sixth of the parse time. Arrow's builders do not rely on zeroed memory:
-// they clear the validity bitmaps they grow (memory.Set) and write every
-// value slot and offset they hand out; the slot of a null value is
-// undefined by the Arrow format and may hold stale bytes.
+// sixth of the parse time. The column builders (internal/colbuild) do not
+// rely on zeroed memory: they set the validity bitmaps they grow byte by
+// byte and write every value slot (a zero under a null) and offset they
+// hand out.
 //
 // The free list holds at most as many bytes as were ever live at once, so
 // the memory held stays bounded by the batches the consumer keeps. Free

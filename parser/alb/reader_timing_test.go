@@ -249,7 +249,7 @@ func TestSynthesize(t *testing.T) {
 }
 
 // BenchmarkRowParse measures tokenising and converting one line, without
-// the line reader or the Arrow builders.
+// the line reader or the column builders.
 func BenchmarkRowParse(b *testing.B) {
 	text, _ := synthesize(1<<20, 3)
 	lines := bytes.Split(bytes.TrimSuffix(text, []byte("\n")), []byte("\n"))
