@@ -90,6 +90,9 @@ type row struct {
 	protoOK            bool
 
 	masks masks // tokenize's scratch space
+	// need is how many fields the masked tokenizer must find the bounds of;
+	// past them it only counts. Zero means all.
+	need int
 }
 
 func (r *row) field(line []byte, f int) []byte {

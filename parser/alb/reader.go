@@ -120,10 +120,16 @@ func NewReader(r io.Reader, opts parser.Options) (*Reader, error) {
 		tooLong: fmt.Sprintf("line longer than %d bytes", opts.MaxLineBytes),
 		rec:     rec,
 	}
+	// Every line's typed fields are checked, the last of them being
+	// request_creation_time; the plain string columns may need more.
+	rd.row.need = fRequestCreationTime + 1
 	for _, c := range cols {
 		rd.cols = append(rd.cols, rd.newColumn(c))
 		if c == cRequestMethod || c == cRequestURL || c == cRequestProto {
 			rd.split = true
+		}
+		if f := stringField[c]; f > 0 {
+			rd.row.need = max(rd.row.need, f+1)
 		}
 	}
 	rd.arrs = make([]arrow.Array, len(rd.cols))

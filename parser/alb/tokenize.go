@@ -40,11 +40,18 @@ func (r *row) tokenize(line []byte) string {
 // an unterminated quote. A quirk past the last field it needs may send a
 // line to the scalar path for nothing; never the other way round.
 //
+// Only the first r.need tokens get their bounds in r.tok; the rest are
+// counted, as r.nf must be the same whatever the Reader builds.
+//
 // The quoted regions come from a prefix XOR of the quote mask: bit i of
 // the result is set when an odd number of quotes are at or before byte i,
 // which is inside a value for an opener and the bytes after it, and
 // outside again from its closer on.
 func (r *row) tokenizeMasked(line []byte) bool {
+	need := r.need
+	if need <= 0 || need > maxFields {
+		need = maxFields
+	}
 	n := len(line)
 	nw := n/64 + 1 // words holding bits 0..n; bit n is a virtual space
 	m := &r.masks
@@ -79,7 +86,8 @@ func (r *row) tokenizeMasked(line []byte) bool {
 	var (
 		prevSpace uint64 = 1 // the line's start counts as a space
 		prevSlash uint64
-		inside    uint64 // all ones when the previous word ended inside quotes
+		inside    uint64     // all ones when the previous word ended inside quotes
+		prevSep   uint64 = 1 // the line's start counts as a separator
 		nf, start int
 	)
 	for w := 0; w < nw; w++ {
@@ -110,8 +118,9 @@ func (r *row) tokenizeMasked(line []byte) bool {
 		}
 		prevSpace = s >> 63
 		prevSlash = b >> 63
+		all := sep
 		base := 64 * w
-		for sep != 0 {
+		for nf < need && sep != 0 {
 			end := base + bits.TrailingZeros64(sep)
 			sep &= sep - 1
 			if end > start {
@@ -121,13 +130,19 @@ func (r *row) tokenizeMasked(line []byte) bool {
 					r.tok[nf] = span{start, end}
 				}
 				nf++
-				if nf == maxFields {
-					r.nf = nf
-					return true
-				}
 			}
 			start = end + 1
 		}
+		if nf >= need && sep != 0 {
+			// Past the fields asked for, the rest are only counted: a
+			// separator ends a token unless one comes just before it.
+			nf += bits.OnesCount64(sep &^ (all<<1 | prevSep))
+		}
+		if nf >= maxFields {
+			r.nf = maxFields
+			return true
+		}
+		prevSep = all >> 63
 	}
 	if inside != 0 {
 		return false

@@ -3,6 +3,7 @@ package alb
 import (
 	"bytes"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -32,6 +33,15 @@ func checkTokenize(t *testing.T, line []byte) (masked bool) {
 		if got.nf != want.nf || got.tok != want.tok {
 			t.Fatalf("tokenize(%q): %d fields %v, scalar %d fields %v", line, got.nf, got.tok[:got.nf], want.nf, want.tok[:want.nf])
 		}
+		// Asked for fewer bounds, it still counts every field.
+		for _, need := range []int{1, 3, fRequestCreationTime + 1, fErrorReason + 1} {
+			part := row{need: need}
+			part.tokenize(in)
+			k := min(need, want.nf)
+			if part.nf != want.nf || !slices.Equal(part.tok[:k], want.tok[:k]) {
+				t.Fatalf("tokenize(%q) with need %d: %d fields %v, scalar %d fields %v", line, need, part.nf, part.tok[:k], want.nf, want.tok[:k])
+			}
+		}
 	}
 	return masked
 }
@@ -54,6 +64,8 @@ func TestTokenize_MatchesScalar(t *testing.T) {
 	f(lineWith()+` extra "x`, true) // past the last field, as the scalar rules
 	f(strings.Repeat("x ", 40), true)
 	f(strings.Repeat(`"q w" `, 40), true)
+	f(strings.Repeat("a  ", 20), true)
+	f("  a   b "+strings.Repeat(" ", 70)+"c  d", true)
 	// Lines the masks cannot vouch for go to the scalar rules.
 	f(`"unterminated`, false)
 	f(`a "unterminated value`, false)
