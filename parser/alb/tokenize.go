@@ -88,17 +88,19 @@ func (r *row) tokenizeMasked(line []byte) bool {
 		prevSlash uint64
 		inside    uint64     // all ones when the previous word ended inside quotes
 		prevSep   uint64 = 1 // the line's start counts as a separator
+		prevClose uint64
 		nf, start int
 	)
 	for w := 0; w < nw; w++ {
 		s, q, b := sp[w], qu[w], bs[w]
 		sep := s &^ inside
+		var close uint64
 		if q != 0 {
 			if q&(b<<1|prevSlash) != 0 {
 				return false
 			}
 			open := q & (s<<1 | prevSpace)
-			close := q & (s>>1 | sp[w+1]<<63)
+			close = q & (s>>1 | sp[w+1]<<63)
 			if open&close != 0 || q&^(open|close) != 0 {
 				return false
 			}
@@ -119,16 +121,17 @@ func (r *row) tokenizeMasked(line []byte) bool {
 		prevSpace = s >> 63
 		prevSlash = b >> 63
 		all := sep
+		// A separator ends a quoted token when a closer comes just before.
+		quoted := sep & (close<<1 | prevClose)
+		prevClose = close >> 63
 		base := 64 * w
 		for nf < need && sep != 0 {
-			end := base + bits.TrailingZeros64(sep)
+			bit := bits.TrailingZeros64(sep)
+			end := base + bit
 			sep &= sep - 1
 			if end > start {
-				if line[start] == '"' {
-					r.tok[nf] = span{start + 1, end - 1}
-				} else {
-					r.tok[nf] = span{start, end}
-				}
+				q := int(quoted>>bit) & 1
+				r.tok[nf] = span{start + q, end - q}
 				nf++
 			}
 			start = end + 1
