@@ -2,6 +2,7 @@ package alb
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 
 	"github.com/lbtriage/lbtriage/internal/bytesconv"
@@ -80,7 +81,7 @@ type row struct {
 	createdOK              bool
 
 	// Cache of the last timestamp's minute: lines of one object share it.
-	minuteKey [16]byte
+	minuteKey [2]uint64 // the first 16 bytes, "2018-07-02T22:23"
 	minuteUS  int64
 	minuteOK  bool
 
@@ -216,13 +217,20 @@ func (r *row) parse(line []byte, splitRequest bool) string {
 // their first 16 bytes ("2018-07-02T22:23"), so the minute is cached and
 // only the seconds and fraction are parsed again.
 func (r *row) parseTime(b []byte) (int64, bool) {
-	if r.minuteOK && len(b) >= 20 && b[16] == ':' && string(b[:16]) == string(r.minuteKey[:]) {
+	if len(b) == 27 && r.minuteOK && b[16] == ':' &&
+		binary.LittleEndian.Uint64(b) == r.minuteKey[0] && binary.LittleEndian.Uint64(b[8:]) == r.minuteKey[1] {
 		us, ok := bytesconv.ParseSecondsMicros(b[17:])
 		return r.minuteUS + us, ok
 	}
+	return r.parseTimeSlow(b)
+}
+
+// parseTimeSlow parses a whole timestamp and caches its minute when it has
+// the usual length (microseconds).
+func (r *row) parseTimeSlow(b []byte) (int64, bool) {
 	v, ok := bytesconv.ParseTimestampMicros(b)
-	if ok {
-		copy(r.minuteKey[:], b[:16])
+	if ok && len(b) == 27 {
+		r.minuteKey = [2]uint64{binary.LittleEndian.Uint64(b), binary.LittleEndian.Uint64(b[8:])}
 		us, _ := bytesconv.ParseSecondsMicros(b[17:])
 		r.minuteUS = v - us
 		r.minuteOK = true
@@ -243,6 +251,17 @@ func badField(name string, b []byte) string {
 // parseTiming parses a processing time in seconds; -1 (and "-") mean the
 // time is not known and give valid=false.
 func parseTiming(b []byte) (v float64, valid, ok bool) {
+	// Fast path for the shape ALB writes: "0.001".
+	if len(b) == 5 && b[1] == '.' {
+		d0, d1, d2, d3 := b[0]-'0', b[2]-'0', b[3]-'0', b[4]-'0'
+		if d0 <= 9 && d1 <= 9 && d2 <= 9 && d3 <= 9 {
+			return float64(int(d0)*1000+int(d1)*100+int(d2)*10+int(d3)) / 1000, true, true
+		}
+	}
+	return parseTimingSlow(b)
+}
+
+func parseTimingSlow(b []byte) (v float64, valid, ok bool) {
 	if len(b) == 2 && b[0] == '-' && b[1] == '1' || isDash(b) {
 		return 0, false, true
 	}
@@ -257,6 +276,12 @@ func parseTiming(b []byte) (v float64, valid, ok bool) {
 }
 
 func parseStatus(b []byte) (v uint16, valid, ok bool) {
+	if len(b) == 3 {
+		d0, d1, d2 := b[0]-'0', b[1]-'0', b[2]-'0'
+		if d0 <= 9 && d1 <= 9 && d2 <= 9 {
+			return uint16(d0)*100 + uint16(d1)*10 + uint16(d2), true, true
+		}
+	}
 	if isDash(b) {
 		return 0, false, true
 	}
@@ -265,6 +290,17 @@ func parseStatus(b []byte) (v uint16, valid, ok bool) {
 }
 
 func parseBytes(b []byte) (v int64, valid, ok bool) {
+	if len(b) > 0 && len(b) < 19 && b[0] != '-' {
+		// Eighteen digits cannot overflow.
+		for _, c := range b {
+			d := c - '0'
+			if d > 9 {
+				return 0, false, false
+			}
+			v = v*10 + int64(d)
+		}
+		return v, true, true
+	}
 	if isDash(b) {
 		return 0, false, true
 	}
