@@ -4,9 +4,9 @@
 // delimiter's position, and bit operations on the masks then replace a
 // search per field.
 //
-// On amd64 CPUs with AVX2 the masks are computed 32 bytes per instruction;
-// elsewhere (and with the purego build tag) by portable code that gives
-// the same masks.
+// On amd64 CPUs with AVX2 the masks are computed 32 bytes per instruction,
+// and Masks3 takes 64 at a time where AVX-512BW is at hand; elsewhere (and
+// with the purego build tag) portable code gives the same masks.
 package bytemask
 
 import "encoding/binary"

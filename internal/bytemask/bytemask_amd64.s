@@ -85,3 +85,41 @@ loop3:
 done3:
 	VZEROUPPER
 	RET
+
+// func masks3AVX512(p *byte, n int, a, b, c byte, ma, mb, mc *uint64)
+TEXT ·masks3AVX512(SB), NOSPLIT, $0-48
+	MOVQ         p+0(FP), SI
+	MOVQ         n+8(FP), CX
+	MOVBLZX      a+16(FP), AX
+	VPBROADCASTB AX, Z0
+	MOVBLZX      b+17(FP), AX
+	VPBROADCASTB AX, Z1
+	MOVBLZX      c+18(FP), AX
+	VPBROADCASTB AX, Z2
+	MOVQ         ma+24(FP), DI
+	MOVQ         mb+32(FP), R8
+	MOVQ         mc+40(FP), R9
+	TESTQ        CX, CX
+	JZ           done512
+
+loop512:
+	VMOVDQU64 (SI), Z3
+	VPCMPEQB  Z0, Z3, K1
+	VPCMPEQB  Z1, Z3, K2
+	VPCMPEQB  Z2, Z3, K3
+	KMOVQ     K1, AX
+	KMOVQ     K2, BX
+	KMOVQ     K3, DX
+	MOVQ      AX, (DI)
+	MOVQ      BX, (R8)
+	MOVQ      DX, (R9)
+	ADDQ      $64, SI
+	ADDQ      $8, DI
+	ADDQ      $8, R8
+	ADDQ      $8, R9
+	DECQ      CX
+	JNZ       loop512
+
+done512:
+	VZEROUPPER
+	RET
