@@ -5,6 +5,7 @@
 package bytesconv
 
 import (
+	"encoding/binary"
 	"math"
 	"strconv"
 	"unsafe"
@@ -243,14 +244,12 @@ func ParseDateDays(b []byte) (int64, bool) {
 // "05.186641Z" (seconds 00-59, a fraction of 1 to 9 digits), and returns it
 // in microseconds.
 func ParseSecondsMicros(b []byte) (int64, bool) {
-	// Fast path for the shape ALB writes: "SS.ffffffZ".
-	if len(b) == 10 && b[2] == '.' && b[9] == 'Z' {
-		s0, s1 := b[0]-'0', b[1]-'0'
-		f0, f1, f2, f3, f4, f5 := b[3]-'0', b[4]-'0', b[5]-'0', b[6]-'0', b[7]-'0', b[8]-'0'
-		if s0 <= 5 && s1 <= 9 && f0 <= 9 && f1 <= 9 && f2 <= 9 && f3 <= 9 && f4 <= 9 && f5 <= 9 {
-			sec := int64(s0)*10 + int64(s1)
-			us := ((((int64(f0)*10+int64(f1))*10+int64(f2))*10+int64(f3))*10+int64(f4))*10 + int64(f5)
-			return sec*1e6 + us, true
+	// Fast path for the shape ALB writes: "SS.ffffffZ". Its eight digits,
+	// the dot dropped, are the microseconds, parsed as one word.
+	if len(b) == 10 && b[2] == '.' && b[9] == 'Z' && b[0] <= '5' {
+		w := binary.LittleEndian.Uint64(b[1:9])&^0xffff | uint64(b[0]) | uint64(b[1])<<8
+		if us, ok := parse8(w); ok {
+			return int64(us), true
 		}
 	}
 	if len(b) < 3 || b[len(b)-1] != 'Z' {
@@ -282,6 +281,20 @@ func ParseSecondsMicros(b []byte) (int64, bool) {
 		}
 	}
 	return int64(sec)*1e6 + micros, true
+}
+
+// parse8 parses the eight ASCII digits of w, the first in its low byte.
+func parse8(w uint64) (uint64, bool) {
+	const zeros = 0x3030303030303030
+	const high = 0xf0f0f0f0f0f0f0f0
+	if w&high != zeros || (w+0x0606060606060606)&high != zeros {
+		return 0, false
+	}
+	x := w - zeros
+	x = (x*10 + x>>8) & 0x00ff00ff00ff00ff
+	x = (x*100 + x>>16) & 0x0000ffff0000ffff
+	x = (x*10000 + x>>32) & 0xffffffff
+	return x, true
 }
 
 func digits2(b []byte) (int, bool) {

@@ -2,6 +2,7 @@ package bytesconv
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"strconv"
 	"testing"
 	"time"
@@ -253,4 +254,39 @@ func TestParseSecondsMicros(t *testing.T) {
 	f("5a.123456Z", 0, false)
 	f("05.12345aZ", 0, false)
 	f("05.123456X", 0, false)
+}
+
+// The word-at-a-time fast path of ParseSecondsMicros must accept exactly
+// the digits a byte-by-byte reading accepts.
+func TestParseSecondsMicros_FastPath(t *testing.T) {
+	ref := func(b []byte) (int64, bool) {
+		var v int64
+		for i, c := range b[:9] {
+			if i == 2 {
+				continue
+			}
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+			v = v*10 + int64(c-'0')
+		}
+		return v, b[0] <= '5'
+	}
+	rng := rand.New(rand.NewPCG(7, 8))
+	odd := []byte{'0' - 1, '9' + 1, '/', ':', 'a', ' ', 0x80, 0xb0, 0xff, 0x06, 0x36}
+	for range 20000 {
+		b := []byte(fmt.Sprintf("%02d.%06dZ", rng.IntN(60), rng.IntN(1e6)))
+		if rng.IntN(2) == 0 {
+			i := rng.IntN(9)
+			if i == 2 {
+				i = 0
+			}
+			b[i] = odd[rng.IntN(len(odd))]
+		}
+		got, ok := ParseSecondsMicros(b)
+		want, wantOK := ref(b)
+		if ok != wantOK || ok && got != want {
+			t.Fatalf("ParseSecondsMicros(%q) = %d %v, want %d %v", b, got, ok, want, wantOK)
+		}
+	}
 }
