@@ -5,6 +5,7 @@ GO       ?= go
 BIN      := bin/lbtriage
 PKGS     := ./...
 FUZZTIME ?= 60s
+FUZZMINIMIZE ?= 5s
 
 # Test prerequisites (the S3-compatible server, the browser) are added by
 # the fragments in mk/: each appends its target to TEST_PREREQS.
@@ -31,10 +32,12 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count 1 $(PKGS)
 
 # Each fuzz target runs for FUZZTIME; the seed corpus is in testdata/fuzz.
+# A new input is minimized for at most FUZZMINIMIZE, so a long one does not
+# stall the run.
 fuzz:
 	@set -e; for pkg in $$($(GO) list ./...); do \
 	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
-	    echo "== $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg; \
+	    echo "== $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZE) $$pkg; \
 	  done; \
 	done
 
