@@ -2,6 +2,7 @@ package bytemask
 
 import (
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -14,18 +15,6 @@ func naive(p []byte, a byte) []uint64 {
 		}
 	}
 	return m
-}
-
-func equal(a, b []uint64) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func TestMasks(t *testing.T) {
@@ -41,23 +30,23 @@ func checkMasks(t *testing.T) {
 			want := naive(p, a)
 			got := make([]uint64, n)
 			Masks(p, a, got)
-			if !equal(got, want) {
+			if !slices.Equal(got, want) {
 				t.Fatalf("Masks(%q) = %x, want %x", a, got, want)
 			}
 			gen := make([]uint64, n)
 			masksGeneric(p[:64*n], a, gen)
-			if !equal(gen, want) {
+			if !slices.Equal(gen, want) {
 				t.Fatalf("masksGeneric(%q) = %x, want %x", a, gen, want)
 			}
 		}
 		ma, mb, mc := make([]uint64, n), make([]uint64, n), make([]uint64, n)
 		Masks3(p, ' ', '"', '\\', ma, mb, mc)
-		if !equal(ma, naive(p, ' ')) || !equal(mb, naive(p, '"')) || !equal(mc, naive(p, '\\')) {
+		if !slices.Equal(ma, naive(p, ' ')) || !slices.Equal(mb, naive(p, '"')) || !slices.Equal(mc, naive(p, '\\')) {
 			t.Fatalf("Masks3 = %x %x %x", ma, mb, mc)
 		}
 		ga, gb, gc := make([]uint64, n), make([]uint64, n), make([]uint64, n)
 		masks3Generic(p[:64*n], ' ', '"', '\\', ga, gb, gc)
-		if !equal(ga, ma) || !equal(gb, mb) || !equal(gc, mc) {
+		if !slices.Equal(ga, ma) || !slices.Equal(gb, mb) || !slices.Equal(gc, mc) {
 			t.Fatalf("masks3Generic = %x %x %x, want %x %x %x", ga, gb, gc, ma, mb, mc)
 		}
 	}

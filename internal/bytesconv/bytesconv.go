@@ -92,17 +92,10 @@ func ParseInt64(b []byte) (int64, bool) {
 
 // ParseInt32 parses an optionally '-'-signed decimal number that fits int32.
 func ParseInt32(b []byte) (int32, bool) {
-	if len(b) > 0 && len(b) < 10 && b[0] != '-' {
+	if len(b) < 10 && (len(b) == 0 || b[0] != '-') {
 		// Nine digits cannot overflow.
-		var n int32
-		for _, c := range b {
-			d := c - '0'
-			if d > 9 {
-				return 0, false
-			}
-			n = n*10 + int32(d)
-		}
-		return n, true
+		n, ok := ParseUint64(b)
+		return int32(n), ok
 	}
 	if len(b) > 11 {
 		return 0, false

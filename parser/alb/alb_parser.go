@@ -291,15 +291,9 @@ func parseStatus(b []byte) (v uint16, valid, ok bool) {
 
 func parseBytes(b []byte) (v int64, valid, ok bool) {
 	if len(b) > 0 && len(b) < 19 && b[0] != '-' {
-		// Eighteen digits cannot overflow.
-		for _, c := range b {
-			d := c - '0'
-			if d > 9 {
-				return 0, false, false
-			}
-			v = v*10 + int64(d)
-		}
-		return v, true, true
+		// Eighteen digits cannot overflow an int64.
+		u, ok := bytesconv.ParseUint64(b)
+		return int64(u), ok, ok
 	}
 	if isDash(b) {
 		return 0, false, true
