@@ -41,7 +41,8 @@ type Reader struct {
 	cur      arrow.RecordBatch
 	err      error
 	done     bool
-	batches  int // batches built so far
+	pending  bool // the LineReader's current line is not handled yet
+	batches  int  // batches built so far
 	stats    parser.Stats
 	minT     int64
 	maxT     int64
@@ -314,6 +315,11 @@ var stringField = [numCols]int{
 	cRequestTransformStatus: fRequestTransformStatus,
 }
 
+// maxBatchBytes caps the text of the lines in one batch, so that no string
+// column's data outgrows Arrow's 32-bit offsets: a batch ends early when
+// the next line would pass it. A variable so that tests can lower it.
+var maxBatchBytes = 1 << 30
+
 // Next reads the next batch of up to Options.BatchSize rows and reports
 // whether there is one. It releases the batch returned before. Rejected
 // lines are counted and reported through Options.OnReject; they never end
@@ -328,13 +334,20 @@ func (rd *Reader) Next() bool {
 		return false
 	}
 	size := rd.opts.BatchSize
-	n, reserved := 0, 0
+	n, reserved, text, limit := 0, 0, 0, maxBatchBytes
 	for n < size {
-		if !rd.lr.Next() {
-			rd.finish()
-			break
+		if !rd.pending {
+			if !rd.lr.Next() {
+				rd.finish()
+				break
+			}
+			rd.pending = true
 		}
 		line := rd.lr.Line()
+		if n > 0 && text+len(line) > limit {
+			break // the line opens the next batch
+		}
+		rd.pending = false
 		rd.stats.Lines++
 		switch rd.lr.Status() {
 		case parser.LineTooLong:
@@ -357,6 +370,7 @@ func (rd *Reader) Next() bool {
 		}
 		rd.appendRow(line)
 		rd.count(rd.row.time)
+		text += len(line)
 		n++
 	}
 	rd.stats.Bytes = rd.lr.Bytes()

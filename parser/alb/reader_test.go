@@ -315,6 +315,15 @@ func TestReaderBatches(t *testing.T) {
 	f(3, []int{3, 3, 3, 1})
 	f(5, []int{5, 5})
 	f(0, []int{10})
+
+	// A batch also ends before its text would pass maxBatchBytes; the line
+	// that would pass it opens the next batch, and nothing is lost.
+	defer func(v int) { maxBatchBytes = v }(maxBatchBytes)
+	maxBatchBytes = 3*len(lines[0]) + 2
+	f(0, []int{3, 3, 3, 1})
+	f(4, []int{3, 3, 3, 1})
+	maxBatchBytes = 1 // a line longer than the cap still makes a batch alone
+	f(0, []int{1, 1, 1, 1, 1, 1, 1, 1, 1, 1})
 }
 
 func equalInts(a, b []int) bool {
