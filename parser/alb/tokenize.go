@@ -63,19 +63,22 @@ func (r *row) tokenizeMasked(line []byte) bool {
 	}
 	sp, qu, bs := m.space[:nw+1], m.quote[:nw+1], m.backslash[:nw+1]
 	full := n &^ 63
-	bytemask.Masks3(line[:full], ' ', '"', '\\', sp, qu, bs)
 	last := nw - 1
-	if rest := n - full; rest == 0 {
+	switch rest := n - full; {
+	case rest == 0:
+		bytemask.Masks3(line[:full], ' ', '"', '\\', sp, qu, bs)
 		sp[last], qu[last], bs[last] = 0, 0, 0
-	} else if cap(line) >= full+64 {
+	case cap(line) >= full+64:
 		// A line from parser.LineReader is a window on a larger buffer:
-		// read the last block in place and drop the bits past the end.
-		bytemask.Masks3(line[full:full+64], ' ', '"', '\\', sp[last:], qu[last:], bs[last:])
+		// read the last block in place, in the same call, and drop the
+		// bits past the end.
+		bytemask.Masks3(line[:full+64], ' ', '"', '\\', sp, qu, bs)
 		keep := uint64(1)<<rest - 1
 		sp[last] &= keep
 		qu[last] &= keep
 		bs[last] &= keep
-	} else {
+	default:
+		bytemask.Masks3(line[:full], ' ', '"', '\\', sp, qu, bs)
 		copy(m.tail[:], line[full:])
 		clear(m.tail[rest:]) // zero is none of the three bytes
 		bytemask.Masks3(m.tail[:], ' ', '"', '\\', sp[last:], qu[last:], bs[last:])
