@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/DataDog/sketches-go/ddsketch"
 	"github.com/DataDog/sketches-go/ddsketch/mapping"
@@ -469,18 +470,21 @@ type bucketAgg struct {
 // keyCounter counts requests and 5xx per string key, up to max keys; rows
 // of keys first seen past the cap go to other.
 //
-// Keys are found by their 64-bit xxh3 hash (fixed seed) in a map of plain
-// integers: the hot lookup touches neither string headers nor stored key
-// bytes, and the garbage collector has no pointers to scan in the map. Two
-// different keys with the same hash would share a row: with K keys kept and
-// N distinct strings seen the odds are about K·N/2^64 (under 10^-6 for 50,000
-// keys and 10^8 distinct paths), and the outcome is still reproducible.
+// Keys are found by their 64-bit xxh3 hash (fixed seed) in an open-addressing
+// table whose slots hold the hash and the counts side by side, so that the
+// lookup of a row touches one slot: no string header, no stored key bytes,
+// no second array of counts, and no pointers for the garbage collector to
+// scan. Two different keys with the same hash would share a row: with K keys
+// kept and N distinct strings seen the odds are about K·N/2^64 (under 10^-6
+// for 50,000 keys and 10^8 distinct paths), and the outcome is still
+// reproducible.
 type keyCounter struct {
-	max   int
-	index map[uint64]int32
-	keys  []string
-	stats []keyStats
-	other keyStats
+	max    int
+	slots  []keySlot // linear probing; a power of two, at most 3/4 full
+	keys   []string  // in the order first seen
+	slotOf []int32   // the slot of keys[i]
+	arena  []byte    // the bytes of the keys, in chunks never moved
+	other  keyStats
 	// overflow counts the rows that went to other.
 	overflow int64
 }
@@ -489,9 +493,18 @@ type keyStats struct {
 	requests, errors int64
 }
 
-func newKeyCounter(max int) keyCounter {
-	return keyCounter{max: max, index: map[uint64]int32{}}
+// keySlot is a slot of keyCounter's table; hash 0 marks it empty.
+type keySlot struct {
+	hash uint64
+	keyStats
 }
+
+func newKeyCounter(max int) keyCounter {
+	return keyCounter{max: max, slots: make([]keySlot, 64)}
+}
+
+// stat returns the counts of keys[i].
+func (c *keyCounter) stat(i int) keyStats { return c.slots[c.slotOf[i]].keyStats }
 
 func (c *keyCounter) add(key string, errors int64) {
 	c.addN(key, keyStats{requests: 1, errors: errors})
@@ -499,21 +512,78 @@ func (c *keyCounter) add(key string, errors int64) {
 
 func (c *keyCounter) addN(key string, s keyStats) {
 	h := xxh3.HashString(key)
-	i, ok := c.index[h]
-	if !ok {
-		if len(c.keys) >= c.max {
-			c.other.requests += s.requests
-			c.other.errors += s.errors
-			c.overflow += s.requests
+	if h == 0 {
+		h = 1
+	}
+	mask := uint64(len(c.slots) - 1)
+	for i := h & mask; ; i = (i + 1) & mask {
+		sl := &c.slots[i]
+		if sl.hash == h {
+			sl.requests += s.requests
+			sl.errors += s.errors
 			return
 		}
-		i = int32(len(c.keys))
-		c.index[h] = i
-		c.keys = append(c.keys, strings.Clone(key))
-		c.stats = append(c.stats, keyStats{})
+		if sl.hash == 0 {
+			c.insert(key, h, s, int(i))
+			return
+		}
 	}
-	c.stats[i].requests += s.requests
-	c.stats[i].errors += s.errors
+}
+
+// insert adds key, whose hash h is not in the table, with counts s, at the
+// empty slot i unless the table must grow first; past max keys the counts
+// go to other.
+func (c *keyCounter) insert(key string, h uint64, s keyStats, i int) {
+	if len(c.keys) >= c.max {
+		c.other.requests += s.requests
+		c.other.errors += s.errors
+		c.overflow += s.requests
+		return
+	}
+	if 4*(len(c.keys)+1) > 3*len(c.slots) {
+		c.grow()
+		i = c.free(h)
+	}
+	c.slots[i] = keySlot{hash: h, keyStats: s}
+	c.keys = append(c.keys, c.clone(key))
+	c.slotOf = append(c.slotOf, int32(i))
+}
+
+// free returns the empty slot where h goes.
+func (c *keyCounter) free(h uint64) int {
+	mask := uint64(len(c.slots) - 1)
+	i := h & mask
+	for c.slots[i].hash != 0 {
+		i = (i + 1) & mask
+	}
+	return int(i)
+}
+
+// grow doubles the table and moves every key to its new slot.
+func (c *keyCounter) grow() {
+	old := c.slots
+	c.slots = make([]keySlot, 2*len(old))
+	for k, j := range c.slotOf {
+		sl := old[j]
+		i := c.free(sl.hash)
+		c.slots[i] = sl
+		c.slotOf[k] = int32(i)
+	}
+}
+
+// clone copies key into the arena, which saves an allocation per key: the
+// arena grows by chunks, and a chunk once filled is never written again.
+func (c *keyCounter) clone(key string) string {
+	const chunk = 64 << 10
+	if len(key) == 0 || len(key) > chunk/16 {
+		return strings.Clone(key)
+	}
+	if cap(c.arena)-len(c.arena) < len(key) {
+		c.arena = make([]byte, 0, chunk)
+	}
+	start := len(c.arena)
+	c.arena = append(c.arena, key...)
+	return unsafe.String(&c.arena[start], len(key))
 }
 
 // merge adds o's keys in sorted order, so that the result depends only on
@@ -525,7 +595,7 @@ func (c *keyCounter) merge(o *keyCounter) {
 	}
 	sort.Slice(order, func(i, j int) bool { return o.keys[order[i]] < o.keys[order[j]] })
 	for _, i := range order {
-		c.addN(o.keys[i], o.stats[i])
+		c.addN(o.keys[i], o.stat(int(i)))
 	}
 	c.other.requests += o.other.requests
 	c.other.errors += o.other.errors

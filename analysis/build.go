@@ -408,7 +408,7 @@ func buildKeys[T any](c *keyCounter, n int, mk func(string, keyStats) T) []T {
 		order[i] = i
 	}
 	sort.Slice(order, func(i, j int) bool {
-		x, y := c.stats[order[i]], c.stats[order[j]]
+		x, y := c.stat(order[i]), c.stat(order[j])
 		if x.errors != y.errors {
 			return x.errors > y.errors
 		}
@@ -422,7 +422,7 @@ func buildKeys[T any](c *keyCounter, n int, mk func(string, keyStats) T) []T {
 	}
 	out := make([]T, 0, len(order)+1)
 	for _, i := range order {
-		out = append(out, mk(c.keys[i], c.stats[i]))
+		out = append(out, mk(c.keys[i], c.stat(i)))
 	}
 	if c.overflow > 0 {
 		out = append(out, mk(otherKey, c.other))

@@ -244,13 +244,14 @@ func pathFinding(a *Aggregator, r *Report) string {
 		return ""
 	}
 	best := -1
-	for i, s := range a.paths.stats {
-		if best < 0 || s.errors > a.paths.stats[best].errors ||
-			(s.errors == a.paths.stats[best].errors && a.paths.keys[i] < a.paths.keys[best]) {
+	for i := range a.paths.keys {
+		s := a.paths.stat(i)
+		if best < 0 || s.errors > a.paths.stat(best).errors ||
+			(s.errors == a.paths.stat(best).errors && a.paths.keys[i] < a.paths.keys[best]) {
 			best = i
 		}
 	}
-	s := a.paths.stats[best]
+	s := a.paths.stat(best)
 	errShare := float64(s.errors) / float64(a.total5xx)
 	reqShare := float64(s.requests) / float64(a.requests)
 	if errShare < concentrationShare || reqShare > errShare/2 {
