@@ -409,7 +409,7 @@ func (rd *Reader) grow(n, size int) int {
 	case rd.batches > 0 && n == 0:
 		rd.reserve(size)
 		for i, sb := range rd.strCols {
-			sb.ReserveData(rd.strHint[i] * 9 / 8)
+			sb.ReserveData(min(rd.strHint[i]*9/8, maxReserveData))
 		}
 		return size
 	case n == 0:
@@ -420,11 +420,17 @@ func (rd *Reader) grow(n, size int) int {
 	rd.reserve(size - n)
 	for _, sb := range rd.strCols {
 		// Multiplied before divided: a column averaging under a byte a
-		// row (mostly null) still gets its share.
-		sb.ReserveData(sb.DataLen() * (size - n) / n * 9 / 8)
+		// row (mostly null) still gets its share. Capped, so that a first
+		// thousand rows of huge fields do not reserve gigabytes for rows
+		// that may never come; past the reservation the data grows.
+		sb.ReserveData(min(sb.DataLen()*(size-n)/n*9/8, maxReserveData))
 	}
 	return size
 }
+
+// maxReserveData caps the bytes a string column reserves ahead, from the
+// last batch or from the first rows of this one.
+const maxReserveData = 64 << 20
 
 // reserve makes room for rows more rows in every column.
 func (rd *Reader) reserve(rows int) {
