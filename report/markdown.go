@@ -92,15 +92,7 @@ func mdCause(s string) string {
 }
 
 type mdWriter struct {
-	w   io.Writer
-	err error
-}
-
-func (m *mdWriter) line(s string) {
-	if m.err != nil {
-		return
-	}
-	_, m.err = io.WriteString(m.w, s+"\n")
+	lineWriter
 }
 
 func (m *mdWriter) heading(s string) {
@@ -128,7 +120,7 @@ func (m *mdWriter) table(headers []string, right []bool, rows [][]string) {
 }
 
 func renderMarkdown(w io.Writer, rep *analysis.Report, cmp *Comparison, opts Options) error {
-	m := &mdWriter{w: w}
+	m := &mdWriter{lineWriter{w: w}}
 	m.line("# " + mdText(reportTitle(rep, opts.Title)))
 	m.line("")
 	mdVerdict(m, rep)

@@ -34,19 +34,25 @@ func (a ansi) red(s string) string    { return a.wrap("1;31", s) }
 func (a ansi) yellow(s string) string { return a.wrap("33", s) }
 func (a ansi) green(s string) string  { return a.wrap("32", s) }
 
-// textWriter collects the text report; errors are kept and returned once.
-type textWriter struct {
-	w     io.Writer
-	err   error
-	c     ansi
-	width int
+// lineWriter writes a report line by line; the first error is kept, later
+// lines are dropped, and the renderer returns err once at the end.
+type lineWriter struct {
+	w   io.Writer
+	err error
 }
 
-func (t *textWriter) line(s string) {
-	if t.err != nil {
+func (l *lineWriter) line(s string) {
+	if l.err != nil {
 		return
 	}
-	_, t.err = io.WriteString(t.w, s+"\n")
+	_, l.err = io.WriteString(l.w, s+"\n")
+}
+
+// textWriter collects the text report.
+type textWriter struct {
+	lineWriter
+	c     ansi
+	width int
 }
 
 func (t *textWriter) heading(s string) {
@@ -66,7 +72,7 @@ func renderText(w io.Writer, rep *analysis.Report, cmp *Comparison, opts Options
 		width = 100
 	}
 	width = max(width, 60)
-	t := &textWriter{w: w, c: ansi(opts.Color), width: width}
+	t := &textWriter{lineWriter: lineWriter{w: w}, c: ansi(opts.Color), width: width}
 	textVerdict(t, rep, opts.Title)
 	if crossed := crossedThresholds(cmp); len(crossed) > 0 {
 		t.line("")
