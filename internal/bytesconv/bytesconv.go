@@ -110,18 +110,29 @@ func ParseInt32(b []byte) (int32, bool) {
 var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9,
 	1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
 
+// ParseMilli parses the shape of every ALB and CloudFront timing, one digit,
+// a dot and three ("0.001"), and reports false for anything else: the fast
+// path of ParseFloat64, for callers that handle the other shapes their own
+// way.
+func ParseMilli(b []byte) (float64, bool) {
+	if len(b) != 5 || b[1] != '.' {
+		return 0, false
+	}
+	d0, d1, d2, d3 := b[0]-'0', b[2]-'0', b[3]-'0', b[4]-'0'
+	if d0 > 9 || d1 > 9 || d2 > 9 || d3 > 9 {
+		return 0, false
+	}
+	return float64(int(d0)*1000+int(d1)*100+int(d2)*10+int(d3)) / 1000, true
+}
+
 // ParseFloat64 parses a plain decimal number such as "0.000036", "12" or
 // "-1". Numbers with at most 15 significant digits are converted exactly
 // (the mantissa and the power of ten are both exact float64 values, so one
 // division rounds correctly, as strconv does); longer or exponent forms fall
 // back to strconv.ParseFloat. NaN and infinities are refused.
 func ParseFloat64(b []byte) (float64, bool) {
-	// Fast path for the shape of every ALB and CloudFront timing: "0.001".
-	if len(b) == 5 && b[1] == '.' {
-		d0, d1, d2, d3 := b[0]-'0', b[2]-'0', b[3]-'0', b[4]-'0'
-		if d0 <= 9 && d1 <= 9 && d2 <= 9 && d3 <= 9 {
-			return float64(int(d0)*1000+int(d1)*100+int(d2)*10+int(d3)) / 1000, true
-		}
+	if v, ok := ParseMilli(b); ok {
+		return v, true
 	}
 	s := b
 	neg := false

@@ -252,11 +252,8 @@ func badField(name string, b []byte) string {
 // time is not known and give valid=false.
 func parseTiming(b []byte) (v float64, valid, ok bool) {
 	// Fast path for the shape ALB writes: "0.001".
-	if len(b) == 5 && b[1] == '.' {
-		d0, d1, d2, d3 := b[0]-'0', b[2]-'0', b[3]-'0', b[4]-'0'
-		if d0 <= 9 && d1 <= 9 && d2 <= 9 && d3 <= 9 {
-			return float64(int(d0)*1000+int(d1)*100+int(d2)*10+int(d3)) / 1000, true, true
-		}
+	if v, ok := bytesconv.ParseMilli(b); ok {
+		return v, true, true
 	}
 	return parseTimingSlow(b)
 }
