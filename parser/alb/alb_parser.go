@@ -273,12 +273,6 @@ func parseTimingSlow(b []byte) (v float64, valid, ok bool) {
 }
 
 func parseStatus(b []byte) (v uint16, valid, ok bool) {
-	if len(b) == 3 {
-		d0, d1, d2 := b[0]-'0', b[1]-'0', b[2]-'0'
-		if d0 <= 9 && d1 <= 9 && d2 <= 9 {
-			return uint16(d0)*100 + uint16(d1)*10 + uint16(d2), true, true
-		}
-	}
 	if isDash(b) {
 		return 0, false, true
 	}
