@@ -281,11 +281,6 @@ func parseStatus(b []byte) (v uint16, valid, ok bool) {
 }
 
 func parseBytes(b []byte) (v int64, valid, ok bool) {
-	if len(b) > 0 && len(b) < 19 && b[0] != '-' {
-		// Eighteen digits cannot overflow an int64.
-		u, ok := bytesconv.ParseUint64(b)
-		return int64(u), ok, ok
-	}
 	if isDash(b) {
 		return 0, false, true
 	}
