@@ -92,11 +92,6 @@ func ParseInt64(b []byte) (int64, bool) {
 
 // ParseInt32 parses an optionally '-'-signed decimal number that fits int32.
 func ParseInt32(b []byte) (int32, bool) {
-	if len(b) < 10 && (len(b) == 0 || b[0] != '-') {
-		// Nine digits cannot overflow.
-		n, ok := ParseUint64(b)
-		return int32(n), ok
-	}
 	if len(b) > 11 {
 		return 0, false
 	}
