@@ -8,12 +8,14 @@ import (
 	"testing"
 )
 
-// checkTokenize tokenizes line with tokenize and with tokenizeScalar and
-// fails unless the two agree on the reason, the field count and every
-// token. The line is tried twice: as its own slice, whose last block
-// tokenizeMasked must copy, and as a window on a larger buffer, whose last
-// block it reads in place.
-func checkTokenize(t *testing.T, line []byte) (masked bool) {
+// checkTokenize tokenizes line with tokenizeScalar and with each faster
+// way that takes it (tokenizeFast, tokenizeMasked, and tokenize, which
+// picks one), and fails unless they agree on the reason, the field count
+// and every token, also when asked for fewer bounds. The line is tried
+// twice: as its own slice, whose last block tokenizeMasked must copy, and
+// as a window on a larger buffer, whose last block it reads in place. It
+// reports which faster ways took the line.
+func checkTokenize(t *testing.T, line []byte) (fast, masked bool) {
 	t.Helper()
 	var want row
 	wantReason := want.tokenizeScalar(line)
@@ -21,62 +23,85 @@ func checkTokenize(t *testing.T, line []byte) (masked bool) {
 		bytes.Clone(line),
 		append(append([]byte(nil), line...), bytes.Repeat([]byte(` "\`), 30)...)[:len(line)],
 	} {
-		var got row
-		masked = got.tokenizeMasked(in)
-		reason := got.tokenize(in)
-		if reason != wantReason {
-			t.Fatalf("tokenize(%q) = %q, scalar %q", line, reason, wantReason)
-		}
-		if reason != "" {
-			continue
-		}
-		if got.nf != want.nf || got.tok != want.tok {
-			t.Fatalf("tokenize(%q): %d fields %v, scalar %d fields %v", line, got.nf, got.tok[:got.nf], want.nf, want.tok[:want.nf])
-		}
-		// Asked for fewer bounds, it still counts every field.
-		for _, need := range []int{1, 3, fRequestCreationTime + 1, fErrorReason + 1} {
-			part := row{need: need}
-			part.tokenize(in)
-			k := min(need, want.nf)
-			if part.nf != want.nf || !slices.Equal(part.tok[:k], want.tok[:k]) {
-				t.Fatalf("tokenize(%q) with need %d: %d fields %v, scalar %d fields %v", line, need, part.nf, part.tok[:k], want.nf, want.tok[:k])
+		for _, need := range []int{0, 1, 3, fRequestCreationTime + 1, fErrorReason + 1} {
+			k := want.nf
+			if need > 0 {
+				k = min(need, want.nf)
+			}
+			same := func(way string, got *row) {
+				t.Helper()
+				if got.nf != want.nf || !slices.Equal(got.tok[:k], want.tok[:k]) {
+					t.Fatalf("%s(%q) with need %d: %d fields %v, scalar %d fields %v", way, line, need, got.nf, got.tok[:k], want.nf, want.tok[:k])
+				}
+			}
+			got := row{need: need}
+			if got.tokenizeFast(in) {
+				fast = true
+				if wantReason != "" {
+					t.Fatalf("tokenizeFast(%q) took a line the scalar rules reject: %s", line, wantReason)
+				}
+				same("tokenizeFast", &got)
+			}
+			got = row{need: need}
+			if got.tokenizeMasked(in) {
+				masked = true
+				if wantReason != "" {
+					t.Fatalf("tokenizeMasked(%q) took a line the scalar rules reject: %s", line, wantReason)
+				}
+				same("tokenizeMasked", &got)
+			}
+			got = row{need: need}
+			if reason := got.tokenize(in); reason != wantReason {
+				t.Fatalf("tokenize(%q) = %q, scalar %q", line, reason, wantReason)
+			} else if reason == "" {
+				same("tokenize", &got)
 			}
 		}
 	}
-	return masked
+	return fast, masked
 }
 
 func TestTokenize_MatchesScalar(t *testing.T) {
-	f := func(line string, masked bool) {
+	// f checks line, and which faster ways take it: tokenizeMasked takes
+	// the lines with plain quotes, and tokenizeFast, where it runs, those
+	// of them without two separators in a row.
+	f := func(line string, fast, masked bool) {
 		t.Helper()
-		if got := checkTokenize(t, []byte(line)); got != masked {
-			t.Fatalf("tokenizeMasked(%q) = %v, want %v", line, got, masked)
+		gotFast, gotMasked := checkTokenize(t, []byte(line))
+		if gotMasked != masked {
+			t.Fatalf("tokenizeMasked(%q) = %v, want %v", line, gotMasked, masked)
+		}
+		if gotFast != (fast && useAVX512) {
+			t.Fatalf("tokenizeFast(%q) = %v, want %v", line, gotFast, fast && useAVX512)
 		}
 	}
-	f("", true)
-	f(" ", true)
-	f("a", true)
-	f(`""`, true)
-	f(`"-" "" "a b"`, true)
-	f("a  b   c ", true)
-	f(lineWith(), true)
-	f(lineWith()+` extra "more fields"`, true)
-	f(lineWith()+` extra "x`, true) // past the last field, as the scalar rules
-	f(strings.Repeat("x ", 40), true)
-	f(strings.Repeat(`"q w" `, 40), true)
-	f(strings.Repeat("a  ", 20), true)
-	f("  a   b "+strings.Repeat(" ", 70)+"c  d", true)
+	f("", false, true)
+	f(" ", false, true)
+	f("a", true, true)
+	f(`""`, true, true)
+	f(`"-" "" "a b"`, true, true)
+	f("a  b   c ", false, true)
+	f(lineWith(), true, true)
+	f(lineWith()+` extra "more fields"`, true, true)
+	f(lineWith()+` extra "x`, true, true)    // past the last field, as the scalar rules
+	f(strings.Repeat("x ", 40), false, true) // the end after a space
+	f(strings.Repeat(`"q w" `, 40), false, true)
+	f(strings.TrimSuffix(strings.Repeat(`"q w" `, 40), " "), true, true)
+	f(strings.Repeat("a  ", 20), false, true)
+	f("  a   b "+strings.Repeat(" ", 70)+"c  d", false, true)
+	f(strings.Repeat("ab ", 21)+"a", true, true) // 64 bytes
+	f(strings.Repeat("ab ", 21)+`"`+strings.Repeat("c", 62)+`" d`, true, true)
 	// Lines the masks cannot vouch for go to the scalar rules.
-	f(`"unterminated`, false)
-	f(`a "unterminated value`, false)
-	f(`"a"b" c`, false)
-	f(`"a \"b\" c" d`, false)
-	f(`ab" c`, false)
-	f(`" "`, false)
-	f(`"`, false)
-	f(`a"b c`, false)
-	f(`"a "b" c"`, false)
-	f(`"GET /x?q="y" HTTP/1.1" "ua"`, false)
+	f(`"unterminated`, false, false)
+	f(`a "unterminated value`, false, false)
+	f(`"a"b" c`, false, false)
+	f(`"a \"b\" c" d`, false, false)
+	f(`ab" c`, false, false)
+	f(`" "`, false, false)
+	f(`"`, false, false)
+	f(`a"b c`, false, false)
+	f(`"a "b" c"`, false, false)
+	f(`"GET /x?q="y" HTTP/1.1" "ua"`, false, false)
 	// Every length around the block boundaries, with a quote closing at the
 	// end of a block and a space opening the next.
 	for n := 0; n < 200; n++ {
@@ -89,18 +114,22 @@ func TestTokenize_MatchesScalar(t *testing.T) {
 func TestTokenize_Random(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	alphabet := []byte(`  ""\ab-`)
-	masked := 0
+	nmasked, nfast := 0, 0
 	for range 20000 {
 		line := make([]byte, rng.IntN(300))
 		for i := range line {
 			line[i] = alphabet[rng.IntN(len(alphabet))]
 		}
-		if checkTokenize(t, line) {
-			masked++
+		fast, masked := checkTokenize(t, line)
+		if masked {
+			nmasked++
+		}
+		if fast {
+			nfast++
 		}
 	}
-	if masked == 0 {
-		t.Fatal("no random line took the masked path")
+	if nmasked == 0 || useAVX512 && nfast == 0 {
+		t.Fatalf("of the random lines, %d took the masked path and %d the fast one", nmasked, nfast)
 	}
 }
 
@@ -138,13 +167,19 @@ func BenchmarkTokenize(b *testing.B) {
 	for _, l := range lines {
 		size += len(l) + 1
 	}
-	for _, mode := range []string{"masked", "scalar"} {
+	for _, mode := range []string{"masked", "masked-need1", "masked-triage", "scalar"} {
 		b.Run("mode="+mode, func(b *testing.B) {
 			b.SetBytes(int64(size))
 			var r row
+			switch mode {
+			case "masked-need1":
+				r.need = 1
+			case "masked-triage":
+				r.need = fErrorReason + 1
+			}
 			for b.Loop() {
 				for _, l := range lines {
-					if mode == "masked" {
+					if mode != "scalar" {
 						r.tokenize(l)
 					} else {
 						r.tokenizeScalar(l)

@@ -1,0 +1,46 @@
+//go:build amd64 && linux && !purego
+
+package alb
+
+import (
+	"strings"
+	"syscall"
+	"testing"
+)
+
+// TestTokenizeFast_PageEnd tokenizes lines that end where readable memory
+// ends, so that a read past the line would fault: the assembly must load
+// the last block of a line masked.
+func TestTokenizeFast_PageEnd(t *testing.T) {
+	if !useAVX512 {
+		t.Skip("no AVX-512 tokenizer on this CPU")
+	}
+	page := syscall.Getpagesize()
+	mem, err := syscall.Mmap(-1, 0, 2*page, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_ANON|syscall.MAP_PRIVATE)
+	if err != nil {
+		t.Skip("mmap:", err)
+	}
+	defer syscall.Munmap(mem)
+	if err := syscall.Mprotect(mem[page:], syscall.PROT_NONE); err != nil {
+		t.Skip("mprotect:", err)
+	}
+	base := lineWith() + ` "x y" z`
+	fast := 0
+	for n := 1; n <= 300; n++ {
+		text := (strings.Repeat(base+" ", 1+n/len(base)))[:n]
+		line := mem[page-n : page : page]
+		copy(line, text)
+		var want, got row
+		wantReason := want.tokenizeScalar(line)
+		if !got.tokenizeFast(line) {
+			continue
+		}
+		fast++
+		if wantReason != "" || got.nf != want.nf || got.tok != want.tok {
+			t.Fatalf("tokenizeFast(%q): %d fields %v, scalar %q, %d fields %v", line, got.nf, got.tok[:got.nf], wantReason, want.nf, want.tok[:want.nf])
+		}
+	}
+	if fast < 100 {
+		t.Fatalf("only %d of 300 lines took the fast path", fast)
+	}
+}
