@@ -60,8 +60,8 @@ type span struct{ start, end int }
 // every field it reports as present, and the byte views (tok, spans) point
 // into the current line, valid only until the next line is read.
 type row struct {
-	nf  int // number of tokens found, at most maxFields
-	tok [maxFields]span
+	nf   int  // number of tokens found, at most maxFields
+	toks toks // their bounds
 
 	time                   int64 // µs since the epoch
 	clientIP               span
@@ -96,9 +96,29 @@ type row struct {
 	need int
 }
 
+// toks holds the bounds of a line's tokens, quotes excluded: token f is
+// line[start[f]:end[f]]. The arrays have room past maxFields because the
+// AVX-512 tokenizer stores a block's worth of bounds at a time.
+type toks struct {
+	start, end [endsLen]int32
+}
+
+// endsLen is room for maxFields tokens and one block's worth past the last:
+// a block of 64 bytes ends at most 32 tokens.
+const endsLen = maxFields + 32
+
+// set records the bounds of token f.
+func (t *toks) set(f, start, end int) {
+	t.start[f], t.end[f] = int32(start), int32(end)
+}
+
+// tok returns the bounds of token f.
+func (r *row) tok(f int) span {
+	return span{int(r.toks.start[f]), int(r.toks.end[f])}
+}
+
 func (r *row) field(line []byte, f int) []byte {
-	s := r.tok[f]
-	return line[s.start:s.end]
+	return line[r.toks.start[f]:r.toks.end[f]]
 }
 
 func isDash(b []byte) bool { return len(b) == 1 && b[0] == '-' }
@@ -130,7 +150,7 @@ func (r *row) parse(line []byte, splitRequest bool) string {
 	// The type is checked on the first token as written, up to the first
 	// space, before any tokenizing reason; a bare first token is that.
 	reason := r.tokenize(line)
-	if reason != "" || r.nf == 0 || r.tok[0].start != 0 || !validType(line[:r.tok[0].end]) {
+	if reason != "" || r.nf == 0 || r.toks.start[0] != 0 || !validType(line[:r.toks.end[0]]) {
 		first := line
 		if sp := bytes.IndexByte(line, ' '); sp >= 0 {
 			first = line[:sp]
@@ -150,7 +170,7 @@ func (r *row) parse(line []byte, splitRequest bool) string {
 		return badField("time", r.field(line, fTime))
 	}
 	// client:port; IPv6 is written without brackets, so split at the last ':'.
-	c := r.tok[fClient]
+	c := r.tok(fClient)
 	i := bytes.LastIndexByte(line[c.start:c.end], ':')
 	if i <= 0 {
 		return badField("client address", line[c.start:c.end])
@@ -159,7 +179,7 @@ func (r *row) parse(line []byte, splitRequest bool) string {
 	if r.clientPort, ok = bytesconv.ParseUint16(line[c.start+i+1 : c.end]); !ok {
 		return badField("client port", line[c.start:c.end])
 	}
-	t := r.tok[fTarget]
+	t := r.tok(fTarget)
 	r.hasTarget = !isDash(line[t.start:t.end])
 	if r.hasTarget {
 		i := bytes.LastIndexByte(line[t.start:t.end], ':')
@@ -295,7 +315,7 @@ func parseBytes(b []byte) (v int64, valid, ok bool) {
 // parts are null, which turns the malformed "- http://host:80- " into a null
 // method, the URL as written and a null protocol.
 func (r *row) splitRequest(line []byte) {
-	s := r.tok[fRequest]
+	s := r.tok(fRequest)
 	end := s.end
 	for end > s.start && line[end-1] == ' ' {
 		end--

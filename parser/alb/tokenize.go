@@ -13,12 +13,7 @@ import (
 type masks struct {
 	space, quote, backslash []uint64
 	tail                    [64]byte
-	ends                    [endsLen]int32 // tokenizeFast's token ends
 }
-
-// endsLen is room for maxFields token ends and one block's worth past the
-// last: a block of 64 bytes ends at most 32 tokens.
-const endsLen = maxFields + 32
 
 // tokenize splits line into at most maxFields tokens by the rules of
 // tokenizeScalar. Almost every line takes a fast way: tokenizeFast where
@@ -33,31 +28,15 @@ func (r *row) tokenize(line []byte) string {
 }
 
 // tokenizeFast is tokenizeMasked for the lines that have no two separators
-// in a row, on CPUs where tokenizeEnds finds the token ends in vector
-// registers; it returns false, with r.tok in no particular state, for any
-// other line or CPU. Every separator then ends a token, and a token starts
-// the byte after the previous one ends; one starting with a quote is a
-// quoted value, which ends with its closer, and the quotes are dropped.
+// in a row, on CPUs where tokenizeVector runs; it returns false, with r.toks
+// in no particular state, for any other line or CPU. It finds the bounds of
+// every token, whatever r.need.
 func (r *row) tokenizeFast(line []byte) bool {
-	nf := tokenizeEnds(line, &r.masks.ends)
+	nf := tokenizeVector(line, &r.toks)
 	if nf < 0 {
 		return false
 	}
 	r.nf = nf
-	need := r.need
-	if need <= 0 || need > nf {
-		need = nf
-	}
-	start := 0
-	for f, end := range r.masks.ends[:need] {
-		s, e := start, int(end)
-		start = e + 1
-		if line[s] == '"' {
-			s++
-			e--
-		}
-		r.tok[f] = span{s, e}
-	}
 	return true
 }
 
@@ -70,12 +49,12 @@ func (r *row) tokenizeFast(line []byte) bool {
 // to a closer, and no quote follows a backslash. On such a line the quoted
 // regions are exactly what tokenizeScalar finds, so the separators are the
 // spaces outside them, and a token starting with a quote ends with its
-// closer. It returns false, with r.tok in no particular state, for any
+// closer. It returns false, with r.toks in no particular state, for any
 // other line, which tokenizeScalar then handles: stray or escaped quotes,
 // an unterminated quote. A quirk past the last field it needs may send a
 // line to the scalar path for nothing; never the other way round.
 //
-// Only the first r.need tokens get their bounds in r.tok; the rest are
+// Only the first r.need tokens get their bounds in r.toks; the rest are
 // counted, as r.nf must be the same whatever the Reader builds.
 //
 // The quoted regions come from a prefix XOR of the quote mask: bit i of
@@ -169,7 +148,7 @@ func (r *row) tokenizeMasked(line []byte) bool {
 			sep &= sep - 1
 			if end > start {
 				q := int(quoted>>bit) & 1
-				r.tok[nf] = span{start + q, end - q}
+				r.toks.set(nf, start+q, end-q)
 				nf++
 			}
 			start = end + 1
@@ -211,7 +190,7 @@ func (r *row) tokenizeScalar(line []byte) string {
 		if line[i] == '"' {
 			// Fast path for one-character values, mostly "-".
 			if i+2 < len(line) && line[i+2] == '"' && line[i+1] != '\\' && (i+3 == len(line) || line[i+3] == ' ') {
-				r.tok[n] = span{i + 1, i + 2}
+				r.toks.set(n, i+1, i+2)
 				i += 3
 				n++
 				continue
@@ -225,7 +204,7 @@ func (r *row) tokenizeScalar(line []byte) string {
 				}
 				q := j + k
 				if (q+1 == len(line) || line[q+1] == ' ') && (q == start || line[q-1] != '\\') {
-					r.tok[n] = span{start, q}
+					r.toks.set(n, start, q)
 					i = q + 1
 					break
 				}
@@ -233,7 +212,7 @@ func (r *row) tokenizeScalar(line []byte) string {
 			}
 		} else {
 			end := indexSpace(line, i)
-			r.tok[n] = span{i, end}
+			r.toks.set(n, i, end)
 			i = end
 		}
 		n++

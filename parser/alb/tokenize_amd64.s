@@ -14,18 +14,25 @@ DATA offsets<>+48(SB)/8, $0x3736353433323130
 DATA offsets<>+56(SB)/8, $0x3f3e3d3c3b3a3938
 GLOBL offsets<>(SB), RODATA|NOPTR, $64
 
-// func tokenizeEndsAVX512(p *byte, n int, ends *int32) int
+// TOKS_END is the offset of toks.end, endsLen int32s after toks.start;
+// TestToksLayout holds it to the Go type.
+#define TOKS_END 260
+
+// func tokenizeAVX512(p *byte, n int, t *toks) int
 //
 // It follows tokenizeMasked a block of 64 bytes at a time, with the masks
-// in general registers: AX spaces, BX quotes, DX backslashes, R14 spaces
+// in general registers: AX spaces, BX quotes, DX backslashes, R15 spaces
 // one byte on (bit i: byte i+1 is a space or the end of the line). The
-// others: SI p, CX n, DI ends, R8 the block's offset, R9 the tokens so far,
-// R10 prevSpace, R11 prevSlash, R12 inside, R13 prevSep, R15 scratch; Z5
-// the block's offset in every 32-bit lane.
-TEXT ·tokenizeEndsAVX512(SB), NOSPLIT, $0-32
+// others: SI p, CX n, DI t, R8 the block's offset, R9 the tokens so far,
+// R10, R11 and R13 the previous block's spaces, backslashes and separators
+// (only their top bits matter), R12 inside, R14 scratch; K7 the previous
+// block's closers (its top bit); Z5 the block's offset in every 32-bit
+// lane, Z16 the last token end so far in its top lane. The count of
+// instructions matters: the loop is bound by how many the front end issues.
+TEXT ·tokenizeAVX512(SB), NOSPLIT, $0-32
 	MOVQ         p+0(FP), SI
 	MOVQ         n+8(FP), CX
-	MOVQ         ends+16(FP), DI
+	MOVQ         t+16(FP), DI
 	MOVL         $0x20, AX
 	VPBROADCASTB AX, Z0
 	MOVL         $0x22, AX
@@ -34,16 +41,20 @@ TEXT ·tokenizeEndsAVX512(SB), NOSPLIT, $0-32
 	VPBROADCASTB AX, Z2
 	MOVL         $64, AX
 	VPBROADCASTD AX, Z13
+	MOVL         $1, AX
+	VPBROADCASTD AX, Z17
 	VMOVDQU64    offsets<>(SB), Z10
 	VPXORD       Z5, Z5, Z5
+	VPTERNLOGD   $0xff, Z16, Z16, Z16     // the end before the first token: -1
 	MOVQ         $-1, AX
 	VMOVQ        AX, X12
+	KXORQ        K7, K7, K7
 	XORL         R8, R8
 	XORL         R9, R9
-	MOVL         $1, R10
+	MOVQ         $0x8000000000000000, R10 // the line's start counts as a space
 	XORL         R11, R11
 	XORL         R12, R12
-	MOVL         $1, R13
+	MOVQ         R10, R13                 // and as a separator
 
 loop:
 	MOVQ CX, R15
@@ -62,14 +73,99 @@ loop:
 	JEQ      endnext
 	VMOVDQU8 1(SI)(R8*1), Z6
 	VPCMPEQB Z0, Z6, K4
-	KMOVQ    K4, R14
-	JMP      process
+	KMOVQ    K4, R15
+
+process:
+	// No quote may follow a backslash.
+	MOVQ  DX, R14
+	SHLQ  $1, R11, R14
+	MOVQ  DX, R11
+	TESTQ BX, R14
+	JNZ   fail
+
+	// Openers follow a space, closers come before one; each quote is
+	// exactly one of the two.
+	MOVQ AX, DX
+	SHLQ $1, R10, DX
+	MOVQ AX, R10
+	ANDQ BX, DX  // openers
+	ANDQ BX, R15 // closers
+	MOVQ DX, R14
+	XORQ R15, R14
+	CMPQ R14, BX
+	JNE  fail
+
+	// K6: the separators that follow a closer, which end a quoted token.
+	KMOVQ    R15, K5
+	KSHIFTLQ $1, K5, K6
+	KORQ     K7, K6, K6
+	KSHIFTRQ $63, K5, K7
+
+	// x, the prefix XOR of the quotes (carry-less product with all ones),
+	// XOR inside, is set from an opener up to its closer: it must be set
+	// at exactly the openers.
+	VMOVQ      BX, X4
+	VPCLMULQDQ $0, X12, X4, X4
+	VMOVQ      X4, R14
+	XORQ       R12, R14
+	MOVQ       R14, R12
+	SARQ       $63, R12
+	ANDQ       R14, BX
+	CMPQ       BX, DX
+	JNE        fail
+
+	// The separators are the spaces outside quotes; two in a row fail.
+	ANDNQ AX, R14, AX
+	MOVQ  AX, R15
+	SHLQ  $1, R13, R15
+	MOVQ  AX, R13
+	TESTQ AX, R15
+	JNZ   fail
+
+	// Every separator ends a token, which starts after the previous one
+	// ends; a quoted token starts and ends a byte further in. Sixteen
+	// bounds are stored at a time, whether there are that many or not.
+	KMOVQ       AX, K2
+	VPCOMPRESSB Z10, K2, Z3 // the separators' offsets in the block
+	VPMOVM2B    K6, Z7
+	VPCOMPRESSB Z7, K2, Z8  // and whether each ends a quoted token
+	POPCNTQ     AX, R15
+	VPMOVZXBD   X3, Z4
+	VPADDD      Z5, Z4, Z4  // the separators' offsets in the line
+	VPMOVSXBD   X8, Z9      // -1 for a quoted token, else 0
+	VALIGND     $15, Z16, Z4, Z6
+	VPSUBD      Z9, Z6, Z6
+	VPADDD      Z17, Z6, Z6
+	VPADDD      Z9, Z4, Z7
+	VMOVDQU32   Z6, (DI)(R9*4)
+	VMOVDQU32   Z7, TOKS_END(DI)(R9*4)
+	CMPQ        R15, $16
+	JA          more
+
+	// Z16 = the last separator's offset, or itself when there is none.
+	LEAQ         15(R15), R14
+	VPBROADCASTD R14, Z14
+	VPERMT2D     Z4, Z14, Z16
+
+stored:
+	ADDQ   R15, R9
+	CMPQ   R9, $33
+	JAE    full
+	VPADDD Z13, Z5, Z5
+	ADDQ   $64, R8
+	CMPQ   R8, CX
+	JLE    loop
+	TESTQ  R12, R12
+	JNZ    fail
+	MOVQ   R9, ret+24(FP)
+	VZEROUPPER
+	RET
 
 endnext:
 	// The line ends right after this block.
-	MOVQ AX, R14
-	SHRQ $1, R14
-	BTSQ $63, R14
+	MOVQ AX, R15
+	SHRQ $1, R15
+	BTSQ $63, R15
 	JMP  process
 
 last:
@@ -86,88 +182,28 @@ last:
 	KMOVQ      K2, BX
 	KMOVQ      K3, DX
 	BTSQ       R15, AX
-	MOVQ       AX, R14
-	SHRQ       $1, R14
-
-process:
-	// No quote may follow a backslash.
-	MOVQ  DX, R15
-	SHLQ  $1, R15
-	ORQ   R11, R15
-	SHRQ  $63, DX
-	MOVQ  DX, R11
-	TESTQ BX, R15
-	JNZ   fail
-
-	// Openers follow a space, closers come before one; each quote is
-	// exactly one of the two.
-	MOVQ AX, DX
-	SHLQ $1, DX
-	ORQ  R10, DX
-	ANDQ BX, DX  // openers
-	ANDQ BX, R14 // closers
-	MOVQ AX, R10
-	SHRQ $63, R10
-	MOVQ DX, R15
-	XORQ R14, R15
-	CMPQ R15, BX
-	JNE  fail
-
-	// x, the prefix XOR of the quotes (carry-less product with all ones),
-	// XOR inside, is set from an opener up to its closer: it must be set
-	// at exactly the openers.
-	VMOVQ      BX, X4
-	VPCLMULQDQ $0, X12, X4, X4
-	VMOVQ      X4, R15
-	XORQ       R12, R15
-	MOVQ       R15, R12
-	SARQ       $63, R12
-	ANDQ       R15, BX
-	CMPQ       BX, DX
-	JNE        fail
-
-	// The separators are the spaces outside quotes; two in a row fail.
-	NOTQ  R15
-	ANDQ  R15, AX
-	MOVQ  AX, R15
-	SHLQ  $1, R15
-	ORQ   R13, R15
-	MOVQ  AX, R13
-	SHRQ  $63, R13
-	TESTQ AX, R15
-	JNZ   fail
-
-	// Every separator ends a token: store their offsets in the line,
-	// sixteen at a time whether there are that many or not.
-	KMOVQ       AX, K2
-	VPCOMPRESSB Z10, K2, Z3
-	POPCNTQ     AX, R15
-	VPMOVZXBD   X3, Z4
-	VPADDD      Z5, Z4, Z4
-	VMOVDQU32   Z4, (DI)(R9*4)
-	CMPQ        R15, $16
-	JA          more
-
-stored:
-	ADDQ   R15, R9
-	CMPQ   R9, $33
-	JAE    full
-	VPADDD Z13, Z5, Z5
-	ADDQ   $64, R8
-	CMPQ   R8, CX
-	JLE    loop
-	TESTQ  R12, R12
-	JNZ    fail
-	MOVQ   R9, ret+24(FP)
-	VZEROUPPER
-	RET
+	MOVQ       AX, R15
+	SHRQ       $1, R15
+	JMP        process
 
 more:
-	// A block of 64 bytes without two separators in a row has at most 32.
+	// A block of 64 bytes without two separators in a row has at most 32:
+	// the bounds of tokens 16 to 31 of the block.
 	VEXTRACTI32X4 $1, Z3, X6
 	VPMOVZXBD     X6, Z6
 	VPADDD        Z5, Z6, Z6
-	VMOVDQU32     Z6, 64(DI)(R9*4)
+	VEXTRACTI32X4 $1, Z8, X7
+	VPMOVSXBD     X7, Z7
+	VALIGND       $15, Z4, Z6, Z11
+	VPSUBD        Z7, Z11, Z11
+	VPADDD        Z17, Z11, Z11
+	VMOVDQU32     Z11, 64(DI)(R9*4)
+	VPADDD        Z7, Z6, Z11
+	VMOVDQU32     Z11, TOKS_END+64(DI)(R9*4)
+	LEAQ          -1(R15), R14
+	VPBROADCASTD  R14, Z14
+	VPERMT2D      Z6, Z14, Z4
+	VMOVDQA32     Z4, Z16
 	JMP           stored
 
 full:

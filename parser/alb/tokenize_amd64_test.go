@@ -3,9 +3,11 @@
 package alb
 
 import (
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
+	"unsafe"
 )
 
 // TestTokenizeFast_PageEnd tokenizes lines that end where readable memory
@@ -36,11 +38,18 @@ func TestTokenizeFast_PageEnd(t *testing.T) {
 			continue
 		}
 		fast++
-		if wantReason != "" || got.nf != want.nf || got.tok != want.tok {
-			t.Fatalf("tokenizeFast(%q): %d fields %v, scalar %q, %d fields %v", line, got.nf, got.tok[:got.nf], wantReason, want.nf, want.tok[:want.nf])
+		if wantReason != "" || got.nf != want.nf || !slices.Equal(tokens(&got, got.nf), tokens(&want, want.nf)) {
+			t.Fatalf("tokenizeFast(%q): %d fields %v, scalar %q, %d fields %v", line, got.nf, tokens(&got, got.nf), wantReason, want.nf, tokens(&want, want.nf))
 		}
 	}
 	if fast < 100 {
 		t.Fatalf("only %d of 300 lines took the fast path", fast)
+	}
+}
+
+// TestToksLayout holds TOKS_END in the assembly to the Go type.
+func TestToksLayout(t *testing.T) {
+	if off := unsafe.Offsetof(toks{}.end); off != 260 {
+		t.Fatalf("toks.end is at %d; set TOKS_END in tokenize_amd64.s to it", off)
 	}
 }

@@ -30,8 +30,8 @@ func checkTokenize(t *testing.T, line []byte) (fast, masked bool) {
 			}
 			same := func(way string, got *row) {
 				t.Helper()
-				if got.nf != want.nf || !slices.Equal(got.tok[:k], want.tok[:k]) {
-					t.Fatalf("%s(%q) with need %d: %d fields %v, scalar %d fields %v", way, line, need, got.nf, got.tok[:k], want.nf, want.tok[:k])
+				if got.nf != want.nf || !slices.Equal(tokens(got, k), tokens(&want, k)) {
+					t.Fatalf("%s(%q) with need %d: %d fields %v, scalar %d fields %v", way, line, need, got.nf, tokens(got, k), want.nf, tokens(&want, k))
 				}
 			}
 			got := row{need: need}
@@ -59,6 +59,15 @@ func checkTokenize(t *testing.T, line []byte) (fast, masked bool) {
 		}
 	}
 	return fast, masked
+}
+
+// tokens returns the bounds of r's first k tokens.
+func tokens(r *row, k int) []span {
+	s := make([]span, k)
+	for f := range s {
+		s[f] = r.tok(f)
+	}
+	return s
 }
 
 func TestTokenize_MatchesScalar(t *testing.T) {
@@ -102,6 +111,13 @@ func TestTokenize_MatchesScalar(t *testing.T) {
 	f(`a"b c`, false, false)
 	f(`"a "b" c"`, false, false)
 	f(`"GET /x?q="y" HTTP/1.1" "ua"`, false, false)
+	// Blocks with more than sixteen tokens, bare and quoted, whose bounds
+	// the assembly stores in two steps.
+	for k := 1; k <= 40; k++ {
+		f(strings.Repeat("x ", k)+"x", true, true)
+		f(strings.Repeat(`"" `, k)+`""`, true, true)
+		f(strings.Repeat(`"a" b `, k)+`"c"`, true, true)
+	}
 	// Every length around the block boundaries, with a quote closing at the
 	// end of a block and a space opening the next.
 	for n := 0; n < 200; n++ {
