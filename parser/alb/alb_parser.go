@@ -99,8 +99,12 @@ type row struct {
 // toks holds the bounds of a line's tokens, quotes excluded: token f is
 // line[start[f]:end[f]]. The arrays have room past maxFields because the
 // AVX-512 tokenizer stores a block's worth of bounds at a time.
+//
+// raw is the AVX-512 tokenizer's scratch space: raw[1+f] is the offset of
+// the separator after token f, raw[0] is -1.
 type toks struct {
 	start, end [endsLen]int32
+	raw        [1 + endsLen]int32
 }
 
 // endsLen is room for maxFields tokens and one block's worth past the last:

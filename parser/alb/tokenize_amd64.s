@@ -14,24 +14,25 @@ DATA offsets<>+48(SB)/8, $0x3736353433323130
 DATA offsets<>+56(SB)/8, $0x3f3e3d3c3b3a3938
 GLOBL offsets<>(SB), RODATA|NOPTR, $64
 
-// TOKS_END is the offset of toks.end, endsLen int32s after toks.start;
-// TestToksLayout holds it to the Go type.
+// TOKS_END and TOKS_RAW are the offsets of toks.end and toks.raw;
+// TestToksLayout holds them to the Go type.
 #define TOKS_END 260
+#define TOKS_RAW 520
 
 // func tokenizeAVX512(p *byte, n int, t *toks) int
 //
 // It follows tokenizeMasked a block of 64 bytes at a time, with the masks
 // in general registers: AX spaces, BX quotes, DX backslashes, R15 spaces
 // one byte on (bit i: byte i+1 is a space or the end of the line). The
-// others: SI p, CX n, DI t, R8 the block's offset, R9 the tokens so far,
-// R10, R11 and R13 the previous block's spaces, backslashes and separators
-// (only their top bits matter), R12 inside, R14 scratch; K7 the previous
-// block's closers (its top bit); Z5 the block's offset in every 32-bit
-// lane, Z16 the last token end so far in its top lane. The count of
-// instructions matters: the loop is bound by how many the front end issues.
+// others: SI p, DI t, R8 the block's offset, R9 the tokens so far; R10,
+// R11, R13 and CX the previous block's spaces, backslashes, separators and
+// closers (only their top bits matter), R12 inside, R14 scratch; Z5 the
+// block's offset in every 32-bit lane, Z16 the last token's end (the
+// separator after it) in every lane. The loop is bound by the vector
+// instructions that only port 5 runs, which it keeps few: work that
+// general registers can do is done there.
 TEXT ·tokenizeAVX512(SB), NOSPLIT, $0-32
 	MOVQ         p+0(FP), SI
-	MOVQ         n+8(FP), CX
 	MOVQ         t+16(FP), DI
 	MOVL         $0x20, AX
 	VPBROADCASTB AX, Z0
@@ -46,9 +47,10 @@ TEXT ·tokenizeAVX512(SB), NOSPLIT, $0-32
 	VMOVDQU64    offsets<>(SB), Z10
 	VPXORD       Z5, Z5, Z5
 	VPTERNLOGD   $0xff, Z16, Z16, Z16     // the end before the first token: -1
+	MOVL         $-1, TOKS_RAW(DI)        // raw[0], the same
 	MOVQ         $-1, AX
 	VMOVQ        AX, X12
-	KXORQ        K7, K7, K7
+	XORL         CX, CX
 	XORL         R8, R8
 	XORL         R9, R9
 	MOVQ         $0x8000000000000000, R10 // the line's start counts as a space
@@ -57,8 +59,8 @@ TEXT ·tokenizeAVX512(SB), NOSPLIT, $0-32
 	MOVQ         R10, R13                 // and as a separator
 
 loop:
-	MOVQ CX, R15
-	SUBQ R8, R15 // the line's bytes from this block on
+	MOVQ n+8(FP), R15
+	SUBQ R8, R15      // the line's bytes from this block on
 	CMPQ R15, $64
 	JB   last
 
@@ -71,9 +73,11 @@ loop:
 	KMOVQ    K3, DX
 	CMPQ     R15, $64
 	JEQ      endnext
-	VMOVDQU8 1(SI)(R8*1), Z6
-	VPCMPEQB Z0, Z6, K4
-	KMOVQ    K4, R15
+	XORL     R14, R14
+	CMPB     64(SI)(R8*1), $0x20
+	SETEQ    R14
+	MOVQ     AX, R15
+	SHRQ     $1, R14, R15
 
 process:
 	// No quote may follow a backslash.
@@ -95,11 +99,10 @@ process:
 	CMPQ R14, BX
 	JNE  fail
 
-	// K6: the separators that follow a closer, which end a quoted token.
-	KMOVQ    R15, K5
-	KSHIFTLQ $1, K5, K6
-	KORQ     K7, K6, K6
-	KSHIFTRQ $63, K5, K7
+	// R15: the bytes that follow a closer, which end a quoted token.
+	MOVQ R15, R14
+	SHLQ $1, CX, R15
+	MOVQ R14, CX
 
 	// x, the prefix XOR of the quotes (carry-less product with all ones),
 	// XOR inside, is set from an opener up to its closer: it must be set
@@ -116,48 +119,45 @@ process:
 
 	// The separators are the spaces outside quotes; two in a row fail.
 	ANDNQ AX, R14, AX
-	MOVQ  AX, R15
-	SHLQ  $1, R13, R15
+	MOVQ  AX, DX
+	SHLQ  $1, R13, DX
 	MOVQ  AX, R13
-	TESTQ AX, R15
+	TESTQ AX, DX
 	JNZ   fail
 
 	// Every separator ends a token, which starts after the previous one
 	// ends; a quoted token starts and ends a byte further in. Sixteen
 	// bounds are stored at a time, whether there are that many or not.
+	PEXTQ       AX, R15, R15 // bit i: token i of the block is quoted
+	KMOVQ       R15, K3
 	KMOVQ       AX, K2
-	VPCOMPRESSB Z10, K2, Z3 // the separators' offsets in the block
-	VPMOVM2B    K6, Z7
-	VPCOMPRESSB Z7, K2, Z8  // and whether each ends a quoted token
-	POPCNTQ     AX, R15
+	VPCOMPRESSB Z10, K2, Z3  // the separators' offsets in the block
+	POPCNTQ     AX, R14
 	VPMOVZXBD   X3, Z4
-	VPADDD      Z5, Z4, Z4  // the separators' offsets in the line
-	VPMOVSXBD   X8, Z9      // -1 for a quoted token, else 0
+	VPADDD      Z5, Z4, Z4   // the separators' offsets in the line
+	VPMOVM2D    K3, Z9       // -1 for a quoted token, else 0
 	VALIGND     $15, Z16, Z4, Z6
 	VPSUBD      Z9, Z6, Z6
 	VPADDD      Z17, Z6, Z6
 	VPADDD      Z9, Z4, Z7
 	VMOVDQU32   Z6, (DI)(R9*4)
 	VMOVDQU32   Z7, TOKS_END(DI)(R9*4)
-	CMPQ        R15, $16
+	VMOVDQU32   Z4, TOKS_RAW+4(DI)(R9*4)
+	CMPQ        R14, $16
 	JA          more
 
-	// Z16 = the last separator's offset, or itself when there is none.
-	LEAQ         15(R15), R14
-	VPBROADCASTD R14, Z14
-	VPERMT2D     Z4, Z14, Z16
-
 stored:
-	ADDQ   R15, R9
-	CMPQ   R9, $33
-	JAE    full
-	VPADDD Z13, Z5, Z5
-	ADDQ   $64, R8
-	CMPQ   R8, CX
-	JLE    loop
-	TESTQ  R12, R12
-	JNZ    fail
-	MOVQ   R9, ret+24(FP)
+	ADDQ         R14, R9
+	VPBROADCASTD TOKS_RAW(DI)(R9*4), Z16
+	CMPQ         R9, $33
+	JAE          full
+	VPADDD       Z13, Z5, Z5
+	ADDQ         $64, R8
+	CMPQ         R8, n+8(FP)
+	JLE          loop
+	TESTQ        R12, R12
+	JNZ          fail
+	MOVQ         R9, ret+24(FP)
 	VZEROUPPER
 	RET
 
@@ -192,18 +192,15 @@ more:
 	VEXTRACTI32X4 $1, Z3, X6
 	VPMOVZXBD     X6, Z6
 	VPADDD        Z5, Z6, Z6
-	VEXTRACTI32X4 $1, Z8, X7
-	VPMOVSXBD     X7, Z7
+	KSHIFTRQ      $16, K3, K4
+	VPMOVM2D      K4, Z7
 	VALIGND       $15, Z4, Z6, Z11
 	VPSUBD        Z7, Z11, Z11
 	VPADDD        Z17, Z11, Z11
 	VMOVDQU32     Z11, 64(DI)(R9*4)
 	VPADDD        Z7, Z6, Z11
 	VMOVDQU32     Z11, TOKS_END+64(DI)(R9*4)
-	LEAQ          -1(R15), R14
-	VPBROADCASTD  R14, Z14
-	VPERMT2D      Z6, Z14, Z4
-	VMOVDQA32     Z4, Z16
+	VMOVDQU32     Z6, TOKS_RAW+68(DI)(R9*4)
 	JMP           stored
 
 full:

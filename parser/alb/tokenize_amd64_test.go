@@ -47,9 +47,13 @@ func TestTokenizeFast_PageEnd(t *testing.T) {
 	}
 }
 
-// TestToksLayout holds TOKS_END in the assembly to the Go type.
+// TestToksLayout holds TOKS_END and TOKS_RAW in the assembly to the Go
+// type.
 func TestToksLayout(t *testing.T) {
 	if off := unsafe.Offsetof(toks{}.end); off != 260 {
 		t.Fatalf("toks.end is at %d; set TOKS_END in tokenize_amd64.s to it", off)
+	}
+	if off := unsafe.Offsetof(toks{}.raw); off != 520 {
+		t.Fatalf("toks.raw is at %d; set TOKS_RAW in tokenize_amd64.s to it", off)
 	}
 }
