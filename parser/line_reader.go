@@ -90,6 +90,29 @@ func (lr *LineReader) Next() bool {
 	}
 }
 
+// Buffered returns the bytes read from the source and not handed out yet:
+// the start of the next line, or more. A caller that finds a whole line in
+// them, ended by '\n', takes it with Take instead of calling Next, which
+// would search for the '\n' again. It is valid until the next call to Next
+// or Take.
+func (lr *LineReader) Buffered() []byte { return lr.buf[lr.start:lr.end] }
+
+// Take hands out the first n bytes of Buffered as the current line, as Next
+// would, and consumes the '\n' after them, which must be there: it panics
+// otherwise. It does not strip a '\r' before the '\n'; a caller leaves
+// such lines to Next.
+func (lr *LineReader) Take(n int) {
+	nl := lr.start + n
+	if lr.buf[nl] != '\n' {
+		panic("parser: LineReader.Take: no newline after the line")
+	}
+	lr.line, lr.status = lr.buf[lr.start:nl], LineOK
+	lr.num++
+	lr.bytes += int64(n + 1)
+	lr.start = nl + 1
+	lr.scanned = lr.start
+}
+
 func (lr *LineReader) emit(line []byte, st LineStatus, consumed int) {
 	if st != LineTooLong && len(line) > 0 && line[len(line)-1] == '\r' {
 		line = line[:len(line)-1]

@@ -80,3 +80,40 @@ func TestLineReader_Failure(t *testing.T) {
 		t.Fatalf("got %q err %v", got, lr.Err())
 	}
 }
+
+// TestLineReader_Take mixes Take and Next: a line taken from Buffered is
+// handed out, counted and consumed as Next would, and a Take without the
+// newline after it panics.
+func TestLineReader_Take(t *testing.T) {
+	in := "ab\ncd\r\nef\ngh"
+	lr := NewLineReader(strings.NewReader(in), 0)
+	if !lr.Next() || string(lr.Line()) != "ab" {
+		t.Fatalf("Next: %q", lr.Line())
+	}
+	buf := lr.Buffered()
+	if string(buf) != "cd\r\nef\ngh" {
+		t.Fatalf("Buffered() = %q", buf)
+	}
+	lr.Take(3) // "cd\r": Take leaves the '\r' to its caller
+	if string(lr.Line()) != "cd\r" || lr.Status() != LineOK || lr.Num() != 2 || lr.Bytes() != 7 {
+		t.Fatalf("after Take: %q %v num %d bytes %d", lr.Line(), lr.Status(), lr.Num(), lr.Bytes())
+	}
+	lr.Take(2)
+	if string(lr.Line()) != "ef" || lr.Num() != 3 || lr.Bytes() != 10 {
+		t.Fatalf("after Take: %q num %d bytes %d", lr.Line(), lr.Num(), lr.Bytes())
+	}
+	if !lr.Next() || string(lr.Line()) != "gh" || lr.Num() != 4 || lr.Bytes() != int64(len(in)) {
+		t.Fatalf("Next: %q num %d bytes %d", lr.Line(), lr.Num(), lr.Bytes())
+	}
+	if lr.Next() {
+		t.Fatalf("Next after the end: %q", lr.Line())
+	}
+	defer func() {
+		if recover() == nil {
+			t.Fatal("Take without a newline did not panic")
+		}
+	}()
+	lr = NewLineReader(strings.NewReader("abc\ndef\n"), 0)
+	lr.Next()
+	lr.Take(2)
+}

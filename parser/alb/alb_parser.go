@@ -151,9 +151,14 @@ func validType(b []byte) bool {
 // whichever columns are built, so that what is accepted never depends on
 // the projection. splitRequest asks for the request field to be split.
 func (r *row) parse(line []byte, splitRequest bool) string {
+	return r.parseTokens(line, r.tokenize(line), splitRequest)
+}
+
+// parseTokens is parse on a line already tokenized, with the tokenizer's
+// reason.
+func (r *row) parseTokens(line []byte, reason string, splitRequest bool) string {
 	// The type is checked on the first token as written, up to the first
 	// space, before any tokenizing reason; a bare first token is that.
-	reason := r.tokenize(line)
 	if reason != "" || r.nf == 0 || r.toks.start[0] != 0 || !validType(line[:r.toks.end[0]]) {
 		first := line
 		if sp := bytes.IndexByte(line, ' '); sp >= 0 {

@@ -336,8 +336,16 @@ func (rd *Reader) Next() bool {
 	size := rd.opts.BatchSize
 	n, reserved, text, limit := 0, 0, 0, maxBatchBytes
 	for n < size {
+		// tokenized: the line came whole from tokenizeLine, which found
+		// its end and its tokens in one pass, so it is not cut and no
+		// longer than the buffer, which is at most the line cap.
+		tokenized := false
 		if !rd.pending {
-			if !rd.lr.Next() {
+			if nf, length, ok := tokenizeLine(rd.lr.Buffered(), &rd.row.toks); ok {
+				rd.lr.Take(length)
+				rd.row.nf = nf
+				tokenized = true
+			} else if !rd.lr.Next() {
 				rd.finish()
 				break
 			}
@@ -345,23 +353,31 @@ func (rd *Reader) Next() bool {
 		}
 		line := rd.lr.Line()
 		if n > 0 && text+len(line) > limit {
-			break // the line opens the next batch
+			break // the line opens the next batch, and is tokenized again
 		}
 		rd.pending = false
 		rd.stats.Lines++
-		switch rd.lr.Status() {
-		case parser.LineTooLong:
-			rd.reject(rd.tooLong, line)
-			continue
-		case parser.LineCut:
-			rd.reject("line cut short by a read error", line)
-			continue
+		if !tokenized {
+			switch rd.lr.Status() {
+			case parser.LineTooLong:
+				rd.reject(rd.tooLong, line)
+				continue
+			case parser.LineCut:
+				rd.reject("line cut short by a read error", line)
+				continue
+			}
 		}
 		if isBlank(line) {
 			rd.stats.Comments++
 			continue
 		}
-		if reason := rd.row.parse(line, rd.split); reason != "" {
+		var reason string
+		if tokenized {
+			reason = rd.row.parseTokens(line, "", rd.split)
+		} else {
+			reason = rd.row.parse(line, rd.split)
+		}
+		if reason != "" {
 			rd.reject(reason, line)
 			continue
 		}

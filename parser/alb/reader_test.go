@@ -522,3 +522,47 @@ func TestReaderTimeCache(t *testing.T) {
 		checkRow(t, res.rows[i], map[string]any{ColTime: w[0], ColRequestCreationTime: w[1]})
 	}
 }
+
+// TestReader_TokenizeLine reads the same varied input three ways: whole,
+// where most lines are found and tokenized in one pass by tokenizeLine;
+// one byte per read, where the buffer never holds a whole line and every
+// line comes from the LineReader; and, where the CPU has the assembly,
+// without it. Rows, rejects and counts must not change.
+func TestReader_TokenizeLine(t *testing.T) {
+	text, _ := synthesize(200<<10, 11)
+	lines := strings.Split(strings.TrimSuffix(string(text), "\n"), "\n")
+	// Quirks the one-pass tokenizer leaves to the others, among valid
+	// lines: CRLF, blank lines, tabs, runs of spaces, lines past 33 fields.
+	good := lineWith()
+	for i, q := range []string{
+		good + "\r", "", "\t", "  ", strings.Replace(good, " ", "  ", 3),
+		good + ` extra "fields"`, good + "\t", "bogus", good + " ",
+	} {
+		lines[(i*97+5)%len(lines)] = q
+	}
+	in := strings.Join(lines, "\n") + "\n" + good // no trailing newline
+	want := readString(t, in, parser.Options{})
+	if want.stats.Parsed < int64(len(lines))-5 || want.stats.Comments != 3 {
+		t.Fatalf("stats %+v", want.stats)
+	}
+	check := func(name string, got result) {
+		t.Helper()
+		if got.stats != want.stats || len(got.rejects) != len(want.rejects) || len(got.rows) != len(want.rows) {
+			t.Fatalf("%s: stats %+v, %d rejects, %d rows; want %+v, %d, %d", name, got.stats, len(got.rejects), len(got.rows), want.stats, len(want.rejects), len(want.rows))
+		}
+		for i := range got.rejects {
+			if got.rejects[i].Error() != want.rejects[i].Error() {
+				t.Fatalf("%s: reject %d: %s, want %s", name, i, got.rejects[i], want.rejects[i])
+			}
+		}
+		for i := range got.rows {
+			checkRow(t, got.rows[i], want.rows[i])
+		}
+	}
+	check("one byte a read", readAll(t, iotest.OneByteReader(strings.NewReader(in)), parser.Options{}))
+	if useAVX512 {
+		useAVX512 = false
+		defer func() { useAVX512 = true }()
+		check("without AVX-512", readString(t, in, parser.Options{}))
+	}
+}

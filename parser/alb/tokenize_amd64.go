@@ -4,21 +4,43 @@ package alb
 
 import "golang.org/x/sys/cpu"
 
-// useAVX512 reports whether tokenizeVector runs tokenizeAVX512.
+// useAVX512 reports whether tokenizeVector and tokenizeLine run
+// tokenizeAVX512.
 var useAVX512 = cpu.X86.HasAVX512F && cpu.X86.HasAVX512BW && cpu.X86.HasAVX512VBMI2 &&
 	cpu.X86.HasPCLMULQDQ && cpu.X86.HasBMI2 && cpu.X86.HasPOPCNT
 
 // tokenizeVector writes the bounds of every token of line to t and returns
 // how many tokens there are, at most maxFields, or -1 when it cannot vouch
-// for the line or the CPU lacks the instructions (see tokenizeFast).
+// for the line or the CPU lacks the instructions (see tokenizeFast). A
+// '\n' in line is a byte like another to the other tokenizers, so a line
+// holding one is left to them.
 func tokenizeVector(line []byte, t *toks) int {
 	if !useAVX512 || len(line) == 0 {
 		return -1
 	}
-	return tokenizeAVX512(&line[0], len(line), t)
+	nf, length := tokenizeAVX512(&line[0], len(line), t)
+	if length >= 0 {
+		return -1
+	}
+	return nf
 }
 
-// tokenizeAVX512 is tokenizeVector on a non-empty line of n bytes at p.
+// tokenizeLine tokenizes the line data starts with, which must end with a
+// '\n' within data, as tokenizeVector would tokenize it, and returns the
+// number of tokens and the line's length, '\n' excluded. It finds the end
+// of the line in the same pass, where the LineReader would search for it
+// first. ok is false when the CPU lacks the instructions, data holds no
+// '\n', the line ends "\r\n" or tokenizeVector would refuse it: the caller
+// then reads the line from the LineReader.
+func tokenizeLine(data []byte, t *toks) (nf, length int, ok bool) {
+	if !useAVX512 || len(data) == 0 {
+		return 0, 0, false
+	}
+	nf, length = tokenizeAVX512(&data[0], len(data), t)
+	return nf, length, nf >= 0 && length >= 0
+}
+
+// tokenizeAVX512 is tokenizeVector and tokenizeLine on the n bytes at p.
 //
 //go:noescape
-func tokenizeAVX512(p *byte, n int, t *toks) int
+func tokenizeAVX512(p *byte, n int, t *toks) (nf, length int)

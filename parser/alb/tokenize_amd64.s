@@ -19,9 +19,12 @@ GLOBL offsets<>(SB), RODATA|NOPTR, $64
 #define TOKS_END 260
 #define TOKS_RAW 520
 
-// func tokenizeAVX512(p *byte, n int, t *toks) int
+// func tokenizeAVX512(p *byte, n int, t *toks) (nf, length int)
 //
-// It follows tokenizeMasked a block of 64 bytes at a time, with the masks
+// The line is p[:n], or, when a '\n' comes first, p[:length] up to it: the
+// function then sets n to length, and fails if a '\r' comes before the
+// '\n', so that a line ending "\r\n" goes the LineReader's way. Without a
+// '\n', length is -1. It follows tokenizeMasked a block of 64 bytes at a time, with the masks
 // in general registers: AX spaces, BX quotes, DX backslashes, R15 spaces
 // one byte on (bit i: byte i+1 is a space or the end of the line). The
 // others: SI p, DI t, R8 the block's offset, R9 the tokens so far; R10,
@@ -31,7 +34,8 @@ GLOBL offsets<>(SB), RODATA|NOPTR, $64
 // separator after it) in every lane. The loop is bound by the vector
 // instructions that only port 5 runs, which it keeps few: work that
 // general registers can do is done there.
-TEXT ·tokenizeAVX512(SB), NOSPLIT, $0-32
+TEXT ·tokenizeAVX512(SB), NOSPLIT, $0-40
+	MOVQ         $-1, length+32(FP)
 	MOVQ         p+0(FP), SI
 	MOVQ         t+16(FP), DI
 	MOVL         $0x20, AX
@@ -40,6 +44,8 @@ TEXT ·tokenizeAVX512(SB), NOSPLIT, $0-32
 	VPBROADCASTB AX, Z1
 	MOVL         $0x5c, AX
 	VPBROADCASTB AX, Z2
+	MOVL         $0x0a, AX
+	VPBROADCASTB AX, Z18
 	MOVL         $64, AX
 	VPBROADCASTD AX, Z13
 	MOVL         $1, AX
@@ -65,6 +71,9 @@ loop:
 	JB   last
 
 	VMOVDQU8 (SI)(R8*1), Z3
+	VPCMPEQB Z18, Z3, K5
+	KORTESTQ K5, K5
+	JNZ      newline
 	VPCMPEQB Z0, Z3, K1
 	VPCMPEQB Z1, Z3, K2
 	VPCMPEQB Z2, Z3, K3
@@ -73,8 +82,11 @@ loop:
 	KMOVQ    K3, DX
 	CMPQ     R15, $64
 	JEQ      endnext
+	MOVBLZX  64(SI)(R8*1), R15
+	CMPL     R15, $0x0a
+	JEQ      nlnext
 	XORL     R14, R14
-	CMPB     64(SI)(R8*1), $0x20
+	CMPL     R15, $0x20
 	SETEQ    R14
 	MOVQ     AX, R15
 	SHRQ     $1, R14, R15
@@ -157,9 +169,29 @@ stored:
 	JLE          loop
 	TESTQ        R12, R12
 	JNZ          fail
-	MOVQ         R9, ret+24(FP)
+	MOVQ         R9, nf+24(FP)
 	VZEROUPPER
 	RET
+
+newline:
+	// A '\n' in this block ends the line there.
+	KMOVQ  K5, R14
+	TZCNTQ R14, R14
+	ADDQ   R8, R14
+	JMP    setend
+
+nlnext:
+	// A '\n' right after this block ends the line there.
+	LEAQ 64(R8), R14
+
+setend:
+	MOVQ  R14, n+8(FP)
+	MOVQ  R14, length+32(FP)
+	TESTQ R14, R14
+	JZ    loop
+	CMPB  -1(SI)(R14*1), $0x0d
+	JEQ   fail
+	JMP   loop
 
 endnext:
 	// The line ends right after this block.
@@ -175,6 +207,9 @@ last:
 	BZHIQ      R15, R14, R14
 	KMOVQ      R14, K4
 	VMOVDQU8.Z (SI)(R8*1), K4, Z3
+	VPCMPEQB   Z18, Z3, K5
+	KORTESTQ   K5, K5
+	JNZ        newline
 	VPCMPEQB   Z0, Z3, K1
 	VPCMPEQB   Z1, Z3, K2
 	VPCMPEQB   Z2, Z3, K3
@@ -204,11 +239,11 @@ more:
 	JMP           stored
 
 full:
-	MOVQ $33, ret+24(FP)
+	MOVQ $33, nf+24(FP)
 	VZEROUPPER
 	RET
 
 fail:
-	MOVQ $-1, ret+24(FP)
+	MOVQ $-1, nf+24(FP)
 	VZEROUPPER
 	RET
