@@ -26,12 +26,17 @@ func checkString(t *testing.T, dataHint int, batches ...[]string) {
 		b.Reserve(len(vals))
 		b.ReserveData(dataHint)
 		size := 0
-		for _, v := range vals {
+		for j, v := range vals {
 			if v == null {
 				b.AppendNull()
 				continue
 			}
 			buf := []byte(v)
+			if j%2 == 0 {
+				// A window on a larger buffer, as a field of a line is:
+				// Append may copy past the value, and must keep only it.
+				buf = append(buf, "#garbage past the value, to be dropped#"...)[:len(v)]
+			}
 			b.Append(buf)
 			fillGarbage(buf)
 			size += len(v)
