@@ -93,6 +93,12 @@ func BenchmarkReader(b *testing.B) {
 	}
 	run("parse=triage", func(b *testing.B) { parse(b, bytes.NewReader(text), TriageColumns) })
 	run("parse=all", func(b *testing.B) { parse(b, bytes.NewReader(text), nil) })
+	// The same without the AVX-512 tokenizer, as on CPUs that lack it.
+	run("parse=triage,generic", func(b *testing.B) {
+		defer func(v bool) { useAVX512 = v }(useAVX512)
+		useAVX512 = false
+		parse(b, bytes.NewReader(text), TriageColumns)
+	})
 	run("gzip+parse=triage", func(b *testing.B) {
 		zr, err := gzip.NewReader(bytes.NewReader(gz))
 		if err != nil {
