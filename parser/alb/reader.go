@@ -104,6 +104,9 @@ func NewReader(r io.Reader, opts parser.Options) (*Reader, error) {
 		// whose whole text the reject could still quote.
 		opts.MaxLineBytes = parser.SnippetBytes
 	}
+	// Token bounds are int32s, and a batch ends before its text passes
+	// maxBatchBytes: no line needs more.
+	opts.MaxLineBytes = min(opts.MaxLineBytes, maxLineBytes)
 	cols, err := projection(opts.Columns)
 	if err != nil {
 		return nil, err
@@ -319,6 +322,9 @@ var stringField = [numCols]int{
 // column's data outgrows Arrow's 32-bit offsets: a batch ends early when
 // the next line would pass it. A variable so that tests can lower it.
 var maxBatchBytes = 1 << 30
+
+// maxLineBytes caps Options.MaxLineBytes.
+const maxLineBytes = 1 << 30
 
 // Next reads the next batch of up to Options.BatchSize rows and reports
 // whether there is one. It releases the batch returned before. Rejected

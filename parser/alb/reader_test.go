@@ -448,6 +448,18 @@ func TestReaderLongLine(t *testing.T) {
 	}
 }
 
+func TestReaderHugeMaxLine(t *testing.T) {
+	// Caps beyond what int32 token bounds hold are lowered to 1 GiB.
+	rd, err := NewReader(strings.NewReader(""), parser.Options{MaxLineBytes: 1 << 40})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rd.Release()
+	if rd.tooLong != "line longer than 1073741824 bytes" {
+		t.Fatalf("cap: %s", rd.tooLong)
+	}
+}
+
 func TestReaderTinyMaxLine(t *testing.T) {
 	// Caps below parser.SnippetBytes are raised to it.
 	res := readString(t, strings.Repeat("x", 300)+"\n"+lineWith(fUserAgent, `"-"`)[:150]+"\n", parser.Options{MaxLineBytes: 10})
