@@ -71,6 +71,8 @@ loop:
 	JB   last
 
 	VMOVDQU8 (SI)(R8*1), Z3
+
+classify:
 	VPCMPEQB Z18, Z3, K5
 	KORTESTQ K5, K5
 	JNZ      newline
@@ -81,6 +83,7 @@ loop:
 	KMOVQ    K2, BX
 	KMOVQ    K3, DX
 	CMPQ     R15, $64
+	JB       lastbits
 	JEQ      endnext
 	MOVBLZX  64(SI)(R8*1), R15
 	CMPL     R15, $0x0a
@@ -207,19 +210,13 @@ last:
 	BZHIQ      R15, R14, R14
 	KMOVQ      R14, K4
 	VMOVDQU8.Z (SI)(R8*1), K4, Z3
-	VPCMPEQB   Z18, Z3, K5
-	KORTESTQ   K5, K5
-	JNZ        newline
-	VPCMPEQB   Z0, Z3, K1
-	VPCMPEQB   Z1, Z3, K2
-	VPCMPEQB   Z2, Z3, K3
-	KMOVQ      K1, AX
-	KMOVQ      K2, BX
-	KMOVQ      K3, DX
-	BTSQ       R15, AX
-	MOVQ       AX, R15
-	SHRQ       $1, R15
-	JMP        process
+	JMP        classify
+
+lastbits:
+	BTSQ R15, AX
+	MOVQ AX, R15
+	SHRQ $1, R15
+	JMP  process
 
 more:
 	// A block of 64 bytes without two separators in a row has at most 32:
