@@ -1,7 +1,6 @@
 package colbuild
 
 import (
-	"encoding/binary"
 	"fmt"
 	"math"
 	"unsafe"
@@ -90,24 +89,11 @@ func (b *String) growData(n int) {
 // the data is beyond the inliner's budget, and an unchecked, inlined append
 // measured no faster, the copy of the bytes being most of the cost.
 func (b *String) Append(v []byte) {
-	start := len(b.data)
-	end := start + len(v)
-	if len(v) <= 32 && cap(v) >= 32 && cap(b.data)-start >= 32 {
-		// Most values are short (addresses, paths, "forward"), where the
-		// call into memmove costs more than the copy: copy 32 bytes as
-		// four words instead, from the value's backing array and into
-		// the data's spare capacity, and keep len(v) of them.
-		src, dst := v[:32], b.data[start:start+32]
-		binary.LittleEndian.PutUint64(dst, binary.LittleEndian.Uint64(src))
-		binary.LittleEndian.PutUint64(dst[8:], binary.LittleEndian.Uint64(src[8:]))
-		binary.LittleEndian.PutUint64(dst[16:], binary.LittleEndian.Uint64(src[16:]))
-		binary.LittleEndian.PutUint64(dst[24:], binary.LittleEndian.Uint64(src[24:]))
-	} else {
-		if len(v) > cap(b.data)-start {
-			b.growData(len(v))
-		}
-		copy(b.data[start:end], v)
+	if len(v) > cap(b.data)-len(b.data) {
+		b.growData(len(v))
 	}
+	end := len(b.data) + len(v)
+	copy(b.data[len(b.data):end], v)
 	b.data = b.data[:end]
 	b.n++
 	b.offs[b.n] = int32(end)
