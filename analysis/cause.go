@@ -105,16 +105,7 @@ func registerDomain(d string) domainID {
 func Causes() []CauseInfo {
 	out := make([]CauseInfo, len(causeTable)-1)
 	copy(out, causeTable[1:])
-	rank := func(f parser.Format) int {
-		switch f {
-		case parser.FormatALB:
-			return 0
-		case parser.FormatCloudFront:
-			return 1
-		}
-		return 2
-	}
-	sort.SliceStable(out, func(i, j int) bool { return rank(out[i].Format) < rank(out[j].Format) })
+	sort.SliceStable(out, func(i, j int) bool { return formatRank(out[i].Format) < formatRank(out[j].Format) })
 	return out
 }
 
