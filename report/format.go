@@ -344,20 +344,24 @@ func overallLatency(rep *analysis.Report) (analysis.Latency, bool) {
 
 func finite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }
 
+// FormatName is how a title names the log format of a report: "ALB",
+// "CloudFront", or "Load balancer" when the format is unknown.
+func FormatName(format string) string {
+	switch format {
+	case "alb":
+		return "ALB"
+	case "cloudfront":
+		return "CloudFront"
+	}
+	return "Load balancer"
+}
+
 // reportTitle is the default title of a report.
 func reportTitle(rep *analysis.Report, title string) string {
 	if title != "" {
 		return title
 	}
-	kind := "Load balancer"
-	switch rep.Format {
-	case "alb":
-		kind = "ALB"
-	case "cloudfront":
-		kind = "CloudFront"
-	case "clb":
-		kind = "CLB"
-	}
+	kind := FormatName(rep.Format)
 	span := ""
 	if w := rep.Window; w != nil && w.First != "" {
 		span = fmtSpan(w.First, w.Last)

@@ -189,13 +189,7 @@ func periodText(o analysis.Options) string {
 
 // reportTitle is the nightly report's title: the day, or the period.
 func reportTitle(rep *analysis.Report, o analysis.Options, isDay bool) string {
-	kind := "Load balancer"
-	switch rep.Format {
-	case "alb":
-		kind = "ALB"
-	case "cloudfront":
-		kind = "CloudFront"
-	}
+	kind := report.FormatName(rep.Format)
 	if isDay {
 		return kind + " 5xx report for " + o.Since.UTC().Format("Monday 2 January 2006") + " (UTC)"
 	}
