@@ -836,24 +836,22 @@ func htmlCloudFrontOf(cf *analysis.CloudFront) *htmlCloudFront {
 }
 
 func htmlComparisonOf(c *Comparison) *htmlComparison {
-	if !c.HasBaseline() {
-		h := &htmlComparison{NoBaseline: true}
-		for _, t := range c.Thresholds {
-			t.Expr = Sanitize(t.Expr)
-			if t.Crossed {
-				h.Crossed++
-			}
-			h.Thresholds = append(h.Thresholds, t)
+	h := &htmlComparison{NoBaseline: !c.HasBaseline()}
+	for _, t := range c.Thresholds {
+		t.Expr = Sanitize(t.Expr)
+		if t.Crossed {
+			h.Crossed++
 		}
+		h.Thresholds = append(h.Thresholds, t)
+	}
+	if h.NoBaseline {
 		return h
 	}
-	h := &htmlComparison{
-		Baseline: fmtSpan(c.Baseline.First, c.Baseline.Last) + " · " + numfmt.Int(c.Baseline.Requests) + " requests, " + numfmt.Int(c.Baseline.Errors5xx) + " 5xx",
-		Day:      fmtSpan(c.Day.First, c.Day.Last) + " · " + numfmt.Int(c.Day.Requests) + " requests, " + numfmt.Int(c.Day.Errors5xx) + " 5xx",
-		Rate:     c.Rate5xx,
-	}
+	h.Baseline = fmtSpan(c.Baseline.First, c.Baseline.Last) + " · " + numfmt.Int(c.Baseline.Requests) + " requests, " + numfmt.Int(c.Baseline.Errors5xx) + " 5xx"
+	h.Day = fmtSpan(c.Day.First, c.Day.Last) + " · " + numfmt.Int(c.Day.Requests) + " requests, " + numfmt.Int(c.Day.Errors5xx) + " 5xx"
+	h.Rate = c.Rate5xx
 	var mx float64
-	for _, r := range append(slicesConcat(c.ByDomain, c.ByCause), c.Rate5xx) {
+	for _, r := range slices.Concat(c.ByDomain, c.ByCause, []RateChange{c.Rate5xx}) {
 		mx = math.Max(mx, math.Max(r.Day, r.Baseline))
 	}
 	row := func(name, class string, cause bool, r RateChange) htmlCmpRow {
@@ -882,19 +880,7 @@ func htmlComparisonOf(c *Comparison) *htmlComparison {
 		s.Target = Sanitize(s.Target)
 		h.Shifts = append(h.Shifts, s)
 	}
-	for _, t := range c.Thresholds {
-		t.Expr = Sanitize(t.Expr)
-		if t.Crossed {
-			h.Crossed++
-		}
-		h.Thresholds = append(h.Thresholds, t)
-	}
 	return h
-}
-
-func slicesConcat(a, b []RateChange) []RateChange {
-	out := make([]RateChange, 0, len(a)+len(b))
-	return append(append(out, a...), b...)
 }
 
 func safeDiv(a, b float64) float64 {
