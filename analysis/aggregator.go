@@ -12,6 +12,7 @@ import (
 	"github.com/DataDog/sketches-go/ddsketch/mapping"
 	"github.com/DataDog/sketches-go/ddsketch/store"
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/zeebo/xxh3"
 
 	"github.com/lbtriage/lbtriage/parser"
@@ -220,6 +221,18 @@ func (a *Aggregator) inWindow(us int64) bool {
 		return false
 	}
 	return true
+}
+
+// rowTime returns row i's time in µs, from the timestamps times of col
+// scaled by mul/div, and whether it is inside the window; a null time
+// counts as outside it.
+func (a *Aggregator) rowTime(col *array.Timestamp, times []arrow.Timestamp, mul, div int64, i int) (int64, bool) {
+	if col.IsNull(i) {
+		a.outsideWindow++
+		return 0, false
+	}
+	us := int64(times[i]) * mul / div
+	return us, a.inWindow(us)
 }
 
 // observe adds one row inside the window.

@@ -142,12 +142,8 @@ func (a *Aggregator) consumeALB(src parser.Source, rec arrow.RecordBatch) error 
 		kept int64
 	)
 	for i := 0; i < n; i++ {
-		if c.time.IsNull(i) {
-			a.outsideWindow++
-			continue
-		}
-		us := int64(times[i]) * c.timeMul / c.timeDiv
-		if !a.inWindow(us) {
+		us, ok := a.rowTime(c.time, times, c.timeMul, c.timeDiv, i)
+		if !ok {
 			continue
 		}
 		kept++
