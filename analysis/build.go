@@ -469,8 +469,7 @@ func buildTimeline(a *Aggregator, format parser.Format) []Bucket {
 // format counts as present when rows of it were read or an object of it was
 // recognised. Each report covers the objects of its format and their
 // rejected lines; the objects whose format could not be told go into every
-// report, and an input skipped before reading into the report of the format
-// its name tells, else the first one. With no format present at
+// report, and the inputs skipped before reading into the first one. With no format present at
 // all, the result is one report, as BuildReport makes it.
 func BuildReports[S any](sinks []S, run Run) []*Report {
 	aggs, opts := mergeRouters(sinks)
@@ -509,11 +508,9 @@ func BuildReports[S any](sinks []S, run Run) []*Report {
 	out := make([]*Report, 0, len(formats))
 	for fi, f := range formats {
 		var sub Run
-		for _, s := range run.Skipped {
-			g := input.ParseName(s.Source).Format
-			if g == f || fi == 0 && !present[g] {
-				sub.Skipped = append(sub.Skipped, s)
-			}
+		if fi == 0 {
+			// Inputs set aside before reading are of no format read.
+			sub.Skipped = run.Skipped
 		}
 		for _, res := range run.Results {
 			if res.Format == f || res.Format == parser.FormatUnknown {

@@ -170,7 +170,7 @@ func TestCloudFrontCorpus(t *testing.T) {
 func TestCloudFrontConsume_NoAllocs(t *testing.T) {
 	recs, release := cfBatches(t, 20_000, 4096)
 	defer release()
-	src := parser.Source{Name: "bench", Distribution: "E2QWRUHAPOMQZL"}
+	src := parser.Source{Name: "bench", Resource: "E2QWRUHAPOMQZL"}
 	a := analysis.New(analysis.Options{})
 	consume := func() {
 		for _, rec := range recs {
@@ -258,7 +258,7 @@ func benchCF(b *testing.B, batch int, analyze bool) {
 	data := cfBenchInput(b)
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
-	src := parser.Source{Name: "bench", Distribution: "E2QWRUHAPOMQZL"}
+	src := parser.Source{Name: "bench", Resource: "E2QWRUHAPOMQZL"}
 	var lines int64
 	var a *analysis.Aggregator
 	cpu0 := cpuTime()
@@ -292,7 +292,7 @@ func BenchmarkCloudFrontConsume(b *testing.B) {
 	for _, r := range recs {
 		rows += r.NumRows()
 	}
-	src := parser.Source{Name: "bench", Distribution: "E2QWRUHAPOMQZL"}
+	src := parser.Source{Name: "bench", Resource: "E2QWRUHAPOMQZL"}
 	for _, reuse := range []bool{false, true} {
 		name := "agg=fresh"
 		if reuse {

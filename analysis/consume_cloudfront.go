@@ -221,7 +221,7 @@ func (a *Aggregator) consumeCloudFront(src parser.Source, rec arrow.RecordBatch)
 		if ttfbs != nil && c.ttfb.IsValid(i) {
 			ttfb = ttfbs[i]
 		}
-		dist := src.Distribution
+		dist := src.Resource
 		if dist == "" {
 			dist = str(c.host, i)
 		}

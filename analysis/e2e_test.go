@@ -19,19 +19,22 @@ import (
 	"github.com/lbtriage/lbtriage/parser/input"
 )
 
+// testDecoders are the formats the tests read.
+var testDecoders = []parser.Decoder{alb.Decoder{}, cloudfront.Decoder{}}
+
 // objectsOf turns generated objects into scan inputs, in memory.
 func objectsOf(objs []gen.Object) ([]input.Object, []input.Skipped) {
 	var out []input.Object
 	var skipped []input.Skipped
 	for _, o := range objs {
 		name := "s3://logs/" + o.Key
-		if r := input.Classify(name); r != "" {
+		if r := input.Classify(name, testDecoders); r != "" {
 			skipped = append(skipped, input.Skipped{Source: name, Reason: r})
 			continue
 		}
 		data := o.Data
 		out = append(out, input.Object{
-			Source: input.ParseName(name),
+			Source: input.ParseName(name, testDecoders),
 			Size:   int64(len(data)),
 			Open: func(context.Context) (io.ReadCloser, error) {
 				return io.NopCloser(bytes.NewReader(data)), nil

@@ -38,23 +38,22 @@ type Source struct {
 	// s3://bucket/key.
 	Name string
 	// Format is the format the object name implies (FormatUnknown when the
-	// name follows no AWS layout).
+	// name follows no layout a decoder claims).
 	Format Format
 	// Account and Region come from the AWS key layout.
 	Account string
 	Region  string
-	// LoadBalancer is the ALB resource ID ("app/my-lb/50dc6c495c0c9188").
-	LoadBalancer string
+	// Resource is what wrote the object: a load balancer's resource ID as
+	// its logs write it ("app/my-lb/50dc6c495c0c9188"), a Classic Load
+	// Balancer's name, or a CloudFront distribution ID ("E2QWRUHAPOMQZL").
+	Resource string
 	// NodeIP is the IP address of the load balancer node that wrote the
-	// object (ALB layout only).
+	// object, when the name tells.
 	NodeIP string
-	// IntervalEnd is the end of the 5-minute interval the ALB object covers.
-	IntervalEnd time.Time
-	// Distribution and Hour come from the CloudFront layout
-	// ({distribution}.{YYYY-MM-DD-HH}.{unique}.gz); Hour is the start of the
-	// hour the requests happened in.
-	Distribution string
-	Hour         time.Time
+	// Start and End bound the time the object's rows cover, as far as the
+	// name tells (a publishing interval, CloudFront's hour): Start <= time <
+	// End, give or take delivery delays. Zero when unknown.
+	Start, End time.Time
 }
 
 // Options configures a Reader. The zero value is usable.
@@ -148,28 +147,59 @@ type Reader interface {
 	Release()
 }
 
-// Decoder is one log format.
+// Decoder is one log format: its schema, how to recognise its objects by
+// their content and by their names, and its reader.
 type Decoder interface {
 	// Format names the format.
 	Format() Format
-	// Schema is the full schema, every column the decoder can build.
+	// Title names the format for people, as in "is not an ALB access log":
+	// "ALB access log", "CloudFront access log".
+	Title() string
+	// Schema is the full schema, every column the decoder can build. Its
+	// "time" column (ColTime) holds each row's own time.
 	Schema() *arrow.Schema
-	// Sniff reports whether head (the first bytes of a decompressed object)
-	// looks like this format.
-	Sniff(head []byte) bool
-	// NewReader returns a Reader over r, which yields decompressed text.
+	// Sniff returns how many lines of head, the first bytes of a
+	// decompressed object, are lines of this format: 0 when none is. Blank
+	// lines and comments count for nothing, unless they are what marks the
+	// format (CloudFront's "#Fields" header). The last line of head may be
+	// cut short; it is judged on what it holds.
+	Sniff(head []byte) int
+	// ParseName returns what an object name of the format's own layout
+	// tells, from base, the part of the name after the last "/"; ok is false
+	// when base is not of that layout. Name is left empty.
+	ParseName(base string) (src Source, ok bool)
+	// NewReader returns a Reader over r, which yields decompressed text. An
+	// object the decoder recognises as a log it does not read gets an
+	// *UnsupportedError.
 	NewReader(r io.Reader, opts Options) (Reader, error)
 }
 
-// Detect returns the first decoder whose Sniff accepts head, or nil.
+// ColTime is the name of the column of every decoder's schema that holds
+// a row's own time, as a UTC timestamp in microseconds.
+const ColTime = "time"
+
+// Detect returns the decoder that recognises the most lines of head (the
+// first one listed among equals), or nil when none recognises any.
 func Detect(head []byte, decoders ...Decoder) Decoder {
+	var best Decoder
+	bestN := 0
 	for _, d := range decoders {
-		if d.Sniff(head) {
-			return d
+		if n := d.Sniff(head); n > bestN {
+			best, bestN = d, n
 		}
 	}
-	return nil
+	return best
 }
+
+// UnsupportedError says that an object is a log of a kind lbtriage
+// recognises and does not read (a CloudFront RTMP distribution log, say):
+// such an object is set aside with What as the reason, not failed.
+type UnsupportedError struct {
+	// What names the kind of log, as a reason to skip it.
+	What string
+}
+
+func (e *UnsupportedError) Error() string { return e.What + ": not read by lbtriage" }
 
 // LineError reports a rejected line: where it is and why. The text is built
 // only when Error is called.

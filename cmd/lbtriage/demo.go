@@ -87,13 +87,13 @@ func memoryObjects(prefix string, objs []gen.Object) ([]input.Object, []input.Sk
 	var skipped []input.Skipped
 	for _, o := range objs {
 		name := prefix + o.Key
-		if reason := input.Classify(name); reason != "" {
+		if reason := input.Classify(name, decoders()); reason != "" {
 			skipped = append(skipped, input.Skipped{Source: name, Reason: reason})
 			continue
 		}
 		data := o.Data
 		objects = append(objects, input.Object{
-			Source: input.ParseName(name),
+			Source: input.ParseName(name, decoders()),
 			Size:   int64(len(data)),
 			Open: func(context.Context) (io.ReadCloser, error) {
 				return io.NopCloser(bytes.NewReader(data)), nil

@@ -99,6 +99,7 @@ func (m *Main) s3Client(ctx context.Context, f *s3Flags, since, until time.Time,
 		Since:        since,
 		Until:        until,
 		LoadBalancer: f.lb,
+		Decoders:     decoders(),
 		Workers:      workers,
 	}
 	if opts.EndpointURL == "" && m.Getenv != nil {

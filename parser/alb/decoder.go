@@ -10,10 +10,12 @@ package alb
 import (
 	"bytes"
 	"io"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/lbtriage/lbtriage/parser"
+	"github.com/lbtriage/lbtriage/parser/awskey"
 )
 
 // Decoder is the ALB access-log format.
@@ -36,28 +38,48 @@ func (Decoder) NewReader(r io.Reader, opts parser.Options) (parser.Reader, error
 	return rd, nil
 }
 
-// Sniff reports whether head looks like an ALB access log: the first
-// non-blank line's first token is an ALB request type and the second token
-// starts like a timestamp ("20YY-MM-DDT").
-func (Decoder) Sniff(head []byte) bool {
+// Title returns "ALB access log".
+func (Decoder) Title() string { return "ALB access log" }
+
+// ParseName reads the ALB access-log object name layout (see awskey.ELB):
+// Resource is the load balancer, NodeIP the node, and the rows cover the
+// five minutes before the interval end.
+func (Decoder) ParseName(base string) (parser.Source, bool) {
+	k, ok := awskey.ParseELB(base)
+	if !ok || k.Type != "app" || k.Prefix != "" {
+		return parser.Source{}, false
+	}
+	return parser.Source{
+		Format: parser.FormatALB, Account: k.Account, Region: k.Region,
+		Resource: k.LoadBalancer, NodeIP: k.NodeIP,
+		Start: k.End.Add(-Interval), End: k.End,
+	}, true
+}
+
+// Interval is how long a span of requests one ALB object holds.
+const Interval = 5 * time.Minute
+
+// Sniff counts the lines of head that look like ALB access-log lines: the
+// first token is an ALB request type and the second starts like a timestamp
+// ("20YY-MM-DDT"). Blank lines and "#" comments are passed over.
+func (Decoder) Sniff(head []byte) int {
+	n := 0
 	for len(head) > 0 {
 		line := head
 		rest := []byte(nil)
 		if i := bytes.IndexByte(head, '\n'); i >= 0 {
 			line, rest = head[:i], head[i+1:]
 		}
+		head = rest
 		line = bytes.TrimRight(line, "\r")
-		if isBlank(line) {
-			head = rest
+		if isBlank(line) || line[0] == '#' {
 			continue
 		}
-		sp := bytes.IndexByte(line, ' ')
-		if sp < 0 || !validType(line[:sp]) {
-			return false
+		if sp := bytes.IndexByte(line, ' '); sp > 0 && validType(line[:sp]) && looksLikeTime(line[sp+1:]) {
+			n++
 		}
-		return looksLikeTime(line[sp+1:])
 	}
-	return false
+	return n
 }
 
 // looksLikeTime reports whether b starts like "20YY-MM-DDT".

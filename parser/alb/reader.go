@@ -177,9 +177,9 @@ func sourceMetadata(s parser.Source) *arrow.Metadata {
 	}
 	add(MetaSource, s.Name)
 	add(MetaNodeIP, s.NodeIP)
-	add(MetaLoadBalancer, s.LoadBalancer)
-	if !s.IntervalEnd.IsZero() {
-		add(MetaIntervalEnd, s.IntervalEnd.UTC().Format(time.RFC3339))
+	add(MetaLoadBalancer, s.Resource)
+	if !s.End.IsZero() {
+		add(MetaIntervalEnd, s.End.UTC().Format(time.RFC3339))
 	}
 	if len(keys) == 0 {
 		return nil

@@ -387,7 +387,7 @@ func TestNewReader_Failure(t *testing.T) {
 func TestReaderMetadata(t *testing.T) {
 	end := time.Date(2014, 2, 15, 23, 40, 0, 0, time.UTC)
 	res := readString(t, lineWith(), parser.Options{Source: parser.Source{
-		Name: "s3://b/k.log.gz", NodeIP: "172.160.1.192", LoadBalancer: "app/my-lb/50dc6c495c0c9188", IntervalEnd: end,
+		Name: "s3://b/k.log.gz", NodeIP: "172.160.1.192", Resource: "app/my-lb/50dc6c495c0c9188", End: end,
 	}})
 	md := res.schema.Metadata()
 	want := map[string]string{
@@ -492,23 +492,23 @@ func TestReaderRelease(t *testing.T) {
 }
 
 func TestSniff(t *testing.T) {
-	f := func(head string, want bool) {
+	f := func(head string, want int) {
 		t.Helper()
 		if got := (Decoder{}).Sniff([]byte(head)); got != want {
-			t.Errorf("Sniff(%.40q) = %v, want %v", head, got, want)
+			t.Errorf("Sniff(%.40q) = %d, want %d", head, got, want)
 		}
 	}
-	f(lineWith(), true)
-	f("\n\r\n  \n"+lineWith(), true)
-	f("h2 2024-05-28T13:34:14.804475Z", true)
-	f("wss 2016-08-10T00:42:46", true)
-	f("http 2016-08-10", false)
-	f("", false)
-	f("\n\n", false)
-	f("tls 2.0 2018-12-20T02:59:40 net/x", false)
-	f("2015-05-13T23:39:43.945958Z my-loadbalancer 192.168.131.39:2817", false)
-	f("#Version: 1.0\n#Fields: date time", false)
-	f("http 1999-01-01T00:00:00Z", false)
+	f(lineWith(), 1)
+	f("\n\r\n  \n"+lineWith(), 1)
+	f("h2 2024-05-28T13:34:14.804475Z", 1)
+	f("wss 2016-08-10T00:42:46", 1)
+	f("http 2016-08-10", 0)
+	f("", 0)
+	f("\n\n", 0)
+	f("tls 2.0 2018-12-20T02:59:40 net/x", 0)
+	f("2015-05-13T23:39:43.945958Z my-loadbalancer 192.168.131.39:2817", 0)
+	f("#Version: 1.0\n#Fields: date time", 0)
+	f("http 1999-01-01T00:00:00Z", 0)
 	if (Decoder{}).Format() != parser.FormatALB || (Decoder{}).Schema() != Schema() {
 		t.Errorf("Format/Schema")
 	}

@@ -45,11 +45,13 @@ package cloudfront
 import (
 	"bytes"
 	"io"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/lbtriage/lbtriage/internal/bytesconv"
 	"github.com/lbtriage/lbtriage/parser"
+	"github.com/lbtriage/lbtriage/parser/awskey"
 )
 
 // Column names of the schema, in schema order.
@@ -126,19 +128,48 @@ func (Decoder) NewReader(r io.Reader, opts parser.Options) (parser.Reader, error
 	return NewReader(r, opts)
 }
 
-// Sniff reports whether head starts like a CloudFront log: a "#Version" or
-// "#Fields" header line, a JSON object with CloudFront keys, or a
-// TAB-separated record starting "YYYY-MM-DD\tHH:MM:SS".
-func (Decoder) Sniff(head []byte) bool {
+// Title returns "CloudFront access log".
+func (Decoder) Title() string { return "CloudFront access log" }
+
+// ParseName reads the CloudFront standard-log object name layout
+// ({distribution}.{YYYY-MM-DD-HH}.{unique}.gz): Resource is the
+// distribution, and the rows cover the hour.
+func (Decoder) ParseName(base string) (parser.Source, bool) {
+	k, ok := awskey.ParseCloudFront(base)
+	if !ok {
+		return parser.Source{}, false
+	}
+	return parser.Source{
+		Format: parser.FormatCloudFront, Resource: k.Distribution,
+		Start: k.Hour, End: k.Hour.Add(time.Hour),
+	}, true
+}
+
+// Sniff counts the lines of head that look like CloudFront's: "#Version"
+// and "#Fields" header lines, JSON objects with CloudFront keys, and
+// TAB-separated records starting "YYYY-MM-DD\tHH:MM:SS".
+func (Decoder) Sniff(head []byte) int {
 	head = bytes.TrimPrefix(head, utf8BOM)
-	switch {
-	case bytes.HasPrefix(head, []byte("#Version")), bytes.HasPrefix(head, []byte("#Fields")):
-		return true
-	case bytes.HasPrefix(head, []byte(`{"`)):
+	n := 0
+	for len(head) > 0 {
 		line := head
-		if i := bytes.IndexByte(line, '\n'); i >= 0 {
-			line = line[:i]
+		rest := []byte(nil)
+		if i := bytes.IndexByte(head, '\n'); i >= 0 {
+			line, rest = head[:i], head[i+1:]
 		}
+		head = rest
+		if sniffLine(line) {
+			n++
+		}
+	}
+	return n
+}
+
+func sniffLine(line []byte) bool {
+	switch {
+	case bytes.HasPrefix(line, []byte("#Version")), bytes.HasPrefix(line, []byte("#Fields")):
+		return true
+	case bytes.HasPrefix(line, []byte(`{"`)):
 		for _, k := range jsonSniffKeys {
 			if bytes.Contains(line, k) {
 				return true
@@ -146,7 +177,7 @@ func (Decoder) Sniff(head []byte) bool {
 		}
 		return false
 	}
-	return len(head) >= 19 && isDate(head[:10]) && head[10] == '\t' && isClock(head[11:19])
+	return len(line) >= 19 && isDate(line[:10]) && line[10] == '\t' && isClock(line[11:19])
 }
 
 var utf8BOM = []byte("\xef\xbb\xbf")

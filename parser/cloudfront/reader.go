@@ -144,12 +144,12 @@ func NewReader(r io.Reader, opts parser.Options) (*Reader, error) {
 		}
 	}
 	hour := ""
-	if !opts.Source.Hour.IsZero() {
-		hour = opts.Source.Hour.UTC().Format(time.RFC3339)
+	if !opts.Source.Start.IsZero() {
+		hour = opts.Source.Start.UTC().Format(time.RFC3339)
 	}
 	md := arrow.NewMetadata(
 		[]string{MetaSource, MetaDistribution, MetaHour},
-		[]string{opts.Source.Name, opts.Source.Distribution, hour},
+		[]string{opts.Source.Name, opts.Source.Resource, hour},
 	)
 	rd.schema = arrow.NewSchema(fields, &md)
 	rd.legacy = rd.buildPlan(nil, legacyFields)

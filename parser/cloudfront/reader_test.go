@@ -199,8 +199,8 @@ func TestReaderProjection_Success(t *testing.T) {
 }
 
 func TestReaderMetadata_Success(t *testing.T) {
-	src := parser.Source{Name: "s3://b/E2EXAMPLE.2024-03-01-12.abcd.gz", Distribution: "E2EXAMPLE",
-		Hour: time.Date(2024, 3, 1, 12, 0, 0, 0, time.UTC)}
+	src := parser.Source{Name: "s3://b/E2EXAMPLE.2024-03-01-12.abcd.gz", Resource: "E2EXAMPLE",
+		Start: time.Date(2024, 3, 1, 12, 0, 0, 0, time.UTC)}
 	res := readAll(t, header(33)+rec(33), parser.Options{Source: src})
 	md := res.schema.Metadata()
 	for k, want := range map[string]string{MetaSource: src.Name, MetaDistribution: "E2EXAMPLE", MetaHour: "2024-03-01T12:00:00Z"} {
@@ -329,26 +329,26 @@ func TestReaderEmpty_Success(t *testing.T) {
 }
 
 func TestSniff(t *testing.T) {
-	f := func(head string, want bool) {
+	f := func(head string, want int) {
 		t.Helper()
 		if got := (Decoder{}).Sniff([]byte(head)); got != want {
-			t.Fatalf("Sniff(%q) = %v, want %v", head, got, want)
+			t.Fatalf("Sniff(%q) = %d, want %d", head, got, want)
 		}
 	}
-	f("#Version: 1.0\n#Fields: date time", true)
-	f("\xef\xbb\xbf#Version: 1.0\n", true)
-	f("#Fields: timestamp(ms) c-ip\n", true)
-	f(rec(33), true)
-	f(rec(24)[:30], true)
-	f(`{"timestamp(ms)":"1731620046814","c-ip":"192.0.2.9"}`, true)
-	f(`{"date":"2024-03-01","x-edge-location":"FRA56-P1"}`, true)
+	f("#Version: 1.0\n#Fields: date time", 2)
+	f("\xef\xbb\xbf#Version: 1.0\n", 1)
+	f("#Fields: timestamp(ms) c-ip\n", 1)
+	f(rec(33), 1)
+	f(rec(24)[:30], 1)
+	f(`{"timestamp(ms)":"1731620046814","c-ip":"192.0.2.9"}`, 1)
+	f(`{"date":"2024-03-01","x-edge-location":"FRA56-P1"}`, 1)
 
-	f("", false)
-	f(`{"level":"info","msg":"x"}`, false)
-	f("http 2018-07-02T22:23:00.186641Z app/my-loadbalancer/50dc6c495c0c9188 192.168.131.39:2817", false)
-	f("2024-03-01 12:34:56 FRA56-P1", false)
-	f("2024-13-01\t12:34:56\tFRA56-P1", false)
-	f("#Remark\n", false)
+	f("", 0)
+	f(`{"level":"info","msg":"x"}`, 0)
+	f("http 2018-07-02T22:23:00.186641Z app/my-loadbalancer/50dc6c495c0c9188 192.168.131.39:2817", 0)
+	f("2024-03-01 12:34:56 FRA56-P1", 0)
+	f("2024-13-01\t12:34:56\tFRA56-P1", 0)
+	f("#Remark\n", 0)
 	if (Decoder{}).Format() != parser.FormatCloudFront || (Decoder{}).Schema().NumFields() != numColumns {
 		t.Fatal("Format or Schema")
 	}

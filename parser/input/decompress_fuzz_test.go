@@ -6,6 +6,8 @@ import (
 	"io"
 	"testing"
 	"time"
+
+	"github.com/lbtriage/lbtriage/parser/awskey"
 )
 
 // maxFuzzOutput bounds what one fuzz input may decompress to, so that a small
@@ -68,16 +70,16 @@ func FuzzParseName(f *testing.F) {
 	f.Add("123456789012_elasticloadbalancing_us-east-2_app.my-loadbalancer.1234567890abcdef_20140215T2340Z_172.160.001.192_20sg8hgm.log.gz")
 	f.Add("EMLARXS9EXAMPLE.2019-11-14-20.RT4KCN4SGK9.gz")
 	f.Fuzz(func(t *testing.T, name string) {
-		src := ParseName(name)
-		Classify(name)
+		src := ParseName(name, testDecoders)
+		Classify(name, testDecoders)
 		if src.Name != name {
 			t.Fatalf("Name=%q, want %q", src.Name, name)
 		}
-		if !src.IntervalEnd.IsZero() && (src.IntervalEnd.Location() != time.UTC || src.LoadBalancer == "") {
-			t.Fatalf("IntervalEnd %v without a load balancer or not UTC", src.IntervalEnd)
+		if !src.End.IsZero() && (src.End.Location() != time.UTC || src.Resource == "" || !src.Start.Before(src.End)) {
+			t.Fatalf("interval %v–%v without a resource, not UTC or empty", src.Start, src.End)
 		}
 		if src.NodeIP != "" {
-			if ip, ok := normalizeIP(src.NodeIP); !ok || ip != src.NodeIP {
+			if ip, ok := awskey.NormalizeIP(src.NodeIP); !ok || ip != src.NodeIP {
 				t.Fatalf("NodeIP %q is not normalised", src.NodeIP)
 			}
 		}

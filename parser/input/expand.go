@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/lbtriage/lbtriage/parser"
 )
 
 // StdinName is the argument and the Source.Name of standard input.
@@ -25,8 +27,8 @@ const StdinName = "-"
 //     dot-files unless the pattern's base starts with ".";
 //   - "-" is standard input (stdin, or os.Stdin when nil), at most once.
 //
-// A path reached twice is read once. Objects that Classify says to skip are
-// returned as Skipped. An input that does not exist or cannot be read, a
+// A path reached twice is read once. The ELB test file is returned as
+// Skipped; Scan completes each object's Source from its name. An input that does not exist or cannot be read, a
 // glob that matches nothing, and an s3:// URL (callers hand those to package
 // s3) are errors, each one sentence naming the input.
 func Expand(args []string, stdin io.Reader) ([]Object, []Skipped, error) {
@@ -61,7 +63,7 @@ func (e *expander) arg(arg string, stdin io.Reader) error {
 			stdin = os.Stdin
 		}
 		e.objects = append(e.objects, Object{
-			Source: ParseName(StdinName),
+			Source: parser.Source{Name: StdinName},
 			Size:   -1,
 			Open: func(context.Context) (io.ReadCloser, error) {
 				return io.NopCloser(stdin), nil
@@ -172,8 +174,8 @@ func (e *expander) add(path string, info fs.FileInfo) {
 		return
 	}
 	e.seen[key] = true
-	if reason := Classify(path); reason != "" {
-		e.skipped = append(e.skipped, Skipped{Source: path, Reason: reason})
+	if IsTestFile(path) {
+		e.skipped = append(e.skipped, Skipped{Source: path, Reason: SkipTestFile})
 		return
 	}
 	size := int64(-1)
@@ -181,7 +183,7 @@ func (e *expander) add(path string, info fs.FileInfo) {
 		size = info.Size()
 	}
 	e.objects = append(e.objects, Object{
-		Source: ParseName(path),
+		Source: parser.Source{Name: path},
 		Size:   size,
 		Open: func(context.Context) (io.ReadCloser, error) {
 			return os.Open(path)

@@ -9,6 +9,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/lbtriage/lbtriage/parser"
 )
 
 const albBase = "123456789012_elasticloadbalancing_us-east-2_app.my-lb.1234567890abcdef_20261120T0005Z_10.0.0.1_abc.log.gz"
@@ -68,9 +70,9 @@ func TestExpand_Success(t *testing.T) {
 			t.Fatalf("Expand(%q) skipped\n got %q\nwant %q", args, skipped, wantSkipped)
 		}
 	}
-	f([]string{"logs"}, []string{"logs/a/1.log", "logs/a/10.log", "logs/b/2.log", "logs/c/" + albBase}, []Skipped{
+	// The test file is set aside; a connection log is for Scan to judge.
+	f([]string{"logs"}, []string{"logs/a/1.log", "logs/a/10.log", "logs/b/2.log", "logs/c/" + albBase, "logs/conn_log_" + albBase}, []Skipped{
 		{Source: "logs/AWSLogs/ELBAccessLogTestFile", Reason: SkipTestFile},
-		{Source: "logs/conn_log_" + albBase, Reason: SkipConnLog},
 	})
 	f([]string{"logs/b/", "top.log"}, []string{"logs/b/2.log", "top.log"}, nil)
 	// A dot-file named on purpose is read; a directory reached twice once.
@@ -79,9 +81,8 @@ func TestExpand_Success(t *testing.T) {
 	f([]string{"glob/x*.log"}, []string{"glob/x1.log", "glob/x2.log"}, nil)
 	f([]string{"glob/.x*.log"}, []string{"glob/.x3.log"}, nil)
 	f([]string{"glob/*"}, []string{"glob/x1.log", "glob/x2.log", "glob/y.txt"}, nil)
-	f([]string{"log?"}, []string{"logs/a/1.log", "logs/a/10.log", "logs/b/2.log", "logs/c/" + albBase}, []Skipped{
+	f([]string{"log?"}, []string{"logs/a/1.log", "logs/a/10.log", "logs/b/2.log", "logs/c/" + albBase, "logs/conn_log_" + albBase}, []Skipped{
 		{Source: "logs/AWSLogs/ELBAccessLogTestFile", Reason: SkipTestFile},
-		{Source: "logs/conn_log_" + albBase, Reason: SkipConnLog},
 	})
 	f([]string{"-", "top.log"}, []string{"-", "top.log"}, nil)
 	f(nil, nil, nil)
@@ -93,9 +94,9 @@ func TestExpand_Objects(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Expand: %s", err)
 	}
-	src := objects[0].Source
-	if src.Format != "alb" || src.NodeIP != "10.0.0.1" || src.LoadBalancer != "app/my-lb/1234567890abcdef" {
-		t.Fatalf("Source=%+v, want the ALB name parsed", src)
+	// Scan completes the Source from the name; Expand gives the name.
+	if src := objects[0].Source; src != (parser.Source{Name: "logs/c/" + albBase}) {
+		t.Fatalf("Source=%+v, want the name only", src)
 	}
 	wantData := []string{"alb data", "aaa", "from stdin"}
 	wantSize := []int64{8, 3, -1}

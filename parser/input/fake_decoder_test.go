@@ -14,6 +14,8 @@ import (
 	"github.com/klauspost/compress/gzip"
 
 	"github.com/lbtriage/lbtriage/parser"
+	"github.com/lbtriage/lbtriage/parser/alb"
+	"github.com/lbtriage/lbtriage/parser/cloudfront"
 )
 
 // fakeDecoder is a tiny line format for testing Scan without the real
@@ -22,13 +24,33 @@ import (
 type fakeDecoder struct {
 	format parser.Format
 	prefix string
+	// real is the decoder whose title and object names the fake borrows.
+	real parser.Decoder
 }
 
 var fakeSchema = arrow.NewSchema([]arrow.Field{{Name: "line", Type: arrow.BinaryTypes.String}}, nil)
 
-func (d fakeDecoder) Format() parser.Format  { return d.format }
-func (d fakeDecoder) Schema() *arrow.Schema  { return fakeSchema }
-func (d fakeDecoder) Sniff(head []byte) bool { return bytes.HasPrefix(head, []byte(d.prefix)) }
+func (d fakeDecoder) Format() parser.Format { return d.format }
+func (d fakeDecoder) Schema() *arrow.Schema { return fakeSchema }
+func (d fakeDecoder) Title() string         { return d.real.Title() }
+
+// Sniff counts the lines starting with the prefix.
+func (d fakeDecoder) Sniff(head []byte) int {
+	n := 0
+	for _, l := range bytes.Split(head, []byte("\n")) {
+		if len(l) > 0 && bytes.HasPrefix(l, []byte(d.prefix)) {
+			n++
+		}
+	}
+	return n
+}
+
+// ParseName reads the real decoder's layout.
+func (d fakeDecoder) ParseName(base string) (parser.Source, bool) {
+	src, ok := d.real.ParseName(base)
+	src.Format = d.format
+	return src, ok
+}
 
 func (d fakeDecoder) NewReader(r io.Reader, opts parser.Options) (parser.Reader, error) {
 	opts = opts.WithDefaults()
@@ -112,8 +134,8 @@ func (r *fakeReader) Release() {
 }
 
 var (
-	fakeALB = fakeDecoder{format: parser.FormatALB, prefix: "L "}
-	fakeCF  = fakeDecoder{format: parser.FormatCloudFront, prefix: "#Version"}
+	fakeALB = fakeDecoder{format: parser.FormatALB, prefix: "L ", real: alb.Decoder{}}
+	fakeCF  = fakeDecoder{format: parser.FormatCloudFront, prefix: "#Version", real: cloudfront.Decoder{}}
 )
 
 // rowSink keeps every row it is given, by object name.
@@ -151,7 +173,7 @@ func mergeRows(sinks []Sink) map[string][]string {
 // memObject is an object served from memory.
 func memObject(name string, data []byte) Object {
 	return Object{
-		Source: ParseName(name),
+		Source: parser.Source{Name: name},
 		Size:   int64(len(data)),
 		Open: func(context.Context) (io.ReadCloser, error) {
 			return io.NopCloser(bytes.NewReader(data)), nil

@@ -5,7 +5,12 @@ import (
 	"time"
 
 	"github.com/lbtriage/lbtriage/parser"
+	"github.com/lbtriage/lbtriage/parser/alb"
+	"github.com/lbtriage/lbtriage/parser/cloudfront"
 )
+
+// testDecoders are the formats whose names the tests parse.
+var testDecoders = []parser.Decoder{alb.Decoder{}, cloudfront.Decoder{}}
 
 func utc(s string) time.Time {
 	t, err := time.Parse(time.RFC3339, s)
@@ -20,7 +25,7 @@ func TestParseName_ALB(t *testing.T) {
 		t.Helper()
 		want.Name = name
 		want.Format = parser.FormatALB
-		if got := ParseName(name); got != want {
+		if got := ParseName(name, testDecoders); got != want {
 			t.Fatalf("ParseName(%q)\n got %+v\nwant %+v", name, got, want)
 		}
 	}
@@ -28,32 +33,32 @@ func TestParseName_ALB(t *testing.T) {
 	f("s3://my-bucket/prefix/AWSLogs/123456789012/elasticloadbalancing/us-east-2/2016/05/01/"+
 		"123456789012_elasticloadbalancing_us-east-2_app.my-loadbalancer.1234567890abcdef_20140215T2340Z_172.160.001.192_20sg8hgm.log.gz",
 		parser.Source{
-			Account: "123456789012", Region: "us-east-2", LoadBalancer: "app/my-loadbalancer/1234567890abcdef",
-			IntervalEnd: utc("2014-02-15T23:40:00Z"), NodeIP: "172.160.1.192",
+			Account: "123456789012", Region: "us-east-2", Resource: "app/my-loadbalancer/1234567890abcdef",
+			Start: utc("2014-02-15T23:40:00Z").Add(-5 * time.Minute), End: utc("2014-02-15T23:40:00Z"), NodeIP: "172.160.1.192",
 		})
 	f("logs/123456789012_elasticloadbalancing_eu-west-1_app.k8s-prod-web-1a2b3c.50dc6c495c0c9188_20261120T0005Z_10.0.12.34_1xyz9abc.log.gz",
 		parser.Source{
-			Account: "123456789012", Region: "eu-west-1", LoadBalancer: "app/k8s-prod-web-1a2b3c/50dc6c495c0c9188",
-			IntervalEnd: utc("2026-11-20T00:05:00Z"), NodeIP: "10.0.12.34",
+			Account: "123456789012", Region: "eu-west-1", Resource: "app/k8s-prod-web-1a2b3c/50dc6c495c0c9188",
+			Start: utc("2026-11-20T00:05:00Z").Add(-5 * time.Minute), End: utc("2026-11-20T00:05:00Z"), NodeIP: "10.0.12.34",
 		})
 	// Unpacked locally: no .gz, or no .log.gz at all.
 	f("123456789012_elasticloadbalancing_us-gov-west-1_app.a.0f_20240229T2355Z_10.000.0.9_r.log",
 		parser.Source{
-			Account: "123456789012", Region: "us-gov-west-1", LoadBalancer: "app/a/0f",
-			IntervalEnd: utc("2024-02-29T23:55:00Z"), NodeIP: "10.0.0.9",
+			Account: "123456789012", Region: "us-gov-west-1", Resource: "app/a/0f",
+			Start: utc("2024-02-29T23:55:00Z").Add(-5 * time.Minute), End: utc("2024-02-29T23:55:00Z"), NodeIP: "10.0.0.9",
 		})
 	f("123456789012_elasticloadbalancing_ap-south-1_app.lb.ff_20250101T0000Z_2600:1f18:0:0::0001_r",
 		parser.Source{
-			Account: "123456789012", Region: "ap-south-1", LoadBalancer: "app/lb/ff",
-			IntervalEnd: utc("2025-01-01T00:00:00Z"), NodeIP: "2600:1f18::1",
+			Account: "123456789012", Region: "ap-south-1", Resource: "app/lb/ff",
+			Start: utc("2025-01-01T00:00:00Z").Add(-5 * time.Minute), End: utc("2025-01-01T00:00:00Z"), NodeIP: "2600:1f18::1",
 		})
 }
 
 func TestParseName_CloudFront(t *testing.T) {
 	f := func(name string, dist, hour string) {
 		t.Helper()
-		want := parser.Source{Name: name, Format: parser.FormatCloudFront, Distribution: dist, Hour: utc(hour)}
-		if got := ParseName(name); got != want {
+		want := parser.Source{Name: name, Format: parser.FormatCloudFront, Resource: dist, Start: utc(hour), End: utc(hour).Add(time.Hour)}
+		if got := ParseName(name, testDecoders); got != want {
 			t.Fatalf("ParseName(%q)\n got %+v\nwant %+v", name, got, want)
 		}
 	}
@@ -66,36 +71,35 @@ func TestParseName_Other(t *testing.T) {
 	f := func(name string, want parser.Source) {
 		t.Helper()
 		want.Name = name
-		if got := ParseName(name); got != want {
+		if got := ParseName(name, testDecoders); got != want {
 			t.Fatalf("ParseName(%q)\n got %+v\nwant %+v", name, got, want)
 		}
 	}
 	f("-", parser.Source{})
 	f("access.log", parser.Source{})
 	f("logs/2026/11/20/x.log.gz", parser.Source{})
-	// NLB: what the name carries, but not the ALB format.
+	// Logs no decoder reads: what the ELB layout carries, no format, no times.
 	f("AWSLogs/123456789012/elasticloadbalancing/us-east-2/2020/01/01/"+
 		"123456789012_elasticloadbalancing_us-east-2_net.my-network-lb.c6e77e28c25b2234_20200101T0005Z_8cad3f7a.log.gz",
 		parser.Source{
-			Account: "123456789012", Region: "us-east-2", LoadBalancer: "net/my-network-lb/c6e77e28c25b2234",
-			IntervalEnd: utc("2020-01-01T00:05:00Z"),
+			Account: "123456789012", Region: "us-east-2", Resource: "net/my-network-lb/c6e77e28c25b2234",
 		})
 	// Connection and health-check logs.
 	f("conn_log_123456789012_elasticloadbalancing_us-east-2_app.my-loadbalancer.1234567890abcdef_20140215T2340Z_172.160.001.192_20sg8hgm.log.gz",
 		parser.Source{
-			Account: "123456789012", Region: "us-east-2", LoadBalancer: "app/my-loadbalancer/1234567890abcdef",
-			IntervalEnd: utc("2014-02-15T23:40:00Z"), NodeIP: "172.160.1.192",
+			Account: "123456789012", Region: "us-east-2", Resource: "app/my-loadbalancer/1234567890abcdef",
+			NodeIP: "172.160.1.192",
 		})
 	f("health_check_log_123456789012_elasticloadbalancing_us-east-2_app.my-lb.1234567890abcdef_20140215T2340Z_10.0.0.1_x.log.gz",
 		parser.Source{
-			Account: "123456789012", Region: "us-east-2", LoadBalancer: "app/my-lb/1234567890abcdef",
-			IntervalEnd: utc("2014-02-15T23:40:00Z"), NodeIP: "10.0.0.1",
+			Account: "123456789012", Region: "us-east-2", Resource: "app/my-lb/1234567890abcdef",
+			NodeIP: "10.0.0.1",
 		})
-	// The test file and Classic Load Balancer logs: account and region from the path only.
-	f("s3://b/AWSLogs/123456789012/ELBAccessLogTestFile", parser.Source{Account: "123456789012"})
 	f("AWSLogs/123456789012/elasticloadbalancing/us-east-1/2019/01/01/"+
 		"123456789012_elasticloadbalancing_us-east-1_my-classic-lb_20190101T0000Z_10.0.0.1_abc.log",
-		parser.Source{Account: "123456789012", Region: "us-east-1"})
+		parser.Source{Account: "123456789012", Region: "us-east-1", Resource: "my-classic-lb", NodeIP: "10.0.0.1"})
+	// The test file: account from the path only.
+	f("s3://b/AWSLogs/123456789012/ELBAccessLogTestFile", parser.Source{Account: "123456789012"})
 	// Near misses of the ALB layout.
 	for _, base := range []string{
 		"12345678901_elasticloadbalancing_us-east-2_app.lb.ff_20140215T2340Z_10.0.0.1_r.log.gz",        // 11-digit account
@@ -114,50 +118,16 @@ func TestParseName_Other(t *testing.T) {
 		"E2QWRUHAPOMQZL.2026-11-20.a1b2c3d4.gz",                                                        // no hour
 		"E2QWRUHAPOMQZL.2026-11-20-00.a1b2c3d4.log",                                                    // other suffix
 	} {
-		if got := ParseName(base); got.Format != parser.FormatUnknown || !got.IntervalEnd.IsZero() || !got.Hour.IsZero() {
+		if got := ParseName(base, testDecoders); got.Format != parser.FormatUnknown || !got.End.IsZero() {
 			t.Fatalf("ParseName(%q)=%+v, want nothing recognised", base, got)
 		}
-	}
-}
-
-func TestParseALBKey(t *testing.T) {
-	f := func(base string, wantKind ELBLogKind) {
-		t.Helper()
-		k, ok := ParseALBKey(base)
-		if !ok {
-			t.Fatalf("ParseALBKey(%q) not ok", base)
-		}
-		if k.Kind != wantKind {
-			t.Fatalf("ParseALBKey(%q).Kind=%d, want %d", base, k.Kind, wantKind)
-		}
-		if got, want := k.IntervalEnd, utc("2014-02-15T23:40:00Z"); !got.Equal(want) || got.Location() != time.UTC {
-			t.Fatalf("IntervalEnd=%s, want %s UTC", got, want)
-		}
-	}
-	const tail = "_elasticloadbalancing_us-east-2_app.my-loadbalancer.1234567890abcdef_20140215T2340Z_172.160.001.192_20sg8hgm.log.gz"
-	f("123456789012"+tail, ELBAccessLog)
-	f("conn_log_123456789012"+tail, ELBConnectionLog)
-	f("health_check_log_123456789012"+tail, ELBHealthCheckLog)
-	f("123456789012_elasticloadbalancing_us-east-2_net.my-network-lb.c6e77e28c25b2234_20140215T2340Z_8cad3f7a.log.gz", NLBAccessLog)
-	if _, ok := ParseALBKey("ELBAccessLogTestFile"); ok {
-		t.Fatalf("ParseALBKey(ELBAccessLogTestFile) ok")
-	}
-}
-
-func TestParseCloudFrontKey(t *testing.T) {
-	k, ok := ParseCloudFrontKey("EMLARXS9EXAMPLE.2019-11-14-20.RT4KCN4SGK9.gz")
-	if !ok || k.Distribution != "EMLARXS9EXAMPLE" || !k.Hour.Equal(utc("2019-11-14T20:00:00Z")) {
-		t.Fatalf("ParseCloudFrontKey=%+v, %v", k, ok)
-	}
-	if _, ok := ParseCloudFrontKey("123456789012_elasticloadbalancing_us-east-2_app.lb.ff_20140215T2340Z_10.0.0.1_r.log.gz"); ok {
-		t.Fatalf("ParseCloudFrontKey accepted an ALB key")
 	}
 }
 
 func TestClassify(t *testing.T) {
 	f := func(name, want string) {
 		t.Helper()
-		if got := Classify(name); got != want {
+		if got := Classify(name, testDecoders); got != want {
 			t.Fatalf("Classify(%q)=%q, want %q", name, got, want)
 		}
 	}
@@ -165,43 +135,15 @@ func TestClassify(t *testing.T) {
 	f("ELBAccessLogTestFile", "ELB access-log test file")
 	f("AWSLogs/123456789012/elasticloadbalancing/us-east-2/2024/01/01/"+
 		"conn_log_123456789012_elasticloadbalancing_us-east-2_app.my-loadbalancer.1234567890abcdef_20240101T0005Z_10.0.0.1_abc.log.gz",
-		"ALB connection log: not supported yet")
+		"ALB connection log: not read by this build")
 	f("logs/health_check_log_123456789012_elasticloadbalancing_us-east-2_app.my-lb.1234567890abcdef_20240101T0005Z_10.0.0.1_abc.log.gz",
-		"ALB health-check log: not supported yet")
+		"ALB health-check log: not read by this build")
 	// Read, not skipped.
 	f("123456789012_elasticloadbalancing_us-east-2_app.my-loadbalancer.1234567890abcdef_20140215T2340Z_172.160.001.192_20sg8hgm.log.gz", "")
-	f("123456789012_elasticloadbalancing_us-east-2_net.my-network-lb.c6e77e28c25b2234_20200101T0005Z_8cad3f7a.log.gz", "")
+	f("123456789012_elasticloadbalancing_us-east-2_net.my-network-lb.c6e77e28c25b2234_20200101T0005Z_8cad3f7a.log.gz",
+		"NLB access log: not read by this build")
 	f("EMLARXS9EXAMPLE.2019-11-14-20.RT4KCN4SGK9.gz", "")
 	f("-", "")
 	f("ELBAccessLogTestFile.bak", "")
 	f("conn_log_/x.log", "")
-}
-
-func TestNormalizeIP(t *testing.T) {
-	f := func(in, want string) {
-		t.Helper()
-		got, ok := normalizeIP(in)
-		if want == "" {
-			if ok {
-				t.Fatalf("normalizeIP(%q)=%q, want failure", in, got)
-			}
-			return
-		}
-		if !ok || got != want {
-			t.Fatalf("normalizeIP(%q)=%q, %v; want %q", in, got, ok, want)
-		}
-	}
-	f("172.160.001.192", "172.160.1.192")
-	f("000.000.000.000", "0.0.0.0")
-	f("10.0.0.1", "10.0.0.1")
-	f("255.255.255.255", "255.255.255.255")
-	f("2600:1F18::0001", "2600:1f18::1")
-	f("0010.0.0.1", "")
-	f("10.0.0.", "")
-	f("10.0.0.1.", "")
-	f("10..0.1", "")
-	f("1.2.3.4.5", "")
-	f("::ffff:10.0.0.1", "::ffff:10.0.0.1")
-	f("", "")
-	f("-1.0.0.0", "")
 }

@@ -7,8 +7,9 @@ import (
 
 // Skip reasons for logs recognised by their content.
 const (
-	SkipNLBLog = "NLB access log: not supported yet"
-	SkipCLBLog = "Classic Load Balancer access log: not supported yet"
+	SkipNLBLog  = "NLB access log: not supported yet"
+	SkipCLBLog  = "Classic Load Balancer access log: not supported yet"
+	SkipConnLog = "ALB connection log: not supported yet"
 )
 
 // otherLogKind recognises, from its first line, a load-balancer log that

@@ -163,8 +163,11 @@ type scanner struct {
 // stops the whole scan.
 func (s *scanner) read(ctx context.Context, obj Object) (res ObjectResult, sinkErr error) {
 	src := obj.Source
+	if src == (parser.Source{Name: src.Name}) {
+		src = ParseName(src.Name, s.opts.Decoders)
+	}
 	res.Source = src
-	if reason := Classify(src.Name); reason != "" {
+	if reason := Classify(src.Name, s.opts.Decoders); reason != "" {
 		res.SkipReason = reason
 		return res, nil
 	}
@@ -282,14 +285,7 @@ func (e *formatError) Is(target error) bool { return target == ErrUnknownFormat 
 
 // unknownFormat describes content no decoder accepts, quoting its first line.
 func unknownFormat(name string, decoders []parser.Decoder, head []byte) error {
-	names := make([]string, 0, len(decoders))
-	for _, d := range decoders {
-		names = append(names, formatTitle(d.Format()))
-	}
-	what := "an access log of a known format"
-	if len(names) > 0 {
-		what = article(names[0]) + " " + strings.Join(names, " or ") + " access log"
-	}
+	what := oneOf(decoders)
 	if kind := binaryKind(head); kind != "" {
 		return &formatError{fmt.Sprintf("%q is not %s (%s)", name, what, kind)}
 	}
@@ -304,14 +300,30 @@ func unknownFormat(name string, decoders []parser.Decoder, head []byte) error {
 	return &formatError{fmt.Sprintf("%q is not %s (first line: %q)", name, what, line)}
 }
 
-func formatTitle(f parser.Format) string {
-	switch f {
-	case parser.FormatALB:
-		return "ALB"
-	case parser.FormatCloudFront:
-		return "CloudFront"
+// oneOf names the formats of decoders as in "x is not …": "an ALB or
+// CloudFront access log", or "an ALB access log or a CloudFront JSON log"
+// when the titles do not share their last words.
+func oneOf(decoders []parser.Decoder) string {
+	if len(decoders) == 0 {
+		return "a log of a known format"
 	}
-	return string(f)
+	titles := make([]string, len(decoders))
+	for i, d := range decoders {
+		titles[i] = d.Title()
+	}
+	const shared = " access log"
+	short := make([]string, len(titles))
+	for i, t := range titles {
+		s, ok := strings.CutSuffix(t, shared)
+		if !ok {
+			for i, t := range titles {
+				titles[i] = article(t) + " " + t
+			}
+			return strings.Join(titles, " or ")
+		}
+		short[i] = s
+	}
+	return article(short[0]) + " " + strings.Join(short, " or ") + shared
 }
 
 func article(word string) string {

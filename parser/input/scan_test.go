@@ -190,7 +190,7 @@ func TestScan_Failure(t *testing.T) {
 	f(memObject("x.parquet", []byte("PAR1\x15\x00")),
 		`"x.parquet" is not an ALB or CloudFront access log (a Parquet file; only text logs are read)`, ErrUnknownFormat)
 	f(Object{
-		Source: ParseName("gone.log"),
+		Source: parser.Source{Name: "gone.log"},
 		Open: func(context.Context) (io.ReadCloser, error) {
 			return os.Open("testdata/does-not-exist")
 		},
@@ -264,7 +264,7 @@ func TestScan_ColumnsError(t *testing.T) {
 func TestScan_Skip(t *testing.T) {
 	opened := false
 	obj := Object{
-		Source: ParseName("AWSLogs/123456789012/ELBAccessLogTestFile"),
+		Source: parser.Source{Name: "AWSLogs/123456789012/ELBAccessLogTestFile"},
 		Open: func(context.Context) (io.ReadCloser, error) {
 			opened = true
 			return nil, errors.New("must not be opened")

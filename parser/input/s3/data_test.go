@@ -15,6 +15,10 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/lbtriage/lbtriage/parser"
+	"github.com/lbtriage/lbtriage/parser/alb"
+	"github.com/lbtriage/lbtriage/parser/cloudfront"
 )
 
 // Test data: ALB objects in the real key layout over three days and a bit,
@@ -97,10 +101,10 @@ func albObjects() []testObject {
 	var objs []testObject
 	for i, s := range albStreams {
 		rng := rand.New(rand.NewPCG(uint64(i), 7))
-		for end := s.from.Add(albInterval); !end.After(s.to); end = end.Add(albInterval) {
+		for end := s.from.Add(alb.Interval); !end.After(s.to); end = end.Add(alb.Interval) {
 			var b strings.Builder
 			for j := 0; j < 3; j++ {
-				t := end.Add(-albInterval + time.Duration(rng.Int64N(int64(albInterval))))
+				t := end.Add(-alb.Interval + time.Duration(rng.Int64N(int64(alb.Interval))))
 				b.WriteString(albLine(s, t, rng))
 			}
 			objs = append(objs, testObject{albKey(s, end, "", randomID(rng)), gz([]byte(b.String()))})
@@ -165,7 +169,7 @@ func bigObjects(n, rows int) []testObject {
 		end := day20.Add(time.Duration(13*60+5*(i+1)) * time.Minute)
 		var b bytes.Buffer
 		for j := 0; j < rows; j++ {
-			b.WriteString(albLine(s, end.Add(-albInterval+time.Duration(j)*time.Millisecond), rng))
+			b.WriteString(albLine(s, end.Add(-alb.Interval+time.Duration(j)*time.Millisecond), rng))
 		}
 		key := fmt.Sprintf("AWSLogs/%s/elasticloadbalancing/%s/2026/11/20/%s_elasticloadbalancing_%s_app.shop-prod-alb.50dc6c495c0c9188_%s_%s_big%05d.log.gz",
 			s.account, s.region, s.account, s.region, end.Format("20060102T1504Z"), s.node, i)
@@ -253,6 +257,9 @@ func keysWhere(bucket string, keep func(key string) bool) []string {
 }
 
 // testClient returns a Client for the server, through rt when not nil.
+// testDecoders are the formats the test clients read.
+var testDecoders = []parser.Decoder{alb.Decoder{}, cloudfront.Decoder{}}
+
 func testClient(t testing.TB, opts Options, rt http.RoundTripper) *Client {
 	t.Helper()
 	g := needGateway(t)
@@ -264,6 +271,9 @@ func testClient(t testing.TB, opts Options, rt http.RoundTripper) *Client {
 	}
 	if opts.backoffBase == 0 {
 		opts.backoffBase = time.Millisecond
+	}
+	if opts.Decoders == nil {
+		opts.Decoders = testDecoders
 	}
 	c, err := New(context.Background(), opts)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/lbtriage/lbtriage/parser/awskey"
 	"github.com/lbtriage/lbtriage/parser/input"
 )
 
@@ -21,9 +22,6 @@ const (
 	// writes a row when the response is sent, CloudFront when the last byte
 	// left the edge). Rows are filtered by their own timestamps later.
 	Slack = 5 * time.Minute
-	// albInterval is the span an ALB object covers, ending at the time in
-	// its name.
-	albInterval = 5 * time.Minute
 	// maxDiscoverDepth bounds how many levels of user folders above
 	// AWSLogs/ are searched.
 	maxDiscoverDepth = 3
@@ -180,7 +178,7 @@ func (l *listing) collect() ([]input.Object, []input.Skipped) {
 // GetObject and returns a reader that resumes and retries (see reader.go).
 func (c *Client) Object(bucket, key string, size int64) input.Object {
 	return input.Object{
-		Source: input.ParseName(objectURL(bucket, key)),
+		Source: input.ParseName(objectURL(bucket, key), c.opts.Decoders),
 		Size:   size,
 		Open: func(ctx context.Context) (io.ReadCloser, error) {
 			return c.open(ctx, bucket, key)
@@ -426,7 +424,7 @@ func (l *listing) discover(ctx context.Context, folder string, depth int) error 
 			}
 			for _, o := range out.Contents {
 				key := aws.ToString(o.Key)
-				if _, ok := input.ParseCloudFrontKey(key[len(folder):]); ok {
+				if _, ok := awskey.ParseCloudFront(key[len(folder):]); ok {
 					hasCloudFrnt = true
 					continue
 				}
@@ -491,13 +489,7 @@ func (l *listing) distributionLeaf(prefix string) leaf {
 	return lf
 }
 
-func isDistribution(s string) bool {
-	if s == "" || strings.Contains(s, "/") {
-		return false
-	}
-	_, ok := input.ParseCloudFrontKey(s + ".2000-01-01-00.X")
-	return ok
-}
+func isDistribution(s string) bool { return awskey.IsDistribution(s) }
 
 // runLeaves lists the leaves, Options.Workers at once.
 func (l *listing) runLeaves(ctx context.Context) error {
@@ -543,7 +535,7 @@ func (l *listing) runLeaf(ctx context.Context, lf leaf, res *leafResult) error {
 		for _, o := range out.Contents {
 			key := aws.ToString(o.Key)
 			if lf.stopPastUntil {
-				if k, ok := input.ParseCloudFrontKey(baseName(key)); ok && l.pastUntil(k.Hour) {
+				if k, ok := awskey.ParseCloudFront(baseName(key)); ok && l.pastUntil(k.Hour) {
 					return false
 				}
 			}
@@ -600,8 +592,8 @@ func (l *listing) seekALB(ctx context.Context, lf leaf, res *leafResult) error {
 		err := l.list(ctx, l.page(in), func(out *s3.ListObjectsV2Output) bool {
 			for _, o := range out.Contents {
 				key := aws.ToString(o.Key)
-				if k, ok := input.ParseALBKey(baseName(key)); ok && !l.until.IsZero() &&
-					!k.IntervalEnd.Add(-albInterval-Slack).Before(l.until) {
+				if k, ok := awskey.ParseELB(baseName(key)); ok && !l.until.IsZero() &&
+					!k.End.Add(-k.MaxInterval()-Slack).Before(l.until) {
 					return false
 				}
 				l.consider(res, key, aws.ToInt64(o.Size))
@@ -650,41 +642,37 @@ func (l *listing) consider(res *leafResult, key string, size int64) {
 	if strings.HasSuffix(key, "/") && size == 0 {
 		return // a folder marker
 	}
-	if why := input.Classify(key); why != "" {
+	if why := input.Classify(key, l.c.opts.Decoders); why != "" {
 		res.skipped = append(res.skipped, input.Skipped{Source: objectURL(l.bucket, key), Reason: why})
 		return
 	}
 	if svc := awsLogsService(key); svc != "" && svc != "elasticloadbalancing" {
 		return // CloudTrail, VPC flow logs, …: not load balancer logs
 	}
-	base := baseName(key)
-	if k, ok := input.ParseALBKey(base); ok {
-		if !l.lb.match(k.LoadBalancer) || !l.albKeep(k.IntervalEnd) {
-			return
-		}
-	} else if k, ok := input.ParseCloudFrontKey(base); ok && !l.hourKeep(k.Hour) {
+	if k, ok := awskey.ParseELB(baseName(key)); ok && !l.lb.match(k.LoadBalancer) {
+		return
+	}
+	// What the name tells of the time its rows cover, in the layout of the
+	// decoder that claims it.
+	if src := input.ParseName(key, l.c.opts.Decoders); !src.End.IsZero() && !l.keep(src.Start, src.End) {
 		return
 	}
 	res.found = append(res.found, found{key: key, size: size})
 }
 
-// albKeep reports whether an ALB object whose interval ends at end can hold
-// rows of the window: [end−5m−Slack, end+Slack) meets [Since, Until).
-func (l *listing) albKeep(end time.Time) bool {
+// keep reports whether an object whose rows cover [start, end), as its name
+// tells, can hold rows of the window: [start−Slack, end+Slack) meets
+// [Since, Until).
+func (l *listing) keep(start, end time.Time) bool {
 	if !l.since.IsZero() && !end.Add(Slack).After(l.since) {
 		return false
 	}
-	return l.until.IsZero() || end.Add(-albInterval-Slack).Before(l.until)
+	return l.until.IsZero() || start.Add(-Slack).Before(l.until)
 }
 
 // hourKeep reports whether a CloudFront object of the hour starting at h can
-// hold rows of the window: [h−Slack, h+1h+Slack) meets [Since, Until).
-func (l *listing) hourKeep(h time.Time) bool {
-	if !l.since.IsZero() && !h.Add(time.Hour+Slack).After(l.since) {
-		return false
-	}
-	return !l.pastUntil(h)
-}
+// hold rows of the window.
+func (l *listing) hourKeep(h time.Time) bool { return l.keep(h, h.Add(time.Hour)) }
 
 func (l *listing) pastUntil(h time.Time) bool {
 	return !l.until.IsZero() && !h.Add(-Slack).Before(l.until)

@@ -70,7 +70,7 @@ func BenchmarkRead(b *testing.B) {
 			inputs := make([]input.Object, len(objs))
 			for i, o := range objs {
 				inputs[i] = input.Object{
-					Source: input.ParseName(o.Key), Size: int64(len(o.Data)),
+					Source: input.ParseName(o.Key, testDecoders), Size: int64(len(o.Data)),
 					Open: func(context.Context) (io.ReadCloser, error) { return src.open(o) },
 				}
 			}

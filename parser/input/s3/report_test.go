@@ -77,7 +77,7 @@ func TestGenerated_ReportThroughFaults(t *testing.T) {
 				t.Fatalf("listed %s, which the generator did not write", key)
 			}
 			local = append(local, input.Object{
-				Source: input.ParseName(key), Size: int64(len(b)),
+				Source: input.ParseName(key, testDecoders), Size: int64(len(b)),
 				Open: func(context.Context) (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil },
 			})
 		}

@@ -31,6 +31,8 @@ import (
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/lbtriage/lbtriage/parser"
 )
 
 // Defaults for Options.
@@ -75,6 +77,10 @@ type Options struct {
 	// name ("shop-prod-alb") or its resource ID
 	// ("app/shop-prod-alb/50dc6c495c0c9188"). Other formats are unaffected.
 	LoadBalancer string
+	// Decoders are the formats read: their object-name layouts tell what
+	// each key holds and which time its rows cover (for pruning), and keys
+	// of a kind none of them reads are set aside unread.
+	Decoders []parser.Decoder
 	// Workers is the number of listings run at once (DefaultWorkers when 0).
 	Workers int
 	// HTTPClient replaces the SDK's HTTP client (tests).
