@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/lbtriage/lbtriage/internal/bytesconv"
+	"github.com/lbtriage/lbtriage/internal/tokenize"
 )
 
 // Field positions (0-based) after quote-aware tokenising, in the order AWS
@@ -56,12 +57,16 @@ const (
 // span is a token's position in the line, quotes excluded.
 type span struct{ start, end int }
 
+// The tokenizer finds no more tokens than there are ALB fields.
+const _ = uint(tokenize.MaxFields - maxFields)
+
 // row is one parsed line. It is reused from line to line: parse overwrites
 // every field it reports as present, and the byte views (tok, spans) point
 // into the current line, valid only until the next line is read.
 type row struct {
-	nf   int  // number of tokens found, at most maxFields
-	toks toks // their bounds
+	// The line's tokens, at most maxFields. toks.Need is how many fields
+	// the tokenizer must find the bounds of; past them it only counts.
+	toks tokenize.Tokens
 
 	time                   int64 // µs since the epoch
 	clientIP               span
@@ -89,40 +94,15 @@ type row struct {
 	method, url, proto span
 	methodOK, urlOK    bool
 	protoOK            bool
-
-	masks masks // tokenize's scratch space
-	// need is how many fields the masked tokenizer must find the bounds of;
-	// past them it only counts. Zero means all.
-	need int
-}
-
-// toks holds the bounds of a line's tokens, quotes excluded: token f is
-// line[start[f]:end[f]]. The arrays have room past maxFields because the
-// AVX-512 tokenizer stores a block's worth of bounds at a time.
-//
-// raw is the AVX-512 tokenizer's scratch space: raw[1+f] is the offset of
-// the separator after token f, raw[0] is -1.
-type toks struct {
-	start, end [endsLen]int32
-	raw        [1 + endsLen]int32
-}
-
-// endsLen is room for maxFields tokens and one block's worth past the last:
-// a block of 64 bytes ends at most 32 tokens.
-const endsLen = maxFields + 32
-
-// set records the bounds of token f.
-func (t *toks) set(f, start, end int) {
-	t.start[f], t.end[f] = int32(start), int32(end)
 }
 
 // tok returns the bounds of token f.
 func (r *row) tok(f int) span {
-	return span{int(r.toks.start[f]), int(r.toks.end[f])}
+	return span{r.toks.Start(f), r.toks.End(f)}
 }
 
 func (r *row) field(line []byte, f int) []byte {
-	return line[r.toks.start[f]:r.toks.end[f]]
+	return r.toks.Field(line, f)
 }
 
 func isDash(b []byte) bool { return len(b) == 1 && b[0] == '-' }
@@ -151,7 +131,7 @@ func validType(b []byte) bool {
 // whichever columns are built, so that what is accepted never depends on
 // the projection. splitRequest asks for the request field to be split.
 func (r *row) parse(line []byte, splitRequest bool) string {
-	return r.parseTokens(line, r.tokenize(line), splitRequest)
+	return r.parseTokens(line, r.toks.Split(line), splitRequest)
 }
 
 // parseTokens is parse on a line already tokenized, with the tokenizer's
@@ -159,7 +139,7 @@ func (r *row) parse(line []byte, splitRequest bool) string {
 func (r *row) parseTokens(line []byte, reason string, splitRequest bool) string {
 	// The type is checked on the first token as written, up to the first
 	// space, before any tokenizing reason; a bare first token is that.
-	if reason != "" || r.nf == 0 || r.toks.start[0] != 0 || !validType(line[:r.toks.end[0]]) {
+	if reason != "" || r.toks.N == 0 || r.toks.Start(0) != 0 || !validType(line[:r.toks.End(0)]) {
 		first := line
 		if sp := bytes.IndexByte(line, ' '); sp >= 0 {
 			first = line[:sp]
@@ -171,8 +151,8 @@ func (r *row) parseTokens(line []byte, reason string, splitRequest bool) string 
 			return reason
 		}
 	}
-	if r.nf < minFields {
-		return fmt.Sprintf("%d fields, want at least %d", r.nf, minFields)
+	if r.toks.N < minFields {
+		return fmt.Sprintf("%d fields, want at least %d", r.toks.N, minFields)
 	}
 	var ok bool
 	if r.time, ok = r.parseTime(r.field(line, fTime)); !ok {
@@ -219,7 +199,7 @@ func (r *row) parseTokens(line []byte, reason string, splitRequest bool) string 
 		return badField("sent_bytes", r.field(line, fSentBytes))
 	}
 	r.priorityOK = false
-	if r.nf > fMatchedRulePriority {
+	if r.toks.N > fMatchedRulePriority {
 		if b := r.field(line, fMatchedRulePriority); !isDash(b) {
 			if r.priority, ok = bytesconv.ParseInt32(b); !ok {
 				return badField("matched_rule_priority", b)
@@ -228,7 +208,7 @@ func (r *row) parseTokens(line []byte, reason string, splitRequest bool) string 
 		}
 	}
 	r.createdOK = false
-	if r.nf > fRequestCreationTime {
+	if r.toks.N > fRequestCreationTime {
 		if b := r.field(line, fRequestCreationTime); !isDash(b) {
 			if r.created, ok = r.parseTime(b); !ok {
 				return badField("request_creation_time", b)
@@ -372,8 +352,8 @@ func notALB(line, first []byte) string {
 		// CLB: "time elb client:port backend:port ...";
 		// ALB connection log: "time client_ip client_port listener_port ...".
 		var r row
-		r.tokenize(line)
-		if r.nf >= 4 {
+		r.toks.Split(line)
+		if r.toks.N >= 4 {
 			second, third := r.field(line, 1), r.field(line, 2)
 			if _, isPort := bytesconv.ParseUint16(third); isPort && bytes.IndexByte(second, '/') < 0 {
 				return "ALB connection-log line, not an access-log line"

@@ -126,14 +126,14 @@ func NewReader(r io.Reader, opts parser.Options) (*Reader, error) {
 	}
 	// Every line's typed fields are checked, the last of them being
 	// request_creation_time; the plain string columns may need more.
-	rd.row.need = fRequestCreationTime + 1
+	rd.row.toks.Need = fRequestCreationTime + 1
 	for _, c := range cols {
 		rd.cols = append(rd.cols, rd.newColumn(c))
 		if c == cRequestMethod || c == cRequestURL || c == cRequestProto {
 			rd.split = true
 		}
 		if f := stringField[c]; f > 0 {
-			rd.row.need = max(rd.row.need, f+1)
+			rd.row.toks.Need = max(rd.row.toks.Need, f+1)
 		}
 	}
 	rd.arrs = make([]arrow.Array, len(rd.cols))
@@ -272,7 +272,7 @@ func (rd *Reader) appendRow(line []byte) {
 	}
 	r := &rd.row
 	for _, c := range rd.fields {
-		if c.f >= r.nf {
+		if c.f >= r.toks.N {
 			c.b.AppendNull()
 			continue
 		}
@@ -342,14 +342,13 @@ func (rd *Reader) Next() bool {
 	size := rd.opts.BatchSize
 	n, reserved, text, limit := 0, 0, 0, maxBatchBytes
 	for n < size {
-		// tokenized: the line came whole from tokenizeLine, which found
+		// tokenized: the line came whole from SplitLine, which found
 		// its end and its tokens in one pass, so it is not cut and no
 		// longer than the buffer, which is at most the line cap.
 		tokenized := false
 		if !rd.pending {
-			if nf, length, ok := tokenizeLine(rd.lr.Buffered(), &rd.row.toks); ok {
+			if length, ok := rd.row.toks.SplitLine(rd.lr.Buffered()); ok {
 				rd.lr.Take(length)
-				rd.row.nf = nf
 				tokenized = true
 			} else if !rd.lr.Next() {
 				rd.finish()

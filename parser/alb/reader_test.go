@@ -9,6 +9,7 @@ import (
 	"testing/iotest"
 	"time"
 
+	"github.com/lbtriage/lbtriage/internal/tokenize"
 	"github.com/lbtriage/lbtriage/parser"
 )
 
@@ -536,7 +537,7 @@ func TestReaderTimeCache(t *testing.T) {
 }
 
 // TestReader_TokenizeLine reads the same varied input three ways: whole,
-// where most lines are found and tokenized in one pass by tokenizeLine;
+// where most lines are found and tokenized in one pass by SplitLine;
 // one byte per read, where the buffer never holds a whole line and every
 // line comes from the LineReader; and, where the CPU has the assembly,
 // without it. Rows, rejects and counts must not change.
@@ -572,9 +573,8 @@ func TestReader_TokenizeLine(t *testing.T) {
 		}
 	}
 	check("one byte a read", readAll(t, iotest.OneByteReader(strings.NewReader(in)), parser.Options{}))
-	if useAVX512 {
-		useAVX512 = false
-		defer func() { useAVX512 = true }()
+	if tokenize.SetVector(false) {
+		defer tokenize.SetVector(true)
 		check("without AVX-512", readString(t, in, parser.Options{}))
 	}
 }

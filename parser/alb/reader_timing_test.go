@@ -14,6 +14,7 @@ import (
 
 	"github.com/klauspost/compress/gzip"
 
+	"github.com/lbtriage/lbtriage/internal/tokenize"
 	"github.com/lbtriage/lbtriage/parser"
 )
 
@@ -95,8 +96,7 @@ func BenchmarkReader(b *testing.B) {
 	run("parse=all", func(b *testing.B) { parse(b, bytes.NewReader(text), nil) })
 	// The same without the AVX-512 tokenizer, as on CPUs that lack it.
 	run("parse=triage,generic", func(b *testing.B) {
-		defer func(v bool) { useAVX512 = v }(useAVX512)
-		useAVX512 = false
+		defer tokenize.SetVector(tokenize.SetVector(false))
 		parse(b, bytes.NewReader(text), TriageColumns)
 	})
 	run("gzip+parse=triage", func(b *testing.B) {

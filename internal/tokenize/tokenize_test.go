@@ -1,4 +1,4 @@
-package alb
+package tokenize
 
 import (
 	"bytes"
@@ -6,6 +6,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/lbtriage/lbtriage/internal/gen"
 )
 
 // checkTokenize tokenizes line with tokenizeScalar and with each faster
@@ -17,32 +20,33 @@ import (
 // reports which faster ways took the line.
 func checkTokenize(t *testing.T, line []byte) (fast, masked bool) {
 	t.Helper()
-	var want row
+	var want Tokens
 	wantReason := want.tokenizeScalar(line)
 	for _, in := range [][]byte{
 		bytes.Clone(line),
 		append(append([]byte(nil), line...), bytes.Repeat([]byte(` "\`), 30)...)[:len(line)],
 	} {
-		for _, need := range []int{0, 1, 3, fRequestCreationTime + 1, fErrorReason + 1} {
-			k := want.nf
+		// 22 and 25 are what ALB triage parsing needs.
+		for _, need := range []int{0, 1, 3, 22, 25} {
+			k := want.N
 			if need > 0 {
-				k = min(need, want.nf)
+				k = min(need, want.N)
 			}
-			same := func(way string, got *row) {
+			same := func(way string, got *Tokens) {
 				t.Helper()
-				if got.nf != want.nf || !slices.Equal(tokens(got, k), tokens(&want, k)) {
-					t.Fatalf("%s(%q) with need %d: %d fields %v, scalar %d fields %v", way, line, need, got.nf, tokens(got, k), want.nf, tokens(&want, k))
+				if got.N != want.N || !slices.Equal(tokens(got, k), tokens(&want, k)) {
+					t.Fatalf("%s(%q) with need %d: %d fields %v, scalar %d fields %v", way, line, need, got.N, tokens(got, k), want.N, tokens(&want, k))
 				}
 			}
 			for _, way := range []struct {
 				name     string
-				tokenize func(*row, []byte) bool
+				tokenize func(*Tokens, []byte) bool
 				took     *bool
 			}{
-				{"tokenizeFast", (*row).tokenizeFast, &fast},
-				{"tokenizeMasked", (*row).tokenizeMasked, &masked},
+				{"tokenizeFast", (*Tokens).tokenizeFast, &fast},
+				{"tokenizeMasked", (*Tokens).tokenizeMasked, &masked},
 			} {
-				got := row{need: need}
+				got := Tokens{Need: need}
 				if !way.tokenize(&got, in) {
 					continue
 				}
@@ -52,25 +56,34 @@ func checkTokenize(t *testing.T, line []byte) (fast, masked bool) {
 				}
 				same(way.name, &got)
 			}
-			got := row{need: need}
-			if reason := got.tokenize(in); reason != wantReason {
-				t.Fatalf("tokenize(%q) = %q, scalar %q", line, reason, wantReason)
+			got := Tokens{Need: need}
+			if reason := got.Split(in); reason != wantReason {
+				t.Fatalf("Split(%q) = %q, scalar %q", line, reason, wantReason)
 			} else if reason == "" {
-				same("tokenize", &got)
+				same("Split", &got)
 			}
 		}
 	}
 	return fast, masked
 }
 
-// tokens returns the bounds of r's first k tokens.
-func tokens(r *row, k int) []span {
+// span is a token's bounds.
+type span struct{ start, end int }
+
+// tokens returns the bounds of t's first k tokens.
+func tokens(t *Tokens, k int) []span {
 	s := make([]span, k)
 	for f := range s {
-		s[f] = r.tok(f)
+		s[f] = span{t.Start(f), t.End(f)}
 	}
 	return s
 }
+
+// albLine is an ALB access-log line of 33 fields.
+const albLine = `https 2018-07-02T22:23:00.186641Z app/my-loadbalancer/50dc6c495c0c9188 192.168.131.39:2817 10.0.0.1:80 0.086 0.048 0.037 200 200 0 57 "GET https://www.example.com:443/ HTTP/1.1" "curl/7.46.0" ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2 arn:aws:elasticloadbalancing:us-east-2:123456789012:targetgroup/my-targets/73e2d6bc24d8a067 "Root=1-58337281-1d84f3d73c47ec4e58577259" "www.example.com" "arn:aws:acm:us-east-2:123456789012:certificate/12345678-1234-1234-1234-123456789012" 1 2018-07-02T22:22:48.364000Z "authenticate,forward" "-" "-" "10.0.0.1:80" "200" "-" "-" TID_1234abcd5678ef90 "-" "-" "-"`
+
+// connLine is an ALB connection-log line of 15 fields.
+const connLine = `2026-03-14T09:26:53.902114Z 192.0.2.77 61203 8443 TLSv1.2 ECDHE-RSA-AES128-GCM-SHA256 - "CN=client07.partners.example.net,O=Partner 07 Ltd,C=US" NotBefore=2025-03-14T09:00:00Z;NotAfter=2026-03-14T09:00:00Z 5D0C2B7E91A4F036 Failed:ClientCertExpired TID_9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b secp256r1 app/shop-alb/8c3e5f7a9b1d2c4e 10.0.3.18`
 
 func TestTokenize_MatchesScalar(t *testing.T) {
 	// f checks line, and which faster ways take it: tokenizeMasked takes
@@ -92,9 +105,10 @@ func TestTokenize_MatchesScalar(t *testing.T) {
 	f(`""`, true, true)
 	f(`"-" "" "a b"`, true, true)
 	f("a  b   c ", false, true)
-	f(lineWith(), true, true)
-	f(lineWith()+` extra "more fields"`, true, true)
-	f(lineWith()+` extra "x`, true, true)    // past the last field, as the scalar rules
+	f(albLine, true, true)
+	f(albLine+` extra "more fields"`, true, true)
+	f(connLine, true, true)
+	f(albLine+` extra "x`, true, true)       // past the last field, as the scalar rules
 	f(strings.Repeat("x ", 40), false, true) // the end after a space
 	f(strings.Repeat(`"q w" `, 40), false, true)
 	f(strings.TrimSuffix(strings.Repeat(`"q w" `, 40), " "), true, true)
@@ -154,9 +168,9 @@ func TestTokenize_Random(t *testing.T) {
 // FuzzTokenize checks that the masked tokenizer and the scalar one agree
 // on every input. Run with
 //
-//	go test -run '^$' -fuzz FuzzTokenize -fuzztime 3m ./parser/alb
+//	go test -run '^$' -fuzz FuzzTokenize -fuzztime 3m ./internal/tokenize
 func FuzzTokenize(f *testing.F) {
-	f.Add([]byte(lineWith()))
+	f.Add([]byte(albLine))
 	f.Add([]byte(`"a \"b\" c" d`))
 	f.Add([]byte(`"GET /x?q="y" HTTP/1.1" "ua"`))
 	f.Fuzz(func(t *testing.T, line []byte) {
@@ -167,40 +181,32 @@ func FuzzTokenize(f *testing.F) {
 	})
 }
 
-// BenchmarkTokenize tokenizes the benchmark's varied lines one at a time,
-// masked and scalar, to isolate the tokenizer from the Reader.
+// BenchmarkTokenize tokenizes generated ALB lines one at a time, by Split
+// (the fast ways) and by the scalar rules, to isolate the tokenizer from
+// the readers.
 func BenchmarkTokenize(b *testing.B) {
-	text, _, _ := benchInput(b)
-	text = text[:8<<20]
-	var lines [][]byte
-	for len(text) > 0 {
-		i := bytes.IndexByte(text, '\n')
-		if i < 0 {
-			break
-		}
-		lines = append(lines, text[:i])
-		text = text[i+1:]
+	var text bytes.Buffer
+	t0 := time.Date(2026, 11, 20, 13, 0, 0, 0, time.UTC)
+	if _, err := gen.WriteALB(&text, &gen.ALBScenario{Seed: 1, Start: t0, End: t0.Add(time.Hour), Rows: 20000}); err != nil {
+		b.Fatal(err)
 	}
-	size := 0
-	for _, l := range lines {
-		size += len(l) + 1
-	}
-	for _, mode := range []string{"masked", "masked-need1", "masked-triage", "scalar"} {
+	lines := bytes.Split(bytes.TrimSuffix(text.Bytes(), []byte("\n")), []byte("\n"))
+	for _, mode := range []string{"split", "split-need1", "split-triage", "scalar"} {
 		b.Run("mode="+mode, func(b *testing.B) {
-			b.SetBytes(int64(size))
-			var r row
+			b.SetBytes(int64(text.Len()))
+			var tk Tokens
 			switch mode {
-			case "masked-need1":
-				r.need = 1
-			case "masked-triage":
-				r.need = fErrorReason + 1
+			case "split-need1":
+				tk.Need = 1
+			case "split-triage":
+				tk.Need = 25
 			}
 			for b.Loop() {
 				for _, l := range lines {
 					if mode != "scalar" {
-						r.tokenize(l)
+						tk.Split(l)
 					} else {
-						r.tokenizeScalar(l)
+						tk.tokenizeScalar(l)
 					}
 				}
 			}

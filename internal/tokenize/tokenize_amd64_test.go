@@ -1,6 +1,6 @@
 //go:build amd64 && linux && !purego
 
-package alb
+package tokenize
 
 import (
 	"slices"
@@ -26,20 +26,20 @@ func TestTokenizeFast_PageEnd(t *testing.T) {
 	if err := syscall.Mprotect(mem[page:], syscall.PROT_NONE); err != nil {
 		t.Skip("mprotect:", err)
 	}
-	base := lineWith() + ` "x y" z`
+	base := albLine + ` "x y" z`
 	fast := 0
 	for n := 1; n <= 300; n++ {
 		text := (strings.Repeat(base+" ", 1+n/len(base)))[:n]
 		line := mem[page-n : page : page]
 		copy(line, text)
-		var want, got row
+		var want, got Tokens
 		wantReason := want.tokenizeScalar(line)
 		if !got.tokenizeFast(line) {
 			continue
 		}
 		fast++
-		if wantReason != "" || got.nf != want.nf || !slices.Equal(tokens(&got, got.nf), tokens(&want, want.nf)) {
-			t.Fatalf("tokenizeFast(%q): %d fields %v, scalar %q, %d fields %v", line, got.nf, tokens(&got, got.nf), wantReason, want.nf, tokens(&want, want.nf))
+		if wantReason != "" || got.N != want.N || !slices.Equal(tokens(&got, got.N), tokens(&want, want.N)) {
+			t.Fatalf("tokenizeFast(%q): %d fields %v, scalar %q, %d fields %v", line, got.N, tokens(&got, got.N), wantReason, want.N, tokens(&want, want.N))
 		}
 	}
 	if fast < 100 {
@@ -47,13 +47,16 @@ func TestTokenizeFast_PageEnd(t *testing.T) {
 	}
 }
 
-// TestToksLayout holds TOKS_END and TOKS_RAW in the assembly to the Go
-// type.
-func TestToksLayout(t *testing.T) {
-	if off := unsafe.Offsetof(toks{}.end); off != 260 {
-		t.Fatalf("toks.end is at %d; set TOKS_END in tokenize_amd64.s to it", off)
+// TestBoundsLayout holds TOKS_END, TOKS_RAW and the field cap in the
+// assembly to the Go declarations.
+func TestBoundsLayout(t *testing.T) {
+	if off := unsafe.Offsetof(bounds{}.end); off != 260 {
+		t.Fatalf("bounds.end is at %d; set TOKS_END in tokenize_amd64.s to it", off)
 	}
-	if off := unsafe.Offsetof(toks{}.raw); off != 520 {
-		t.Fatalf("toks.raw is at %d; set TOKS_RAW in tokenize_amd64.s to it", off)
+	if off := unsafe.Offsetof(bounds{}.raw); off != 520 {
+		t.Fatalf("bounds.raw is at %d; set TOKS_RAW in tokenize_amd64.s to it", off)
+	}
+	if MaxFields != 33 {
+		t.Fatalf("MaxFields is %d; set the 33s of tokenize_amd64.s to it", MaxFields)
 	}
 }

@@ -1,20 +1,23 @@
 //go:build amd64 && !purego
 
-package alb
+package tokenize
 
 import "golang.org/x/sys/cpu"
 
-// useAVX512 reports whether tokenizeVector and tokenizeLine run
-// tokenizeAVX512.
-var useAVX512 = cpu.X86.HasAVX512F && cpu.X86.HasAVX512BW && cpu.X86.HasAVX512VBMI2 &&
+// hasAVX512 reports whether the CPU has what tokenizeAVX512 needs.
+var hasAVX512 = cpu.X86.HasAVX512F && cpu.X86.HasAVX512BW && cpu.X86.HasAVX512VBMI2 &&
 	cpu.X86.HasPCLMULQDQ && cpu.X86.HasBMI2 && cpu.X86.HasPOPCNT
+
+// useAVX512 reports whether tokenizeVector and tokenizeLine run
+// tokenizeAVX512 (see SetVector).
+var useAVX512 = hasAVX512
 
 // tokenizeVector writes the bounds of every token of line to t and returns
 // how many tokens there are, at most maxFields, or -1 when it cannot vouch
 // for the line or the CPU lacks the instructions (see tokenizeFast). A
 // '\n' in line is a byte like another to the other tokenizers, so a line
 // holding one is left to them.
-func tokenizeVector(line []byte, t *toks) int {
+func tokenizeVector(line []byte, t *bounds) int {
 	if !useAVX512 || len(line) == 0 {
 		return -1
 	}
@@ -32,7 +35,7 @@ func tokenizeVector(line []byte, t *toks) int {
 // first. ok is false when the CPU lacks the instructions, data holds no
 // '\n', the line ends "\r\n" or tokenizeVector would refuse it: the caller
 // then reads the line from the LineReader.
-func tokenizeLine(data []byte, t *toks) (nf, length int, ok bool) {
+func tokenizeLine(data []byte, t *bounds) (nf, length int, ok bool) {
 	if !useAVX512 || len(data) == 0 {
 		return 0, 0, false
 	}
@@ -43,4 +46,4 @@ func tokenizeLine(data []byte, t *toks) (nf, length int, ok bool) {
 // tokenizeAVX512 is tokenizeVector and tokenizeLine on the n bytes at p.
 //
 //go:noescape
-func tokenizeAVX512(p *byte, n int, t *toks) (nf, length int)
+func tokenizeAVX512(p *byte, n int, t *bounds) (nf, length int)

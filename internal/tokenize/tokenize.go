@@ -1,4 +1,9 @@
-package alb
+// Package tokenize splits the lines of Elastic Load Balancing logs into
+// their tokens: values separated by spaces, a value that may hold spaces
+// being wrapped in double quotes. ALB access, ALB connection, health-check,
+// NLB and Classic Load Balancer logs all follow these rules, so every
+// decoder of them shares this tokenizer and its fast ways.
+package tokenize
 
 import (
 	"bytes"
@@ -8,35 +13,111 @@ import (
 	"github.com/lbtriage/lbtriage/internal/bytemask"
 )
 
-// masks is a row's scratch space for tokenize: one bit per byte of the
+// MaxFields is the most tokens a line is split into: the fields of an ALB
+// access log, the longest of these logs. Tokens past it are not scanned.
+const MaxFields = 33
+
+// Tokens is a line split into tokens. It is reused from line to line: a
+// split overwrites N and the bounds of the tokens it reports, which index
+// into the line it was given.
+type Tokens struct {
+	// N is the number of tokens found, at most MaxFields.
+	N int
+	// Need is how many tokens the tokenizer must find the bounds of; past
+	// them it may only count (N is the same either way). Zero means all.
+	Need int
+
+	b     bounds
+	masks masks // the masked tokenizer's scratch space
+}
+
+// bounds holds the bounds of a line's tokens, quotes excluded: token f is
+// line[start[f]:end[f]]. The arrays have room past MaxFields because the
+// AVX-512 tokenizer stores a block's worth of bounds at a time.
+//
+// raw is the AVX-512 tokenizer's scratch space: raw[1+f] is the offset of
+// the separator after token f, raw[0] is -1.
+type bounds struct {
+	start, end [endsLen]int32
+	raw        [1 + endsLen]int32
+}
+
+// endsLen is room for MaxFields tokens and one block's worth past the last:
+// a block of 64 bytes ends at most 32 tokens.
+const endsLen = MaxFields + 32
+
+// set records the bounds of token f.
+func (t *bounds) set(f, start, end int) {
+	t.start[f], t.end[f] = int32(start), int32(end)
+}
+
+// Start returns where token f starts in the line, after an opening quote.
+func (t *Tokens) Start(f int) int { return int(t.b.start[f]) }
+
+// End returns where token f ends in the line, before a closing quote.
+func (t *Tokens) End(f int) int { return int(t.b.end[f]) }
+
+// Field returns token f of line, the line last split, without its quotes.
+func (t *Tokens) Field(line []byte, f int) []byte {
+	return line[t.b.start[f]:t.b.end[f]]
+}
+
+// masks is the scratch space of tokenizeMasked: one bit per byte of the
 // line, 64 to a word, with one more word than the line needs.
 type masks struct {
 	space, quote, backslash []uint64
 	tail                    [64]byte
 }
 
-// tokenize splits line into at most maxFields tokens by the rules of
-// tokenizeScalar. Almost every line takes a fast way: tokenizeFast where
-// the CPU has AVX-512 (VBMI2), else tokenizeMasked. A line neither can
-// vouch for is tokenized by tokenizeScalar, so the tokens and the reasons
-// are always tokenizeScalar's.
-func (r *row) tokenize(line []byte) string {
-	if r.tokenizeFast(line) || r.tokenizeMasked(line) {
+// Split splits line into at most MaxFields tokens by the rules of
+// tokenizeScalar and returns "" or, for a line those rules refuse, the
+// reason ("unterminated quote in field 13"). Almost every line takes a fast
+// way: tokenizeFast where the CPU has AVX-512 (VBMI2), else
+// tokenizeMasked. A line neither can vouch for is tokenized by
+// tokenizeScalar, so the tokens and the reasons are always
+// tokenizeScalar's.
+func (t *Tokens) Split(line []byte) string {
+	if t.tokenizeFast(line) || t.tokenizeMasked(line) {
 		return ""
 	}
-	return r.tokenizeScalar(line)
+	return t.tokenizeScalar(line)
+}
+
+// SplitLine splits the line that data starts with, which must end with a
+// '\n' within data, as Split would, and returns the line's length, '\n'
+// excluded. It finds the end of the line in the same pass, where a
+// parser.LineReader would search for it first (data is what the reader
+// has buffered). ok is false when the CPU lacks the instructions, data
+// holds no '\n', the line ends "\r\n" or the fast way would refuse it: the
+// caller then reads the line from the LineReader and calls Split.
+func (t *Tokens) SplitLine(data []byte) (length int, ok bool) {
+	nf, length, ok := tokenizeLine(data, &t.b)
+	if ok {
+		t.N = nf
+	}
+	return length, ok
+}
+
+// SetVector turns the AVX-512 tokenizer on or off, where the CPU has it,
+// and returns whether it was on. It is for the tests and benchmarks of the
+// decoders, which compare the ways a CPU without it takes; it must not be
+// called while lines are split.
+func SetVector(on bool) (was bool) {
+	was = useAVX512
+	useAVX512 = on && hasAVX512
+	return was
 }
 
 // tokenizeFast is tokenizeMasked for the lines that have no two separators
-// in a row, on CPUs where tokenizeVector runs; it returns false, with r.toks
+// in a row, on CPUs where tokenizeVector runs; it returns false, with t.b
 // in no particular state, for any other line or CPU. It finds the bounds of
-// every token, whatever r.need.
-func (r *row) tokenizeFast(line []byte) bool {
-	nf := tokenizeVector(line, &r.toks)
+// every token, whatever t.Need.
+func (t *Tokens) tokenizeFast(line []byte) bool {
+	nf := tokenizeVector(line, &t.b)
 	if nf < 0 {
 		return false
 	}
-	r.nf = nf
+	t.N = nf
 	return true
 }
 
@@ -49,26 +130,26 @@ func (r *row) tokenizeFast(line []byte) bool {
 // to a closer, and no quote follows a backslash. On such a line the quoted
 // regions are exactly what tokenizeScalar finds, so the separators are the
 // spaces outside them, and a token starting with a quote ends with its
-// closer. It returns false, with r.toks in no particular state, for any
+// closer. It returns false, with t.b in no particular state, for any
 // other line, which tokenizeScalar then handles: stray or escaped quotes,
 // an unterminated quote. A quirk past the last field it needs may send a
 // line to the scalar path for nothing; never the other way round.
 //
-// Only the first r.need tokens get their bounds in r.toks; the rest are
-// counted, as r.nf must be the same whatever the Reader builds.
+// Only the first t.Need tokens get their bounds in t.b; the rest are
+// counted, as t.N must be the same whatever the Reader builds.
 //
 // The quoted regions come from a prefix XOR of the quote mask: bit i of
 // the result is set when an odd number of quotes are at or before byte i,
 // which is inside a value for an opener and the bytes after it, and
 // outside again from its closer on.
-func (r *row) tokenizeMasked(line []byte) bool {
-	need := r.need
-	if need <= 0 || need > maxFields {
-		need = maxFields
+func (t *Tokens) tokenizeMasked(line []byte) bool {
+	need := t.Need
+	if need <= 0 || need > MaxFields {
+		need = MaxFields
 	}
 	n := len(line)
 	nw := n/64 + 1 // words holding bits 0..n; bit n is a virtual space
-	m := &r.masks
+	m := &t.masks
 	if len(m.space) < nw+1 {
 		size := max(nw+1, 16)
 		m.space = make([]uint64, size)
@@ -148,7 +229,7 @@ func (r *row) tokenizeMasked(line []byte) bool {
 			sep &= sep - 1
 			if end > start {
 				q := int(quoted>>bit) & 1
-				r.toks.set(nf, start+q, end-q)
+				t.b.set(nf, start+q, end-q)
 				nf++
 			}
 			start = end + 1
@@ -158,8 +239,8 @@ func (r *row) tokenizeMasked(line []byte) bool {
 			// separator ends a token unless one comes just before it.
 			nf += bits.OnesCount64(sep &^ (all<<1 | prevSep))
 		}
-		if nf >= maxFields {
-			r.nf = maxFields
+		if nf >= MaxFields {
+			t.N = MaxFields
 			return true
 		}
 		prevSep = all >> 63
@@ -167,20 +248,20 @@ func (r *row) tokenizeMasked(line []byte) bool {
 	if inside != 0 {
 		return false
 	}
-	r.nf = nf
+	t.N = nf
 	return true
 }
 
-// tokenizeScalar splits line into at most maxFields tokens. A token starting with
+// tokenizeScalar splits line into at most MaxFields tokens. A token starting with
 // '"' runs to the next '"' that is followed by a space or the end of the line
 // and not preceded by a backslash (ALB writes a quote inside a value as \x22,
 // but a backslash-escaped \" is tolerated); its content is kept as written.
 // Any other token runs to the next space, so bare tokens (an unquoted TID_…,
 // old unquoted list fields, unquoted domain/cert) are accepted anywhere. Runs
 // of spaces between tokens count as one separator.
-func (r *row) tokenizeScalar(line []byte) string {
+func (t *Tokens) tokenizeScalar(line []byte) string {
 	n, i := 0, 0
-	for n < maxFields {
+	for n < MaxFields {
 		for i < len(line) && line[i] == ' ' {
 			i++
 		}
@@ -190,7 +271,7 @@ func (r *row) tokenizeScalar(line []byte) string {
 		if line[i] == '"' {
 			// Fast path for one-character values, mostly "-".
 			if i+2 < len(line) && line[i+2] == '"' && line[i+1] != '\\' && (i+3 == len(line) || line[i+3] == ' ') {
-				r.toks.set(n, i+1, i+2)
+				t.b.set(n, i+1, i+2)
 				i += 3
 				n++
 				continue
@@ -204,7 +285,7 @@ func (r *row) tokenizeScalar(line []byte) string {
 				}
 				q := j + k
 				if (q+1 == len(line) || line[q+1] == ' ') && (q == start || line[q-1] != '\\') {
-					r.toks.set(n, start, q)
+					t.b.set(n, start, q)
 					i = q + 1
 					break
 				}
@@ -212,12 +293,12 @@ func (r *row) tokenizeScalar(line []byte) string {
 			}
 		} else {
 			end := indexSpace(line, i)
-			r.toks.set(n, i, end)
+			t.b.set(n, i, end)
 			i = end
 		}
 		n++
 	}
-	r.nf = n
+	t.N = n
 	return ""
 }
 

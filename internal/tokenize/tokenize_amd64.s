@@ -14,12 +14,13 @@ DATA offsets<>+48(SB)/8, $0x3736353433323130
 DATA offsets<>+56(SB)/8, $0x3f3e3d3c3b3a3938
 GLOBL offsets<>(SB), RODATA|NOPTR, $64
 
-// TOKS_END and TOKS_RAW are the offsets of toks.end and toks.raw;
-// TestToksLayout holds them to the Go type.
+// TOKS_END and TOKS_RAW are the offsets of bounds.end and bounds.raw, and
+// 33 below is MaxFields; TestBoundsLayout holds them to the Go
+// declarations.
 #define TOKS_END 260
 #define TOKS_RAW 520
 
-// func tokenizeAVX512(p *byte, n int, t *toks) (nf, length int)
+// func tokenizeAVX512(p *byte, n int, t *bounds) (nf, length int)
 //
 // The line is p[:n], or, when a '\n' comes first, p[:length] up to it: the
 // function then sets n to length, and fails if a '\r' comes before the
