@@ -107,16 +107,6 @@ func (r *row) field(line []byte, f int) []byte {
 
 func isDash(b []byte) bool { return len(b) == 1 && b[0] == '-' }
 
-// isBlank reports whether line holds only spaces and tabs.
-func isBlank(line []byte) bool {
-	for _, c := range line {
-		if c != ' ' && c != '\t' {
-			return false
-		}
-	}
-	return true
-}
-
 // validType reports whether b is one of the request types ALB logs.
 func validType(b []byte) bool {
 	switch string(b) {

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lbtriage/lbtriage/internal/rowbatch"
 	"github.com/lbtriage/lbtriage/parser"
 )
 
@@ -105,7 +106,7 @@ func runCorpus(t *testing.T, dir string) {
 			byIndex := map[int]map[string]any{}
 			next := 0
 			for i, l := range lines {
-				if _, rejected := got[i]; rejected || isBlank([]byte(strings.TrimSuffix(l, "\r"))) {
+				if _, rejected := got[i]; rejected || rowbatch.IsBlank([]byte(strings.TrimSuffix(l, "\r"))) {
 					continue
 				}
 				byIndex[i] = res.rows[next]

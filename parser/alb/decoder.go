@@ -14,6 +14,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 
+	"github.com/lbtriage/lbtriage/internal/rowbatch"
 	"github.com/lbtriage/lbtriage/parser"
 	"github.com/lbtriage/lbtriage/parser/awskey"
 )
@@ -72,7 +73,7 @@ func (Decoder) Sniff(head []byte) int {
 		}
 		head = rest
 		line = bytes.TrimRight(line, "\r")
-		if isBlank(line) || line[0] == '#' {
+		if rowbatch.IsBlank(line) || line[0] == '#' {
 			continue
 		}
 		if sp := bytes.IndexByte(line, ' '); sp > 0 && validType(line[:sp]) && looksLikeTime(line[sp+1:]) {

@@ -11,6 +11,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
+	"github.com/lbtriage/lbtriage/internal/rowbatch"
 	"github.com/lbtriage/lbtriage/parser"
 )
 
@@ -28,7 +29,7 @@ type result struct {
 // batch to Go values. It fails the test if the allocator is not back to zero.
 func readAll(t testing.TB, r io.Reader, opts parser.Options) result {
 	t.Helper()
-	mem := memory.NewCheckedAllocator(&recycler{})
+	mem := memory.NewCheckedAllocator(&rowbatch.Recycler{})
 	defer mem.AssertSize(t, 0)
 	opts.Allocator = mem
 	var res result
@@ -151,7 +152,7 @@ func equalValue(got, want any) bool {
 }
 
 func newChecked(t *testing.T) *memory.CheckedAllocator {
-	mem := memory.NewCheckedAllocator(&recycler{})
+	mem := memory.NewCheckedAllocator(&rowbatch.Recycler{})
 	t.Cleanup(func() { mem.AssertSize(t, 0) })
 	return mem
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
+	"github.com/lbtriage/lbtriage/internal/rowbatch"
 	"github.com/lbtriage/lbtriage/parser"
 )
 
@@ -46,7 +47,7 @@ func FuzzReader(f *testing.F) {
 }
 
 func fuzzRead(t *testing.T, data []byte, cols []string, batch int) parser.Stats {
-	mem := memory.NewCheckedAllocator(&recycler{})
+	mem := memory.NewCheckedAllocator(&rowbatch.Recycler{})
 	defer mem.AssertSize(t, 0)
 	rejects := int64(0)
 	rd, err := NewReader(bytes.NewReader(data), parser.Options{

@@ -2,6 +2,8 @@ package alb
 
 import (
 	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/lbtriage/lbtriage/internal/rowbatch"
 )
 
 // Column names of the ALB schema, in schema order. Other packages refer to
@@ -48,10 +50,10 @@ const (
 
 // Schema metadata keys set from parser.Source (non-empty values only).
 const (
-	MetaSource       = "lbtriage.source"
-	MetaNodeIP       = "lbtriage.node_ip"
-	MetaLoadBalancer = "lbtriage.load_balancer"
-	MetaIntervalEnd  = "lbtriage.interval_end"
+	MetaSource       = rowbatch.MetaSource
+	MetaNodeIP       = rowbatch.MetaNodeIP
+	MetaLoadBalancer = rowbatch.MetaLoadBalancer
+	MetaIntervalEnd  = rowbatch.MetaIntervalEnd
 )
 
 // TriageColumns are the columns the 5xx analysis needs; pass them as
@@ -181,11 +183,3 @@ var fullSchema = arrow.NewSchema(fields[:], nil)
 //
 // Columns that a line's layout lacks (older, shorter lines) are null.
 func Schema() *arrow.Schema { return fullSchema }
-
-var colByName = func() map[string]colID {
-	m := make(map[string]colID, numCols)
-	for i, f := range fields {
-		m[f.Name] = colID(i)
-	}
-	return m
-}()

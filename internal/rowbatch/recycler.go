@@ -1,4 +1,4 @@
-package alb
+package rowbatch
 
 import (
 	"sync"
@@ -7,7 +7,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
-// recycler is the allocator a Reader uses when Options.Allocator is nil.
+// Recycler is the allocator a reader uses when Options.Allocator is nil.
 // Buffers freed when a batch is released are handed to the builders of a
 // later batch instead of being left to the garbage collector: every batch
 // of a stream asks for buffers of nearly the same sizes, and a fresh Go
@@ -22,41 +22,43 @@ import (
 // may be called from any goroutine (a consumer may release a batch
 // elsewhere).
 //
-// A released Reader's recycler goes back to a sync.Pool, with its free
-// list, once the last of its buffers is freed, so the next Reader (the
+// A released reader's Recycler goes back to a sync.Pool, with its free
+// list, once the last of its buffers is freed, so the next reader (the
 // next object of a listing) starts warm; the pool lets the garbage
 // collector drop recyclers nobody asked for.
-type recycler struct {
+type Recycler struct {
 	mu        sync.Mutex
 	free      [][]byte
 	freeBytes int
 	live      int  // bytes allocated and not yet freed
 	peak      int  // most bytes ever live at once
-	closed    bool // the Reader is released
+	closed    bool // the reader is released
 }
 
-var recyclers = sync.Pool{New: func() any { return &recycler{} }}
+var recyclers = sync.Pool{New: func() any { return &Recycler{} }}
 
 // maxFreeBufs caps the free list; a batch of the full schema has about a
 // hundred buffers.
 const maxFreeBufs = 256
 
 // poisonRecycled fills every buffer handed out with garbage, to prove in
-// tests (built with -tags albpoison) that nothing relies on zeroed memory.
+// tests (built with -tags poison) that nothing relies on zeroed memory.
 var poisonRecycled = false
 
-// getRecycler returns a recycler from the pool; close hands it back.
-func getRecycler() *recycler {
-	a := recyclers.Get().(*recycler)
+// GetRecycler returns a Recycler from the pool; Close hands it back. The
+// zero Recycler is usable too, outside the pool (tests wrap one in a
+// checked allocator).
+func GetRecycler() *Recycler {
+	a := recyclers.Get().(*Recycler)
 	a.mu.Lock()
 	a.closed = false
 	a.mu.Unlock()
 	return a
 }
 
-// close marks the Reader released: the recycler returns to the pool as soon
-// as none of its buffers is live.
-func (a *recycler) close() {
+// Close marks the reader released: the Recycler returns to the pool as
+// soon as none of its buffers is live.
+func (a *Recycler) Close() {
 	a.mu.Lock()
 	a.closed = true
 	back := a.live == 0
@@ -68,7 +70,7 @@ func (a *recycler) close() {
 
 // Allocate returns a 64-byte aligned buffer of size bytes, reused when a
 // free one of a capacity between size and twice size is at hand.
-func (a *recycler) Allocate(size int) []byte {
+func (a *Recycler) Allocate(size int) []byte {
 	a.mu.Lock()
 	best := -1
 	for i, b := range a.free {
@@ -100,7 +102,7 @@ func (a *recycler) Allocate(size int) []byte {
 }
 
 // Reallocate grows or shrinks b to size bytes, keeping its contents.
-func (a *recycler) Reallocate(size int, b []byte) []byte {
+func (a *Recycler) Reallocate(size int, b []byte) []byte {
 	if cap(b) >= size {
 		if poisonRecycled && size > len(b) {
 			poison(b[len(b):size])
@@ -114,7 +116,7 @@ func (a *recycler) Reallocate(size int, b []byte) []byte {
 }
 
 // Free puts b on the free list, or drops it when the list is full.
-func (a *recycler) Free(b []byte) {
+func (a *Recycler) Free(b []byte) {
 	if cap(b) == 0 {
 		return
 	}
@@ -147,4 +149,4 @@ func poison(b []byte) {
 	}
 }
 
-var _ memory.Allocator = (*recycler)(nil)
+var _ memory.Allocator = (*Recycler)(nil)
