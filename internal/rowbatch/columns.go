@@ -5,6 +5,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 
 	"github.com/lbtriage/lbtriage/internal/colbuild"
+	"github.com/lbtriage/lbtriage/internal/tokenize"
 )
 
 // Column is what Columns needs of a builder besides its appends, which
@@ -113,7 +114,10 @@ func (c *Columns) Release() {
 
 // Fixed is a fixed-width column whose value is *V, null unless *OK: V and
 // OK point into the decoder's row, so that appending a row is one loop
-// over the columns of each kind (AppendFixed), whose appends inline.
+// over the columns of each kind (AppendFixed, AppendSpans, AppendFields),
+// whose appends inline (only the string appends are calls). It measured
+// faster than a closure per column and than a switch on the column in one
+// loop.
 type Fixed[T colbuild.Value] struct {
 	B  *colbuild.Fixed[T]
 	V  *T
@@ -128,6 +132,50 @@ func AppendFixed[T colbuild.Value](cols []Fixed[T]) {
 		} else {
 			c.B.AppendNull()
 		}
+	}
+}
+
+// Span is a string column whose value is the line's bytes from *Start to
+// *End, null unless *OK; the pointers point into the decoder's row.
+type Span struct {
+	B          *colbuild.String
+	Start, End *int
+	OK         *bool
+}
+
+// AppendSpans appends the row's values to cols, from line.
+func AppendSpans(cols []Span, line []byte) {
+	for _, c := range cols {
+		if *c.OK {
+			c.B.Append(line[*c.Start:*c.End])
+		} else {
+			c.B.AppendNull()
+		}
+	}
+}
+
+// Field is a string column whose value is token F of the line, null when
+// the line has no token F or, if Dash, when the token is "-".
+type Field struct {
+	B    *colbuild.String
+	F    int
+	Dash bool
+}
+
+// AppendFields appends the row's values to cols, from line and its
+// tokens.
+func AppendFields(cols []Field, toks *tokenize.Tokens, line []byte) {
+	for _, c := range cols {
+		if c.F >= toks.N {
+			c.B.AppendNull()
+			continue
+		}
+		v := toks.Field(line, c.F)
+		if c.Dash && len(v) == 1 && v[0] == '-' {
+			c.B.AppendNull()
+			continue
+		}
+		c.B.Append(v)
 	}
 }
 
