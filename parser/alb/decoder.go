@@ -50,11 +50,7 @@ func (Decoder) ParseName(base string) (parser.Source, bool) {
 	if !ok || k.Type != "app" || k.Prefix != "" {
 		return parser.Source{}, false
 	}
-	return parser.Source{
-		Format: parser.FormatALB, Account: k.Account, Region: k.Region,
-		Resource: k.LoadBalancer, NodeIP: k.NodeIP,
-		Start: k.End.Add(-Interval), End: k.End,
-	}, true
+	return k.Source(parser.FormatALB), true
 }
 
 // Interval is how long a span of requests one ALB object holds.

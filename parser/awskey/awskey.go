@@ -10,6 +10,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/lbtriage/lbtriage/parser"
 )
 
 // ELB is what an Elastic Load Balancing log object's base name tells:
@@ -68,6 +70,17 @@ func (k ELB) MaxInterval() time.Duration {
 		return time.Hour
 	}
 	return 5 * time.Minute
+}
+
+// Source returns what k tells as the parser.Source of an object of
+// format f: Resource is the load balancer, NodeIP the node, and the rows
+// cover the MaxInterval before the interval's end.
+func (k ELB) Source(f parser.Format) parser.Source {
+	return parser.Source{
+		Format: f, Account: k.Account, Region: k.Region,
+		Resource: k.LoadBalancer, NodeIP: k.NodeIP,
+		Start: k.End.Add(-k.MaxInterval()), End: k.End,
+	}
 }
 
 // ParseELB parses the base name of an ELB log object (the part after the

@@ -3,6 +3,8 @@ package awskey
 import (
 	"testing"
 	"time"
+
+	"github.com/lbtriage/lbtriage/parser"
 )
 
 func utc(s string) time.Time {
@@ -120,4 +122,24 @@ func TestNormalizeIP(t *testing.T) {
 	f("::ffff:10.0.0.1", "::ffff:10.0.0.1")
 	f("", "")
 	f("-1.0.0.0", "")
+}
+
+func TestELBSource(t *testing.T) {
+	f := func(base string, want parser.Source) {
+		t.Helper()
+		k, ok := ParseELB(base)
+		if !ok {
+			t.Fatalf("ParseELB(%q) not ok", base)
+		}
+		if got := k.Source("x"); got != want {
+			t.Fatalf("Source of %q\n got %+v\nwant %+v", base, got, want)
+		}
+	}
+	end := utc("2014-02-15T23:40:00Z")
+	f("conn_log_123456789012_elasticloadbalancing_us-east-2_app.my-lb.1234567890abcdef_20140215T2340Z_10.0.0.1_r.log.gz",
+		parser.Source{Format: "x", Account: "123456789012", Region: "us-east-2", Resource: "app/my-lb/1234567890abcdef",
+			NodeIP: "10.0.0.1", Start: end.Add(-5 * time.Minute), End: end})
+	f("123456789012_elasticloadbalancing_us-east-2_my-classic-lb_20140215T2340Z_10.0.0.1_abc.log",
+		parser.Source{Format: "x", Account: "123456789012", Region: "us-east-2", Resource: "my-classic-lb",
+			NodeIP: "10.0.0.1", Start: end.Add(-time.Hour), End: end})
 }
