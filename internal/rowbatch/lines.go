@@ -135,6 +135,16 @@ func (l *Lines) Stats() parser.Stats {
 	return s
 }
 
+// BadField is the reason to reject a line whose field name holds b, which
+// it quotes, cut to 40 bytes: `bad client port "x"`.
+func BadField(name string, b []byte) string {
+	const max = 40
+	if len(b) > max {
+		return fmt.Sprintf("bad %s %q...", name, b[:max])
+	}
+	return fmt.Sprintf("bad %s %q", name, b)
+}
+
 // IsBlank reports whether line holds only spaces and tabs.
 func IsBlank(line []byte) bool {
 	for _, c := range line {

@@ -141,3 +141,14 @@ func TestLines_ReadError(t *testing.T) {
 		t.Fatalf("Err %v", err)
 	}
 }
+
+func TestBadField(t *testing.T) {
+	f := func(b, want string) {
+		t.Helper()
+		if got := BadField("port", []byte(b)); got != want {
+			t.Fatalf("BadField(%q) = %s, want %s", b, got, want)
+		}
+	}
+	f("x", `bad port "x"`)
+	f(strings.Repeat("9", 41), `bad port "`+strings.Repeat("9", 40)+`"...`)
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/lbtriage/lbtriage/internal/bytesconv"
+	"github.com/lbtriage/lbtriage/internal/rowbatch"
 	"github.com/lbtriage/lbtriage/internal/tokenize"
 )
 
@@ -146,53 +147,53 @@ func (r *row) parseTokens(line []byte, reason string, splitRequest bool) string 
 	}
 	var ok bool
 	if r.time, ok = r.parseTime(r.field(line, fTime)); !ok {
-		return badField("time", r.field(line, fTime))
+		return rowbatch.BadField("time", r.field(line, fTime))
 	}
 	// client:port; IPv6 is written without brackets, so split at the last ':'.
 	c := r.tok(fClient)
 	i := bytes.LastIndexByte(line[c.start:c.end], ':')
 	if i <= 0 {
-		return badField("client address", line[c.start:c.end])
+		return rowbatch.BadField("client address", line[c.start:c.end])
 	}
 	r.clientIP = span{c.start, c.start + i}
 	if r.clientPort, ok = bytesconv.ParseUint16(line[c.start+i+1 : c.end]); !ok {
-		return badField("client port", line[c.start:c.end])
+		return rowbatch.BadField("client port", line[c.start:c.end])
 	}
 	t := r.tok(fTarget)
 	r.hasTarget = !isDash(line[t.start:t.end])
 	if r.hasTarget {
 		i := bytes.LastIndexByte(line[t.start:t.end], ':')
 		if i <= 0 {
-			return badField("target address", line[t.start:t.end])
+			return rowbatch.BadField("target address", line[t.start:t.end])
 		}
 		r.targetIP = span{t.start, t.start + i}
 		if r.targetPort, ok = bytesconv.ParseUint16(line[t.start+i+1 : t.end]); !ok {
-			return badField("target port", line[t.start:t.end])
+			return rowbatch.BadField("target port", line[t.start:t.end])
 		}
 	}
 	for k := 0; k < 3; k++ {
 		b := r.field(line, fRequestProcessingTime+k)
 		if r.timing[k], r.timingOK[k], ok = parseTiming(b); !ok {
-			return badField(timingNames[k], b)
+			return rowbatch.BadField(timingNames[k], b)
 		}
 	}
 	if r.elbStatus, r.elbStatusOK, ok = parseStatus(r.field(line, fELBStatusCode)); !ok {
-		return badField("elb_status_code", r.field(line, fELBStatusCode))
+		return rowbatch.BadField("elb_status_code", r.field(line, fELBStatusCode))
 	}
 	if r.targetState, r.targetOK, ok = parseStatus(r.field(line, fTargetStatusCode)); !ok {
-		return badField("target_status_code", r.field(line, fTargetStatusCode))
+		return rowbatch.BadField("target_status_code", r.field(line, fTargetStatusCode))
 	}
 	if r.received, r.receivedOK, ok = parseBytes(r.field(line, fReceivedBytes)); !ok {
-		return badField("received_bytes", r.field(line, fReceivedBytes))
+		return rowbatch.BadField("received_bytes", r.field(line, fReceivedBytes))
 	}
 	if r.sent, r.sentOK, ok = parseBytes(r.field(line, fSentBytes)); !ok {
-		return badField("sent_bytes", r.field(line, fSentBytes))
+		return rowbatch.BadField("sent_bytes", r.field(line, fSentBytes))
 	}
 	r.priorityOK = false
 	if r.toks.N > fMatchedRulePriority {
 		if b := r.field(line, fMatchedRulePriority); !isDash(b) {
 			if r.priority, ok = bytesconv.ParseInt32(b); !ok {
-				return badField("matched_rule_priority", b)
+				return rowbatch.BadField("matched_rule_priority", b)
 			}
 			r.priorityOK = true
 		}
@@ -201,7 +202,7 @@ func (r *row) parseTokens(line []byte, reason string, splitRequest bool) string 
 	if r.toks.N > fRequestCreationTime {
 		if b := r.field(line, fRequestCreationTime); !isDash(b) {
 			if r.created, ok = r.parseTime(b); !ok {
-				return badField("request_creation_time", b)
+				return rowbatch.BadField("request_creation_time", b)
 			}
 			r.createdOK = true
 		}
@@ -238,14 +239,6 @@ func (r *row) parseTimeSlow(b []byte) (int64, bool) {
 }
 
 var timingNames = [3]string{"request_processing_time", "target_processing_time", "response_processing_time"}
-
-func badField(name string, b []byte) string {
-	const max = 40
-	if len(b) > max {
-		return fmt.Sprintf("bad %s %q...", name, b[:max])
-	}
-	return fmt.Sprintf("bad %s %q", name, b)
-}
 
 // parseTiming parses a processing time in seconds; -1 (and "-") mean the
 // time is not known and give valid=false.
