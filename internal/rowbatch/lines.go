@@ -22,6 +22,7 @@ type Lines struct {
 	minT     int64
 	maxT     int64
 	pending  bool // Next returns the current line again
+	ended    bool // the input is read to its end or to a read error
 	err      error
 }
 
@@ -44,7 +45,7 @@ func NewLines(r io.Reader, opts parser.Options) *Lines {
 // line's tokens. ok is false at the end of the input or after a read
 // error, which Err then reports. The line is valid until the next call.
 func (l *Lines) Next(toks *tokenize.Tokens) (line []byte, split, ok bool) {
-	for {
+	for !l.ended {
 		switch {
 		case l.pending:
 			l.pending = false
@@ -80,6 +81,7 @@ func (l *Lines) Next(toks *tokenize.Tokens) (line []byte, split, ok bool) {
 		}
 		return line, split, true
 	}
+	return nil, false, false
 }
 
 // Unread puts back the line Next returned, uncounted, for the next call
@@ -110,7 +112,8 @@ func (l *Lines) Count(t int64) {
 }
 
 func (l *Lines) finish() {
-	if err := l.lr.Err(); err != nil && l.err == nil {
+	l.ended = true
+	if err := l.lr.Err(); err != nil {
 		name := l.source
 		if name == "" {
 			name = "input"

@@ -80,12 +80,12 @@ func runCorpus(t *testing.T, dir string) {
 				t.Fatal(err)
 			}
 			res := readAll(t, bytes.NewReader(data), parser.Options{BatchSize: 3, Source: parser.Source{Name: rel}})
-			if res.err != nil {
-				t.Fatalf("Err() = %v", res.err)
+			if res.Err != nil {
+				t.Fatalf("Err() = %v", res.Err)
 			}
 			wantRejects := corpusRejects[rel]
 			got := map[int]string{}
-			for _, e := range res.rejects {
+			for _, e := range res.Rejects {
 				got[int(e.Line-1)] = e.Reason
 			}
 			for i, reason := range got {
@@ -100,8 +100,8 @@ func runCorpus(t *testing.T, dir string) {
 			}
 			// Map rows back to line indexes.
 			lines := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
-			if int(res.stats.Lines) != len(lines) {
-				t.Errorf("Lines = %d, file has %d", res.stats.Lines, len(lines))
+			if int(res.Stats.Lines) != len(lines) {
+				t.Errorf("Lines = %d, file has %d", res.Stats.Lines, len(lines))
 			}
 			byIndex := map[int]map[string]any{}
 			next := 0
@@ -109,15 +109,15 @@ func runCorpus(t *testing.T, dir string) {
 				if _, rejected := got[i]; rejected || rowbatch.IsBlank([]byte(strings.TrimSuffix(l, "\r"))) {
 					continue
 				}
-				byIndex[i] = res.rows[next]
+				byIndex[i] = res.Rows[next]
 				next++
 			}
-			t.Logf("%d lines: %d parsed, %d rejected, %d blank", res.stats.Lines, res.stats.Parsed, res.stats.Rejected, res.stats.Comments)
+			t.Logf("%d lines: %d parsed, %d rejected, %d blank", res.Stats.Lines, res.Stats.Parsed, res.Stats.Rejected, res.Stats.Comments)
 
 			// The triage projection accepts and rejects the same lines.
 			tri := readAll(t, bytes.NewReader(data), parser.Options{Columns: TriageColumns})
-			if tri.stats.Parsed != res.stats.Parsed || tri.stats.Rejected != res.stats.Rejected {
-				t.Errorf("triage projection: %+v, all columns: %+v", tri.stats, res.stats)
+			if tri.Stats.Parsed != res.Stats.Parsed || tri.Stats.Rejected != res.Stats.Rejected {
+				t.Errorf("triage projection: %+v, all columns: %+v", tri.Stats, res.Stats)
 			}
 
 			exp := strings.TrimSuffix(path, ".log") + ".expected.json"

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/lbtriage/lbtriage/internal/colbuild"
@@ -13,17 +12,15 @@ import (
 )
 
 // Reader streams the rows of one ALB access-log object as Arrow record
-// batches. It implements parser.Reader.
+// batches. It implements parser.Reader; all its methods but Next are
+// rowbatch.Stream's.
 //
 // A Reader reads lines into one reused buffer, parses each line into a
 // reused row and only then appends the row to the column builders, so a
 // rejected line never leaves a half-appended row. It is not safe for
 // concurrent use.
 type Reader struct {
-	lines  *rowbatch.Lines
-	opts   parser.Options
-	schema *arrow.Schema
-	cols   rowbatch.Columns // the builders, in schema order
+	rowbatch.Stream
 	// The columns by kind, each appended by one loop per row (appendRow):
 	// the value and its validity are read through pointers into row.
 	int64s   []rowbatch.Fixed[int64]
@@ -34,9 +31,6 @@ type Reader struct {
 	fields   []rowbatch.Field
 	split    bool // a request column is built
 	row      row
-	cur      arrow.RecordBatch
-	done     bool
-	rec      *rowbatch.Recycler // the default allocator, nil when Options.Allocator is set
 }
 
 var _ parser.Reader = (*Reader)(nil)
@@ -49,27 +43,17 @@ var _ parser.Reader = (*Reader)(nil)
 // checked, so the same lines are accepted and rejected. NewReader fails only
 // on an unknown column name. The caller must call Release.
 func NewReader(r io.Reader, opts parser.Options) (*Reader, error) {
-	cols, err := rowbatch.Projection(parser.FormatALB, fields[:], opts.Columns)
+	rd := &Reader{}
+	cols, err := rd.Init(r, parser.FormatALB, fields[:], opts)
 	if err != nil {
 		return nil, err
-	}
-	opts, rec := rowbatch.Setup(opts)
-	fs := make([]arrow.Field, len(cols))
-	for i, c := range cols {
-		fs[i] = fields[c]
-	}
-	rd := &Reader{
-		lines:  rowbatch.NewLines(r, opts),
-		opts:   opts,
-		schema: arrow.NewSchema(fs, rowbatch.SourceMetadata(opts.Source)),
-		rec:    rec,
 	}
 	// Every line's typed fields are checked, the last of them being
 	// request_creation_time; the plain string columns may need more.
 	rd.row.toks.Need = fRequestCreationTime + 1
 	for _, i := range cols {
 		c := colID(i)
-		rd.cols.Add(rd.newColumn(c))
+		rd.Columns().Add(rd.newColumn(c))
 		if c == cRequestMethod || c == cRequestURL || c == cRequestProto {
 			rd.split = true
 		}
@@ -83,7 +67,7 @@ func NewReader(r io.Reader, opts parser.Options) (*Reader, error) {
 // newColumn returns the builder of column c, and files it under its kind
 // for appendRow.
 func (rd *Reader) newColumn(c colID) rowbatch.Column {
-	mem := rd.opts.Allocator
+	mem := rd.Options().Allocator
 	r := &rd.row
 	if fields[c].Type == utf8 {
 		b := colbuild.NewString(mem)
@@ -142,9 +126,7 @@ func (rd *Reader) newColumn(c colID) rowbatch.Column {
 // addFixed adds a builder of column c, whose value is *v and null unless
 // *ok, to cols.
 func addFixed[T colbuild.Value](cols *[]rowbatch.Fixed[T], mem memory.Allocator, c colID, v *T, ok *bool) rowbatch.Column {
-	b := colbuild.NewFixed[T](mem, fields[c].Type)
-	*cols = append(*cols, rowbatch.Fixed[T]{B: b, V: v, OK: ok})
-	return b
+	return rowbatch.AddFixed(cols, mem, fields[c].Type, v, ok)
 }
 
 // appendRow appends the row to every column, in one loop per kind of
@@ -210,25 +192,21 @@ var maxBatchBytes = rowbatch.MaxBatchBytes
 // the stream. Next returns false at the end of the input or after a read
 // error, which Err then reports.
 func (rd *Reader) Next() bool {
-	if rd.cur != nil {
-		rd.cur.Release()
-		rd.cur = nil
-	}
-	if rd.done {
+	if !rd.Begin() {
 		return false
 	}
-	size := rd.opts.BatchSize
+	lines, cols := rd.Lines(), rd.Columns()
+	size := rd.Options().BatchSize
 	n, reserved, text, limit := 0, 0, 0, maxBatchBytes
 	for n < size {
 		// split: the line came whole from SplitLine, which found its end
 		// and its tokens in one pass.
-		line, split, ok := rd.lines.Next(&rd.row.toks)
+		line, split, ok := lines.Next(&rd.row.toks)
 		if !ok {
-			rd.done = true
 			break
 		}
 		if n > 0 && text+len(line) > limit {
-			rd.lines.Unread() // the line opens the next batch, and is tokenized again
+			lines.Unread() // the line opens the next batch, and is tokenized again
 			break
 		}
 		var reason string
@@ -238,51 +216,16 @@ func (rd *Reader) Next() bool {
 			reason = rd.row.parse(line, rd.split)
 		}
 		if reason != "" {
-			rd.lines.Reject(reason, line)
+			lines.Reject(reason, line)
 			continue
 		}
 		if n == reserved {
-			reserved = rd.cols.Grow(n, size)
+			reserved = cols.Grow(n, size)
 		}
 		rd.appendRow(line)
-		rd.lines.Count(rd.row.time)
+		lines.Count(rd.row.time)
 		text += len(line)
 		n++
 	}
-	if n == 0 {
-		return false
-	}
-	rd.cur = rd.cols.Batch(rd.schema, n)
-	return true
-}
-
-// RecordBatch returns the current batch. It is valid until the next call to
-// Next or Release; call Retain on it to keep it longer.
-func (rd *Reader) RecordBatch() arrow.RecordBatch { return rd.cur }
-
-// Err returns the read error that ended the stream early, wrapped with the
-// source name, or nil. Rows read before the error were delivered.
-func (rd *Reader) Err() error { return rd.lines.Err() }
-
-// Stats returns the counts so far. Lines = Parsed + Rejected + Comments;
-// MinTime and MaxTime bound the time column of the rows parsed.
-func (rd *Reader) Stats() parser.Stats { return rd.lines.Stats() }
-
-// Schema returns the schema of every batch: the projected columns in schema
-// order, with the source metadata.
-func (rd *Reader) Schema() *arrow.Schema { return rd.schema }
-
-// Release frees the current batch and the builders. It is safe to call more
-// than once.
-func (rd *Reader) Release() {
-	if rd.cur != nil {
-		rd.cur.Release()
-		rd.cur = nil
-	}
-	rd.cols.Release()
-	if rd.rec != nil {
-		rd.rec.Close()
-		rd.rec = nil
-	}
-	rd.done = true
+	return rd.End(n)
 }

@@ -73,13 +73,13 @@ func TestColumnField(t *testing.T) {
 func parseOne(t *testing.T, line string) map[string]any {
 	t.Helper()
 	res := readString(t, line, parser.Options{})
-	if len(res.rejects) > 0 {
-		t.Fatalf("line rejected: %s", res.rejects[0])
+	if len(res.Rejects) > 0 {
+		t.Fatalf("line rejected: %s", res.Rejects[0])
 	}
-	if len(res.rows) != 1 {
-		t.Fatalf("got %d rows, want 1", len(res.rows))
+	if len(res.Rows) != 1 {
+		t.Fatalf("got %d rows, want 1", len(res.Rows))
 	}
-	return res.rows[0]
+	return res.Rows[0]
 }
 
 func TestReaderLayouts_Success(t *testing.T) {
@@ -202,13 +202,13 @@ func TestReaderRejects_Failure(t *testing.T) {
 	f := func(line, reason string) {
 		t.Helper()
 		res := readString(t, line, parser.Options{Source: parser.Source{Name: "obj.log"}})
-		if len(res.rows) != 0 {
+		if len(res.Rows) != 0 {
 			t.Fatalf("line accepted, want rejected with %q", reason)
 		}
-		if len(res.rejects) != 1 {
-			t.Fatalf("got %d rejects, want 1", len(res.rejects))
+		if len(res.Rejects) != 1 {
+			t.Fatalf("got %d rejects, want 1", len(res.Rejects))
 		}
-		e := res.rejects[0]
+		e := res.Rejects[0]
 		if e.Reason != reason {
 			t.Errorf("reason %q, want %q", e.Reason, reason)
 		}
@@ -259,15 +259,15 @@ func TestReaderCounts(t *testing.T) {
 	good := lineWith()
 	in := "\n" + good + "\r\n  \n" + "bogus line\n" + good + "\n\t\n" + good // no trailing newline
 	res := readString(t, in, parser.Options{})
-	s := res.stats
+	s := res.Stats
 	if s.Lines != 7 || s.Parsed != 3 || s.Rejected != 1 || s.Comments != 3 {
 		t.Fatalf("stats %+v, want 7 lines = 3 parsed + 1 rejected + 3 blank", s)
 	}
 	if s.Bytes != int64(len(in)) {
 		t.Errorf("Bytes = %d, want %d", s.Bytes, len(in))
 	}
-	if res.rejects[0].Line != 4 {
-		t.Errorf("reject at line %d, want 4", res.rejects[0].Line)
+	if res.Rejects[0].Line != 4 {
+		t.Errorf("reject at line %d, want 4", res.Rejects[0].Line)
 	}
 }
 
@@ -275,7 +275,7 @@ func TestReaderTimeRange(t *testing.T) {
 	in := lineWith(fTime, "2020-01-02T00:00:00.000001Z") + "\n" +
 		lineWith(fTime, "2019-12-31T23:59:59.999999Z") + "\n" +
 		lineWith(fTime, "2020-01-01T12:00:00Z") + "\n"
-	s := readString(t, in, parser.Options{}).stats
+	s := readString(t, in, parser.Options{}).Stats
 	if got := fmtTime(s.MinTime); got != "2019-12-31T23:59:59.999999Z" {
 		t.Errorf("MinTime %s", got)
 	}
@@ -285,7 +285,7 @@ func TestReaderTimeRange(t *testing.T) {
 	if s.MinTime.Location() != time.UTC {
 		t.Errorf("MinTime not in UTC")
 	}
-	if s := readString(t, "\n", parser.Options{}).stats; !s.MinTime.IsZero() || !s.MaxTime.IsZero() {
+	if s := readString(t, "\n", parser.Options{}).Stats; !s.MinTime.IsZero() || !s.MaxTime.IsZero() {
 		t.Errorf("time range %v..%v without rows, want zero", s.MinTime, s.MaxTime)
 	}
 }
@@ -302,10 +302,10 @@ func TestReaderBatches(t *testing.T) {
 	f := func(batchSize int, want []int) {
 		t.Helper()
 		res := readString(t, in, parser.Options{BatchSize: batchSize})
-		if !equalInts(res.batches, want) {
-			t.Fatalf("BatchSize %d: batches %v, want %v", batchSize, res.batches, want)
+		if !equalInts(res.Batches, want) {
+			t.Fatalf("BatchSize %d: batches %v, want %v", batchSize, res.Batches, want)
 		}
-		for i, r := range res.rows {
+		for i, r := range res.Rows {
 			if r[ColSentBytes] != int64(i) {
 				t.Fatalf("BatchSize %d: row %d sent_bytes %v", batchSize, i, r[ColSentBytes])
 			}
@@ -345,14 +345,14 @@ func TestReaderProjection(t *testing.T) {
 		t.Helper()
 		res := readString(t, in, parser.Options{Columns: cols, BatchSize: 1})
 		var got []string
-		for _, fl := range res.schema.Fields() {
+		for _, fl := range res.Schema.Fields() {
 			got = append(got, fl.Name)
 		}
 		if strings.Join(got, ",") != strings.Join(wantCols, ",") {
 			t.Fatalf("schema %v, want %v", got, wantCols)
 		}
-		if res.stats.Parsed != 2 || res.stats.Rejected != 1 {
-			t.Fatalf("stats %+v", res.stats)
+		if res.Stats.Parsed != 2 || res.Stats.Rejected != 1 {
+			t.Fatalf("stats %+v", res.Stats)
 		}
 		for i, want := range []map[string]any{fullWant, with(ColTargetIP, nil, ColTargetPort, nil, ColTargetStatusCode, nil)} {
 			sub := map[string]any{}
@@ -361,7 +361,7 @@ func TestReaderProjection(t *testing.T) {
 					sub[c] = v
 				}
 			}
-			checkRow(t, res.rows[i], sub)
+			checkRow(t, res.Rows[i], sub)
 		}
 	}
 	f(TriageColumns, TriageColumns)
@@ -390,7 +390,7 @@ func TestReaderMetadata(t *testing.T) {
 	res := readString(t, lineWith(), parser.Options{Source: parser.Source{
 		Name: "s3://b/k.log.gz", NodeIP: "172.160.1.192", Resource: "app/my-lb/50dc6c495c0c9188", End: end,
 	}})
-	md := res.schema.Metadata()
+	md := res.Schema.Metadata()
 	want := map[string]string{
 		MetaSource: "s3://b/k.log.gz", MetaNodeIP: "172.160.1.192",
 		MetaLoadBalancer: "app/my-lb/50dc6c495c0c9188", MetaIntervalEnd: "2014-02-15T23:40:00Z",
@@ -404,10 +404,10 @@ func TestReaderMetadata(t *testing.T) {
 		}
 	}
 	res = readString(t, lineWith(), parser.Options{Source: parser.Source{Name: "a.log"}})
-	if md := res.schema.Metadata(); md.Len() != 1 || md.Keys()[0] != MetaSource {
+	if md := res.Schema.Metadata(); md.Len() != 1 || md.Keys()[0] != MetaSource {
 		t.Errorf("metadata %v, want only %s", md, MetaSource)
 	}
-	if md := readString(t, lineWith(), parser.Options{}).schema.Metadata(); md.Len() != 0 {
+	if md := readString(t, lineWith(), parser.Options{}).Schema.Metadata(); md.Len() != 0 {
 		t.Errorf("metadata %v, want none", md)
 	}
 }
@@ -417,19 +417,19 @@ func TestReaderReadError(t *testing.T) {
 	good := lineWith() + "\n"
 	r := io.MultiReader(strings.NewReader(good+good+good[:40]), iotest.ErrReader(boom))
 	res := readAll(t, r, parser.Options{Source: parser.Source{Name: "x.log.gz"}, BatchSize: 1})
-	if len(res.rows) != 2 {
-		t.Fatalf("got %d rows before the error, want 2", len(res.rows))
+	if len(res.Rows) != 2 {
+		t.Fatalf("got %d rows before the error, want 2", len(res.Rows))
 	}
-	if !errors.Is(res.err, boom) || res.err.Error() != "read x.log.gz: unexpected EOF in gzip" {
-		t.Fatalf("Err() = %v", res.err)
+	if !errors.Is(res.Err, boom) || res.Err.Error() != "read x.log.gz: unexpected EOF in gzip" {
+		t.Fatalf("Err() = %v", res.Err)
 	}
-	if len(res.rejects) != 1 || res.rejects[0].Reason != "line cut short by a read error" || res.rejects[0].Line != 3 {
-		t.Fatalf("rejects %v", res.rejects)
+	if len(res.Rejects) != 1 || res.Rejects[0].Reason != "line cut short by a read error" || res.Rejects[0].Line != 3 {
+		t.Fatalf("rejects %v", res.Rejects)
 	}
 	// An error right after a newline cuts no line.
 	res = readAll(t, io.MultiReader(strings.NewReader(good), iotest.ErrReader(boom)), parser.Options{})
-	if len(res.rows) != 1 || len(res.rejects) != 0 || !errors.Is(res.err, boom) {
-		t.Fatalf("rows %d rejects %d err %v", len(res.rows), len(res.rejects), res.err)
+	if len(res.Rows) != 1 || len(res.Rejects) != 0 || !errors.Is(res.Err, boom) {
+		t.Fatalf("rows %d rejects %d err %v", len(res.Rows), len(res.Rejects), res.Err)
 	}
 }
 
@@ -437,15 +437,15 @@ func TestReaderLongLine(t *testing.T) {
 	long := lineWith(fUserAgent, `"`+strings.Repeat("x", 2000)+`"`)
 	in := lineWith() + "\n" + long + "\n" + lineWith() + "\n"
 	res := readString(t, in, parser.Options{MaxLineBytes: 1000})
-	if res.stats.Parsed != 2 || len(res.rejects) != 1 {
-		t.Fatalf("stats %+v", res.stats)
+	if res.Stats.Parsed != 2 || len(res.Rejects) != 1 {
+		t.Fatalf("stats %+v", res.Stats)
 	}
-	if e := res.rejects[0]; e.Reason != "line longer than 1000 bytes" || e.Line != 2 {
+	if e := res.Rejects[0]; e.Reason != "line longer than 1000 bytes" || e.Line != 2 {
 		t.Fatalf("reject %v", e)
 	}
 	res = readString(t, strings.Repeat("x", parser.DefaultMaxLineBytes+10)+"\n"+lineWith(), parser.Options{})
-	if res.stats.Parsed != 1 || len(res.rejects) != 1 || res.rejects[0].Reason != "line longer than 1048576 bytes" {
-		t.Fatalf("stats %+v rejects %v", res.stats, res.rejects)
+	if res.Stats.Parsed != 1 || len(res.Rejects) != 1 || res.Rejects[0].Reason != "line longer than 1048576 bytes" {
+		t.Fatalf("stats %+v rejects %v", res.Stats, res.Rejects)
 	}
 }
 
@@ -456,16 +456,16 @@ func TestReaderHugeMaxLine(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer rd.Release()
-	if rd.opts.MaxLineBytes != 1<<30 {
-		t.Fatalf("cap: %d", rd.opts.MaxLineBytes)
+	if rd.Options().MaxLineBytes != 1<<30 {
+		t.Fatalf("cap: %d", rd.Options().MaxLineBytes)
 	}
 }
 
 func TestReaderTinyMaxLine(t *testing.T) {
 	// Caps below parser.SnippetBytes are raised to it.
 	res := readString(t, strings.Repeat("x", 300)+"\n"+lineWith(fUserAgent, `"-"`)[:150]+"\n", parser.Options{MaxLineBytes: 10})
-	if len(res.rejects) != 2 || res.rejects[0].Reason != "line longer than 160 bytes" {
-		t.Fatalf("rejects %v", res.rejects)
+	if len(res.Rejects) != 2 || res.Rejects[0].Reason != "line longer than 160 bytes" {
+		t.Fatalf("rejects %v", res.Rejects)
 	}
 }
 
@@ -523,8 +523,8 @@ func TestReaderTimeCache(t *testing.T) {
 		lineWith(fTime, "2018-07-02T22:23:07.000001") + "\n" +
 		lineWith(fTime, "2018-07-02T22:24:07.000001Z") + "\n"
 	res := readString(t, in, parser.Options{Columns: []string{ColTime, ColRequestCreationTime}})
-	if len(res.rejects) != 2 || res.rejects[0].Line != 3 || res.rejects[1].Line != 4 {
-		t.Fatalf("rejects %v", res.rejects)
+	if len(res.Rejects) != 2 || res.Rejects[0].Line != 3 || res.Rejects[1].Line != 4 {
+		t.Fatalf("rejects %v", res.Rejects)
 	}
 	want := [][2]string{
 		{"2018-07-02T22:23:00.186641Z", "2018-07-02T22:22:48.364000Z"},
@@ -532,7 +532,7 @@ func TestReaderTimeCache(t *testing.T) {
 		{"2018-07-02T22:24:07.000001Z", "2018-07-02T22:22:48.364000Z"},
 	}
 	for i, w := range want {
-		checkRow(t, res.rows[i], map[string]any{ColTime: w[0], ColRequestCreationTime: w[1]})
+		checkRow(t, res.Rows[i], map[string]any{ColTime: w[0], ColRequestCreationTime: w[1]})
 	}
 }
 
@@ -555,21 +555,21 @@ func TestReader_TokenizeLine(t *testing.T) {
 	}
 	in := strings.Join(lines, "\n") + "\n" + good // no trailing newline
 	want := readString(t, in, parser.Options{})
-	if want.stats.Parsed < int64(len(lines))-5 || want.stats.Comments != 3 {
-		t.Fatalf("stats %+v", want.stats)
+	if want.Stats.Parsed < int64(len(lines))-5 || want.Stats.Comments != 3 {
+		t.Fatalf("stats %+v", want.Stats)
 	}
 	check := func(name string, got result) {
 		t.Helper()
-		if got.stats != want.stats || len(got.rejects) != len(want.rejects) || len(got.rows) != len(want.rows) {
-			t.Fatalf("%s: stats %+v, %d rejects, %d rows; want %+v, %d, %d", name, got.stats, len(got.rejects), len(got.rows), want.stats, len(want.rejects), len(want.rows))
+		if got.Stats != want.Stats || len(got.Rejects) != len(want.Rejects) || len(got.Rows) != len(want.Rows) {
+			t.Fatalf("%s: stats %+v, %d rejects, %d rows; want %+v, %d, %d", name, got.Stats, len(got.Rejects), len(got.Rows), want.Stats, len(want.Rejects), len(want.Rows))
 		}
-		for i := range got.rejects {
-			if got.rejects[i].Error() != want.rejects[i].Error() {
-				t.Fatalf("%s: reject %d: %s, want %s", name, i, got.rejects[i], want.rejects[i])
+		for i := range got.Rejects {
+			if got.Rejects[i].Error() != want.Rejects[i].Error() {
+				t.Fatalf("%s: reject %d: %s, want %s", name, i, got.Rejects[i], want.Rejects[i])
 			}
 		}
-		for i := range got.rows {
-			checkRow(t, got.rows[i], want.rows[i])
+		for i := range got.Rows {
+			checkRow(t, got.Rows[i], want.Rows[i])
 		}
 	}
 	check("one byte a read", readAll(t, iotest.OneByteReader(strings.NewReader(in)), parser.Options{}))

@@ -245,8 +245,8 @@ func synthesize(size int, seed uint64) ([]byte, int) {
 func TestSynthesize(t *testing.T) {
 	text, n := synthesize(1<<20, 7)
 	res := readAll(t, bytes.NewReader(text), parser.Options{BatchSize: 1000})
-	if res.stats.Rejected != 0 || int(res.stats.Parsed) != n {
-		t.Fatalf("stats %+v, want %d parsed; first reject: %v", res.stats, n, res.rejects)
+	if res.Stats.Rejected != 0 || int(res.Stats.Parsed) != n {
+		t.Fatalf("stats %+v, want %d parsed; first reject: %v", res.Stats, n, res.Rejects)
 	}
 	again, _ := synthesize(1<<20, 7)
 	if !bytes.Equal(text, again) {

@@ -1,0 +1,229 @@
+// Package readertest holds what the tests of the line decoders share: a
+// Reader run to its end on a checked allocator, its batches turned into Go
+// values and compared loosely, and the properties a fuzzed Reader must
+// keep.
+package readertest
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/lbtriage/lbtriage/internal/rowbatch"
+	"github.com/lbtriage/lbtriage/parser"
+)
+
+// NewReader is a decoder's NewReader.
+type NewReader func(io.Reader, parser.Options) (parser.Reader, error)
+
+// Result is everything a Reader produced over one input.
+type Result struct {
+	Rows    []map[string]any // column name -> value; nil for null
+	Rejects []*parser.LineError
+	Stats   parser.Stats
+	Err     error
+	Batches []int // rows per batch
+	Schema  *arrow.Schema
+}
+
+// ReadAll runs a Reader over r on a checked allocator and converts every
+// batch to Go values (see RecordRows). It fails the test unless the counts
+// reconcile and the allocator is back to zero.
+func ReadAll(t testing.TB, newReader NewReader, r io.Reader, opts parser.Options) Result {
+	t.Helper()
+	mem := memory.NewCheckedAllocator(&rowbatch.Recycler{})
+	defer mem.AssertSize(t, 0)
+	opts.Allocator = mem
+	var res Result
+	opts.OnReject = func(e *parser.LineError) { res.Rejects = append(res.Rejects, e) }
+	rd, err := newReader(r, opts)
+	if err != nil {
+		t.Fatalf("NewReader: %s", err)
+	}
+	defer rd.Release()
+	res.Schema = rd.Schema()
+	for rd.Next() {
+		rec := rd.RecordBatch()
+		if !rec.Schema().Equal(rd.Schema()) {
+			t.Fatalf("batch schema %s, want %s", rec.Schema(), rd.Schema())
+		}
+		res.Batches = append(res.Batches, int(rec.NumRows()))
+		res.Rows = append(res.Rows, RecordRows(t, rec)...)
+	}
+	res.Err = rd.Err()
+	res.Stats = rd.Stats()
+	if s := res.Stats; s.Lines != s.Parsed+s.Rejected+s.Comments {
+		t.Fatalf("stats do not reconcile: %+v", s)
+	}
+	if int(res.Stats.Rejected) != len(res.Rejects) {
+		t.Fatalf("Rejected=%d, OnReject called %d times", res.Stats.Rejected, len(res.Rejects))
+	}
+	if int(res.Stats.Parsed) != len(res.Rows) {
+		t.Fatalf("Parsed=%d, rows delivered %d", res.Stats.Parsed, len(res.Rows))
+	}
+	return res
+}
+
+// RecordRows converts a batch to one map a row, column name to value: a
+// string, uint16, int32, int64 or float64, a timestamp as FmtTime writes
+// it, and nil for null.
+func RecordRows(t testing.TB, rec arrow.RecordBatch) []map[string]any {
+	t.Helper()
+	rows := make([]map[string]any, rec.NumRows())
+	for i := range rows {
+		rows[i] = map[string]any{}
+	}
+	for c, f := range rec.Schema().Fields() {
+		col := rec.Column(c)
+		for i := range rows {
+			if col.IsNull(i) {
+				rows[i][f.Name] = nil
+				continue
+			}
+			var v any
+			switch a := col.(type) {
+			case *array.String:
+				// Value aliases the batch's buffer, which is reused once
+				// the batch is released.
+				v = strings.Clone(a.Value(i))
+			case *array.Uint16:
+				v = a.Value(i)
+			case *array.Int32:
+				v = a.Value(i)
+			case *array.Int64:
+				v = a.Value(i)
+			case *array.Float64:
+				v = a.Value(i)
+			case *array.Timestamp:
+				v = FmtTime(time.UnixMicro(int64(a.Value(i))))
+			default:
+				t.Fatalf("column %s: unexpected array type %T", f.Name, col)
+			}
+			rows[i][f.Name] = v
+		}
+	}
+	return rows
+}
+
+// FmtTime writes t as the timestamps of ELB logs: UTC, microseconds.
+func FmtTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000Z") }
+
+// CheckRow compares a row against want: every column in want must match
+// (EqualValue), every other column of the row must be null.
+func CheckRow(t testing.TB, got, want map[string]any) {
+	t.Helper()
+	for k, w := range want {
+		g, ok := got[k]
+		if !ok {
+			t.Errorf("column %s missing from row", k)
+			continue
+		}
+		if !EqualValue(g, w) {
+			t.Errorf("%s = %#v, want %#v", k, g, w)
+		}
+	}
+	for k, g := range got {
+		if _, ok := want[k]; !ok && g != nil {
+			t.Errorf("%s = %#v, want null", k, g)
+		}
+	}
+}
+
+// EqualValue compares loosely typed expectations: untyped integer
+// constants in want match any integer column type.
+func EqualValue(got, want any) bool {
+	if want == nil || got == nil {
+		return want == nil && got == nil
+	}
+	switch w := want.(type) {
+	case int:
+		switch g := got.(type) {
+		case uint16:
+			return int(g) == w
+		case int32:
+			return int(g) == w
+		case int64:
+			return int(g) == w
+		case float64:
+			return g == float64(w)
+		}
+		return false
+	}
+	return fmt.Sprint(got) == fmt.Sprint(want) && fmt.Sprintf("%T", got) == fmt.Sprintf("%T", want)
+}
+
+// NewChecked returns a checked allocator over a Recycler that the test
+// asserts is back to zero when it ends.
+func NewChecked(t *testing.T) *memory.CheckedAllocator {
+	mem := memory.NewCheckedAllocator(&rowbatch.Recycler{})
+	t.Cleanup(func() { mem.AssertSize(t, 0) })
+	return mem
+}
+
+// FuzzRead runs a Reader over data with batches of at most batch rows,
+// the columns cols and lines of at most 4096 bytes, on a checked
+// allocator, and fails unless: every batch has the projected schema and
+// columns of its length, the counts reconcile (Lines = Parsed + Rejected +
+// Comments, rows delivered = Parsed, one OnReject call per rejected line
+// with a reason and a short snippet, Lines = the lines of data, Bytes =
+// its length), MinTime is not after MaxTime, an in-memory reader has no
+// error, and every Arrow buffer is released. It returns the counts.
+func FuzzRead(t *testing.T, newReader NewReader, data []byte, cols []string, batch int) parser.Stats {
+	mem := memory.NewCheckedAllocator(&rowbatch.Recycler{})
+	defer mem.AssertSize(t, 0)
+	rejects := int64(0)
+	rd, err := newReader(bytes.NewReader(data), parser.Options{
+		Allocator: mem, BatchSize: batch, Columns: cols, MaxLineBytes: 4096,
+		OnReject: func(e *parser.LineError) {
+			rejects++
+			if e.Reason == "" || len(e.Snippet) > parser.SnippetBytes {
+				t.Fatalf("bad LineError %+v", e)
+			}
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rd.Release()
+	rows := int64(0)
+	for rd.Next() {
+		rec := rd.RecordBatch()
+		if !rec.Schema().Equal(rd.Schema()) || rec.NumRows() < 1 || rec.NumRows() > int64(batch) {
+			t.Fatalf("batch of %d rows, schema %s", rec.NumRows(), rec.Schema())
+		}
+		for _, c := range rec.Columns() {
+			if c.Len() != int(rec.NumRows()) {
+				t.Fatalf("column of %d values in a batch of %d rows", c.Len(), rec.NumRows())
+			}
+		}
+		rows += rec.NumRows()
+	}
+	if err := rd.Err(); err != nil {
+		t.Fatalf("Err() = %v on an in-memory reader", err)
+	}
+	s := rd.Stats()
+	if s.Lines != s.Parsed+s.Rejected+s.Comments || s.Parsed != rows || s.Rejected != rejects {
+		t.Fatalf("stats %+v, rows %d, rejects %d", s, rows, rejects)
+	}
+	if s.Parsed > 0 && s.MinTime.After(s.MaxTime) {
+		t.Fatalf("MinTime %v after MaxTime %v", s.MinTime, s.MaxTime)
+	}
+	lines := int64(bytes.Count(data, []byte{'\n'}))
+	if len(data) > 0 && data[len(data)-1] != '\n' {
+		lines++
+	}
+	if s.Lines != lines {
+		t.Fatalf("Lines = %d, input has %d", s.Lines, lines)
+	}
+	if s.Bytes != int64(len(data)) {
+		t.Fatalf("Bytes = %d, want %d", s.Bytes, len(data))
+	}
+	return s
+}
