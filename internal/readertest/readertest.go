@@ -8,6 +8,8 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -226,4 +228,34 @@ func FuzzRead(t *testing.T, newReader NewReader, data []byte, cols []string, bat
 		t.Fatalf("Bytes = %d, want %d", s.Bytes, len(data))
 	}
 	return s
+}
+
+// CorpusDir returns the shared corpus of public log lines (see its
+// SOURCES.md): $LBTRIAGE_CORPUS, or shared/corpus in the nearest directory
+// above the test's that holds one, as it sits beside the checkout. It skips
+// the test when there is none. Lines under licences that forbid copying
+// them into this repository are read from there.
+func CorpusDir(t testing.TB) string {
+	t.Helper()
+	if dir := os.Getenv("LBTRIAGE_CORPUS"); dir != "" {
+		if _, err := os.Stat(dir); err != nil {
+			t.Skipf("corpus not found at %s (LBTRIAGE_CORPUS): %v", dir, err)
+		}
+		return dir
+	}
+	dir, err := filepath.Abs(".")
+	if err != nil {
+		t.Skipf("corpus not found: %v", err)
+	}
+	for {
+		c := filepath.Join(dir, "shared", "corpus")
+		if fi, err := os.Stat(c); err == nil && fi.IsDir() {
+			return c
+		}
+		up := filepath.Dir(dir)
+		if up == dir {
+			t.Skip("corpus not found in shared/corpus above the package (set LBTRIAGE_CORPUS)")
+		}
+		dir = up
+	}
 }

@@ -11,25 +11,16 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lbtriage/lbtriage/internal/readertest"
 	"github.com/lbtriage/lbtriage/internal/rowbatch"
 	"github.com/lbtriage/lbtriage/parser"
 )
 
 // The shared corpus holds ALB lines collected from other projects' tests and
 // AWS documentation (see its SOURCES.md). Files under some licences cannot be
-// copied into this repository, so the test reads the corpus where it lives:
-// $LBTRIAGE_CORPUS, or ../../../shared/corpus from this directory.
-func corpusDir(t *testing.T) string {
-	t.Helper()
-	dir := os.Getenv("LBTRIAGE_CORPUS")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "..", "shared", "corpus")
-	}
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("corpus not found at %s (set LBTRIAGE_CORPUS)", dir)
-	}
-	return dir
-}
+// copied into this repository, so the test reads the corpus where it lives
+// (readertest.CorpusDir).
+var corpusDir = readertest.CorpusDir
 
 // corpusRejects lists the corpus lines we reject, by file and 0-based line
 // index, with the reason expected. Every other line of every alb-*.log file

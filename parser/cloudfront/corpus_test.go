@@ -12,21 +12,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lbtriage/lbtriage/internal/readertest"
 	"github.com/lbtriage/lbtriage/parser"
 )
 
-// corpusDir is the shared corpus of public log lines (LBTRIAGE_CORPUS
-// overrides the default path next to the repository).
-func corpusDir(t *testing.T) string {
-	dir := os.Getenv("LBTRIAGE_CORPUS")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "..", "shared", "corpus")
-	}
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("corpus not found at %s (set LBTRIAGE_CORPUS): %v", dir, err)
-	}
-	return dir
-}
+// corpusDir is the shared corpus of public log lines
+// (readertest.CorpusDir).
+var corpusDir = readertest.CorpusDir
 
 // corpusRejects lists, per corpus file, the lines that must be rejected and
 // why. Every other line must parse.
