@@ -21,6 +21,7 @@ const (
 	FormatUnknown    Format = ""
 	FormatALB        Format = "alb"
 	FormatCloudFront Format = "cloudfront"
+	FormatNLB        Format = "nlb"
 )
 
 // Defaults for Options.

@@ -1,0 +1,83 @@
+// Package nlb decodes Network Load Balancer access logs into Arrow record
+// batches.
+//
+// A Network Load Balancer logs only its TLS listeners' connections, one
+// line per connection, written when it closes. Log versions 1.0 (18
+// fields) and 2.0 (21 fields, then 22 with tls_connection_creation_time)
+// are read; fields past the 22nd are ignored. Blank lines count as
+// comments; lines that cannot be parsed are rejected with a reason and
+// counted, and never stop the stream.
+package nlb
+
+import (
+	"bytes"
+	"io"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/lbtriage/lbtriage/parser"
+	"github.com/lbtriage/lbtriage/parser/awskey"
+)
+
+// Decoder is the NLB access-log format.
+type Decoder struct{}
+
+var _ parser.Decoder = Decoder{}
+
+// Format returns parser.FormatNLB.
+func (Decoder) Format() parser.Format { return parser.FormatNLB }
+
+// Title returns "NLB access log".
+func (Decoder) Title() string { return "NLB access log" }
+
+// Schema returns the full NLB schema (see Schema).
+func (Decoder) Schema() *arrow.Schema { return Schema() }
+
+// NewReader returns a *Reader over r (see NewReader).
+func (Decoder) NewReader(r io.Reader, opts parser.Options) (parser.Reader, error) {
+	rd, err := NewReader(r, opts)
+	if err != nil {
+		return nil, err
+	}
+	return rd, nil
+}
+
+// Interval is how long a span of connections one NLB object holds.
+const Interval = 5 * time.Minute
+
+// ParseName reads the NLB object name layout (see awskey.ELB), "…_net.
+// {name}.{id}_{end-time}_{random}.log.gz": Resource is the load balancer
+// and the rows cover the five minutes before the interval end. The name
+// tells no node, although each node writes its own objects: NodeIP is
+// empty, and the node a direct client reached is its row's destination_ip.
+func (Decoder) ParseName(base string) (parser.Source, bool) {
+	k, ok := awskey.ParseELB(base)
+	if !ok || k.Type != "net" {
+		return parser.Source{}, false
+	}
+	return parser.Source{
+		Format: parser.FormatNLB, Account: k.Account, Region: k.Region,
+		Resource: k.LoadBalancer, Start: k.End.Add(-Interval), End: k.End,
+	}, true
+}
+
+// Sniff counts the lines of head that start like NLB access-log lines:
+// "tls", then version "1.0" or "2.0". A line cut short after the version
+// still counts.
+func (Decoder) Sniff(head []byte) int {
+	n := 0
+	for len(head) > 0 {
+		line := head
+		if i := bytes.IndexByte(head, '\n'); i >= 0 {
+			line, head = head[:i], head[i+1:]
+		} else {
+			head = nil
+		}
+		if len(line) >= 7 && (string(line[:7]) == "tls 1.0" || string(line[:7]) == "tls 2.0") &&
+			(len(line) == 7 || line[7] == ' ' || line[7] == '\r') {
+			n++
+		}
+	}
+	return n
+}
