@@ -29,4 +29,9 @@
 // and the same for CloudFront with CFScenario, WriteCloudFront,
 // CloudFrontObjects and WriteCloudFrontObjects. SampleIncident and
 // SampleCloudFrontIncident are the demo's scenarios.
+//
+// Network Load Balancer TLS access logs have no 5xx: NLBScenario describes
+// connections, NLBIncident failed handshakes, and NLBTruth counts them by
+// reason, alert, client, listener, node, certificate and minute (WriteNLB,
+// NLBObjects, WriteNLBObjects, NLBTruthOf, SampleNLBIncident).
 package gen
