@@ -276,16 +276,22 @@ const maxReserveData = 64 << 20
 
 // grow makes room in the builders for more rows from row n, and returns
 // the rows now reserved: firstReserve at first, then twice as many each
-// time, up to size. A batch after the first starts with as many string
-// bytes as the previous batch used.
+// time, up to size. The string columns reserve their bytes too, an eighth
+// more than the rows so far averaged (or, for a batch's first rows, than
+// the previous batch used), so that their data is seldom copied to grow.
 func (rd *Reader) grow(n, size int) int {
 	more := min(size-n, max(n, firstReserve))
 	for _, c := range rd.cols {
 		c.Reserve(more)
 	}
-	if n == 0 && rd.batches > 0 {
-		for i, s := range rd.strs {
-			s.b.ReserveData(min(rd.strHint[i], maxReserveData))
+	for i, s := range rd.strs {
+		switch {
+		case n > 0:
+			// Multiplied before divided: a column averaging under a byte
+			// a row (mostly null) still gets its share.
+			s.b.ReserveData(min(s.b.DataLen()*more/n*9/8, maxReserveData))
+		case rd.batches > 0:
+			s.b.ReserveData(min(rd.strHint[i]*9/8, maxReserveData))
 		}
 	}
 	return n + more
