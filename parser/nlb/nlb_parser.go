@@ -1,13 +1,13 @@
 package nlb
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"math"
-	"math/bits"
 
-	"github.com/lbtriage/lbtriage/internal/bytemask"
 	"github.com/lbtriage/lbtriage/internal/bytesconv"
+	"github.com/lbtriage/lbtriage/internal/tokenize"
 )
 
 // Field positions (0-based) in the order AWS documents them. Version 1.0
@@ -51,13 +51,19 @@ var stringCols = [...]struct {
 	c    colID
 	f    int
 	dash bool
+	name string
 }{
-	{cType, fType, false}, {cVersion, fVersion, false}, {cELB, fELB, false}, {cListener, fListener, false},
-	{cChosenCertARN, fChosenCertARN, true}, {cChosenCertSerial, fChosenCertSerial, true},
-	{cTLSCipher, fTLSCipher, true}, {cTLSProtocolVersion, fTLSProtocolVersion, true},
-	{cTLSKeyExchange, fTLSKeyExchange, true}, {cDomainName, fDomainName, true},
-	{cALPNFrontendProtocol, fALPNFrontendProtocol, true}, {cALPNBackendProtocol, fALPNBackendProtocol, true},
-	{cALPNClientPreferenceList, fALPNClientPreferenceList, true},
+	{cType, fType, false, "type"}, {cVersion, fVersion, false, "version"},
+	{cELB, fELB, false, "elb"}, {cListener, fListener, false, "listener"},
+	{cChosenCertARN, fChosenCertARN, true, "chosen_cert_arn"},
+	{cChosenCertSerial, fChosenCertSerial, true, "chosen_cert_serial"},
+	{cTLSCipher, fTLSCipher, true, "tls_cipher"},
+	{cTLSProtocolVersion, fTLSProtocolVersion, true, "tls_protocol_version"},
+	{cTLSKeyExchange, fTLSKeyExchange, true, "tls_keyexchange"},
+	{cDomainName, fDomainName, true, "domain_name"},
+	{cALPNFrontendProtocol, fALPNFrontendProtocol, true, "alpn_fe_protocol"},
+	{cALPNBackendProtocol, fALPNBackendProtocol, true, "alpn_be_protocol"},
+	{cALPNClientPreferenceList, fALPNClientPreferenceList, true, "alpn_client_preference_list"},
 }
 
 // numberFields are the numeric fields, each with its column and the largest
@@ -75,7 +81,10 @@ var numberFields = [...]struct {
 	{fIncomingTLSAlert, cIncomingTLSAlert, "incoming_tls_alert", math.MaxUint8},
 }
 
-// span is a token's position in the line.
+// The tokenizer finds as many tokens as there are NLB fields.
+const _ = uint(tokenize.MaxFields - maxFields)
+
+// span is a value's position in the line.
 type span struct{ start, end int32 }
 
 // row is one parsed line, reused from line to line. Every column's value
@@ -83,8 +92,9 @@ type span struct{ start, end int32 }
 // the line in str, and whether each is valid (not null) in ok. The spans
 // point into the current line and are valid only until the next is read.
 type row struct {
-	nf   int // tokens found, at most maxFields
-	toks [maxFields]span
+	// The line's tokens; toks.Need is maxFields.
+	toks tokenize.Tokens
+	nf   int // the tokens that are fields: at most maxFields
 
 	val [numCols]int64
 	str [numCols]span
@@ -95,63 +105,42 @@ type row struct {
 	minuteKey [2]uint64
 	minuteUS  int64
 	minuteOK  bool
-
-	// tokenize's scratch space: the space masks of the line's 64-byte
-	// blocks, and its last partial block.
-	mask []uint64
-	tail [64]byte
 }
 
-func (r *row) field(line []byte, f int) []byte {
-	t := r.toks[f]
-	return line[t.start:t.end]
-}
+func newRow() row { return row{toks: tokenize.Tokens{Need: maxFields}} }
 
-// tokenize splits line at runs of spaces into at most maxFields tokens.
-// NLB fields never hold a space (the two free-text ones are URL-encoded),
-// so a space always separates. The spaces of a whole line are found as bit
-// masks in one pass, 64 bytes at a time.
-func (r *row) tokenize(line []byte) {
-	n := len(line)
-	full := n &^ 63
-	nw := full/64 + 1 // the last word covers the partial block and the end
-	if len(r.mask) < nw {
-		r.mask = make([]uint64, max(nw, 8))
+func (r *row) field(line []byte, f int) []byte { return r.toks.Field(line, f) }
+
+// raw returns the bounds of token f as written: with its quotes, if it
+// has any. NLB quotes no field, but its ALPN list starts and ends with a
+// quote ("h2","http/1.1"), which the tokenizer takes for a quoted value.
+func (r *row) raw(line []byte, f int) span {
+	s, e := r.toks.Start(f), r.toks.End(f)
+	if s > 0 && line[s-1] == '"' {
+		s, e = s-1, e+1
 	}
-	m := r.mask[:nw]
-	bytemask.Masks(line[:full], ' ', m[:nw-1])
-	k := copy(r.tail[:], line[full:])
-	clear(r.tail[k:])
-	bytemask.Masks(r.tail[:], ' ', m[nw-1:])
-	m[nw-1] |= 1 << k // a space after the line ends its last token
-
-	nf, start := 0, 0
-	for w, sp := range m {
-		for sp != 0 {
-			p := w*64 + bits.TrailingZeros64(sp)
-			sp &= sp - 1
-			if p > start {
-				r.toks[nf] = span{int32(start), int32(p)}
-				nf++
-				if nf == maxFields {
-					r.nf = nf
-					return
-				}
-			}
-			start = p + 1
-		}
-	}
-	r.nf = nf
+	return span{int32(s), int32(e)}
 }
 
-// parse parses line into r. It returns "" on success or the reason the line
-// is rejected. Every field is checked whichever columns are built, so that
-// what is accepted never depends on the projection.
+// parse splits line and parses it into r. It returns "" on success or the
+// reason the line is rejected. Every field is checked whichever columns are
+// built, so that what is accepted never depends on the projection.
 func (r *row) parse(line []byte) string {
-	r.tokenize(line)
-	if r.nf == 0 || string(r.field(line, fType)) != "tls" {
+	return r.parseTokens(line, r.toks.Split(line))
+}
+
+// parseTokens is parse on a line already split, with the tokenizer's
+// reason.
+func (r *row) parseTokens(line []byte, reason string) string {
+	if reason != "" || r.toks.N == 0 || r.toks.Start(0) != 0 || string(r.field(line, fType)) != "tls" {
+		// The type is judged on the line as written: a tokenizer's reason
+		// leaves no tokens to look at.
+		if reason != "" && bytes.HasPrefix(line, []byte("tls ")) {
+			return reason
+		}
 		return notNLB(line)
 	}
+	r.nf = min(r.toks.N, maxFields)
 	if r.nf > fVersion {
 		if v := r.field(line, fVersion); string(v) != "1.0" && string(v) != "2.0" {
 			return clip("unknown version %q", v)
@@ -188,8 +177,15 @@ func (r *row) parse(line []byte) string {
 			r.ok[s.c] = false
 			continue
 		}
-		t := r.toks[s.f]
-		r.str[s.c], r.ok[s.c] = t, !s.dash || !isDash(line[t.start:t.end])
+		v := r.field(line, s.f)
+		raw := r.raw(line, s.f)
+		// NLB writes no space in a value (the free-text ones are
+		// URL-encoded): a quoted value holding one is a quote opened by
+		// mistake, which swallowed the fields after it.
+		if int(raw.start) < r.toks.Start(s.f) && bytes.IndexByte(v, ' ') >= 0 {
+			return badField(s.name, line[raw.start:raw.end])
+		}
+		r.str[s.c], r.ok[s.c] = raw, !s.dash || !isDash(v)
 	}
 	c := cTLSConnectionCreationTime
 	r.ok[c], r.val[c] = false, 0
@@ -208,8 +204,7 @@ func (r *row) parse(line []byte) string {
 // ':' (IPv6 addresses are written without brackets). "-" makes both null
 // where nullable, and is refused elsewhere.
 func (r *row) address(line []byte, f int, ip, port colID, nullable bool) bool {
-	t := r.toks[f]
-	b := line[t.start:t.end]
+	b := r.field(line, f)
 	if isDash(b) {
 		r.ok[ip], r.ok[port], r.val[port] = false, false, 0
 		return nullable
@@ -225,7 +220,8 @@ func (r *row) address(line []byte, f int, ip, port colID, nullable bool) bool {
 	if !ok {
 		return false
 	}
-	r.str[ip], r.ok[ip] = span{t.start, t.start + int32(i)}, true
+	start := int32(r.toks.Start(f))
+	r.str[ip], r.ok[ip] = span{start, start + int32(i)}, true
 	r.val[port], r.ok[port] = int64(p), true
 	return true
 }
@@ -301,6 +297,8 @@ func notNLB(line []byte) string {
 		}
 	}
 	switch {
+	case len(line) > 0 && line[0] == ' ':
+		return "line starts with a space"
 	case len(line) > 0 && line[0] == '#':
 		return "header line of another format (CloudFront?), not an NLB access-log line"
 	case len(line) >= 11 && line[4] == '-' && line[7] == '-' && line[10] == '\t':

@@ -98,6 +98,7 @@ func NewReader(r io.Reader, opts parser.Options) (*Reader, error) {
 		opts:    opts,
 		schema:  arrow.NewSchema(fs, sourceMetadata(opts.Source)),
 		tooLong: fmt.Sprintf("line longer than %d bytes", opts.MaxLineBytes),
+		row:     newRow(),
 	}
 	for _, c := range cols {
 		rd.cols = append(rd.cols, rd.newColumn(c))
@@ -210,8 +211,15 @@ func (rd *Reader) Next() bool {
 	size := rd.opts.BatchSize
 	n, reserved, text := 0, 0, 0
 	for n < size {
+		// split: the line came whole from SplitLine, which found its end
+		// and its tokens in one pass, so it is not cut and no longer than
+		// the buffer, which is at most the line cap.
+		split := false
 		if !rd.pending {
-			if !rd.lr.Next() {
+			if length, ok := rd.row.toks.SplitLine(rd.lr.Buffered()); ok {
+				rd.lr.Take(length)
+				split = true
+			} else if !rd.lr.Next() {
 				rd.finish()
 				break
 			}
@@ -219,23 +227,31 @@ func (rd *Reader) Next() bool {
 		}
 		line := rd.lr.Line()
 		if n > 0 && text+len(line) > maxBatchBytes {
-			break // the line opens the next batch
+			break // the line opens the next batch, and is split again
 		}
 		rd.pending = false
 		rd.stats.Lines++
-		switch rd.lr.Status() {
-		case parser.LineTooLong:
-			rd.reject(rd.tooLong, line)
-			continue
-		case parser.LineCut:
-			rd.reject("line cut short by a read error", line)
-			continue
+		if !split {
+			switch rd.lr.Status() {
+			case parser.LineTooLong:
+				rd.reject(rd.tooLong, line)
+				continue
+			case parser.LineCut:
+				rd.reject("line cut short by a read error", line)
+				continue
+			}
 		}
 		if isBlank(line) {
 			rd.stats.Comments++
 			continue
 		}
-		if reason := rd.row.parse(line); reason != "" {
+		var reason string
+		if split {
+			reason = rd.row.parseTokens(line, "")
+		} else {
+			reason = rd.row.parse(line)
+		}
+		if reason != "" {
 			rd.reject(reason, line)
 			continue
 		}

@@ -10,6 +10,7 @@ import (
 	"testing/iotest"
 	"time"
 
+	"github.com/lbtriage/lbtriage/internal/tokenize"
 	"github.com/lbtriage/lbtriage/parser"
 )
 
@@ -161,6 +162,10 @@ func TestReaderFields_Success(t *testing.T) {
 		with(ColDomainName, "xn--bcher-kva.example%2Ecom", ColALPNClientPreferenceList, `\"http/1.1\"`))
 	f(lineWith(fDomainName, `[oauth.example.com](https://oauth.example.com/)`),
 		with(ColDomainName, "[oauth.example.com](https://oauth.example.com/)"))
+	// A quoted value is kept with its quotes, as written.
+	f(lineWith(fDomainName, `"a.example.com"`), with(ColDomainName, `"a.example.com"`))
+	f(lineWith(fALPNClientPreferenceList, `"h2"`), with(ColALPNClientPreferenceList, `"h2"`))
+	f(lineWith(fDomainName, `"-"`), with(ColDomainName, nil))
 	// A serial, should the reserved field ever be filled.
 	f(lineWith(fChosenCertSerial, `0a1b2c`), with(ColChosenCertSerial, "0a1b2c"))
 	// Long connections and large counts.
@@ -242,6 +247,14 @@ func TestReaderRejects_Failure(t *testing.T) {
 		"CloudFront access-log line, not an NLB access-log line")
 	f("#Version: 1.0", "header line of another format (CloudFront?), not an NLB access-log line")
 	f(strings.Repeat("x", 60)+" tls", `unknown type "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"...`)
+	f(" "+lineWith(), "line starts with a space")
+	f(`"tls" 2.0`, `unknown type "\"tls\""`)
+	// A quote opened and never closed.
+	f(lineWith(fTLSConnectionCreationTime, `"h2","http/1.1`), "unterminated quote in field 22")
+	// ... which, mid-line, swallows the fields up to a quote that can
+	// close it, and leaves too few.
+	f(lineWith(fDomainName, `"unterminated`), `bad domain_name "\"unterminated h2 h2 \"h2\",\"http/1.1\""`)
+	f(lineWith(fDomainName, `"a b"`), `bad domain_name "\"a b\""`)
 }
 
 func TestReaderCounts(t *testing.T) {
@@ -491,6 +504,55 @@ func TestReaderMaxLineBounds(t *testing.T) {
 	f(1<<40, "line longer than 1073741824 bytes") // beyond a batch's text
 	f(10, "line longer than 160 bytes")           // below a reject's snippet
 	f(0, "line longer than 1048576 bytes")
+}
+
+// TestReader_SplitLine reads the same varied input three ways: whole, where
+// the CPUs that can split most lines in one pass with SplitLine; one byte
+// per read, where the buffer never holds a whole line and every line comes
+// from the LineReader; and without the vector tokenizer. Rows, rejects and
+// counts must not change.
+func TestReader_SplitLine(t *testing.T) {
+	var lines []string
+	for i := range 300 {
+		switch i % 7 {
+		case 0:
+			lines = append(lines, lineWith(fReceivedBytes, strconv.Itoa(i)))
+		case 1:
+			lines = append(lines, lineWith(fALPNClientPreferenceList, "-", fSentBytes, strconv.Itoa(i)))
+		case 2:
+			lines = append(lines, lineWith(fVersion, "1.0", fSentBytes, strconv.Itoa(i))+"\r")
+		case 3:
+			lines = append(lines, strings.Replace(lineWith(fTLSHandshakeTime, "-"), " ", "  ", 4))
+		case 4:
+			lines = append(lines, "", "\t", "bogus "+strconv.Itoa(i))
+		case 5:
+			lines = append(lines, lineWith()+` extra "fields"`)
+		default:
+			lines = append(lines, lineWith(fTLSConnectionCreationTime, `"unterminated`))
+		}
+	}
+	in := strings.Join(lines, "\n") + "\n" + lineWith() // no trailing newline
+	want := readString(t, in, parser.Options{})
+	if want.stats.Parsed != 216 || want.stats.Comments != 86 || want.stats.Rejected != 85 {
+		t.Fatalf("stats %+v", want.stats)
+	}
+	check := func(name string, got result) {
+		t.Helper()
+		if got.stats != want.stats || len(got.rejects) != len(want.rejects) || len(got.rows) != len(want.rows) {
+			t.Fatalf("%s: stats %+v; want %+v", name, got.stats, want.stats)
+		}
+		for i := range got.rejects {
+			if got.rejects[i].Error() != want.rejects[i].Error() {
+				t.Fatalf("%s: reject %d: %s, want %s", name, i, got.rejects[i], want.rejects[i])
+			}
+		}
+		for i := range got.rows {
+			checkRow(t, got.rows[i], want.rows[i])
+		}
+	}
+	check("one byte a read", readAll(t, iotest.OneByteReader(strings.NewReader(in)), parser.Options{}))
+	defer tokenize.SetVector(tokenize.SetVector(false))
+	check("without the vector tokenizer", readString(t, in, parser.Options{}))
 }
 
 func TestReaderRelease(t *testing.T) {

@@ -128,7 +128,7 @@ func BenchmarkRowParse(b *testing.B) {
 	text, _, _ := benchInput(b)
 	lines := bytes.Split(bytes.TrimSuffix(text[:1<<20], []byte("\n")), []byte("\n"))
 	lines = lines[:len(lines)-1] // the last may be cut
-	var r row
+	r := newRow()
 	b.SetBytes(int64(1<<20) / int64(len(lines)))
 	b.ReportAllocs()
 	i := 0
