@@ -6,12 +6,14 @@ package readertest
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -74,8 +76,8 @@ func ReadAll(t testing.TB, newReader NewReader, r io.Reader, opts parser.Options
 }
 
 // RecordRows converts a batch to one map a row, column name to value: a
-// string, uint16, int32, int64 or float64, a timestamp as FmtTime writes
-// it, and nil for null.
+// string, uint8, uint16, int32, int64 or float64, a duration as a
+// time.Duration, a timestamp as FmtTime writes it, and nil for null.
 func RecordRows(t testing.TB, rec arrow.RecordBatch) []map[string]any {
 	t.Helper()
 	rows := make([]map[string]any, rec.NumRows())
@@ -95,6 +97,8 @@ func RecordRows(t testing.TB, rec arrow.RecordBatch) []map[string]any {
 				// Value aliases the batch's buffer, which is reused once
 				// the batch is released.
 				v = strings.Clone(a.Value(i))
+			case *array.Uint8:
+				v = a.Value(i)
 			case *array.Uint16:
 				v = a.Value(i)
 			case *array.Int32:
@@ -103,6 +107,8 @@ func RecordRows(t testing.TB, rec arrow.RecordBatch) []map[string]any {
 				v = a.Value(i)
 			case *array.Float64:
 				v = a.Value(i)
+			case *array.Duration:
+				v = time.Duration(a.Value(i)) * a.DataType().(*arrow.DurationType).Unit.Multiplier()
 			case *array.Timestamp:
 				v = FmtTime(time.UnixMicro(int64(a.Value(i))))
 			default:
@@ -147,6 +153,8 @@ func EqualValue(got, want any) bool {
 	switch w := want.(type) {
 	case int:
 		switch g := got.(type) {
+		case uint8:
+			return int(g) == w
 		case uint16:
 			return int(g) == w
 		case int32:
@@ -258,4 +266,89 @@ func CorpusDir(t testing.TB) string {
 		}
 		dir = up
 	}
+}
+
+// CheckStream checks what every decoder's Reader does the same way with
+// good, one line it accepts (no newline): lines counted as rows, rejects
+// and blank lines with Bytes and the reject's line number; a read error
+// that cuts a line, and one that cuts none; lines over the cap; and a
+// Release in the middle of a stream, twice, with Next after it and a
+// batch retained across it.
+func CheckStream(t *testing.T, newReader NewReader, good string) {
+	t.Run("counts", func(t *testing.T) {
+		in := "\n" + good + "\r\n  \n" + "bogus line\n" + good + "\n\t\n" + good // no trailing newline
+		res := ReadAll(t, newReader, strings.NewReader(in), parser.Options{})
+		s := res.Stats
+		if s.Lines != 7 || s.Parsed != 3 || s.Rejected != 1 || s.Comments != 3 {
+			t.Fatalf("stats %+v, want 7 lines = 3 parsed + 1 rejected + 3 blank", s)
+		}
+		if s.Bytes != int64(len(in)) {
+			t.Errorf("Bytes = %d, want %d", s.Bytes, len(in))
+		}
+		if res.Rejects[0].Line != 4 {
+			t.Errorf("reject at line %d, want 4", res.Rejects[0].Line)
+		}
+	})
+	t.Run("read error", func(t *testing.T) {
+		boom := errors.New("unexpected EOF in gzip")
+		line := good + "\n"
+		r := io.MultiReader(strings.NewReader(line+line+line[:40]), iotest.ErrReader(boom))
+		res := ReadAll(t, newReader, r, parser.Options{Source: parser.Source{Name: "x.log.gz"}, BatchSize: 1})
+		if len(res.Rows) != 2 {
+			t.Fatalf("got %d rows before the error, want 2", len(res.Rows))
+		}
+		if !errors.Is(res.Err, boom) || res.Err.Error() != "read x.log.gz: unexpected EOF in gzip" {
+			t.Fatalf("Err() = %v", res.Err)
+		}
+		if len(res.Rejects) != 1 || res.Rejects[0].Reason != "line cut short by a read error" || res.Rejects[0].Line != 3 {
+			t.Fatalf("rejects %v", res.Rejects)
+		}
+		// An error right after a newline cuts no line.
+		res = ReadAll(t, newReader, io.MultiReader(strings.NewReader(line), iotest.ErrReader(boom)), parser.Options{})
+		if len(res.Rows) != 1 || len(res.Rejects) != 0 || !errors.Is(res.Err, boom) || res.Err.Error() != "read input: unexpected EOF in gzip" {
+			t.Fatalf("rows %d rejects %d err %v", len(res.Rows), len(res.Rejects), res.Err)
+		}
+	})
+	t.Run("long lines", func(t *testing.T) {
+		long := good + " " + strings.Repeat("x", 2000)
+		in := good + "\n" + long + "\n" + good + "\n"
+		res := ReadAll(t, newReader, strings.NewReader(in), parser.Options{MaxLineBytes: 1000})
+		if res.Stats.Parsed != 2 || len(res.Rejects) != 1 {
+			t.Fatalf("stats %+v", res.Stats)
+		}
+		if e := res.Rejects[0]; e.Reason != "line longer than 1000 bytes" || e.Line != 2 {
+			t.Fatalf("reject %v", e)
+		}
+		in = strings.Repeat("x", parser.DefaultMaxLineBytes+10) + "\n" + good
+		res = ReadAll(t, newReader, strings.NewReader(in), parser.Options{})
+		if res.Stats.Parsed != 1 || len(res.Rejects) != 1 || res.Rejects[0].Reason != "line longer than 1048576 bytes" {
+			t.Fatalf("stats %+v rejects %v", res.Stats, res.Rejects)
+		}
+		// Caps below a reject's snippet are raised to it.
+		in = strings.Repeat("x", 300) + "\n" + good + "\n"
+		res = ReadAll(t, newReader, strings.NewReader(in), parser.Options{MaxLineBytes: 10})
+		if len(res.Rejects) == 0 || res.Rejects[0].Reason != "line longer than 160 bytes" {
+			t.Fatalf("rejects %v", res.Rejects)
+		}
+	})
+	t.Run("release", func(t *testing.T) {
+		rd, err := newReader(strings.NewReader(strings.Repeat(good+"\n", 5)), parser.Options{Allocator: NewChecked(t), BatchSize: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !rd.Next() {
+			t.Fatal("no batch")
+		}
+		rec := rd.RecordBatch()
+		rec.Retain()
+		rd.Release()
+		rd.Release()
+		if rd.Next() {
+			t.Fatal("Next after Release")
+		}
+		if rec.NumRows() != 2 {
+			t.Fatalf("retained batch has %d rows", rec.NumRows())
+		}
+		rec.Release()
+	})
 }

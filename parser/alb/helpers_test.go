@@ -25,7 +25,6 @@ func readString(t testing.TB, s string, opts parser.Options) result {
 }
 
 var (
-	fmtTime    = readertest.FmtTime
-	checkRow   = readertest.CheckRow
-	newChecked = readertest.NewChecked
+	fmtTime  = readertest.FmtTime
+	checkRow = readertest.CheckRow
 )

@@ -1,14 +1,13 @@
 package alb
 
 import (
-	"errors"
-	"io"
 	"maps"
 	"strings"
 	"testing"
 	"testing/iotest"
 	"time"
 
+	"github.com/lbtriage/lbtriage/internal/readertest"
 	"github.com/lbtriage/lbtriage/internal/tokenize"
 	"github.com/lbtriage/lbtriage/parser"
 )
@@ -255,22 +254,6 @@ func TestReaderRejects_Failure(t *testing.T) {
 	f("#Version: 1.0", "header line of another format (CloudFront?), not an ALB access-log line")
 }
 
-func TestReaderCounts(t *testing.T) {
-	good := lineWith()
-	in := "\n" + good + "\r\n  \n" + "bogus line\n" + good + "\n\t\n" + good // no trailing newline
-	res := readString(t, in, parser.Options{})
-	s := res.Stats
-	if s.Lines != 7 || s.Parsed != 3 || s.Rejected != 1 || s.Comments != 3 {
-		t.Fatalf("stats %+v, want 7 lines = 3 parsed + 1 rejected + 3 blank", s)
-	}
-	if s.Bytes != int64(len(in)) {
-		t.Errorf("Bytes = %d, want %d", s.Bytes, len(in))
-	}
-	if res.Rejects[0].Line != 4 {
-		t.Errorf("reject at line %d, want 4", res.Rejects[0].Line)
-	}
-}
-
 func TestReaderTimeRange(t *testing.T) {
 	in := lineWith(fTime, "2020-01-02T00:00:00.000001Z") + "\n" +
 		lineWith(fTime, "2019-12-31T23:59:59.999999Z") + "\n" +
@@ -412,43 +395,6 @@ func TestReaderMetadata(t *testing.T) {
 	}
 }
 
-func TestReaderReadError(t *testing.T) {
-	boom := errors.New("unexpected EOF in gzip")
-	good := lineWith() + "\n"
-	r := io.MultiReader(strings.NewReader(good+good+good[:40]), iotest.ErrReader(boom))
-	res := readAll(t, r, parser.Options{Source: parser.Source{Name: "x.log.gz"}, BatchSize: 1})
-	if len(res.Rows) != 2 {
-		t.Fatalf("got %d rows before the error, want 2", len(res.Rows))
-	}
-	if !errors.Is(res.Err, boom) || res.Err.Error() != "read x.log.gz: unexpected EOF in gzip" {
-		t.Fatalf("Err() = %v", res.Err)
-	}
-	if len(res.Rejects) != 1 || res.Rejects[0].Reason != "line cut short by a read error" || res.Rejects[0].Line != 3 {
-		t.Fatalf("rejects %v", res.Rejects)
-	}
-	// An error right after a newline cuts no line.
-	res = readAll(t, io.MultiReader(strings.NewReader(good), iotest.ErrReader(boom)), parser.Options{})
-	if len(res.Rows) != 1 || len(res.Rejects) != 0 || !errors.Is(res.Err, boom) {
-		t.Fatalf("rows %d rejects %d err %v", len(res.Rows), len(res.Rejects), res.Err)
-	}
-}
-
-func TestReaderLongLine(t *testing.T) {
-	long := lineWith(fUserAgent, `"`+strings.Repeat("x", 2000)+`"`)
-	in := lineWith() + "\n" + long + "\n" + lineWith() + "\n"
-	res := readString(t, in, parser.Options{MaxLineBytes: 1000})
-	if res.Stats.Parsed != 2 || len(res.Rejects) != 1 {
-		t.Fatalf("stats %+v", res.Stats)
-	}
-	if e := res.Rejects[0]; e.Reason != "line longer than 1000 bytes" || e.Line != 2 {
-		t.Fatalf("reject %v", e)
-	}
-	res = readString(t, strings.Repeat("x", parser.DefaultMaxLineBytes+10)+"\n"+lineWith(), parser.Options{})
-	if res.Stats.Parsed != 1 || len(res.Rejects) != 1 || res.Rejects[0].Reason != "line longer than 1048576 bytes" {
-		t.Fatalf("stats %+v rejects %v", res.Stats, res.Rejects)
-	}
-}
-
 func TestReaderHugeMaxLine(t *testing.T) {
 	// Caps beyond what int32 token bounds hold are lowered to 1 GiB.
 	rd, err := NewReader(strings.NewReader(""), parser.Options{MaxLineBytes: 1 << 40})
@@ -459,37 +405,6 @@ func TestReaderHugeMaxLine(t *testing.T) {
 	if rd.Options().MaxLineBytes != 1<<30 {
 		t.Fatalf("cap: %d", rd.Options().MaxLineBytes)
 	}
-}
-
-func TestReaderTinyMaxLine(t *testing.T) {
-	// Caps below parser.SnippetBytes are raised to it.
-	res := readString(t, strings.Repeat("x", 300)+"\n"+lineWith(fUserAgent, `"-"`)[:150]+"\n", parser.Options{MaxLineBytes: 10})
-	if len(res.Rejects) != 2 || res.Rejects[0].Reason != "line longer than 160 bytes" {
-		t.Fatalf("rejects %v", res.Rejects)
-	}
-}
-
-func TestReaderRelease(t *testing.T) {
-	// Release in the middle of a stream, twice, and Next after Release.
-	mem := newChecked(t)
-	rd, err := NewReader(strings.NewReader(strings.Repeat(lineWith()+"\n", 5)), parser.Options{Allocator: mem, BatchSize: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !rd.Next() {
-		t.Fatal("no batch")
-	}
-	rec := rd.RecordBatch()
-	rec.Retain()
-	rd.Release()
-	rd.Release()
-	if rd.Next() {
-		t.Fatal("Next after Release")
-	}
-	if rec.NumRows() != 2 {
-		t.Fatalf("retained batch has %d rows", rec.NumRows())
-	}
-	rec.Release()
 }
 
 func TestSniff(t *testing.T) {
@@ -578,3 +493,6 @@ func TestReader_TokenizeLine(t *testing.T) {
 		check("without AVX-512", readString(t, in, parser.Options{}))
 	}
 }
+
+// TestReaderStream checks the behaviour every decoder's Reader shares.
+func TestReaderStream(t *testing.T) { readertest.CheckStream(t, Decoder{}.NewReader, lineWith()) }
