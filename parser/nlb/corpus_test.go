@@ -8,36 +8,16 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/lbtriage/lbtriage/internal/readertest"
 	"github.com/lbtriage/lbtriage/parser"
 )
 
 // The shared corpus holds NLB lines collected from other projects' tests and
-// AWS documentation (see its SOURCES.md). Files under some licences cannot be
-// copied into this repository, so the test reads the corpus where it lives:
-// $LBTRIAGE_CORPUS, or shared/corpus in the nearest directory above this
-// one that has it.
-func corpusDir(t *testing.T) string {
-	t.Helper()
-	if dir := os.Getenv("LBTRIAGE_CORPUS"); dir != "" {
-		return dir
-	}
-	dir, err := filepath.Abs(".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		c := filepath.Join(dir, "shared", "corpus")
-		if fi, err := os.Stat(c); err == nil && fi.IsDir() {
-			return c
-		}
-		up := filepath.Dir(dir)
-		if up == dir {
-			t.Skip("shared/corpus not found above the package directory (set LBTRIAGE_CORPUS)")
-		}
-		dir = up
-	}
-}
+// AWS documentation (see its SOURCES.md), read where it lives
+// (readertest.CorpusDir): files under some licences cannot be copied here.
+var corpusDir = readertest.CorpusDir
 
 // Every NLB line of the corpus parses. Decisions on lines peers reject:
 //   - nekrassov01 nlb-regex-tests.log line 1 ("expected": null): the
@@ -69,17 +49,17 @@ func runCorpus(t *testing.T, dir string) {
 				t.Fatal(err)
 			}
 			res := readAll(t, bytes.NewReader(data), parser.Options{BatchSize: 3, Source: parser.Source{Name: rel}})
-			if res.err != nil || len(res.rejects) > 0 {
-				t.Fatalf("Err() = %v, rejects %v", res.err, res.rejects)
+			if res.Err != nil || len(res.Rejects) > 0 {
+				t.Fatalf("Err() = %v, rejects %v", res.Err, res.Rejects)
 			}
 			lines := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
-			if int(res.stats.Lines) != len(lines) || int(res.stats.Parsed) != len(lines) {
-				t.Fatalf("stats %+v, file has %d lines", res.stats, len(lines))
+			if int(res.Stats.Lines) != len(lines) || int(res.Stats.Parsed) != len(lines) {
+				t.Fatalf("stats %+v, file has %d lines", res.Stats, len(lines))
 			}
 			if n := (Decoder{}).Sniff(data); n != len(lines) {
 				t.Errorf("Sniff counts %d lines of %d", n, len(lines))
 			}
-			for i, r := range res.rows {
+			for i, r := range res.Rows {
 				// Every field survives: the row written back as a line is
 				// the line.
 				if got := formatRow(r); got != strings.TrimSuffix(lines[i], "\r") {
@@ -88,12 +68,12 @@ func runCorpus(t *testing.T, dir string) {
 			}
 			// The triage projection accepts the same lines.
 			tri := readAll(t, bytes.NewReader(data), parser.Options{Columns: TriageColumns})
-			if tri.stats != res.stats {
-				t.Errorf("triage projection: %+v, all columns: %+v", tri.stats, res.stats)
+			if tri.Stats != res.Stats {
+				t.Errorf("triage projection: %+v, all columns: %+v", tri.Stats, res.Stats)
 			}
 			exp := strings.TrimSuffix(path, ".log") + ".expected.json"
 			if _, err := os.Stat(exp); err == nil {
-				checkExpected(t, exp, res.rows)
+				checkExpected(t, exp, res.Rows)
 			}
 		})
 	}
@@ -115,18 +95,18 @@ func TestCorpus_OtherFormats(t *testing.T) {
 			t.Fatal(err)
 		}
 		res := readAll(t, bytes.NewReader(data), parser.Options{})
-		if res.stats.Parsed != 0 {
-			t.Errorf("%s: %d lines taken for NLB lines", path, res.stats.Parsed)
+		if res.Stats.Parsed != 0 {
+			t.Errorf("%s: %d lines taken for NLB lines", path, res.Stats.Parsed)
 		}
 		if k := (Decoder{}).Sniff(data); k != 0 {
 			t.Errorf("%s: Sniff counts %d lines", path, k)
 		}
-		for _, e := range res.rejects {
+		for _, e := range res.Rejects {
 			if !strings.Contains(e.Reason, "not an NLB access-log line") {
 				t.Errorf("%s:%d: reason %q names no format", path, e.Line, e.Reason)
 			}
 		}
-		n += int(res.stats.Rejected)
+		n += int(res.Stats.Rejected)
 	}
 	t.Logf("%d lines of other formats rejected", n)
 }
@@ -134,19 +114,14 @@ func TestCorpus_OtherFormats(t *testing.T) {
 // formatRow writes a row of all columns back as an NLB line.
 func formatRow(r map[string]any) string {
 	var fs []string
-	v := func(c string) string {
-		if r[c] == nil {
-			return "-"
-		}
-		return fmt.Sprint(r[c])
-	}
+	v := func(c string) string { return raw(r[c]) }
 	addr := func(ip, port string) string {
 		if r[ip] == nil {
 			return "-"
 		}
 		return fmt.Sprintf("%v:%v", r[ip], r[port])
 	}
-	tm := func(c string) string { return strings.TrimSuffix(v(c), "Z") }
+	tm := func(c string) string { return strings.TrimSuffix(v(c), ".000000Z") }
 	fs = append(fs, v(ColType), v(ColVersion), tm(ColTime), v(ColELB), v(ColListener),
 		addr(ColClientIP, ColClientPort), addr(ColDestinationIP, ColDestinationPort))
 	for _, c := range []string{ColConnectionTime, ColTLSHandshakeTime, ColReceivedBytes, ColSentBytes,
@@ -169,15 +144,20 @@ var peerFields = map[string]func(r map[string]any) string{
 	"client_port":      func(r map[string]any) string { return fmt.Sprintf("%v:%v", r[ColClientIP], r[ColClientPort]) },
 	"destination_port": func(r map[string]any) string { return fmt.Sprintf("%v:%v", r[ColDestinationIP], r[ColDestinationPort]) },
 	"tls_named_group":  func(r map[string]any) string { return raw(r[ColTLSKeyExchange]) },
-	"time":             func(r map[string]any) string { return strings.TrimSuffix(raw(r[ColTime]), "Z") },
+	"time":             func(r map[string]any) string { return strings.TrimSuffix(raw(r[ColTime]), ".000000Z") },
 	"tls_connection_creation_time": func(r map[string]any) string {
-		return strings.TrimSuffix(raw(r[ColTLSConnectionCreationTime]), "Z")
+		return strings.TrimSuffix(raw(r[ColTLSConnectionCreationTime]), ".000000Z")
 	},
 }
 
+// raw writes a row's value as the log does: "-" for null, durations in
+// milliseconds.
 func raw(v any) string {
-	if v == nil {
+	switch v := v.(type) {
+	case nil:
 		return "-"
+	case time.Duration:
+		return fmt.Sprint(v.Milliseconds())
 	}
 	return fmt.Sprint(v)
 }

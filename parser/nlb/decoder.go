@@ -56,10 +56,7 @@ func (Decoder) ParseName(base string) (parser.Source, bool) {
 	if !ok || k.Type != "net" {
 		return parser.Source{}, false
 	}
-	return parser.Source{
-		Format: parser.FormatNLB, Account: k.Account, Region: k.Region,
-		Resource: k.LoadBalancer, Start: k.End.Add(-Interval), End: k.End,
-	}, true
+	return k.Source(parser.FormatNLB), true
 }
 
 // Sniff counts the lines of head that start like NLB access-log lines:

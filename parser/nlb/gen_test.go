@@ -41,7 +41,7 @@ func newTally() *tally {
 
 func (ta *tally) add(t *testing.T, r map[string]any) {
 	t.Helper()
-	ts, err := time.Parse("2006-01-02T15:04:05Z", r[ColTime].(string))
+	ts, err := time.Parse("2006-01-02T15:04:05.000000Z", r[ColTime].(string))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,9 +52,9 @@ func (ta *tally) add(t *testing.T, r map[string]any) {
 	ta.conns++
 	failed := r[ColTLSHandshakeTime] == nil
 	reason := ""
-	if a, ok := r[ColIncomingTLSAlert].(int64); ok {
+	if a, ok := r[ColIncomingTLSAlert].(uint8); ok {
 		ta.alerts[int(a)]++
-		reason = AlertName(uint8(a))
+		reason = AlertName(a)
 	}
 	if failed {
 		if reason == "" {
@@ -63,9 +63,9 @@ func (ta *tally) add(t *testing.T, r map[string]any) {
 		ta.failed++
 		ta.reasons[reason]++
 	} else {
-		ta.handshakes = append(ta.handshakes, r[ColTLSHandshakeTime].(int64))
+		ta.handshakes = append(ta.handshakes, r[ColTLSHandshakeTime].(time.Duration).Milliseconds())
 	}
-	ta.connect = append(ta.connect, r[ColConnectionTime].(int64))
+	ta.connect = append(ta.connect, r[ColConnectionTime].(time.Duration).Milliseconds())
 	cert, _ := r[ColChosenCertARN].(string)
 	if cert == "" {
 		cert = "-"
@@ -181,11 +181,11 @@ func TestGenerated(t *testing.T) {
 			t.Fatal(err)
 		}
 		res := readAll(t, &b, parser.Options{BatchSize: 4096})
-		if res.stats.Rejected != 0 || res.err != nil {
-			t.Fatalf("layout %d: %d rejected (%v), err %v", sc.Layout, res.stats.Rejected, res.rejects, res.err)
+		if res.Stats.Rejected != 0 || res.Err != nil {
+			t.Fatalf("layout %d: %d rejected (%v), err %v", sc.Layout, res.Stats.Rejected, res.Rejects, res.Err)
 		}
 		ta := newTally()
-		for _, r := range res.rows {
+		for _, r := range res.Rows {
 			ta.add(t, r)
 		}
 		ta.check(t, tr)
@@ -220,13 +220,13 @@ func TestGeneratedObjects(t *testing.T) {
 		}
 		src.Name = o.Key
 		res := readAll(t, zr, parser.Options{Source: src})
-		if res.stats.Rejected != 0 || res.err != nil || res.stats.Parsed == 0 {
-			t.Fatalf("%s: %+v, err %v", o.Key, res.stats, res.err)
+		if res.Stats.Rejected != 0 || res.Err != nil || res.Stats.Parsed == 0 {
+			t.Fatalf("%s: %+v, err %v", o.Key, res.Stats, res.Err)
 		}
-		if res.stats.MinTime.Before(src.Start) || !res.stats.MaxTime.Before(src.End) {
-			t.Fatalf("%s: rows %v..%v outside %v..%v", o.Key, res.stats.MinTime, res.stats.MaxTime, src.Start, src.End)
+		if res.Stats.MinTime.Before(src.Start) || !res.Stats.MaxTime.Before(src.End) {
+			t.Fatalf("%s: rows %v..%v outside %v..%v", o.Key, res.Stats.MinTime, res.Stats.MaxTime, src.Start, src.End)
 		}
-		for _, r := range res.rows {
+		for _, r := range res.Rows {
 			ta.add(t, r)
 		}
 	}

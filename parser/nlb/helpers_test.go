@@ -6,59 +6,19 @@ import (
 	"testing"
 	"time"
 
-	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/arrow/memory"
-
+	"github.com/lbtriage/lbtriage/internal/readertest"
 	"github.com/lbtriage/lbtriage/parser"
 )
 
 // result is everything a Reader produced over one input.
-type result struct {
-	rows    []map[string]any // column name -> value; nil for null
-	rejects []*parser.LineError
-	stats   parser.Stats
-	err     error
-	batches []int // rows per batch
-	schema  *arrow.Schema
-}
+type result = readertest.Result
 
 // readAll runs a Reader over r on a checked allocator and converts every
 // batch to Go values. It fails the test if the allocator is not back to
 // zero or the counts do not reconcile.
 func readAll(t testing.TB, r io.Reader, opts parser.Options) result {
 	t.Helper()
-	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
-	defer mem.AssertSize(t, 0)
-	opts.Allocator = mem
-	var res result
-	opts.OnReject = func(e *parser.LineError) { res.rejects = append(res.rejects, e) }
-	rd, err := NewReader(r, opts)
-	if err != nil {
-		t.Fatalf("NewReader: %s", err)
-	}
-	defer rd.Release()
-	res.schema = rd.Schema()
-	for rd.Next() {
-		rec := rd.RecordBatch()
-		if !rec.Schema().Equal(rd.Schema()) {
-			t.Fatalf("batch schema %s, want %s", rec.Schema(), rd.Schema())
-		}
-		res.batches = append(res.batches, int(rec.NumRows()))
-		res.rows = append(res.rows, recordRows(t, rec)...)
-	}
-	res.err = rd.Err()
-	res.stats = rd.Stats()
-	if s := res.stats; s.Lines != s.Parsed+s.Rejected+s.Comments {
-		t.Fatalf("stats do not reconcile: %+v", s)
-	}
-	if int(res.stats.Rejected) != len(res.rejects) {
-		t.Fatalf("Rejected=%d, OnReject called %d times", res.stats.Rejected, len(res.rejects))
-	}
-	if int(res.stats.Parsed) != len(res.rows) {
-		t.Fatalf("Parsed=%d, rows delivered %d", res.stats.Parsed, len(res.rows))
-	}
-	return res
+	return readertest.ReadAll(t, Decoder{}.NewReader, r, opts)
 }
 
 func readString(t testing.TB, s string, opts parser.Options) result {
@@ -66,85 +26,10 @@ func readString(t testing.TB, s string, opts parser.Options) result {
 	return readAll(t, strings.NewReader(s), opts)
 }
 
-// recordRows converts a batch to rows of Go values: strings, integers as
-// int64 (ports, alerts, byte counts, durations in milliseconds) and times
-// as "2006-01-02T15:04:05Z" text.
-func recordRows(t testing.TB, rec arrow.RecordBatch) []map[string]any {
-	t.Helper()
-	rows := make([]map[string]any, rec.NumRows())
-	for i := range rows {
-		rows[i] = map[string]any{}
-	}
-	for c, f := range rec.Schema().Fields() {
-		col := rec.Column(c)
-		for i := range rows {
-			if col.IsNull(i) {
-				rows[i][f.Name] = nil
-				continue
-			}
-			var v any
-			switch a := col.(type) {
-			case *array.String:
-				// Value aliases the batch's buffer.
-				v = strings.Clone(a.Value(i))
-			case *array.Uint8:
-				v = int64(a.Value(i))
-			case *array.Uint16:
-				v = int64(a.Value(i))
-			case *array.Int64:
-				v = a.Value(i)
-			case *array.Duration:
-				if u := a.DataType().(*arrow.DurationType).Unit; u != arrow.Millisecond {
-					t.Fatalf("column %s: unit %s, want ms", f.Name, u)
-				}
-				v = int64(a.Value(i))
-			case *array.Timestamp:
-				v = fmtTime(time.UnixMicro(int64(a.Value(i))))
-			default:
-				t.Fatalf("column %s: unexpected array type %T", f.Name, col)
-			}
-			rows[i][f.Name] = v
-		}
-	}
-	return rows
-}
+var (
+	fmtTime  = readertest.FmtTime
+	checkRow = readertest.CheckRow
+)
 
-// fmtTime writes whole seconds as NLB does, a fraction when there is one,
-// and the Z that says the time is UTC.
-func fmtTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.999999Z") }
-
-// checkRow compares a row against want: every column in want must match,
-// every other column of the row must be null.
-func checkRow(t testing.TB, got, want map[string]any) {
-	t.Helper()
-	for k, w := range want {
-		g, ok := got[k]
-		if !ok {
-			t.Errorf("column %s missing from row", k)
-			continue
-		}
-		if !sameValue(g, w) {
-			t.Errorf("%s = %#v, want %#v", k, g, w)
-		}
-	}
-	for k, g := range got {
-		if _, ok := want[k]; !ok && g != nil {
-			t.Errorf("%s = %#v, want null", k, g)
-		}
-	}
-}
-
-// sameValue compares a row's value with an expectation written with
-// untyped integer constants.
-func sameValue(got, want any) bool {
-	if w, ok := want.(int); ok {
-		want = int64(w)
-	}
-	return got == want
-}
-
-func newChecked(t *testing.T) *memory.CheckedAllocator {
-	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
-	t.Cleanup(func() { mem.AssertSize(t, 0) })
-	return mem
-}
+// ms is a duration column's value of n milliseconds.
+func ms(n int64) time.Duration { return time.Duration(n) * time.Millisecond }

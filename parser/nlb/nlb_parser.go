@@ -7,6 +7,7 @@ import (
 	"math"
 
 	"github.com/lbtriage/lbtriage/internal/bytesconv"
+	"github.com/lbtriage/lbtriage/internal/rowbatch"
 	"github.com/lbtriage/lbtriage/internal/tokenize"
 )
 
@@ -66,37 +67,38 @@ var stringCols = [...]struct {
 	{cALPNClientPreferenceList, fALPNClientPreferenceList, true, "alpn_client_preference_list"},
 }
 
-// numberFields are the numeric fields, each with its column and the largest
-// value the column takes. "-" is null in all of them.
+// numberFields are the int64 fields, each with its column: "-" is null
+// in all of them.
 var numberFields = [...]struct {
 	f    int
 	c    colID
 	name string
-	max  uint64
 }{
-	{fConnectionTime, cConnectionTime, "connection_time", math.MaxInt64},
-	{fTLSHandshakeTime, cTLSHandshakeTime, "tls_handshake_time", math.MaxInt64},
-	{fReceivedBytes, cReceivedBytes, "received_bytes", math.MaxInt64},
-	{fSentBytes, cSentBytes, "sent_bytes", math.MaxInt64},
-	{fIncomingTLSAlert, cIncomingTLSAlert, "incoming_tls_alert", math.MaxUint8},
+	{fConnectionTime, cConnectionTime, "connection_time"},
+	{fTLSHandshakeTime, cTLSHandshakeTime, "tls_handshake_time"},
+	{fReceivedBytes, cReceivedBytes, "received_bytes"},
+	{fSentBytes, cSentBytes, "sent_bytes"},
 }
 
 // The tokenizer finds as many tokens as there are NLB fields.
 const _ = uint(tokenize.MaxFields - maxFields)
 
 // span is a value's position in the line.
-type span struct{ start, end int32 }
+type span struct{ start, end int }
 
 // row is one parsed line, reused from line to line. Every column's value
-// is in it, by column: the fixed-width ones in val, the strings as spans of
-// the line in str, and whether each is valid (not null) in ok. The spans
-// point into the current line and are valid only until the next is read.
+// is in it, by column: the fixed-width ones in i64, u16 or u8 by their
+// type, the strings as spans of the line in str, and whether each is valid
+// (not null) in ok; the Reader's builders point at them. The spans point
+// into the current line and are valid only until the next is read.
 type row struct {
 	// The line's tokens; toks.Need is maxFields.
 	toks tokenize.Tokens
 	nf   int // the tokens that are fields: at most maxFields
 
-	val [numCols]int64
+	i64 [numCols]int64
+	u16 [numCols]uint16
+	u8  [numCols]uint8
 	str [numCols]span
 	ok  [numCols]bool
 
@@ -119,7 +121,7 @@ func (r *row) raw(line []byte, f int) span {
 	if s > 0 && line[s-1] == '"' {
 		s, e = s-1, e+1
 	}
-	return span{int32(s), int32(e)}
+	return span{s, e}
 }
 
 // parse splits line and parses it into r. It returns "" on success or the
@@ -150,27 +152,36 @@ func (r *row) parseTokens(line []byte, reason string) string {
 		return fmt.Sprintf("%d fields, want at least %d", r.nf, minFields)
 	}
 	var ok bool
-	if r.val[cTime], ok = r.parseTime(r.field(line, fTime)); !ok {
-		return badField("time", r.field(line, fTime))
+	if r.i64[cTime], ok = r.parseTime(r.field(line, fTime)); !ok {
+		return rowbatch.BadField("time", r.field(line, fTime))
 	}
 	r.ok[cTime] = true
 	if !r.address(line, fClient, cClientIP, cClientPort, false) {
-		return badField("client address", r.field(line, fClient))
+		return rowbatch.BadField("client address", r.field(line, fClient))
 	}
 	if !r.address(line, fDestination, cDestinationIP, cDestinationPort, true) {
-		return badField("destination address", r.field(line, fDestination))
+		return rowbatch.BadField("destination address", r.field(line, fDestination))
 	}
 	for _, n := range numberFields {
 		b := r.field(line, n.f)
 		if isDash(b) {
-			r.val[n.c], r.ok[n.c] = 0, false
+			r.i64[n.c], r.ok[n.c] = 0, false
 			continue
 		}
 		u, ok := bytesconv.ParseUint64(b)
-		if !ok || u > n.max {
-			return badField(n.name, b)
+		if !ok || u > math.MaxInt64 {
+			return rowbatch.BadField(n.name, b)
 		}
-		r.val[n.c], r.ok[n.c] = int64(u), true
+		r.i64[n.c], r.ok[n.c] = int64(u), true
+	}
+	b := r.field(line, fIncomingTLSAlert)
+	r.u8[cIncomingTLSAlert], r.ok[cIncomingTLSAlert] = 0, !isDash(b)
+	if r.ok[cIncomingTLSAlert] {
+		a, ok := bytesconv.ParseUint16(b)
+		if !ok || a > math.MaxUint8 {
+			return rowbatch.BadField("incoming_tls_alert", b)
+		}
+		r.u8[cIncomingTLSAlert] = uint8(a)
 	}
 	for _, s := range stringCols {
 		if s.f >= r.nf {
@@ -182,17 +193,17 @@ func (r *row) parseTokens(line []byte, reason string) string {
 		// NLB writes no space in a value (the free-text ones are
 		// URL-encoded): a quoted value holding one is a quote opened by
 		// mistake, which swallowed the fields after it.
-		if int(raw.start) < r.toks.Start(s.f) && bytes.IndexByte(v, ' ') >= 0 {
-			return badField(s.name, line[raw.start:raw.end])
+		if raw.start < r.toks.Start(s.f) && bytes.IndexByte(v, ' ') >= 0 {
+			return rowbatch.BadField(s.name, line[raw.start:raw.end])
 		}
 		r.str[s.c], r.ok[s.c] = raw, !s.dash || !isDash(v)
 	}
 	c := cTLSConnectionCreationTime
-	r.ok[c], r.val[c] = false, 0
+	r.ok[c], r.i64[c] = false, 0
 	if r.nf > fTLSConnectionCreationTime {
 		if b := r.field(line, fTLSConnectionCreationTime); !isDash(b) {
-			if r.val[c], ok = r.parseTime(b); !ok {
-				return badField("tls_connection_creation_time", b)
+			if r.i64[c], ok = r.parseTime(b); !ok {
+				return rowbatch.BadField("tls_connection_creation_time", b)
 			}
 			r.ok[c] = true
 		}
@@ -206,7 +217,7 @@ func (r *row) parseTokens(line []byte, reason string) string {
 func (r *row) address(line []byte, f int, ip, port colID, nullable bool) bool {
 	b := r.field(line, f)
 	if isDash(b) {
-		r.ok[ip], r.ok[port], r.val[port] = false, false, 0
+		r.ok[ip], r.ok[port], r.u16[port] = false, false, 0
 		return nullable
 	}
 	i := len(b) - 1
@@ -220,9 +231,9 @@ func (r *row) address(line []byte, f int, ip, port colID, nullable bool) bool {
 	if !ok {
 		return false
 	}
-	start := int32(r.toks.Start(f))
-	r.str[ip], r.ok[ip] = span{start, start + int32(i)}, true
-	r.val[port], r.ok[port] = int64(p), true
+	start := r.toks.Start(f)
+	r.str[ip], r.ok[ip] = span{start, start + i}, true
+	r.u16[port], r.ok[port] = p, true
 	return true
 }
 
@@ -264,18 +275,6 @@ func (r *row) parseTimeSlow(b []byte) (int64, bool) {
 }
 
 func isDash(b []byte) bool { return len(b) == 1 && b[0] == '-' }
-
-// isBlank reports whether line holds only spaces and tabs.
-func isBlank(line []byte) bool {
-	for _, c := range line {
-		if c != ' ' && c != '\t' {
-			return false
-		}
-	}
-	return true
-}
-
-func badField(name string, b []byte) string { return clip("bad "+name+" %q", b) }
 
 // clip formats a reason quoting b, cut to 40 bytes.
 func clip(format string, b []byte) string {

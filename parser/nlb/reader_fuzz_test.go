@@ -1,20 +1,17 @@
 package nlb
 
 import (
-	"bytes"
 	"testing"
 
-	"github.com/apache/arrow-go/v18/arrow/memory"
-
+	"github.com/lbtriage/lbtriage/internal/readertest"
 	"github.com/lbtriage/lbtriage/parser"
 )
 
 // FuzzReader feeds arbitrary bytes to a Reader with small batches. The
-// properties: it never panics, every batch has the projected schema, the
-// counts reconcile (Lines = Parsed + Rejected + Comments, rows delivered =
-// Parsed, one OnReject call per rejected line, Bytes = input length), the
-// triage projection accepts exactly the lines all columns accept, and every
-// Arrow buffer is released.
+// properties: those of readertest.FuzzRead (it never panics, the counts
+// reconcile, every Arrow buffer is released, ...), the triage projection
+// accepts exactly the lines all columns accept, and Sniff counts no more
+// lines than there are.
 //
 // The seed corpus lives in testdata/fuzz/FuzzReader. Run with
 //
@@ -28,20 +25,10 @@ func FuzzReader(f *testing.F) {
 		if len(data) > 1<<16 {
 			return
 		}
-		all := fuzzRead(t, data, nil, 3)
-		tri := fuzzRead(t, data, TriageColumns, 1)
+		all := readertest.FuzzRead(t, Decoder{}.NewReader, data, nil, 3)
+		tri := readertest.FuzzRead(t, Decoder{}.NewReader, data, TriageColumns, 1)
 		if all.Parsed != tri.Parsed || all.Rejected != tri.Rejected || all.Comments != tri.Comments {
 			t.Fatalf("all columns %+v, triage %+v", all, tri)
-		}
-		lines := int64(bytes.Count(data, []byte{'\n'}))
-		if len(data) > 0 && data[len(data)-1] != '\n' {
-			lines++
-		}
-		if all.Lines != lines {
-			t.Fatalf("Lines = %d, input has %d", all.Lines, lines)
-		}
-		if all.Bytes != int64(len(data)) {
-			t.Fatalf("Bytes = %d, want %d", all.Bytes, len(data))
 		}
 		if n := (Decoder{}).Sniff(data); int64(n) > all.Lines {
 			t.Fatalf("Sniff counts %d lines of %d", n, all.Lines)
@@ -65,47 +52,4 @@ func FuzzParseName(f *testing.F) {
 			t.Fatalf("ParseName(%q) = %+v", base, src)
 		}
 	})
-}
-
-func fuzzRead(t *testing.T, data []byte, cols []string, batch int) parser.Stats {
-	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
-	defer mem.AssertSize(t, 0)
-	rejects := int64(0)
-	rd, err := NewReader(bytes.NewReader(data), parser.Options{
-		Allocator: mem, BatchSize: batch, Columns: cols, MaxLineBytes: 4096,
-		OnReject: func(e *parser.LineError) {
-			rejects++
-			if e.Reason == "" || len(e.Snippet) > parser.SnippetBytes {
-				t.Fatalf("bad LineError %+v", e)
-			}
-		},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rd.Release()
-	rows := int64(0)
-	for rd.Next() {
-		rec := rd.RecordBatch()
-		if !rec.Schema().Equal(rd.Schema()) || rec.NumRows() < 1 || rec.NumRows() > int64(batch) {
-			t.Fatalf("batch of %d rows, schema %s", rec.NumRows(), rec.Schema())
-		}
-		for _, c := range rec.Columns() {
-			if c.Len() != int(rec.NumRows()) {
-				t.Fatalf("column of %d values in a batch of %d rows", c.Len(), rec.NumRows())
-			}
-		}
-		rows += rec.NumRows()
-	}
-	if err := rd.Err(); err != nil {
-		t.Fatalf("Err() = %v on an in-memory reader", err)
-	}
-	s := rd.Stats()
-	if s.Lines != s.Parsed+s.Rejected+s.Comments || s.Parsed != rows || s.Rejected != rejects {
-		t.Fatalf("stats %+v, rows %d, rejects %d", s, rows, rejects)
-	}
-	if s.Parsed > 0 && s.MinTime.After(s.MaxTime) {
-		t.Fatalf("MinTime %v after MaxTime %v", s.MinTime, s.MaxTime)
-	}
-	return s
 }

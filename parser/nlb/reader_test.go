@@ -1,8 +1,6 @@
 package nlb
 
 import (
-	"errors"
-	"io"
 	"maps"
 	"strconv"
 	"strings"
@@ -10,6 +8,7 @@ import (
 	"testing/iotest"
 	"time"
 
+	"github.com/lbtriage/lbtriage/internal/readertest"
 	"github.com/lbtriage/lbtriage/internal/tokenize"
 	"github.com/lbtriage/lbtriage/parser"
 )
@@ -26,16 +25,16 @@ var fullFields = []string{
 }
 
 var fullWant = map[string]any{
-	ColType: "tls", ColVersion: "2.0", ColTime: "2018-12-20T02:59:40Z",
+	ColType: "tls", ColVersion: "2.0", ColTime: "2018-12-20T02:59:40.000000Z",
 	ColELB: "net/my-network-loadbalancer/c6e77e28c25b2234", ColListener: "g3d4b5e8bb8464cd",
 	ColClientIP: "72.21.218.154", ColClientPort: 51341, ColDestinationIP: "172.100.100.185", ColDestinationPort: 443,
-	ColConnectionTime: 5, ColTLSHandshakeTime: 2, ColReceivedBytes: 98, ColSentBytes: 246,
+	ColConnectionTime: ms(5), ColTLSHandshakeTime: ms(2), ColReceivedBytes: 98, ColSentBytes: 246,
 	ColChosenCertARN:      "arn:aws:acm:us-east-2:671290407336:certificate/2a108f19-aded-46b0-8493-c63eb1ef4a99",
 	ColTLSCipher:          "ECDHE-RSA-AES128-SHA",
 	ColTLSProtocolVersion: "tlsv12", ColTLSKeyExchange: "x25519",
 	ColDomainName:           "my-network-loadbalancer-c6e77e28c25b2234.elb.us-east-2.amazonaws.com",
 	ColALPNFrontendProtocol: "h2", ColALPNBackendProtocol: "h2", ColALPNClientPreferenceList: `"h2","http/1.1"`,
-	ColTLSConnectionCreationTime: "2018-12-20T02:59:30Z",
+	ColTLSConnectionCreationTime: "2018-12-20T02:59:30.000000Z",
 }
 
 // columnField is the field position each column comes from.
@@ -65,13 +64,13 @@ func TestColumnField(t *testing.T) {
 func parseOne(t *testing.T, line string) map[string]any {
 	t.Helper()
 	res := readString(t, line, parser.Options{})
-	if len(res.rejects) > 0 {
-		t.Fatalf("line rejected: %s", res.rejects[0])
+	if len(res.Rejects) > 0 {
+		t.Fatalf("line rejected: %s", res.Rejects[0])
 	}
-	if len(res.rows) != 1 {
-		t.Fatalf("got %d rows, want 1", len(res.rows))
+	if len(res.Rows) != 1 {
+		t.Fatalf("got %d rows, want 1", len(res.Rows))
 	}
-	return res.rows[0]
+	return res.Rows[0]
 }
 
 // with returns fullWant with the changes applied; a nil value deletes.
@@ -131,7 +130,7 @@ func TestReaderFields_Success(t *testing.T) {
 	f(`tls 2.0 2018-12-20T02:59:40 net/my-network-loadbalancer/c6e77e28c25b2234 g3d4b5e8bb8464cd 72.21.218.154:51341 172.100.100.185:443 5 2 98 246 - arn:aws:acm:us-east-2:671290407336:certificate/2a108f19-aded-46b0-8493-c63eb1ef4a99 - ECDHE-RSA-AES128-SHA tlsv12 - my-network-loadbalancer-c6e77e28c25b2234.elb.us-east-2.amazonaws.com - - -`,
 		doc)
 	f(`tls 2.0 2020-04-01T08:51:42 net/my-network-loadbalancer/c6e77e28c25b2234 g3d4b5e8bb8464cd 72.21.218.154:51341 172.100.100.185:443 5 2 98 246 - arn:aws:acm:us-east-2:671290407336:certificate/2a108f19-aded-46b0-8493-c63eb1ef4a99 - ECDHE-RSA-AES128-SHA tlsv12 - my-network-loadbalancer-c6e77e28c25b2234.elb.us-east-2.amazonaws.com h2 h2 "h2","http/1.1"`,
-		with(ColTime, "2020-04-01T08:51:42Z", ColTLSKeyExchange, nil, ColTLSConnectionCreationTime, nil))
+		with(ColTime, "2020-04-01T08:51:42.000000Z", ColTLSKeyExchange, nil, ColTLSConnectionCreationTime, nil))
 	// IPv6 client and destination, without brackets: split at the last ':'.
 	f(lineWith(fClient, `2001:db8:85a3::8a2e:370:7334:50599`, fDestination, `fd00:ec2::23:443`),
 		with(ColClientIP, "2001:db8:85a3::8a2e:370:7334", ColClientPort, 50599,
@@ -141,16 +140,16 @@ func TestReaderFields_Success(t *testing.T) {
 	f(lineWith(fConnectionTime, `12`, fTLSHandshakeTime, `-`, fReceivedBytes, `0`, fSentBytes, `0`,
 		fIncomingTLSAlert, `48`, fTLSCipher, `-`, fTLSProtocolVersion, `-`, fTLSKeyExchange, `-`,
 		fALPNFrontendProtocol, `-`, fALPNBackendProtocol, `-`),
-		with(ColConnectionTime, 12, ColTLSHandshakeTime, nil, ColReceivedBytes, 0, ColSentBytes, 0,
+		with(ColConnectionTime, ms(12), ColTLSHandshakeTime, nil, ColReceivedBytes, 0, ColSentBytes, 0,
 			ColIncomingTLSAlert, 48, ColTLSCipher, nil, ColTLSProtocolVersion, nil, ColTLSKeyExchange, nil,
 			ColALPNFrontendProtocol, nil, ColALPNBackendProtocol, nil))
 	// No ClientHello at all: every TLS field "-" (elastic/integrations).
 	f(`tls 2.0 2024-10-25T17:33:59 net/x-us-east-2/c88927aafc9abafe 52878890095341b5 192.168.131.39:2817 10.0.0.1:80 0 - 0 0 - - - - - - - - - - 2024-10-25T17:33:59`,
-		map[string]any{ColType: "tls", ColVersion: "2.0", ColTime: "2024-10-25T17:33:59Z",
+		map[string]any{ColType: "tls", ColVersion: "2.0", ColTime: "2024-10-25T17:33:59.000000Z",
 			ColELB: "net/x-us-east-2/c88927aafc9abafe", ColListener: "52878890095341b5",
 			ColClientIP: "192.168.131.39", ColClientPort: 2817, ColDestinationIP: "10.0.0.1", ColDestinationPort: 80,
-			ColConnectionTime: 0, ColReceivedBytes: 0, ColSentBytes: 0,
-			ColTLSConnectionCreationTime: "2024-10-25T17:33:59Z"})
+			ColConnectionTime: ms(0), ColReceivedBytes: 0, ColSentBytes: 0,
+			ColTLSConnectionCreationTime: "2024-10-25T17:33:59.000000Z"})
 	// Alerts: the bounds of a byte.
 	f(lineWith(fIncomingTLSAlert, `0`), with(ColIncomingTLSAlert, 0))
 	f(lineWith(fIncomingTLSAlert, `255`), with(ColIncomingTLSAlert, 255))
@@ -170,18 +169,18 @@ func TestReaderFields_Success(t *testing.T) {
 	f(lineWith(fChosenCertSerial, `0a1b2c`), with(ColChosenCertSerial, "0a1b2c"))
 	// Long connections and large counts.
 	f(lineWith(fConnectionTime, `86400000`, fReceivedBytes, `9223372036854775807`),
-		with(ColConnectionTime, 86400000, ColReceivedBytes, int64(9223372036854775807)))
+		with(ColConnectionTime, ms(86400000), ColReceivedBytes, int64(9223372036854775807)))
 	// A destination "-" is null (not documented; kept rather than lost).
 	f(lineWith(fDestination, `-`), with(ColDestinationIP, nil, ColDestinationPort, nil))
 	// "-" connection time and byte counts are null, as in the other fields.
 	f(lineWith(fConnectionTime, `-`, fSentBytes, `-`), with(ColConnectionTime, nil, ColSentBytes, nil))
 	// A fraction and a Z are read, should NLB ever write them.
 	f(lineWith(fTime, `2018-12-20T02:59:40.5Z`, fTLSConnectionCreationTime, `2018-12-20T02:59:30Z`),
-		with(ColTime, "2018-12-20T02:59:40.5Z"))
+		with(ColTime, "2018-12-20T02:59:40.500000Z"))
 	f(lineWith(fTLSConnectionCreationTime, `-`), with(ColTLSConnectionCreationTime, nil))
 	// Leap day, end of year.
 	f(lineWith(fTime, `2024-02-29T23:59:59`, fTLSConnectionCreationTime, `2023-12-31T23:59:59`),
-		with(ColTime, "2024-02-29T23:59:59Z", ColTLSConnectionCreationTime, "2023-12-31T23:59:59Z"))
+		with(ColTime, "2024-02-29T23:59:59.000000Z", ColTLSConnectionCreationTime, "2023-12-31T23:59:59.000000Z"))
 	// Runs of spaces, trailing whitespace and CRLF endings.
 	f(strings.Replace(lineWith(), " ", "   ", 5)+"  \r\n", fullWant)
 	// Lines longer than a 64-byte block boundary in every position.
@@ -194,13 +193,13 @@ func TestReaderRejects_Failure(t *testing.T) {
 	f := func(line, reason string) {
 		t.Helper()
 		res := readString(t, line, parser.Options{Source: parser.Source{Name: "obj.log"}})
-		if len(res.rows) != 0 {
+		if len(res.Rows) != 0 {
 			t.Fatalf("line accepted, want rejected with %q", reason)
 		}
-		if len(res.rejects) != 1 {
-			t.Fatalf("got %d rejects, want 1", len(res.rejects))
+		if len(res.Rejects) != 1 {
+			t.Fatalf("got %d rejects, want 1", len(res.Rejects))
 		}
-		e := res.rejects[0]
+		e := res.Rejects[0]
 		if e.Reason != reason {
 			t.Errorf("reason %q, want %q", e.Reason, reason)
 		}
@@ -257,37 +256,21 @@ func TestReaderRejects_Failure(t *testing.T) {
 	f(lineWith(fDomainName, `"a b"`), `bad domain_name "\"a b\""`)
 }
 
-func TestReaderCounts(t *testing.T) {
-	good := lineWith()
-	in := "\n" + good + "\r\n  \n" + "bogus line\n" + good + "\n\t\n" + good // no trailing newline
-	res := readString(t, in, parser.Options{})
-	s := res.stats
-	if s.Lines != 7 || s.Parsed != 3 || s.Rejected != 1 || s.Comments != 3 {
-		t.Fatalf("stats %+v, want 7 lines = 3 parsed + 1 rejected + 3 blank", s)
-	}
-	if s.Bytes != int64(len(in)) {
-		t.Errorf("Bytes = %d, want %d", s.Bytes, len(in))
-	}
-	if res.rejects[0].Line != 4 {
-		t.Errorf("reject at line %d, want 4", res.rejects[0].Line)
-	}
-}
-
 func TestReaderTimeRange(t *testing.T) {
 	in := lineWith(fTime, "2020-01-02T00:00:01") + "\n" +
 		lineWith(fTime, "2019-12-31T23:59:59") + "\n" +
 		lineWith(fTime, "2020-01-01T12:00:00") + "\n"
-	s := readString(t, in, parser.Options{}).stats
-	if got := fmtTime(s.MinTime); got != "2019-12-31T23:59:59Z" {
+	s := readString(t, in, parser.Options{}).Stats
+	if got := fmtTime(s.MinTime); got != "2019-12-31T23:59:59.000000Z" {
 		t.Errorf("MinTime %s", got)
 	}
-	if got := fmtTime(s.MaxTime); got != "2020-01-02T00:00:01Z" {
+	if got := fmtTime(s.MaxTime); got != "2020-01-02T00:00:01.000000Z" {
 		t.Errorf("MaxTime %s", got)
 	}
 	if s.MinTime.Location() != time.UTC {
 		t.Errorf("MinTime not in UTC")
 	}
-	if s := readString(t, "\n", parser.Options{}).stats; !s.MinTime.IsZero() || !s.MaxTime.IsZero() {
+	if s := readString(t, "\n", parser.Options{}).Stats; !s.MinTime.IsZero() || !s.MaxTime.IsZero() {
 		t.Errorf("time range %v..%v without rows, want zero", s.MinTime, s.MaxTime)
 	}
 }
@@ -300,16 +283,16 @@ func TestReaderTimeCache(t *testing.T) {
 		lineWith(fTime, "2018-12-20T02:58:0x") + "\n" +
 		lineWith(fTime, "2018-12-20T02:58:07") + "\n"
 	res := readString(t, in, parser.Options{Columns: []string{ColTime, ColTLSConnectionCreationTime}})
-	if len(res.rejects) != 2 || res.rejects[0].Line != 3 || res.rejects[1].Line != 4 {
-		t.Fatalf("rejects %v", res.rejects)
+	if len(res.Rejects) != 2 || res.Rejects[0].Line != 3 || res.Rejects[1].Line != 4 {
+		t.Fatalf("rejects %v", res.Rejects)
 	}
 	want := [][2]string{
-		{"2018-12-20T02:59:40Z", "2018-12-20T02:59:30Z"},
-		{"2018-12-20T02:59:59Z", "2018-12-20T02:58:01Z"},
-		{"2018-12-20T02:58:07Z", "2018-12-20T02:59:30Z"},
+		{"2018-12-20T02:59:40.000000Z", "2018-12-20T02:59:30.000000Z"},
+		{"2018-12-20T02:59:59.000000Z", "2018-12-20T02:58:01.000000Z"},
+		{"2018-12-20T02:58:07.000000Z", "2018-12-20T02:59:30.000000Z"},
 	}
 	for i, w := range want {
-		checkRow(t, res.rows[i], map[string]any{ColTime: w[0], ColTLSConnectionCreationTime: w[1]})
+		checkRow(t, res.Rows[i], map[string]any{ColTime: w[0], ColTLSConnectionCreationTime: w[1]})
 	}
 }
 
@@ -325,10 +308,10 @@ func TestReaderBatches(t *testing.T) {
 	f := func(batchSize int, want []int) {
 		t.Helper()
 		res := readString(t, in, parser.Options{BatchSize: batchSize})
-		if !equalInts(res.batches, want) {
-			t.Fatalf("BatchSize %d: batches %v, want %v", batchSize, res.batches, want)
+		if !equalInts(res.Batches, want) {
+			t.Fatalf("BatchSize %d: batches %v, want %v", batchSize, res.Batches, want)
 		}
-		for i, r := range res.rows {
+		for i, r := range res.Rows {
 			checkRow(t, r, with(ColSentBytes, i))
 		}
 	}
@@ -357,10 +340,10 @@ func TestReaderManyRows(t *testing.T) {
 		sb.WriteByte('\n')
 	}
 	res := readString(t, sb.String(), parser.Options{BatchSize: 3000})
-	if !equalInts(res.batches, []int{3000, 2000}) {
-		t.Fatalf("batches %v", res.batches)
+	if !equalInts(res.Batches, []int{3000, 2000}) {
+		t.Fatalf("batches %v", res.Batches)
 	}
-	for i, r := range res.rows {
+	for i, r := range res.Rows {
 		if r[ColReceivedBytes] != int64(i) || r[ColDomainName] != fullWant[ColDomainName] {
 			t.Fatalf("row %d: %v", i, r)
 		}
@@ -386,14 +369,14 @@ func TestReaderProjection(t *testing.T) {
 		t.Helper()
 		res := readString(t, in, parser.Options{Columns: cols, BatchSize: 1})
 		var got []string
-		for _, fl := range res.schema.Fields() {
+		for _, fl := range res.Schema.Fields() {
 			got = append(got, fl.Name)
 		}
 		if strings.Join(got, ",") != strings.Join(wantCols, ",") {
 			t.Fatalf("schema %v, want %v", got, wantCols)
 		}
-		if res.stats.Parsed != 2 || res.stats.Rejected != 1 {
-			t.Fatalf("stats %+v", res.stats)
+		if res.Stats.Parsed != 2 || res.Stats.Rejected != 1 {
+			t.Fatalf("stats %+v", res.Stats)
 		}
 		for i, want := range []map[string]any{fullWant, with(ColTLSHandshakeTime, nil, ColIncomingTLSAlert, 48, ColTLSCipher, nil)} {
 			sub := map[string]any{}
@@ -402,7 +385,7 @@ func TestReaderProjection(t *testing.T) {
 					sub[c] = v
 				}
 			}
-			checkRow(t, res.rows[i], sub)
+			checkRow(t, res.Rows[i], sub)
 		}
 	}
 	f(TriageColumns, TriageColumns)
@@ -432,7 +415,7 @@ func TestReaderMetadata(t *testing.T) {
 	res := readString(t, lineWith(), parser.Options{Source: parser.Source{
 		Name: "s3://b/k.log.gz", Resource: "net/my-nlb/c6e77e28c25b2234", End: end,
 	}})
-	md := res.schema.Metadata()
+	md := res.Schema.Metadata()
 	want := map[string]string{
 		MetaSource: "s3://b/k.log.gz", MetaLoadBalancer: "net/my-nlb/c6e77e28c25b2234", MetaIntervalEnd: "2020-05-01T00:00:00Z",
 	}
@@ -445,65 +428,29 @@ func TestReaderMetadata(t *testing.T) {
 		}
 	}
 	res = readString(t, lineWith(), parser.Options{Source: parser.Source{Name: "a.log"}})
-	if md := res.schema.Metadata(); md.Len() != 1 || md.Keys()[0] != MetaSource {
+	if md := res.Schema.Metadata(); md.Len() != 1 || md.Keys()[0] != MetaSource {
 		t.Errorf("metadata %v, want only %s", md, MetaSource)
 	}
-	if md := readString(t, lineWith(), parser.Options{}).schema.Metadata(); md.Len() != 0 {
+	if md := readString(t, lineWith(), parser.Options{}).Schema.Metadata(); md.Len() != 0 {
 		t.Errorf("metadata %v, want none", md)
 	}
 }
 
-func TestReaderReadError(t *testing.T) {
-	boom := errors.New("unexpected EOF in gzip")
-	good := lineWith() + "\n"
-	r := io.MultiReader(strings.NewReader(good+good+good[:40]), iotest.ErrReader(boom))
-	res := readAll(t, r, parser.Options{Source: parser.Source{Name: "x.log.gz"}, BatchSize: 1})
-	if len(res.rows) != 2 {
-		t.Fatalf("got %d rows before the error, want 2", len(res.rows))
-	}
-	if !errors.Is(res.err, boom) || res.err.Error() != "read x.log.gz: unexpected EOF in gzip" {
-		t.Fatalf("Err() = %v", res.err)
-	}
-	if len(res.rejects) != 1 || res.rejects[0].Reason != "line cut short by a read error" || res.rejects[0].Line != 3 {
-		t.Fatalf("rejects %v", res.rejects)
-	}
-	res = readAll(t, io.MultiReader(strings.NewReader(good), iotest.ErrReader(boom)), parser.Options{})
-	if len(res.rows) != 1 || len(res.rejects) != 0 || res.err.Error() != "read input: unexpected EOF in gzip" {
-		t.Fatalf("rows %d rejects %d err %v", len(res.rows), len(res.rejects), res.err)
-	}
-}
-
-func TestReaderLongLine(t *testing.T) {
-	long := lineWith(fDomainName, strings.Repeat("x", 2000))
-	in := lineWith() + "\n" + long + "\n" + lineWith() + "\n"
-	res := readString(t, in, parser.Options{MaxLineBytes: 1000})
-	if res.stats.Parsed != 2 || len(res.rejects) != 1 {
-		t.Fatalf("stats %+v", res.stats)
-	}
-	if e := res.rejects[0]; e.Reason != "line longer than 1000 bytes" || e.Line != 2 {
-		t.Fatalf("reject %v", e)
-	}
-	res = readString(t, strings.Repeat("x", parser.DefaultMaxLineBytes+10)+"\n"+lineWith(), parser.Options{})
-	if res.stats.Parsed != 1 || len(res.rejects) != 1 || res.rejects[0].Reason != "line longer than 1048576 bytes" {
-		t.Fatalf("stats %+v rejects %v", res.stats, res.rejects)
-	}
-}
-
 func TestReaderMaxLineBounds(t *testing.T) {
-	f := func(max int, want string) {
+	f := func(max, want int) {
 		t.Helper()
 		rd, err := NewReader(strings.NewReader(""), parser.Options{MaxLineBytes: max})
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer rd.Release()
-		if rd.tooLong != want {
-			t.Fatalf("MaxLineBytes %d: %s, want %s", max, rd.tooLong, want)
+		if got := rd.Options().MaxLineBytes; got != want {
+			t.Fatalf("MaxLineBytes %d: %d, want %d", max, got, want)
 		}
 	}
-	f(1<<40, "line longer than 1073741824 bytes") // beyond a batch's text
-	f(10, "line longer than 160 bytes")           // below a reject's snippet
-	f(0, "line longer than 1048576 bytes")
+	f(1<<40, 1<<30) // beyond a batch's text
+	f(10, 160)      // below a reject's snippet
+	f(0, 1<<20)
 }
 
 // TestReader_SplitLine reads the same varied input three ways: whole, where
@@ -533,21 +480,21 @@ func TestReader_SplitLine(t *testing.T) {
 	}
 	in := strings.Join(lines, "\n") + "\n" + lineWith() // no trailing newline
 	want := readString(t, in, parser.Options{})
-	if want.stats.Parsed != 216 || want.stats.Comments != 86 || want.stats.Rejected != 85 {
-		t.Fatalf("stats %+v", want.stats)
+	if want.Stats.Parsed != 216 || want.Stats.Comments != 86 || want.Stats.Rejected != 85 {
+		t.Fatalf("stats %+v", want.Stats)
 	}
 	check := func(name string, got result) {
 		t.Helper()
-		if got.stats != want.stats || len(got.rejects) != len(want.rejects) || len(got.rows) != len(want.rows) {
-			t.Fatalf("%s: stats %+v; want %+v", name, got.stats, want.stats)
+		if got.Stats != want.Stats || len(got.Rejects) != len(want.Rejects) || len(got.Rows) != len(want.Rows) {
+			t.Fatalf("%s: stats %+v; want %+v", name, got.Stats, want.Stats)
 		}
-		for i := range got.rejects {
-			if got.rejects[i].Error() != want.rejects[i].Error() {
-				t.Fatalf("%s: reject %d: %s, want %s", name, i, got.rejects[i], want.rejects[i])
+		for i := range got.Rejects {
+			if got.Rejects[i].Error() != want.Rejects[i].Error() {
+				t.Fatalf("%s: reject %d: %s, want %s", name, i, got.Rejects[i], want.Rejects[i])
 			}
 		}
-		for i := range got.rows {
-			checkRow(t, got.rows[i], want.rows[i])
+		for i := range got.Rows {
+			checkRow(t, got.Rows[i], want.Rows[i])
 		}
 	}
 	check("one byte a read", readAll(t, iotest.OneByteReader(strings.NewReader(in)), parser.Options{}))
@@ -555,25 +502,5 @@ func TestReader_SplitLine(t *testing.T) {
 	check("without the vector tokenizer", readString(t, in, parser.Options{}))
 }
 
-func TestReaderRelease(t *testing.T) {
-	// Release in the middle of a stream, twice, and Next after Release.
-	mem := newChecked(t)
-	rd, err := NewReader(strings.NewReader(strings.Repeat(lineWith()+"\n", 5)), parser.Options{Allocator: mem, BatchSize: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !rd.Next() {
-		t.Fatal("no batch")
-	}
-	rec := rd.RecordBatch()
-	rec.Retain()
-	rd.Release()
-	rd.Release()
-	if rd.Next() {
-		t.Fatal("Next after Release")
-	}
-	if rec.NumRows() != 2 {
-		t.Fatalf("retained batch has %d rows", rec.NumRows())
-	}
-	rec.Release()
-}
+// TestReaderStream checks the behaviour every decoder's Reader shares.
+func TestReaderStream(t *testing.T) { readertest.CheckStream(t, Decoder{}.NewReader, lineWith()) }

@@ -2,6 +2,8 @@ package nlb
 
 import (
 	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/lbtriage/lbtriage/internal/rowbatch"
 )
 
 // Column names of the NLB schema, in schema order. Other packages refer to
@@ -37,9 +39,9 @@ const (
 // NLB object's name tells no node, so there is no node key: the node a
 // direct client reached is its row's destination_ip.
 const (
-	MetaSource       = "lbtriage.source"
-	MetaLoadBalancer = "lbtriage.load_balancer"
-	MetaIntervalEnd  = "lbtriage.interval_end"
+	MetaSource       = rowbatch.MetaSource
+	MetaLoadBalancer = rowbatch.MetaLoadBalancer
+	MetaIntervalEnd  = rowbatch.MetaIntervalEnd
 )
 
 // TriageColumns are the columns a connection analysis needs: when, who,
@@ -146,11 +148,3 @@ var fullSchema = arrow.NewSchema(fields[:], nil)
 // balancer and kept as written. Columns that a line's layout lacks (version
 // 1.0 lines, lines written before tls_connection_creation_time) are null.
 func Schema() *arrow.Schema { return fullSchema }
-
-var colByName = func() map[string]colID {
-	m := make(map[string]colID, numCols)
-	for i, f := range fields {
-		m[f.Name] = colID(i)
-	}
-	return m
-}()
