@@ -90,7 +90,7 @@ func TestAggregator_WindowIsHalfOpen(t *testing.T) {
 	if rep.Requests != 2 || rep.Lines.OutsideWindow != 2 {
 		t.Fatalf("%d requests, %d outside; want 2, 2", rep.Requests, rep.Lines.OutsideWindow)
 	}
-	if rep.TimeRange.First != "2026-11-21T13:01:00Z" || rep.TimeRange.Last != "2026-11-21T13:01:59.999999Z" {
+	if rep.TimeRange.First.RFC3339() != "2026-11-21T13:01:00Z" || rep.TimeRange.Last.RFC3339() != "2026-11-21T13:01:59.999999Z" {
 		t.Fatalf("time range %+v", rep.TimeRange)
 	}
 }
@@ -101,7 +101,7 @@ func TestAggregator_TimelineFillsGaps(t *testing.T) {
 	rep := BuildReport(aggregate(t, Options{}, parser.Source{}, rows), Run{})
 	var got []string
 	for _, b := range rep.Timeline {
-		got = append(got, fmt.Sprintf("%s %d/%d t=%d", b.Start[11:16], b.Requests, b.Errors5xx, b.ByDomain[DomainTarget]))
+		got = append(got, fmt.Sprintf("%s %d/%d t=%d", b.Start.Format("15:04"), b.Requests, b.Errors5xx, b.ByDomain[DomainTarget]))
 	}
 	if want := "13:00 1/0 t=0,13:01 0/0 t=0,13:02 0/0 t=0,13:03 1/1 t=1"; strings.Join(got, ",") != want {
 		t.Fatalf("timeline %v, want %s", got, want)
@@ -204,12 +204,12 @@ func TestFindWindow(t *testing.T) {
 	mk := func(spec ...int64) []Bucket {
 		var out []Bucket
 		for i := 0; i < len(spec); i += 2 {
-			out = append(out, Bucket{Start: t0.Add(time.Duration(i/2) * time.Minute).Format(time.RFC3339), Requests: spec[i], Errors5xx: spec[i+1]})
+			out = append(out, Bucket{Start: TimeOf(t0.Add(time.Duration(i/2) * time.Minute)), Requests: spec[i], Errors5xx: spec[i+1]})
 		}
 		return out
 	}
 	w := findWindow(mk(100, 1, 100, 0, 100, 30, 100, 40, 100, 35, 100, 1, 100, 0))
-	if w == nil || w.Start != "2026-11-21T13:02:00Z" || w.End != "2026-11-21T13:05:00Z" || w.Rate != 0.35 || w.BaselineRate != 0.005 {
+	if w == nil || w.Start.RFC3339() != "2026-11-21T13:02:00Z" || w.End.RFC3339() != "2026-11-21T13:05:00Z" || w.Rate != 0.35 || w.BaselineRate != 0.005 {
 		t.Fatalf("window %+v", w)
 	}
 	// A steady rate has no window.
@@ -217,7 +217,7 @@ func TestFindWindow(t *testing.T) {
 		t.Fatalf("steady rate gave %+v", w)
 	}
 	// Errors everywhere in one bucket only: the window is that bucket.
-	if w := findWindow(mk(100, 0, 100, 50, 100, 0)); w == nil || w.Start != "2026-11-21T13:01:00Z" || w.BaselineRate != 0 {
+	if w := findWindow(mk(100, 0, 100, 50, 100, 0)); w == nil || w.Start.RFC3339() != "2026-11-21T13:01:00Z" || w.BaselineRate != 0 {
 		t.Fatalf("single bucket: %+v", w)
 	}
 }

@@ -44,18 +44,12 @@ func BuildReport(a *Aggregator, run Run) *Report {
 	r.Lines.OutsideWindow = a.outsideWindow
 	r.Lines.RejectedSamples = sampleRejects(run.Rejects, DefaultMaxRejectedSamples)
 	if a.requests > 0 {
-		r.TimeRange = TimeRange{First: fmtTime(a.firstUS), Last: fmtTime(a.lastUS)}
+		r.TimeRange = TimeRange{First: UnixMicro(a.firstUS), Last: UnixMicro(a.lastUS)}
 	} else if !stats.MinTime.IsZero() {
-		r.TimeRange = TimeRange{First: stats.MinTime.UTC().Format(time.RFC3339Nano), Last: stats.MaxTime.UTC().Format(time.RFC3339Nano)}
+		r.TimeRange = TimeRange{First: TimeOf(stats.MinTime), Last: TimeOf(stats.MaxTime)}
 	}
 	if !opts.Since.IsZero() || !opts.Until.IsZero() {
-		r.Window = &TimeRange{}
-		if !opts.Since.IsZero() {
-			r.Window.First = opts.Since.UTC().Format(time.RFC3339Nano)
-		}
-		if !opts.Until.IsZero() {
-			r.Window.Last = opts.Until.UTC().Format(time.RFC3339Nano)
-		}
+		r.Window = &TimeRange{First: TimeOf(opts.Since), Last: TimeOf(opts.Until)}
 	}
 
 	r.Requests = a.requests
@@ -177,10 +171,6 @@ func dominantFormat(a *Aggregator, objects map[string]int64) parser.Format {
 	return best
 }
 
-func fmtTime(us int64) string {
-	return time.UnixMicro(us).UTC().Format(time.RFC3339Nano)
-}
-
 // sampleRejects keeps the first n rejected lines in (source, line) order, so
 // the sample does not depend on which worker read what first.
 func sampleRejects(rejects []*parser.LineError, n int) []RejectedSample {
@@ -283,7 +273,7 @@ func buildTargets(a *Aggregator) []Target {
 			}
 		}
 		if t.errors > 0 {
-			tg.First5xx, tg.Last5xx = fmtTime(t.first5xx), fmtTime(t.last5xx)
+			tg.First5xx, tg.Last5xx = UnixMicro(t.first5xx), UnixMicro(t.last5xx)
 		}
 		out = append(out, tg)
 	}
@@ -446,7 +436,7 @@ func buildTimeline(a *Aggregator, format parser.Format) []Bucket {
 	domains := domainsOf(format)
 	out := make([]Bucket, 0, len(keys))
 	for _, k := range keys {
-		bk := Bucket{Start: fmtTime(k * a.bucketUS), ByDomain: map[string]int64{}}
+		bk := Bucket{Start: UnixMicro(k * a.bucketUS), ByDomain: map[string]int64{}}
 		for _, d := range domains {
 			bk.ByDomain[domainTable[d]] = 0
 		}

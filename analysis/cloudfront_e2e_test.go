@@ -111,7 +111,7 @@ func TestCloudFrontReport_MatchesTruth(t *testing.T) {
 	// Timeline: one bucket per minute, each equal to the truth.
 	minutes := 0
 	for _, b := range rep.Timeline {
-		ts, _ := time.Parse(time.RFC3339Nano, b.Start)
+		ts := b.Start.Time
 		w := truth.Minutes[ts.Unix()]
 		if w == nil {
 			if b.Requests != 0 {

@@ -155,10 +155,7 @@ func TestReport_MatchesTruth(t *testing.T) {
 	}
 	minutes := 0
 	for _, b := range rep.Timeline {
-		st, err := time.Parse(time.RFC3339, b.Start)
-		if err != nil {
-			t.Fatal(err)
-		}
+		st := b.Start
 		w := truth.Minutes[st.Unix()]
 		if w == nil {
 			if b.Requests != 0 {
@@ -170,12 +167,12 @@ func TestReport_MatchesTruth(t *testing.T) {
 		if b.Requests != int64(w.Requests) || b.Errors5xx != int64(w.Errors5xx) {
 			t.Errorf("minute %s: %d/%d, want %d/%d", b.Start, b.Requests, b.Errors5xx, w.Requests, w.Errors5xx)
 		}
-		eq("minute "+b.Start, b.ByDomain, w.Domains)
+		eq("minute "+b.Start.RFC3339(), b.ByDomain, w.Domains)
 	}
 	if minutes != len(truth.Minutes) {
 		t.Errorf("%d minutes with rows, want %d", minutes, len(truth.Minutes))
 	}
-	if rep.TimeRange.First != truth.First.Format(time.RFC3339Nano) || rep.TimeRange.Last != truth.Last.Format(time.RFC3339Nano) {
+	if !rep.TimeRange.First.Equal(truth.First) || !rep.TimeRange.Last.Equal(truth.Last) {
 		t.Errorf("time range %+v, want %s..%s", rep.TimeRange, truth.First, truth.Last)
 	}
 	if len(rep.Inputs.Skipped) != 1 || !strings.Contains(rep.Inputs.Skipped[0].Source, "ELBAccessLogTestFile") {
@@ -203,7 +200,7 @@ func TestReport_SampleIncidentVerdict(t *testing.T) {
 			t.Errorf("summary lacks %q: %s", s, v.Summary)
 		}
 	}
-	if v.Window == nil || v.Window.Start != "2026-11-20T13:05:00Z" || v.Window.End != "2026-11-20T13:20:00Z" {
+	if v.Window == nil || v.Window.Start.RFC3339() != "2026-11-20T13:05:00Z" || v.Window.End.RFC3339() != "2026-11-20T13:20:00Z" {
 		t.Errorf("window %+v, want 13:05-13:20", v.Window)
 	}
 	if len(v.Hints) == 0 || !strings.HasPrefix(v.Hints[0], analysis.CauseConnectionError+": ") {
@@ -268,11 +265,10 @@ func TestReport_Window(t *testing.T) {
 	if rep.Requests != int64(want) || rep.Lines.OutsideWindow != int64(truth.Rows-want) {
 		t.Fatalf("window: %d requests, %d outside; want %d, %d", rep.Requests, rep.Lines.OutsideWindow, want, truth.Rows-want)
 	}
-	if rep.Window == nil || rep.Window.First != "2026-11-20T13:00:00Z" || rep.Window.Last != "2026-11-20T13:10:00Z" {
+	if rep.Window == nil || rep.Window.First.RFC3339() != "2026-11-20T13:00:00Z" || rep.Window.Last.RFC3339() != "2026-11-20T13:10:00Z" {
 		t.Fatalf("window %+v", rep.Window)
 	}
-	first, _ := time.Parse(time.RFC3339Nano, rep.TimeRange.First)
-	last, _ := time.Parse(time.RFC3339Nano, rep.TimeRange.Last)
+	first, last := rep.TimeRange.First.Time, rep.TimeRange.Last.Time
 	if first.Before(since) || !last.Before(until) {
 		t.Fatalf("time range %+v outside the window", rep.TimeRange)
 	}

@@ -87,10 +87,10 @@ type RejectedSample struct {
 	Snippet string `json:"snippet,omitempty"`
 }
 
-// TimeRange is a pair of RFC 3339 UTC times.
+// TimeRange is a pair of times, "" in JSON when unknown.
 type TimeRange struct {
-	First string `json:"first"`
-	Last  string `json:"last"`
+	First Time `json:"first"`
+	Last  Time `json:"last"`
 }
 
 // Errors breaks the 5xx down by domain and by cause.
@@ -115,9 +115,9 @@ type Target struct {
 	Errors5xx int64            `json:"errors_5xx"`
 	ByCause   map[string]int64 `json:"by_cause"`
 	LatencyMs Latency          `json:"latency_ms"`
-	// First5xx and Last5xx bound this target's 5xx (RFC 3339), when any.
-	First5xx string `json:"first_5xx,omitempty"`
-	Last5xx  string `json:"last_5xx,omitempty"`
+	// First5xx and Last5xx bound this target's 5xx, when any.
+	First5xx Time `json:"first_5xx,omitzero"`
+	Last5xx  Time `json:"last_5xx,omitzero"`
 }
 
 // Node is one load balancer node (IP from the object name).
@@ -154,7 +154,7 @@ type Client struct {
 
 // Bucket is one timeline bucket.
 type Bucket struct {
-	Start     string           `json:"start"`
+	Start     Time             `json:"start"`
 	Requests  int64            `json:"requests"`
 	Errors5xx int64            `json:"errors_5xx"`
 	ByDomain  map[string]int64 `json:"by_domain"`
@@ -177,8 +177,8 @@ type Verdict struct {
 
 // Window is a stretch of time whose 5xx rate stands out from the rest.
 type Window struct {
-	Start string `json:"start"`
-	End   string `json:"end"`
+	Start Time `json:"start"`
+	End   Time `json:"end"`
 	// Rate is the 5xx rate inside the window; BaselineRate outside it.
 	Rate         float64 `json:"rate"`
 	BaselineRate float64 `json:"baseline_rate"`

@@ -123,8 +123,8 @@ func noErrorSummary(r *Report) string {
 		return "No requests were read; nothing to attribute."
 	}
 	s := fmt.Sprintf("No 5xx among %s requests", numfmt.Int(r.Requests))
-	if r.TimeRange.First != "" {
-		s += fmt.Sprintf(" from %s to %s", r.TimeRange.First, r.TimeRange.Last)
+	if !r.TimeRange.First.IsZero() {
+		s += fmt.Sprintf(" from %s to %s", r.TimeRange.First.RFC3339(), r.TimeRange.Last.RFC3339())
 	}
 	s += "; nothing to attribute."
 	var ctx []string
@@ -319,25 +319,14 @@ func findWindow(tl []Bucket) *Window {
 	if inRate < windowRatio*outRate {
 		return nil
 	}
-	start0, err := time.Parse(time.RFC3339Nano, tl[bestStart].Start)
-	if err != nil {
-		return nil
-	}
 	width := time.Minute
-	if len(tl) > 1 {
-		if t1, err := time.Parse(time.RFC3339Nano, tl[1].Start); err == nil {
-			if t0, err := time.Parse(time.RFC3339Nano, tl[0].Start); err == nil && t1.After(t0) {
-				width = t1.Sub(t0)
-			}
-		}
+	if t0, t1 := tl[0].Start, tl[1].Start; t1.After(t0.Time) {
+		width = t1.Sub(t0.Time)
 	}
-	end, err := time.Parse(time.RFC3339Nano, tl[bestEnd].Start)
-	if err != nil {
-		return nil
-	}
+	// The window is written in whole seconds.
 	return &Window{
-		Start:        start0.UTC().Format(time.RFC3339),
-		End:          end.Add(width).UTC().Format(time.RFC3339),
+		Start:        TimeOf(tl[bestStart].Start.Truncate(time.Second)),
+		End:          TimeOf(tl[bestEnd].Start.Add(width).Truncate(time.Second)),
 		Rate:         round4(inRate),
 		BaselineRate: round4(outRate),
 	}
@@ -419,12 +408,8 @@ func errorSummary(a *Aggregator, r *Report, primary causeID, where string, w *Wi
 
 // spanText writes "13:05 to 13:20 UTC" for a span within one day, with the
 // date when it spans several.
-func spanText(start, end string) string {
-	s, err1 := time.Parse(time.RFC3339, start)
-	e, err2 := time.Parse(time.RFC3339, end)
-	if err1 != nil || err2 != nil {
-		return start + " to " + end
-	}
+func spanText(start, end Time) string {
+	s, e := start.UTC(), end.UTC()
 	if s.Format("2006-01-02") == e.Add(-time.Nanosecond).Format("2006-01-02") {
 		return fmt.Sprintf("%s to %s UTC on %s", s.Format("15:04"), e.Format("15:04"), s.Format("2006-01-02"))
 	}
@@ -598,12 +583,10 @@ func missFailFinding(a *Aggregator, st *cfState, c causeID) (finding, host, summ
 		return "", "", ""
 	}
 	host = st.hosts.names[h]
-	from := fmtTime(fb * a.bucketUS)
-	if t, err := time.Parse(time.RFC3339Nano, from); err == nil {
-		from = t.Format("15:04")
-		if len(st.hostBuckets) > 0 && spansDays(a) {
-			from = t.Format("2006-01-02 15:04") + " UTC"
-		}
+	t := UnixMicro(fb * a.bucketUS)
+	from := t.Format("15:04")
+	if len(st.hostBuckets) > 0 && spansDays(a) {
+		from = t.Format("2006-01-02 15:04") + " UTC"
 	}
 	every := "Every cache miss"
 	if failed < since.misses {

@@ -38,10 +38,10 @@ type Comparison struct {
 
 // Period names the time compared and its totals.
 type Period struct {
-	First     string `json:"first"`
-	Last      string `json:"last"`
-	Requests  int64  `json:"requests"`
-	Errors5xx int64  `json:"errors_5xx"`
+	First     analysis.Time `json:"first"`
+	Last      analysis.Time `json:"last"`
+	Requests  int64         `json:"requests"`
+	Errors5xx int64         `json:"errors_5xx"`
 }
 
 // RateChange is a 5xx rate in the day and in the baseline.
@@ -57,7 +57,7 @@ type RateChange struct {
 // HasBaseline reports whether c compares with a baseline; a Comparison
 // without one carries only Thresholds (the baseline could not be read).
 func (c *Comparison) HasBaseline() bool {
-	return c.Baseline.Requests > 0 || c.Baseline.First != ""
+	return c.Baseline.Requests > 0 || !c.Baseline.First.IsZero()
 }
 
 // Delta is the change in rate, day minus baseline.
@@ -65,12 +65,12 @@ func (r RateChange) Delta() float64 { return r.Day - r.Baseline }
 
 // NewTarget is a target failing in the day but not in the baseline.
 type NewTarget struct {
-	Target    string `json:"target"`
-	Subnet    string `json:"subnet,omitempty"`
-	Requests  int64  `json:"requests"`
-	Errors5xx int64  `json:"errors_5xx"`
-	TopCause  string `json:"top_cause,omitempty"`
-	First5xx  string `json:"first_5xx,omitempty"`
+	Target    string        `json:"target"`
+	Subnet    string        `json:"subnet,omitempty"`
+	Requests  int64         `json:"requests"`
+	Errors5xx int64         `json:"errors_5xx"`
+	TopCause  string        `json:"top_cause,omitempty"`
+	First5xx  analysis.Time `json:"first_5xx,omitzero"`
 	// InBaseline is true when the target served requests in the baseline
 	// (without any 5xx); false when it is new altogether.
 	InBaseline bool `json:"in_baseline"`

@@ -86,7 +86,7 @@ func csvTimeline(rep *analysis.Report) [][]string {
 	}
 	rows := [][]string{head}
 	for _, b := range rep.Timeline {
-		r := []string{csvText(b.Start), csvInt(b.Requests), csvInt(b.Errors5xx), csvRate(ratio(b.Errors5xx, b.Requests))}
+		r := []string{csvText(b.Start.RFC3339()), csvInt(b.Requests), csvInt(b.Errors5xx), csvRate(ratio(b.Errors5xx, b.Requests))}
 		for _, d := range domains {
 			r = append(r, csvInt(b.ByDomain[d]))
 		}
@@ -110,7 +110,7 @@ func csvTargets(rep *analysis.Report) [][]string {
 	rows := [][]string{head}
 	for _, t := range targets {
 		r := []string{csvText(t.Target), csvText(t.Subnet), csvInt(t.Requests), csvInt(t.Errors5xx), csvRate(ratio(t.Errors5xx, t.Requests)),
-			csvFloat(t.LatencyMs.P50), csvFloat(t.LatencyMs.P95), csvFloat(t.LatencyMs.P99), csvText(t.First5xx), csvText(t.Last5xx)}
+			csvFloat(t.LatencyMs.P50), csvFloat(t.LatencyMs.P95), csvFloat(t.LatencyMs.P99), csvText(t.First5xx.RFC3339()), csvText(t.Last5xx.RFC3339())}
 		for _, c := range causes {
 			r = append(r, csvInt(t.ByCause[c]))
 		}

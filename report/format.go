@@ -151,37 +151,25 @@ func fmtMs(f float64) string {
 	}
 }
 
-// parseTime parses an RFC 3339 time from the report; ok is false when s is
-// empty or not a time.
-func parseTime(s string) (time.Time, bool) {
-	t, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
-		return time.Time{}, false
+// fmtClock formats a report time as "2006-01-02 15:04 UTC"; "" for none.
+func fmtClock(t analysis.Time) string {
+	if t.IsZero() {
+		return ""
 	}
-	return t.UTC(), true
-}
-
-// fmtClock formats a report time as "2006-01-02 15:04 UTC", or shows the
-// sanitized original when it does not parse.
-func fmtClock(s string) string {
-	t, ok := parseTime(s)
-	if !ok {
-		return Sanitize(s)
+	u := t.UTC()
+	if u.Second() != 0 {
+		return u.Format("2006-01-02 15:04:05 UTC")
 	}
-	if t.Second() != 0 {
-		return t.Format("2006-01-02 15:04:05 UTC")
-	}
-	return t.Format("2006-01-02 15:04 UTC")
+	return u.Format("2006-01-02 15:04 UTC")
 }
 
 // fmtSpan formats a from–to pair of report times, leaving the date out of
 // the second when it is the same day.
-func fmtSpan(from, to string) string {
-	a, okA := parseTime(from)
-	b, okB := parseTime(to)
-	if !okA || !okB {
-		return Sanitize(from) + " – " + Sanitize(to)
+func fmtSpan(from, to analysis.Time) string {
+	if from.IsZero() || to.IsZero() {
+		return from.RFC3339() + " – " + to.RFC3339()
 	}
+	a, b := from.UTC(), to.UTC()
 	layout := "15:04"
 	if a.Second() != 0 || b.Second() != 0 {
 		layout = "15:04:05"
@@ -221,14 +209,13 @@ func fmtDuration(d time.Duration) string {
 	return b.String()
 }
 
-// windowLen returns the length of a verdict window, when both ends parse.
+// windowLen returns the length of a verdict window, when both ends are
+// known.
 func windowLen(w *analysis.Window) (time.Duration, bool) {
-	a, okA := parseTime(w.Start)
-	b, okB := parseTime(w.End)
-	if !okA || !okB {
+	if w.Start.IsZero() || w.End.IsZero() {
 		return 0, false
 	}
-	return b.Sub(a), true
+	return w.End.Sub(w.Start.Time), true
 }
 
 // domainTitle is how a domain is named to a person.
@@ -363,9 +350,9 @@ func reportTitle(rep *analysis.Report, title string) string {
 	}
 	kind := FormatName(rep.Format)
 	span := ""
-	if w := rep.Window; w != nil && w.First != "" {
+	if w := rep.Window; w != nil && !w.First.IsZero() {
 		span = fmtSpan(w.First, w.Last)
-	} else if rep.TimeRange.First != "" {
+	} else if !rep.TimeRange.First.IsZero() {
 		span = fmtSpan(rep.TimeRange.First, rep.TimeRange.Last)
 	}
 	if span == "" {
@@ -395,12 +382,11 @@ func timeDur(sec int64) time.Duration { return time.Duration(sec) * time.Second 
 
 // fmtShortSpan formats a from–to pair as clock times only ("13:05–13:19:48"),
 // with the date when the two differ in day; for table cells.
-func fmtShortSpan(from, to string) string {
-	a, okA := parseTime(from)
-	b, okB := parseTime(to)
-	if !okA || !okB {
-		return Sanitize(from) + " – " + Sanitize(to)
+func fmtShortSpan(from, to analysis.Time) string {
+	if from.IsZero() || to.IsZero() {
+		return from.RFC3339() + " – " + to.RFC3339()
 	}
+	a, b := from.UTC(), to.UTC()
 	clock := func(t time.Time) string {
 		if t.Second() != 0 {
 			return t.Format("15:04:05")

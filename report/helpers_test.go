@@ -2,13 +2,21 @@ package report
 
 import (
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/lbtriage/lbtriage/analysis"
 )
 
 func ptr[T any](v T) *T { return &v }
+
+// at parses an RFC 3339 time for the fixtures.
+func at(s string) analysis.Time {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		panic(err)
+	}
+	return analysis.TimeOf(t)
+}
 
 // incidentReport builds the report of a realistic ALB incident: 45
 // one-minute buckets from 13:00 UTC, a burst of 502s
@@ -17,7 +25,7 @@ func ptr[T any](v T) *T { return &v }
 // balancer nodes, paths and clients. Deterministic.
 func incidentReport() *analysis.Report {
 	start := time.Date(2026, 11, 20, 13, 0, 0, 0, time.UTC)
-	ts := func(min int) string { return start.Add(time.Duration(min) * time.Minute).Format(time.RFC3339) }
+	ts := func(min int) analysis.Time { return analysis.TimeOf(start.Add(time.Duration(min) * time.Minute)) }
 	rep := &analysis.Report{
 		SchemaVersion: analysis.SchemaVersion,
 		Format:        "alb",
@@ -27,7 +35,7 @@ func incidentReport() *analysis.Report {
 			Failed:  []analysis.Failed{},
 			Formats: map[string]int64{"alb": 36},
 		},
-		TimeRange:     analysis.TimeRange{First: ts(0), Last: "2026-11-20T13:44:59Z"},
+		TimeRange:     analysis.TimeRange{First: ts(0), Last: at("2026-11-20T13:44:59Z")},
 		BucketSeconds: 60,
 		Context:       map[string]int64{"460": 212, "400": 31, "408": 7},
 	}
@@ -86,7 +94,7 @@ func incidentReport() *analysis.Report {
 			Target: tgt, Subnet: "10.0.2.0/24", Requests: req, Errors5xx: share[i] + []int64{20, 12, 8}[i] + []int64{15, 15, 15}[i],
 			ByCause:   map[string]int64{"target.connection_error": share[i], "target.timeout": []int64{20, 12, 8}[i], "target.http_5xx": 15},
 			LatencyMs: analysis.Latency{P50: 41.2 + float64(i), P95: 388 + 20*float64(i), P99: 6020 + 150*float64(i)},
-			First5xx:  ts(5), Last5xx: "2026-11-20T13:19:48Z",
+			First5xx:  ts(5), Last5xx: at("2026-11-20T13:19:48Z"),
 		})
 	}
 	for i, tgt := range healthy {
@@ -178,7 +186,7 @@ func hostileReport() *analysis.Report {
 		Target: hostileScript, Subnet: hostileImg, Requests: 500, Errors5xx: 400,
 		ByCause:   map[string]int64{"target.http_5xx": 300, hostileSum: 100},
 		LatencyMs: analysis.Latency{P50: 1, P95: 2, P99: 3},
-		First5xx:  hostileRed + "2026-11-20T13:05:00Z", Last5xx: hostileJSURL,
+		First5xx:  at("2026-11-20T13:05:00Z"), Last5xx: at("2026-11-20T13:19:00Z"),
 	}, analysis.Target{
 		Target: hostileLink, Subnet: hostileOSC8, Requests: 300, Errors5xx: 200, ByCause: map[string]int64{"target.timeout": 200},
 	})
@@ -212,7 +220,7 @@ func busyDayReport() *analysis.Report {
 	rep.Timeline = rep.Timeline[:0]
 	var total, e5 int64
 	for m := range 1440 {
-		b := analysis.Bucket{Start: start.Add(time.Duration(m) * time.Minute).Format(time.RFC3339), Requests: 50_000 + int64(m*37%9000)}
+		b := analysis.Bucket{Start: analysis.TimeOf(start.Add(time.Duration(m) * time.Minute)), Requests: 50_000 + int64(m*37%9000)}
 		b.ByDomain = map[string]int64{"target": int64(m % 17), "load_balancer": int64(m % 3)}
 		if m >= 785 && m < 800 {
 			b.ByDomain["target"] += 2000
@@ -238,8 +246,8 @@ func busyDayReport() *analysis.Report {
 		rep.Paths = append(rep.Paths, analysis.Path{Path: fmt.Sprintf("/api/v2/resource/%d/items", i), Requests: total / int64(i+2), Errors5xx: e5 / int64(i+3)})
 		rep.Clients = append(rep.Clients, analysis.Client{Client: fmt.Sprintf("203.0.113.%d", i), Requests: total / int64(i+20), Errors5xx: e5 / int64(i+30)})
 	}
-	rep.TimeRange = analysis.TimeRange{First: "2026-11-20T00:00:00Z", Last: "2026-11-20T23:59:59Z"}
-	rep.Verdict.Window = &analysis.Window{Start: "2026-11-20T13:05:00Z", End: "2026-11-20T13:20:00Z", Rate: 0.04, BaselineRate: 0.0002}
+	rep.TimeRange = analysis.TimeRange{First: at("2026-11-20T00:00:00Z"), Last: at("2026-11-20T23:59:59Z")}
+	rep.Verdict.Window = &analysis.Window{Start: at("2026-11-20T13:05:00Z"), End: at("2026-11-20T13:20:00Z"), Rate: 0.04, BaselineRate: 0.0002}
 	return rep
 }
 
@@ -251,7 +259,7 @@ func quietReport() *analysis.Report {
 		Format:        "alb",
 		Inputs:        analysis.Inputs{Objects: 1, BytesRead: 1234},
 		Lines:         analysis.Lines{Read: 10, Parsed: 10},
-		TimeRange:     analysis.TimeRange{First: "2026-11-20T13:00:00Z", Last: "2026-11-20T13:05:00Z"},
+		TimeRange:     analysis.TimeRange{First: at("2026-11-20T13:00:00Z"), Last: at("2026-11-20T13:05:00Z")},
 		Requests:      10,
 		StatusClasses: map[string]int64{"2xx": 10},
 		Verdict:       analysis.Verdict{PrimaryCause: ptr("stale"), Summary: "No 5xx in 10 requests."},
@@ -262,10 +270,10 @@ func quietReport() *analysis.Report {
 // application 5xx on one healthy target, faster p99 everywhere.
 func baselineReport() *analysis.Report {
 	rep := incidentReport()
-	rep.TimeRange = analysis.TimeRange{First: "2026-11-19T13:00:00Z", Last: "2026-11-19T13:44:59Z"}
+	rep.TimeRange = analysis.TimeRange{First: at("2026-11-19T13:00:00Z"), Last: at("2026-11-19T13:44:59Z")}
 	for i := range rep.Timeline {
 		b := &rep.Timeline[i]
-		b.Start = strings.Replace(b.Start, "2026-11-20", "2026-11-19", 1)
+		b.Start = analysis.TimeOf(b.Start.AddDate(0, 0, -1))
 		b.ByDomain = map[string]int64{"target": int64(i % 2)}
 		b.Errors5xx = int64(i % 2)
 	}
@@ -273,7 +281,7 @@ func baselineReport() *analysis.Report {
 	rep.StatusClasses["5xx"] = 22
 	for i := range rep.Targets {
 		t := &rep.Targets[i]
-		t.Errors5xx, t.ByCause, t.First5xx, t.Last5xx = 0, map[string]int64{}, "", ""
+		t.Errors5xx, t.ByCause, t.First5xx, t.Last5xx = 0, map[string]int64{}, analysis.Time{}, analysis.Time{}
 		t.LatencyMs.P99 = 300 + 10*float64(i)
 		t.LatencyMs.P95 = 110 + 5*float64(i)
 	}
@@ -312,13 +320,13 @@ func cloudfrontReport() *analysis.Report {
 	rep := &analysis.Report{
 		SchemaVersion: analysis.SchemaVersion, Format: "cloudfront",
 		Inputs:        analysis.Inputs{Objects: 12, BytesRead: 3_400_000, Formats: map[string]int64{"cloudfront": 12}},
-		TimeRange:     analysis.TimeRange{First: "2026-11-20T13:00:00Z", Last: "2026-11-20T13:29:59Z"},
+		TimeRange:     analysis.TimeRange{First: at("2026-11-20T13:00:00Z"), Last: at("2026-11-20T13:29:59Z")},
 		BucketSeconds: 300,
 		Context:       map[string]int64{"client.aborted": 17},
 	}
 	var total, e5 int64
 	for i := range 6 {
-		b := analysis.Bucket{Start: start.Add(time.Duration(i) * 5 * time.Minute).Format(time.RFC3339), Requests: 6000, ByDomain: map[string]int64{}}
+		b := analysis.Bucket{Start: analysis.TimeOf(start.Add(time.Duration(i) * 5 * time.Minute)), Requests: 6000, ByDomain: map[string]int64{}}
 		if i >= 2 {
 			b.ByDomain["origin"] = 1500
 			b.ByDomain["edge"] = int64(i % 2)
@@ -335,7 +343,7 @@ func cloudfrontReport() *analysis.Report {
 		ByCause: map[string]int64{"origin.connect_error": 6000, "edge.function_error": 2}}
 	rep.Targets = []analysis.Target{{Target: "web-alb-1234.us-east-1.elb.amazonaws.com", Requests: 7200, Errors5xx: 6000,
 		ByCause: map[string]int64{"origin.connect_error": 6000}, LatencyMs: analysis.Latency{P50: 12, P95: 40, P99: 95},
-		First5xx: "2026-11-20T13:10:00Z", Last5xx: "2026-11-20T13:29:58Z"}}
+		First5xx: at("2026-11-20T13:10:00Z"), Last5xx: at("2026-11-20T13:29:58Z")}}
 	rep.Paths = []analysis.Path{{Path: "/", Requests: 20000, Errors5xx: 4000}, {Path: "/img/logo.png", Requests: 16000, Errors5xx: 2002}}
 	rep.Clients = []analysis.Client{{Client: "203.0.113.9", Requests: 900, Errors5xx: 150}}
 	rep.CloudFront = &analysis.CloudFront{
@@ -356,7 +364,7 @@ func cloudfrontReport() *analysis.Report {
 		PrimaryDomain: ptr("origin"), PrimaryCause: ptr("origin.connect_error"), Share: 6000.0 / float64(e5),
 		Summary: "Every cache miss fails since 13:10 and cache hits are fine: CloudFront cannot reach the origin. Check the origin certificate.",
 		Hints:   []string{"Check the origin certificate's expiry, chain order and names against the origin domain or Host header."},
-		Window:  &analysis.Window{Start: "2026-11-20T13:10:00Z", End: "2026-11-20T13:30:00Z", Rate: 0.25, BaselineRate: 0},
+		Window:  &analysis.Window{Start: at("2026-11-20T13:10:00Z"), End: at("2026-11-20T13:30:00Z"), Rate: 0.25, BaselineRate: 0},
 	}
 	return rep
 }

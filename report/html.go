@@ -256,10 +256,18 @@ type htmlComparison struct {
 	Rate       RateChange
 	Rows       []htmlCmpRow
 	Latency    *LatencyShift
-	NewTargets []NewTarget
+	NewTargets []htmlNewTarget
 	Shifts     []LatencyShift
 	Thresholds []ThresholdResult
 	Crossed    int
+}
+
+// htmlNewTarget is a NewTarget with its text ready for the page.
+type htmlNewTarget struct {
+	Target, Subnet      string
+	Requests, Errors5xx int64
+	TopCause, First5xx  string
+	InBaseline          bool
 }
 
 type htmlCmpRow struct {
@@ -421,10 +429,10 @@ func htmlKPIs(rep *analysis.Report) []htmlKPI {
 }
 
 func htmlSpan(rep *analysis.Report) string {
-	if rep.Window != nil && rep.Window.First != "" {
+	if rep.Window != nil && !rep.Window.First.IsZero() {
 		return fmtShortSpan(rep.Window.First, rep.Window.Last) + " UTC"
 	}
-	if rep.TimeRange.First != "" {
+	if !rep.TimeRange.First.IsZero() {
 		return fmtShortSpan(rep.TimeRange.First, rep.TimeRange.Last) + " UTC"
 	}
 	return ""
@@ -527,9 +535,8 @@ func htmlCharts(rep *analysis.Report) ([]htmlChart, []htmlLegend) {
 			}
 		}
 		if w := rep.Verdict.Window; w != nil && !t0.IsZero() {
-			ws, ok1 := parseTime(w.Start)
-			we, ok2 := parseTime(w.End)
-			if ok1 && ok2 && we.After(t0) && ws.Before(t1) {
+			ws, we := w.Start.Time, w.End.Time
+			if !ws.IsZero() && !we.IsZero() && we.After(t0) && ws.Before(t1) {
 				ws, we = maxTime(ws, t0), minTime(we, t1)
 				x := c.X + c.PW*frac(ws, t0, t1)
 				x2 := c.X + c.PW*frac(we, t0, t1)
@@ -555,12 +562,11 @@ func barPositions(tl []analysis.Bucket, width time.Duration) (xs []float64, bw f
 	starts := make([]time.Time, len(tl))
 	byTime := width > 0
 	for i, b := range tl {
-		t, ok := parseTime(b.Start)
-		if !ok {
+		if b.Start.IsZero() {
 			byTime = false
 			break
 		}
-		starts[i] = t
+		starts[i] = b.Start.UTC()
 	}
 	if byTime {
 		t0, t1 = starts[0], starts[len(starts)-1].Add(width)
@@ -694,7 +700,7 @@ func htmlTargets(in []analysis.Target) []htmlTargetRow {
 			Rate: ratio(t.Errors5xx, t.Requests), ReqBar: 100 * ratio(t.Requests, maxReq), ErrBar: 100 * ratio(t.Errors5xx, maxErr),
 			Causes: sanitizedCounts(t.ByCause, 3), Lat: finiteLatency(t.LatencyMs),
 		}
-		if t.First5xx != "" {
+		if !t.First5xx.IsZero() {
 			r.Since = fmtShortSpan(t.First5xx, t.Last5xx)
 		}
 		out = append(out, r)
@@ -873,8 +879,10 @@ func htmlComparisonOf(c *Comparison) *htmlComparison {
 		h.Latency = &l
 	}
 	for _, n := range c.NewFailingTargets {
-		n.Target, n.Subnet, n.TopCause, n.First5xx = Sanitize(n.Target), Sanitize(n.Subnet), Sanitize(n.TopCause), fmtClock(n.First5xx)
-		h.NewTargets = append(h.NewTargets, n)
+		h.NewTargets = append(h.NewTargets, htmlNewTarget{
+			Target: Sanitize(n.Target), Subnet: Sanitize(n.Subnet), Requests: n.Requests, Errors5xx: n.Errors5xx,
+			TopCause: Sanitize(n.TopCause), First5xx: fmtClock(n.First5xx), InBaseline: n.InBaseline,
+		})
 	}
 	for _, s := range bigShifts(c.TargetLatency) {
 		s.Target = Sanitize(s.Target)

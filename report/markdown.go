@@ -206,7 +206,7 @@ func mdTraffic(m *mdWriter, rep *analysis.Report) {
 	m.line("")
 	if rep.Window != nil {
 		m.line("Window " + mdText(fmtSpan(rep.Window.First, rep.Window.Last)) + "; the logs span " + mdText(fmtSpan(rep.TimeRange.First, rep.TimeRange.Last)) + ".")
-	} else if rep.TimeRange.First != "" {
+	} else if !rep.TimeRange.First.IsZero() {
 		m.line("The logs span " + mdText(fmtSpan(rep.TimeRange.First, rep.TimeRange.Last)) + ".")
 	}
 	if ctx := contextCounts(rep); len(ctx) > 0 {
@@ -254,7 +254,7 @@ func mdTargets(m *mdWriter, rep *analysis.Report) {
 	var rows [][]string
 	for _, x := range targets {
 		since := ""
-		if x.First5xx != "" {
+		if !x.First5xx.IsZero() {
 			since = mdText(fmtShortSpan(x.First5xx, x.Last5xx))
 		}
 		rows = append(rows, []string{mdCode(x.Target), mdCode(x.Subnet), numfmt.Int(x.Requests), numfmt.Int(x.Errors5xx),
@@ -388,7 +388,7 @@ func mdTimeline(m *mdWriter, rep *analysis.Report) {
 	tl, group := downsample(rep.Timeline, 96)
 	vals := make([]int64, len(tl))
 	var peak int64
-	peakAt := ""
+	var peakAt analysis.Time
 	for i, b := range tl {
 		vals[i] = b.Errors5xx
 		if b.Errors5xx > peak {

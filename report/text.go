@@ -150,7 +150,7 @@ func textTraffic(t *textWriter, rep *analysis.Report) {
 	tr := rep.TimeRange
 	if rep.Window != nil {
 		t.line("  window " + fmtSpan(rep.Window.First, rep.Window.Last) + "; logs span " + fmtSpan(tr.First, tr.Last))
-	} else if tr.First != "" {
+	} else if !tr.First.IsZero() {
 		t.line("  logs span " + fmtSpan(tr.First, tr.Last))
 	}
 	if ctx := contextCounts(rep); len(ctx) > 0 {
@@ -233,7 +233,7 @@ func textTargets(t *textWriter, rep *analysis.Report) {
 	}
 	t.table(tb)
 	for _, x := range targets {
-		if x.First5xx != "" && x.Errors5xx > 0 && x.Errors5xx == targets[0].Errors5xx {
+		if !x.First5xx.IsZero() && x.Errors5xx > 0 && x.Errors5xx == targets[0].Errors5xx {
 			t.line(t.c.dim("  " + Sanitize(x.Target) + ": 5xx from " + fmtSpan(x.First5xx, x.Last5xx)))
 		}
 	}
@@ -375,7 +375,7 @@ func textTimeline(t *textWriter, rep *analysis.Report) {
 	step := fmtDuration(timeDur(rep.BucketSeconds * int64(group)))
 	vals := make([]int64, len(tl))
 	var peak int64
-	peakAt := ""
+	var peakAt analysis.Time
 	for i, b := range tl {
 		vals[i] = b.Errors5xx
 		if b.Errors5xx > peak {
@@ -400,20 +400,18 @@ func windowMarks(tl []analysis.Bucket, w *analysis.Window) string {
 	if w == nil {
 		return ""
 	}
-	ws, ok1 := parseTime(w.Start)
-	we, ok2 := parseTime(w.End)
-	if !ok1 || !ok2 {
+	if w.Start.IsZero() || w.End.IsZero() {
 		return ""
 	}
+	ws, we := w.Start.Time, w.End.Time
 	var b strings.Builder
 	marked := false
 	for i, x := range tl {
-		start, ok := parseTime(x.Start)
-		end := start
+		start, end := x.Start.Time, x.Start.Time
 		if i+1 < len(tl) {
-			end, _ = parseTime(tl[i+1].Start)
+			end = tl[i+1].Start.Time
 		}
-		if ok && end.After(ws) && !start.After(we) && !start.Equal(we) {
+		if !x.Start.IsZero() && end.After(ws) && !start.After(we) && !start.Equal(we) {
 			b.WriteByte('^')
 			marked = true
 		} else {

@@ -187,7 +187,7 @@ func TestAnalyze_Window(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	rep := decodeReport(t, out)
-	if rep.Window == nil || rep.Window.First != "2026-11-20T13:05:00Z" || rep.Window.Last != "2026-11-20T13:20:00Z" {
+	if rep.Window == nil || rep.Window.First.RFC3339() != "2026-11-20T13:05:00Z" || rep.Window.Last.RFC3339() != "2026-11-20T13:20:00Z" {
 		t.Fatalf("window %+v", rep.Window)
 	}
 	if rep.BucketSeconds != 300 || len(rep.Timeline) != 3 {

@@ -60,14 +60,14 @@ func TestReport_DayAgainstDayBefore(t *testing.T) {
 		t.Errorf("stderr %q, want nothing", errOut)
 	}
 	r := decodeCompared(t, out)
-	if r.Window == nil || r.Window.First != "2026-11-20T00:00:00Z" || r.Window.Last != "2026-11-21T00:00:00Z" {
+	if r.Window == nil || r.Window.First.RFC3339() != "2026-11-20T00:00:00Z" || r.Window.Last.RFC3339() != "2026-11-21T00:00:00Z" {
 		t.Errorf("window %+v, want the UTC day", r.Window)
 	}
 	c := r.Comparison
 	if c == nil {
 		t.Fatalf("no comparison in the report")
 	}
-	if c.Baseline.Requests == 0 || c.Day.Requests != r.Requests || !strings.HasPrefix(c.Baseline.First, "2026-11-19T00:00:00") {
+	if c.Baseline.Requests == 0 || c.Day.Requests != r.Requests || !strings.HasPrefix(c.Baseline.First.RFC3339(), "2026-11-19T00:00:00") {
 		t.Errorf("periods: day %+v, baseline %+v", c.Day, c.Baseline)
 	}
 	if c.Rate5xx.Day <= c.Rate5xx.Baseline {
