@@ -10,6 +10,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/lbtriage/lbtriage/parser"
+	"github.com/lbtriage/lbtriage/parser/alb"
 )
 
 func reportJSON(t *testing.T, a *Aggregator) string {
@@ -235,11 +236,11 @@ func TestConsume_NoAllocationPerRow(t *testing.T) {
 	defer rec.Release()
 	a := New(Options{})
 	src := parser.Source{NodeIP: "172.31.1.5"}
-	if err := a.Consume(src, parser.FormatALB, rec); err != nil {
+	if err := a.Consume(src, alb.Format, rec); err != nil {
 		t.Fatal(err)
 	}
 	allocs := testing.AllocsPerRun(20, func() {
-		if err := a.Consume(src, parser.FormatALB, rec); err != nil {
+		if err := a.Consume(src, alb.Format, rec); err != nil {
 			t.Fatal(err)
 		}
 	})

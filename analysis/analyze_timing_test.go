@@ -136,7 +136,7 @@ func benchAnalyze(b *testing.B, batch int, reuse bool) {
 			a = analysis.New(analysis.Options{})
 		}
 		st := readALBBatches(b, data, batch, func(rec arrow.RecordBatch) {
-			if err := a.Consume(src, parser.FormatALB, rec); err != nil {
+			if err := a.Consume(src, alb.Format, rec); err != nil {
 				b.Fatal(err)
 			}
 		})
@@ -175,7 +175,7 @@ func benchConsume(b *testing.B, maxKeys int) {
 	for b.Loop() {
 		a := analysis.New(analysis.Options{MaxKeys: maxKeys})
 		for _, rec := range recs {
-			if err := a.Consume(src, parser.FormatALB, rec); err != nil {
+			if err := a.Consume(src, alb.Format, rec); err != nil {
 				b.Fatal(err)
 			}
 		}

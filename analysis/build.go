@@ -12,6 +12,8 @@ import (
 	"github.com/DataDog/sketches-go/ddsketch/store"
 
 	"github.com/lbtriage/lbtriage/parser"
+	"github.com/lbtriage/lbtriage/parser/alb"
+	"github.com/lbtriage/lbtriage/parser/cloudfront"
 	"github.com/lbtriage/lbtriage/parser/input"
 )
 
@@ -77,11 +79,11 @@ func BuildReport(a *Aggregator, run Run) *Report {
 		}
 	}
 	switch format {
-	case parser.FormatALB:
+	case alb.Format:
 		for _, k := range []contextID{ctx460, ctx400, ctx408, ctx463, ctx464, ctx403WAF} {
 			r.Context[contextTable[k]] = 0
 		}
-	case parser.FormatCloudFront:
+	case cloudfront.Format:
 		r.Context[ContextClientAborted] = 0
 	}
 	for k := 1; k < len(contextTable); k++ {
@@ -154,7 +156,7 @@ func (r *Report) fillInputs(run Run) parser.Stats {
 // dominantFormat is the format with the most rows, else with the most
 // objects, else ALB.
 func dominantFormat(a *Aggregator, objects map[string]int64) parser.Format {
-	best, bestN := parser.FormatALB, int64(0)
+	best, bestN := alb.Format, int64(0)
 	pick := func(f parser.Format, n int64) {
 		if n > bestN || (n == bestN && n > 0 && f < best) {
 			best, bestN = f, n
@@ -539,9 +541,9 @@ func Dominant(reps []*Report) *Report {
 // formatRank orders formats in a multi-format run: ALB, CloudFront, others.
 func formatRank(f parser.Format) int {
 	switch f {
-	case parser.FormatALB:
+	case alb.Format:
 		return 0
-	case parser.FormatCloudFront:
+	case cloudfront.Format:
 		return 1
 	}
 	return 2

@@ -14,6 +14,7 @@ import (
 	"sort"
 
 	"github.com/lbtriage/lbtriage/parser"
+	"github.com/lbtriage/lbtriage/parser/cloudfront"
 )
 
 // Domains: the party at fault for a 5xx.
@@ -218,5 +219,5 @@ var cfCauseIDs = registerCauses(
 var ctxClientAborted = registerContext(ContextClientAborted)
 
 func cfCause(code, domain, meaning string) CauseInfo {
-	return CauseInfo{Code: code, Domain: domain, Format: parser.FormatCloudFront, Meaning: meaning, Hint: CloudFrontHint(code)}
+	return CauseInfo{Code: code, Domain: domain, Format: cloudfront.Format, Meaning: meaning, Hint: CloudFrontHint(code)}
 }

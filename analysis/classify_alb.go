@@ -5,7 +5,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 
-	"github.com/lbtriage/lbtriage/parser"
+	"github.com/lbtriage/lbtriage/parser/alb"
 )
 
 // ALB cause codes (docs/taxonomy.md).
@@ -26,72 +26,72 @@ const (
 )
 
 var albCauseIDs = registerCauses(
-	CauseInfo{Code: CauseLambdaService, Domain: DomainLoadBalancer, Format: parser.FormatALB,
+	CauseInfo{Code: CauseLambdaService, Domain: DomainLoadBalancer, Format: alb.Format,
 		Meaning: "the Lambda service or the load balancer failed to invoke the function",
 		Hint: "The load balancer could not invoke the Lambda function (LambdaServiceException, LambdaConnectionError, " +
 			"LambdaConnectionTimeout, LambdaUnhandledException): an AWS-side fault, counted in the LambdaInternalError metric. " +
 			"Check the AWS Health Dashboard for Lambda in the region and retry; open a support case if it persists."},
-	CauseInfo{Code: CauseLambdaError, Domain: DomainTarget, Format: parser.FormatALB,
+	CauseInfo{Code: CauseLambdaError, Domain: DomainTarget, Format: alb.Format,
 		Meaning: "the Lambda function failed, timed out, was throttled or returned an invalid response",
 		Hint: "The Lambda function itself failed (error_reason tells which: LambdaUnhandled = the function raised, " +
 			"LambdaThrottling = concurrency limit, LambdaInvalidResponse = bad response shape, LambdaResponseTooLarge = over 1 MB, " +
 			"LambdaAccessDenied = the load balancer lacks lambda:InvokeFunction). Read the function's CloudWatch Logs " +
 			"and its Errors, Throttles and Duration metrics for the same minutes."},
-	CauseInfo{Code: CauseAuthError, Domain: DomainLoadBalancer, Format: parser.FormatALB,
+	CauseInfo{Code: CauseAuthError, Domain: DomainLoadBalancer, Format: alb.Format,
 		Meaning: "the authenticate action failed (identity provider unreachable or returned an error)",
 		Hint: "The listener's authenticate action failed: 561 means the identity provider returned an error; " +
 			"AuthTokenEpRequestTimeout/AuthUserinfoEpRequestTimeout mean the load balancer cannot reach the IdP endpoints. " +
 			"Check the IdP's status and client secret, and the load balancer's outbound path to the token and user-info endpoints " +
 			"(DNS, security group egress on 443, NAT or internet gateway)."},
-	CauseInfo{Code: CauseWAFError, Domain: DomainLoadBalancer, Format: parser.FormatALB,
+	CauseInfo{Code: CauseWAFError, Domain: DomainLoadBalancer, Format: alb.Format,
 		Meaning: "the load balancer could not get a verdict from AWS WAF",
 		Hint: "The load balancer failed to consult AWS WAF (waf-failed, WAFConnectionError, WAFServiceError…): " +
 			"check the web ACL's rules for errors and the AWS Health Dashboard for WAF; consider the load balancer's " +
 			"WAF fail-open attribute (waf.fail_open.enabled) if availability matters more than filtering."},
-	CauseInfo{Code: CauseFixedResponse, Domain: DomainLoadBalancer, Format: parser.FormatALB,
+	CauseInfo{Code: CauseFixedResponse, Domain: DomainLoadBalancer, Format: alb.Format,
 		Meaning: "a listener rule answers with a fixed response configured on purpose",
 		Hint: "These 5xx are fixed responses configured on purpose in a listener rule (a maintenance page, a catch-all " +
 			"default action): not a fault of the load balancer or of the targets. Check which rule matches " +
 			"(matched_rule_priority) and whether the maintenance mode is meant to be on."},
-	CauseInfo{Code: CauseBadRequest, Domain: DomainClient, Format: parser.FormatALB,
+	CauseInfo{Code: CauseBadRequest, Domain: DomainClient, Format: alb.Format,
 		Meaning: "the clients sent requests the load balancer cannot handle (501 unsupported Transfer-Encoding, 505 HTTP version)",
 		Hint: "The load balancer rejected the client's request itself: 501 = a Transfer-Encoding other than chunked or identity, " +
 			"505 = an unexpected HTTP version. Look at which clients and user agents send them (top clients); " +
 			"nothing to fix on the targets."},
-	CauseInfo{Code: CauseTargetHTTP5xx, Domain: DomainTarget, Format: parser.FormatALB,
+	CauseInfo{Code: CauseTargetHTTP5xx, Domain: DomainTarget, Format: alb.Format,
 		Meaning: "the application on the targets answered with a 5xx",
 		Hint: "The targets answered with this 5xx themselves and the load balancer passed it on: read the application's " +
 			"own logs and error tracking for the same minutes, on the targets and paths listed; check its dependencies " +
 			"(database, downstream APIs, IAM role or VPC endpoint routes for AWS services)."},
-	CauseInfo{Code: CauseMalformedResponse, Domain: DomainTarget, Format: parser.FormatALB,
+	CauseInfo{Code: CauseMalformedResponse, Domain: DomainTarget, Format: alb.Format,
 		Meaning: "targets sent responses the load balancer could not use (malformed, invalid headers, or a changed status)",
 		Hint: "The target's response could not be used: malformed status line or headers, response headers over 32 KB, " +
 			"a connection closed in the middle of the response, or the load balancer answering with another code than the target. " +
 			"Capture a response with curl -v against the target directly; check proxies or servers in front of the application."},
-	CauseInfo{Code: CauseConnectionError, Domain: DomainTarget, Format: parser.FormatALB,
+	CauseInfo{Code: CauseConnectionError, Domain: DomainTarget, Format: alb.Format,
 		Meaning: "targets closed, reset or refused the connection",
 		Hint: "The target closed or reset the connection, or refused it. Check that the target's keep-alive timeout exceeds " +
 			"the load balancer's idle timeout (60 s by default), worker and connection limits (Apache MaxRequestWorkers and " +
 			"MaxKeepAliveRequests, nginx worker_connections, application thread pools), TCP resets with tcpdump on the target, " +
 			"ephemeral-port exhaustion with ss -s or netstat, deregistration delay shorter than the longest request, " +
 			"and TLS handshake errors toward HTTPS targets."},
-	CauseInfo{Code: CauseConnectTimeout, Domain: DomainTarget, Format: parser.FormatALB,
+	CauseInfo{Code: CauseConnectTimeout, Domain: DomainTarget, Format: alb.Format,
 		Meaning: "the load balancer could not open a TCP connection to the targets within 10 s",
 		Hint: "No TCP connection to the target within the fixed 10 s connect timeout: the network path drops packets. " +
 			"Compare the targets' subnets side by side: security group rules from the load balancer, network ACLs (return " +
 			"traffic on ephemeral ports 1024-65535 must be allowed), route tables; check that the instance is up and listening " +
 			"on the port (ss -ltn) and not overloaded (SYN backlog)."},
-	CauseInfo{Code: CauseTargetTimeout, Domain: DomainTarget, Format: parser.FormatALB,
+	CauseInfo{Code: CauseTargetTimeout, Domain: DomainTarget, Format: alb.Format,
 		Meaning: "targets accepted the request but did not answer before the idle timeout",
 		Hint: "The target accepted the request but sent nothing before the load balancer's idle timeout: slow requests, " +
 			"stuck workers, slow database queries or downstream calls. Look at the slow paths and the target's own request " +
 			"durations; raise the idle timeout only if such long requests are expected."},
-	CauseInfo{Code: CauseNoTargets, Domain: DomainLoadBalancer, Format: parser.FormatALB,
+	CauseInfo{Code: CauseNoTargets, Domain: DomainLoadBalancer, Format: alb.Format,
 		Meaning: "the target group had no registered targets to send requests to",
 		Hint: "The rule's target group had no registered targets (all deregistered, a deployment or Auto Scaling " +
 			"scaled to zero, a new empty target group). Check the target group's registered targets and the Auto Scaling " +
 			"group's activity history for these minutes. Unhealthy targets do not cause this: the load balancer fails open."},
-	CauseInfo{Code: CauseLBInternal, Domain: DomainLoadBalancer, Format: parser.FormatALB,
+	CauseInfo{Code: CauseLBInternal, Domain: DomainLoadBalancer, Format: alb.Format,
 		Meaning: "the load balancer answered with a 5xx it generated itself, with no target involved",
 		Hint: "The load balancer generated the 5xx without reaching a target, for a reason the log does not spell out. " +
 			"Check the listener rules and the target group configuration, the AWS Health Dashboard, and open a support " +

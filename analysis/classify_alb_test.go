@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/lbtriage/lbtriage/parser"
+	"github.com/lbtriage/lbtriage/parser/alb"
 )
 
 // causeOf runs one row through the batch path and returns its cause code
@@ -197,7 +198,7 @@ func TestCauses_HaveHints(t *testing.T) {
 		CauseBadRequest, CauseTargetHTTP5xx, CauseMalformedResponse, CauseConnectionError, CauseConnectTimeout,
 		CauseTargetTimeout, CauseNoTargets, CauseLBInternal}
 	for i, code := range want {
-		if all[i].Code != code || all[i].Format != parser.FormatALB {
+		if all[i].Code != code || all[i].Format != alb.Format {
 			t.Fatalf("Causes()[%d] = %q (%s), want %q (alb)", i, all[i].Code, all[i].Format, code)
 		}
 	}

@@ -72,8 +72,8 @@ func scanReports(t testing.TB, objects []input.Object, skipped []input.Skipped, 
 		Workers:  workers,
 		Decoders: []parser.Decoder{alb.Decoder{}, cloudfront.Decoder{}},
 		Columns: map[parser.Format][]string{
-			parser.FormatALB:        alb.TriageColumns,
-			parser.FormatCloudFront: cloudfront.TriageColumns,
+			alb.Format:        alb.TriageColumns,
+			cloudfront.Format: cloudfront.TriageColumns,
 		},
 		OnReject: rejects.Add,
 	}, func() input.Sink { return analysis.NewRouter(analysis.Options{}) })
@@ -98,7 +98,7 @@ func TestDocsTaxonomyCloudFrontExamples(t *testing.T) {
 		found[code] = true
 		a := analysis.New(analysis.Options{})
 		st := readCF(t, []byte(line+"\n"), 0, func(rec arrow.RecordBatch) {
-			if err := a.Consume(parser.Source{}, parser.FormatCloudFront, rec); err != nil {
+			if err := a.Consume(parser.Source{}, cloudfront.Format, rec); err != nil {
 				t.Fatal(err)
 			}
 		})
@@ -114,7 +114,7 @@ func TestDocsTaxonomyCloudFrontExamples(t *testing.T) {
 		}
 	}
 	for _, c := range analysis.Causes() {
-		if c.Format == parser.FormatCloudFront && !found[c.Code] {
+		if c.Format == cloudfront.Format && !found[c.Code] {
 			t.Errorf("docs/taxonomy.md has no example for %s", c.Code)
 		}
 	}
@@ -174,7 +174,7 @@ func TestCloudFrontConsume_NoAllocs(t *testing.T) {
 	a := analysis.New(analysis.Options{})
 	consume := func() {
 		for _, rec := range recs {
-			if err := a.Consume(src, parser.FormatCloudFront, rec); err != nil {
+			if err := a.Consume(src, cloudfront.Format, rec); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -269,7 +269,7 @@ func benchCF(b *testing.B, batch int, analyze bool) {
 				GlobalSink += rec.NumRows()
 				return
 			}
-			if err := a.Consume(src, parser.FormatCloudFront, rec); err != nil {
+			if err := a.Consume(src, cloudfront.Format, rec); err != nil {
 				b.Fatal(err)
 			}
 		})
@@ -307,7 +307,7 @@ func BenchmarkCloudFrontConsume(b *testing.B) {
 					a = analysis.New(analysis.Options{})
 				}
 				for _, rec := range recs {
-					if err := a.Consume(src, parser.FormatCloudFront, rec); err != nil {
+					if err := a.Consume(src, cloudfront.Format, rec); err != nil {
 						b.Fatal(err)
 					}
 				}

@@ -12,7 +12,7 @@ import (
 )
 
 func init() {
-	consumers[parser.FormatALB] = (*Aggregator).consumeALB
+	consumers[alb.Format] = (*Aggregator).consumeALB
 }
 
 // albColumns are typed views of one batch's columns; nil when absent.
@@ -175,7 +175,7 @@ func (a *Aggregator) consumeALB(src parser.Source, rec arrow.RecordBatch) error 
 		}
 		a.observe(node, &o)
 	}
-	a.rows[parser.FormatALB] += kept
+	a.rows[alb.Format] += kept
 	return nil
 }
 

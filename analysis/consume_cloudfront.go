@@ -52,8 +52,8 @@ const (
 )
 
 func init() {
-	consumers[parser.FormatCloudFront] = (*Aggregator).consumeCloudFront
-	newFormatState[parser.FormatCloudFront] = func() formatState { return newCFState() }
+	consumers[cloudfront.Format] = (*Aggregator).consumeCloudFront
+	newFormatState[cloudfront.Format] = func() formatState { return newCFState() }
 }
 
 // cfColumns are typed views of one CloudFront batch's columns; nil when
@@ -163,7 +163,7 @@ func (a *Aggregator) consumeCloudFront(src parser.Source, rec arrow.RecordBatch)
 		return err
 	}
 	defer func() { a.cf = cfColumns{} }() // keep no reference to the batch
-	st := a.state(parser.FormatCloudFront).(*cfState)
+	st := a.state(cloudfront.Format).(*cfState)
 	n := int(rec.NumRows())
 	times := c.time.Values()
 	statuses := c.status.Values()
@@ -231,7 +231,7 @@ func (a *Aggregator) consumeCloudFront(src parser.Source, rec arrow.RecordBatch)
 			timeTaken: tt, ttfb: ttfb,
 		})
 	}
-	a.rows[parser.FormatCloudFront] += kept
+	a.rows[cloudfront.Format] += kept
 	return nil
 }
 

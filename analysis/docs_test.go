@@ -29,7 +29,7 @@ func TestDocsTaxonomyExamples(t *testing.T) {
 		}
 		a := analysis.New(analysis.Options{})
 		for r.Next() {
-			if err := a.Consume(parser.Source{}, parser.FormatALB, r.RecordBatch()); err != nil {
+			if err := a.Consume(parser.Source{}, alb.Format, r.RecordBatch()); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -46,7 +46,7 @@ func TestDocsTaxonomyExamples(t *testing.T) {
 		}
 	}
 	for _, c := range analysis.Causes() {
-		if c.Format == parser.FormatALB && !found[c.Code] {
+		if c.Format == alb.Format && !found[c.Code] {
 			t.Errorf("docs/taxonomy.md has no example for %s", c.Code)
 		}
 	}

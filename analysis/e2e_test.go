@@ -54,8 +54,8 @@ func analyze(t testing.TB, objects []input.Object, skipped []input.Skipped, work
 		Decoders: []parser.Decoder{alb.Decoder{}, cloudfront.Decoder{}},
 		Parser:   parser.Options{BatchSize: 4096},
 		Columns: map[parser.Format][]string{
-			parser.FormatALB:        alb.TriageColumns,
-			parser.FormatCloudFront: cloudfront.TriageColumns,
+			alb.Format:        alb.TriageColumns,
+			cloudfront.Format: cloudfront.TriageColumns,
 		},
 		OnReject: rejects.Add,
 	}, func() input.Sink { return analysis.New(opts) })

@@ -121,7 +121,7 @@ func aggregate(t testing.TB, opts Options, src parser.Source, rows []row) *Aggre
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	a := New(opts)
 	rec := buildBatch(t, mem, rows)
-	if err := a.Consume(src, parser.FormatALB, rec); err != nil {
+	if err := a.Consume(src, alb.Format, rec); err != nil {
 		t.Fatalf("Consume: %v", err)
 	}
 	rec.Release()

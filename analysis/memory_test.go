@@ -43,7 +43,7 @@ func peakHeap(t *testing.T, rows int, opts analysis.Options) (peak uint64, rep *
 	}
 	batches := 0
 	for r.Next() {
-		if err := a.Consume(src, parser.FormatALB, r.RecordBatch()); err != nil {
+		if err := a.Consume(src, alb.Format, r.RecordBatch()); err != nil {
 			t.Fatal(err)
 		}
 		if batches++; batches%16 == 0 {

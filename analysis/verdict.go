@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/lbtriage/lbtriage/internal/numfmt"
-	"github.com/lbtriage/lbtriage/parser"
+	"github.com/lbtriage/lbtriage/parser/cloudfront"
 )
 
 // Thresholds of the verdict's findings.
@@ -73,7 +73,7 @@ func buildVerdict(a *Aggregator, r *Report) Verdict {
 		}
 	}
 	var cfSummary string
-	if st, ok := a.ext[parser.FormatCloudFront].(*cfState); ok && r.Format == string(parser.FormatCloudFront) {
+	if st, ok := a.ext[cloudfront.Format].(*cfState); ok && r.Format == string(cloudfront.Format) {
 		f, w, sum := cfFindings(a, st, ranked)
 		v.Findings = append(v.Findings, f...)
 		if where == "" {

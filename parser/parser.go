@@ -13,16 +13,13 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
-// Format names a log format.
+// Format names a log format ("alb", "cloudfront"). Each decoder package
+// declares its own (alb.Format, cloudfront.Format); this package names none
+// but FormatUnknown.
 type Format string
 
-// Known formats.
-const (
-	FormatUnknown    Format = ""
-	FormatALB        Format = "alb"
-	FormatCloudFront Format = "cloudfront"
-	FormatNLB        Format = "nlb"
-)
+// FormatUnknown is the format of an object no decoder claimed.
+const FormatUnknown Format = ""
 
 // Defaults for Options.
 const (

@@ -88,8 +88,8 @@ func (m *Main) runAnalyses(ctx context.Context, cfg analysisConfig) ([]*analysis
 		Format:   cfg.Format,
 		Parser:   parser.Options{BatchSize: batch},
 		Columns: map[parser.Format][]string{
-			parser.FormatALB:        alb.TriageColumns,
-			parser.FormatCloudFront: cloudfront.TriageColumns,
+			alb.Format:        alb.TriageColumns,
+			cloudfront.Format: cloudfront.TriageColumns,
 		},
 		OnReject: rejects.Add,
 	}

@@ -16,6 +16,8 @@ import (
 
 	"github.com/lbtriage/lbtriage/internal/numfmt"
 	"github.com/lbtriage/lbtriage/parser"
+	"github.com/lbtriage/lbtriage/parser/alb"
+	"github.com/lbtriage/lbtriage/parser/cloudfront"
 	"github.com/lbtriage/lbtriage/parser/input"
 )
 
@@ -104,7 +106,7 @@ func runParse(ctx context.Context, m *Main, args []string) int {
 // parseFormatFlag checks a --format value.
 func parseFormatFlag(s string) (parser.Format, error) {
 	switch f := parser.Format(strings.ToLower(s)); f {
-	case parser.FormatUnknown, parser.FormatALB, parser.FormatCloudFront:
+	case parser.FormatUnknown, alb.Format, cloudfront.Format:
 		return f, nil
 	}
 	return "", fmt.Errorf("--format takes alb or cloudfront, not %q", s)

@@ -19,13 +19,16 @@ import (
 	"github.com/lbtriage/lbtriage/parser/awskey"
 )
 
+// Format names the ALB access-log format.
+const Format parser.Format = "alb"
+
 // Decoder is the ALB access-log format.
 type Decoder struct{}
 
 var _ parser.Decoder = Decoder{}
 
-// Format returns parser.FormatALB.
-func (Decoder) Format() parser.Format { return parser.FormatALB }
+// Format returns Format.
+func (Decoder) Format() parser.Format { return Format }
 
 // Schema returns the full ALB schema (see Schema).
 func (Decoder) Schema() *arrow.Schema { return Schema() }
@@ -50,7 +53,7 @@ func (Decoder) ParseName(base string) (parser.Source, bool) {
 	if !ok || k.Type != "app" || k.Prefix != "" {
 		return parser.Source{}, false
 	}
-	return k.Source(parser.FormatALB), true
+	return k.Source(Format), true
 }
 
 // Interval is how long a span of requests one ALB object holds.

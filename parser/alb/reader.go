@@ -44,7 +44,7 @@ var _ parser.Reader = (*Reader)(nil)
 // on an unknown column name. The caller must call Release.
 func NewReader(r io.Reader, opts parser.Options) (*Reader, error) {
 	rd := &Reader{}
-	cols, err := rd.Init(r, parser.FormatALB, fields[:], opts)
+	cols, err := rd.Init(r, Format, fields[:], opts)
 	if err != nil {
 		return nil, err
 	}

@@ -425,7 +425,7 @@ func TestSniff(t *testing.T) {
 	f("2015-05-13T23:39:43.945958Z my-loadbalancer 192.168.131.39:2817", 0)
 	f("#Version: 1.0\n#Fields: date time", 0)
 	f("http 1999-01-01T00:00:00Z", 0)
-	if (Decoder{}).Format() != parser.FormatALB || (Decoder{}).Schema() != Schema() {
+	if (Decoder{}).Format() != Format || (Decoder{}).Schema() != Schema() {
 		t.Errorf("Format/Schema")
 	}
 }

@@ -112,13 +112,16 @@ const (
 	MetaHour         = "lbtriage.hour"
 )
 
+// Format names the CloudFront access-log format.
+const Format parser.Format = "cloudfront"
+
 // Decoder is the CloudFront access-log format.
 type Decoder struct{}
 
 var _ parser.Decoder = Decoder{}
 
-// Format returns parser.FormatCloudFront.
-func (Decoder) Format() parser.Format { return parser.FormatCloudFront }
+// Format returns Format.
+func (Decoder) Format() parser.Format { return Format }
 
 // Schema returns the full schema.
 func (Decoder) Schema() *arrow.Schema { return Schema() }
@@ -140,7 +143,7 @@ func (Decoder) ParseName(base string) (parser.Source, bool) {
 		return parser.Source{}, false
 	}
 	return parser.Source{
-		Format: parser.FormatCloudFront, Resource: k.Distribution,
+		Format: Format, Resource: k.Distribution,
 		Start: k.Hour, End: k.Hour.Add(time.Hour),
 	}, true
 }

@@ -349,7 +349,7 @@ func TestSniff(t *testing.T) {
 	f("2024-03-01 12:34:56 FRA56-P1", 0)
 	f("2024-13-01\t12:34:56\tFRA56-P1", 0)
 	f("#Remark\n", 0)
-	if (Decoder{}).Format() != parser.FormatCloudFront || (Decoder{}).Schema().NumFields() != numColumns {
+	if (Decoder{}).Format() != Format || (Decoder{}).Schema().NumFields() != numColumns {
 		t.Fatal("Format or Schema")
 	}
 }

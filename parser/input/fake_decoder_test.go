@@ -134,8 +134,8 @@ func (r *fakeReader) Release() {
 }
 
 var (
-	fakeALB = fakeDecoder{format: parser.FormatALB, prefix: "L ", real: alb.Decoder{}}
-	fakeCF  = fakeDecoder{format: parser.FormatCloudFront, prefix: "#Version", real: cloudfront.Decoder{}}
+	fakeALB = fakeDecoder{format: alb.Format, prefix: "L ", real: alb.Decoder{}}
+	fakeCF  = fakeDecoder{format: cloudfront.Format, prefix: "#Version", real: cloudfront.Decoder{}}
 )
 
 // rowSink keeps every row it is given, by object name.

@@ -24,7 +24,7 @@ func TestParseName_ALB(t *testing.T) {
 	f := func(name string, want parser.Source) {
 		t.Helper()
 		want.Name = name
-		want.Format = parser.FormatALB
+		want.Format = alb.Format
 		if got := ParseName(name, testDecoders); got != want {
 			t.Fatalf("ParseName(%q)\n got %+v\nwant %+v", name, got, want)
 		}
@@ -57,7 +57,7 @@ func TestParseName_ALB(t *testing.T) {
 func TestParseName_CloudFront(t *testing.T) {
 	f := func(name string, dist, hour string) {
 		t.Helper()
-		want := parser.Source{Name: name, Format: parser.FormatCloudFront, Resource: dist, Start: utc(hour), End: utc(hour).Add(time.Hour)}
+		want := parser.Source{Name: name, Format: cloudfront.Format, Resource: dist, Start: utc(hour), End: utc(hour).Add(time.Hour)}
 		if got := ParseName(name, testDecoders); got != want {
 			t.Fatalf("ParseName(%q)\n got %+v\nwant %+v", name, got, want)
 		}

@@ -12,6 +12,8 @@ import (
 	"testing"
 
 	"github.com/lbtriage/lbtriage/parser"
+	"github.com/lbtriage/lbtriage/parser/alb"
+	"github.com/lbtriage/lbtriage/parser/cloudfront"
 )
 
 const albName = "AWSLogs/123456789012/elasticloadbalancing/us-east-2/2016/05/01/" +
@@ -80,7 +82,7 @@ func TestScan_Deterministic(t *testing.T) {
 				if r.Err != nil {
 					t.Fatalf("%s: %s", name, r.Err)
 				}
-				if r.Format != parser.FormatALB {
+				if r.Format != alb.Format {
 					t.Fatalf("%s: format %q, want alb", name, r.Format)
 				}
 				if r.StoredBytes != objects[i].Size {
@@ -227,22 +229,22 @@ func TestScan_Success(t *testing.T) {
 	// Empty objects: zero lines, whatever the name says.
 	f(memObject("empty.log", nil), ScanOptions{}, parser.FormatUnknown, parser.Stats{})
 	f(memObject("empty.log.gz", gzipBytes(t, "")), ScanOptions{}, parser.FormatUnknown, parser.Stats{})
-	f(memObject(albName, gzipBytes(t, "")), ScanOptions{}, parser.FormatALB, parser.Stats{})
+	f(memObject(albName, gzipBytes(t, "")), ScanOptions{}, alb.Format, parser.Stats{})
 	// Sniffing.
-	f(memObject("a.log", []byte("L 1\nL 2\n")), ScanOptions{}, parser.FormatALB,
+	f(memObject("a.log", []byte("L 1\nL 2\n")), ScanOptions{}, alb.Format,
 		parser.Stats{Bytes: 8, Lines: 2, Parsed: 2})
-	f(memObject("E2.2019-11-14-20.X.gz", []byte("#Version: 1.0\n")), ScanOptions{}, parser.FormatCloudFront,
+	f(memObject("E2.2019-11-14-20.X.gz", []byte("#Version: 1.0\n")), ScanOptions{}, cloudfront.Format,
 		parser.Stats{Bytes: 14, Lines: 1, Comments: 1})
 	// The name decides when the content does not: the bad first line is
 	// rejected, the rest read.
-	f(memObject(albName, []byte("garbage\nL 2\n")), ScanOptions{}, parser.FormatALB,
+	f(memObject(albName, []byte("garbage\nL 2\n")), ScanOptions{}, alb.Format,
 		parser.Stats{Bytes: 12, Lines: 2, Parsed: 1, Rejected: 1})
 	// A forced format wins over sniffing.
-	f(memObject("a.log", []byte("L 1\n")), ScanOptions{Format: parser.FormatCloudFront}, parser.FormatCloudFront,
+	f(memObject("a.log", []byte("L 1\n")), ScanOptions{Format: cloudfront.Format}, cloudfront.Format,
 		parser.Stats{Bytes: 4, Lines: 1, Rejected: 1})
 	// Columns reach the decoder.
-	f(memObject("a.log", []byte("L 1\n")), ScanOptions{Columns: map[parser.Format][]string{parser.FormatALB: {"line"}}},
-		parser.FormatALB, parser.Stats{Bytes: 4, Lines: 1, Parsed: 1})
+	f(memObject("a.log", []byte("L 1\n")), ScanOptions{Columns: map[parser.Format][]string{alb.Format: {"line"}}},
+		alb.Format, parser.Stats{Bytes: 4, Lines: 1, Parsed: 1})
 }
 
 func TestScan_ColumnsError(t *testing.T) {
@@ -250,7 +252,7 @@ func TestScan_ColumnsError(t *testing.T) {
 	opts := ScanOptions{
 		Decoders: []parser.Decoder{fakeALB},
 		Parser:   parser.Options{Allocator: mem},
-		Columns:  map[parser.Format][]string{parser.FormatALB: {"nope"}},
+		Columns:  map[parser.Format][]string{alb.Format: {"nope"}},
 	}
 	_, results, err := Scan(context.Background(), []Object{memObject("a.log", []byte("L 1\n"))}, opts, newRowSink)
 	if err != nil {

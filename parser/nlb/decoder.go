@@ -20,13 +20,16 @@ import (
 	"github.com/lbtriage/lbtriage/parser/awskey"
 )
 
+// Format names the NLB access-log format.
+const Format parser.Format = "nlb"
+
 // Decoder is the NLB access-log format.
 type Decoder struct{}
 
 var _ parser.Decoder = Decoder{}
 
-// Format returns parser.FormatNLB.
-func (Decoder) Format() parser.Format { return parser.FormatNLB }
+// Format returns Format.
+func (Decoder) Format() parser.Format { return Format }
 
 // Title returns "NLB access log".
 func (Decoder) Title() string { return "NLB access log" }
@@ -56,7 +59,7 @@ func (Decoder) ParseName(base string) (parser.Source, bool) {
 	if !ok || k.Type != "net" {
 		return parser.Source{}, false
 	}
-	return k.Source(parser.FormatNLB), true
+	return k.Source(Format), true
 }
 
 // Sniff counts the lines of head that start like NLB access-log lines:

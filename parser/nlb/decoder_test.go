@@ -9,7 +9,7 @@ import (
 
 func TestDecoder(t *testing.T) {
 	d := Decoder{}
-	if d.Format() != parser.FormatNLB || d.Schema() != Schema() || d.Title() != "NLB access log" {
+	if d.Format() != Format || d.Schema() != Schema() || d.Title() != "NLB access log" {
 		t.Errorf("Format %q, Title %q", d.Format(), d.Title())
 	}
 	if f := Schema().Field(Schema().FieldIndices(parser.ColTime)[0]); f.Type.String() != "timestamp[us, tz=UTC]" {
@@ -51,7 +51,7 @@ func TestParseName(t *testing.T) {
 			t.Errorf("ParseName(%q) = %+v, %v; want %+v, %v", base, got, ok, want, wantOK)
 		}
 	}
-	doc := parser.Source{Format: parser.FormatNLB, Account: "123456789012", Region: "us-east-2",
+	doc := parser.Source{Format: Format, Account: "123456789012", Region: "us-east-2",
 		Resource: "net/my-loadbalancer/1234567890abcdef", Start: end.Add(-5 * time.Minute), End: end}
 	// The documentation's example, and the same unpacked.
 	f("123456789012_elasticloadbalancing_us-east-2_net.my-loadbalancer.1234567890abcdef_20200501T0000Z_20sg8hgm.log.gz", doc, true)

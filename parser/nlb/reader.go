@@ -38,7 +38,7 @@ var _ parser.Reader = (*Reader)(nil)
 // column name. The caller must call Release.
 func NewReader(r io.Reader, opts parser.Options) (*Reader, error) {
 	rd := &Reader{row: newRow()}
-	cols, err := rd.Init(r, parser.FormatNLB, fields[:], opts)
+	cols, err := rd.Init(r, Format, fields[:], opts)
 	if err != nil {
 		return nil, err
 	}

@@ -4,7 +4,6 @@ import (
 	"testing"
 
 	"github.com/lbtriage/lbtriage/internal/readertest"
-	"github.com/lbtriage/lbtriage/parser"
 )
 
 // FuzzReader feeds arbitrary bytes to a Reader with small batches. The
@@ -47,7 +46,7 @@ func FuzzParseName(f *testing.F) {
 		if !ok {
 			return
 		}
-		if src.Format != parser.FormatNLB || src.Resource[:4] != "net/" || src.NodeIP != "" ||
+		if src.Format != Format || src.Resource[:4] != "net/" || src.NodeIP != "" ||
 			src.End.Sub(src.Start) != Interval || src.End.Location().String() != "UTC" {
 			t.Fatalf("ParseName(%q) = %+v", base, src)
 		}

@@ -104,7 +104,7 @@ func TestGenerated_WindowKeepsEveryRow(t *testing.T) {
 			t.Errorf("%v–%v: selected %d of %d objects", since, until, len(selected), len(objs))
 		}
 		sinks, results, err := input.Scan(context.Background(), selected,
-			input.ScanOptions{Decoders: []parser.Decoder{alb.Decoder{}}, Columns: map[parser.Format][]string{parser.FormatALB: {alb.ColTime}}},
+			input.ScanOptions{Decoders: []parser.Decoder{alb.Decoder{}}, Columns: map[parser.Format][]string{alb.Format: {alb.ColTime}}},
 			func() input.Sink { return &windowSink{since: since, until: until} })
 		if err != nil {
 			t.Fatal(err)

@@ -81,7 +81,7 @@ func BenchmarkRead(b *testing.B) {
 					sinks, results, err := input.Scan(context.Background(), inputs, input.ScanOptions{
 						Workers:  workers,
 						Decoders: []parser.Decoder{alb.Decoder{}},
-						Columns:  map[parser.Format][]string{parser.FormatALB: alb.TriageColumns},
+						Columns:  map[parser.Format][]string{alb.Format: alb.TriageColumns},
 					}, func() input.Sink { return analysis.New(analysis.Options{}) })
 					if err != nil {
 						b.Fatal(err)

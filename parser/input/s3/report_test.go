@@ -22,7 +22,7 @@ func analyzeObjects(t *testing.T, objs []input.Object, opts analysis.Options) ([
 	sinks, results, err := input.Scan(context.Background(), objs, input.ScanOptions{
 		Workers:  4,
 		Decoders: []parser.Decoder{alb.Decoder{}},
-		Columns:  map[parser.Format][]string{parser.FormatALB: alb.TriageColumns},
+		Columns:  map[parser.Format][]string{alb.Format: alb.TriageColumns},
 	}, func() input.Sink { return analysis.New(opts) })
 	if err != nil {
 		t.Fatal(err)
