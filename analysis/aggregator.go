@@ -12,7 +12,6 @@ import (
 	"github.com/DataDog/sketches-go/ddsketch/mapping"
 	"github.com/DataDog/sketches-go/ddsketch/store"
 	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/zeebo/xxh3"
 
 	"github.com/lbtriage/lbtriage/parser"
@@ -27,8 +26,9 @@ const (
 	DefaultMaxRejectedSamples = 20
 	// sketchAccuracy is the relative accuracy of the latency sketches.
 	sketchAccuracy = 0.01
-	// otherKey names the row that collects keys beyond Options.MaxKeys.
-	otherKey = "(other)"
+	// OtherKey names the row that collects keys beyond a cap
+	// (Options.MaxKeys).
+	OtherKey = "(other)"
 )
 
 // Options configures an Aggregator and the report built from it. The zero
@@ -49,6 +49,11 @@ type Options struct {
 	// different worker counts. Every other figure is exact and independent of
 	// the worker count.
 	MaxKeys int
+	// LoadBalancer, when set, keeps only the rows of this load balancer,
+	// given by its name or resource ID (Subject.Name, Subject.Resource);
+	// the other load balancers' rows are counted in Lines.OtherLoadBalancers.
+	// Families whose reports are not about a load balancer ignore it.
+	LoadBalancer string
 }
 
 // WithDefaults returns o with zero fields set to their defaults.
@@ -65,29 +70,42 @@ func (o Options) WithDefaults() Options {
 	return o
 }
 
-// Aggregator adds up the rows of record batches. It implements input.Sink:
-// give each worker its own (New), then Merge them. It never keeps a batch,
-// and its memory is bounded by the number of targets, nodes and time buckets
-// plus Options.MaxKeys paths and clients, not by the input size.
+// Aggregator adds up the rows of one subject of one family (see Subject):
+// the figures every family shares, and the family's own State. A Router
+// makes one per subject and worker, and BuildReports merges them. An
+// Aggregator never keeps a batch, and its memory is bounded by the number
+// of targets, nodes and time buckets plus Options.MaxKeys paths and
+// clients, not by the input size.
 type Aggregator struct {
 	opts     Options
+	fam      Family
+	tax      *Taxonomy
+	domainOf [MaxCauses]DomainID
+	state    State
 	sinceUS  int64
 	untilUS  int64
 	bucketUS int64
 
-	rows          map[parser.Format]int64 // rows inside the window, per format
+	subject         Subject
+	account, region string
+	// objects counts, per object name, the rows handed to this Aggregator
+	// (inside the window or not): the report's inputs are the objects it
+	// has rows of, and their other rows belong to other subjects.
+	objects map[string]int64
+	handed  int64
+
 	outsideWindow int64
 	requests      int64
 	firstUS       int64 // bounds of the rows inside the window
 	lastUS        int64
 	statusClass   [7]int64 // index status/100; 0 for unknown or out of range
 	total5xx      int64
-	byCause       [maxCauses]int64
-	context       [maxContexts]int64
+	byCause       [MaxCauses]int64
+	context       [MaxContexts]int64
 
 	targets    map[targetKey]int32
 	targetList []*targetAgg
-	nodes      map[string]*nodeAgg
+	nodes      map[string]*NodeCount
 	paths      keyCounter
 	clients    keyCounter
 	buckets    map[int64]int32
@@ -98,33 +116,33 @@ type Aggregator struct {
 	lastBucketKey int64
 	lastBucket    int32
 
-	ext map[parser.Format]formatState
-
-	alb    albColumns // column views of the batch being consumed
-	cf     cfColumns
-	causes []causeID // per-row causes of that batch, reused
-	todo   []int32   // classifier scratch, reused
+	// consumer serves Consume, for callers without a Router.
+	consumer Consumer
+	to       Subjects
 }
 
-// New returns an empty Aggregator.
-func New(opts Options) *Aggregator {
+// New returns an empty Aggregator of family f.
+func New(f Family, opts Options) *Aggregator {
 	opts = opts.WithDefaults()
 	a := &Aggregator{
 		opts:       opts,
+		fam:        f,
+		tax:        f.Taxonomy(),
+		state:      f.NewState(),
 		sinceUS:    math.MinInt64,
 		untilUS:    math.MaxInt64,
 		bucketUS:   opts.Bucket.Microseconds(),
-		rows:       map[parser.Format]int64{},
+		objects:    map[string]int64{},
 		firstUS:    math.MaxInt64,
 		lastUS:     math.MinInt64,
 		targets:    map[targetKey]int32{},
-		nodes:      map[string]*nodeAgg{},
+		nodes:      map[string]*NodeCount{},
 		paths:      newKeyCounter(opts.MaxKeys),
 		clients:    newKeyCounter(opts.MaxKeys),
 		buckets:    map[int64]int32{},
 		lastBucket: -1,
-		ext:        map[parser.Format]formatState{},
 	}
+	a.domainOf = a.tax.domainTable()
 	if a.bucketUS <= 0 {
 		a.bucketUS = DefaultBucket.Microseconds()
 	}
@@ -140,155 +158,160 @@ func New(opts Options) *Aggregator {
 // Options returns the options the Aggregator was built with, defaults set.
 func (a *Aggregator) Options() Options { return a.opts }
 
-// Consume adds the rows of one batch. src is the object the batch came from
-// (its NodeIP feeds the per-node figures). rec is not kept.
-func (a *Aggregator) Consume(src parser.Source, format parser.Format, rec arrow.RecordBatch) error {
-	consume, ok := consumers[format]
-	if !ok {
-		return fmt.Errorf("analyze %s logs: not supported by this build", formatName(format))
+// Family returns the Aggregator's family.
+func (a *Aggregator) Family() Family { return a.fam }
+
+// Taxonomy returns the family's taxonomy.
+func (a *Aggregator) Taxonomy() *Taxonomy { return a.tax }
+
+// State returns the family's own aggregates (nil when it keeps none).
+func (a *Aggregator) State() State { return a.state }
+
+// Subject returns what the Aggregator is about.
+func (a *Aggregator) Subject() Subject { return a.subject }
+
+// Requests counts the rows inside the window.
+func (a *Aggregator) Requests() int64 { return a.requests }
+
+// Total5xx counts the rows inside the window that have a cause.
+func (a *Aggregator) Total5xx() int64 { return a.total5xx }
+
+// CauseCount counts the rows of cause c.
+func (a *Aggregator) CauseCount(c CauseID) int64 { return a.byCause[c] }
+
+// BucketUS is the timeline bucket width in microseconds.
+func (a *Aggregator) BucketUS() int64 { return a.bucketUS }
+
+// Span returns the times of the first and last rows inside the window, in
+// microseconds; ok is false when there is none.
+func (a *Aggregator) Span() (first, last int64, ok bool) {
+	return a.firstUS, a.lastUS, a.requests > 0
+}
+
+// Consume adds every row of one batch of the Aggregator's family, whatever
+// its subject, through a Consumer of its own. It is for callers that read
+// one subject without a Router (tests, benchmarks).
+func (a *Aggregator) Consume(src parser.Source, rec arrow.RecordBatch) error {
+	if a.consumer == nil {
+		a.consumer = a.fam.NewConsumer()
 	}
-	return consume(a, src, rec)
+	to := &a.to
+	to.only, to.src = a, src
+	err := a.consumer.Consume(src, rec, to)
+	to.done(src)
+	return err
 }
 
-// consumers maps a format to the function that reads its batches; each
-// format's file adds itself (consumeALB in consume_alb.go). A consumer
-// classifies its rows, fills an obs per row inside the window (inWindow)
-// and hands it to observe, which keeps every shared aggregate; it adds its
-// in-window row count to rows[format].
-var consumers = map[parser.Format]func(a *Aggregator, src parser.Source, rec arrow.RecordBatch) error{}
-
-// formatState is what a format keeps beside the shared aggregates (for
-// CloudFront: edge locations, result types, cache hits). A format registers
-// a constructor in newFormatState; its consumer gets its state with
-// a.state(format). Merge and BuildReport handle the rest.
-type formatState interface {
-	// merge adds other, a state of the same format, into the receiver.
-	merge(other formatState)
-	// fill writes the format's figures into the report.
-	fill(r *Report)
+// Row is one row as the shared aggregates see it, whatever its family.
+// Strings are views into the batch; the Aggregator copies what it keeps.
+type Row struct {
+	// Time is the row's time in microseconds since the Unix epoch.
+	Time int64
+	// Status is the HTTP status the client got; 0 when unknown.
+	Status uint16
+	// Cause is the row's cause, 0 when it is no 5xx; Context, for a row
+	// that is no 5xx, the outcome to count beside them, or 0.
+	Cause   CauseID
+	Context ContextID
+	// TargetIP and TargetPort name the target that served the row; "" when
+	// none did.
+	TargetIP   string
+	TargetPort uint16
+	// LatencyMs, when HasLatency, is the target's processing time.
+	LatencyMs  float64
+	HasLatency bool
+	// Path and Client are the request's path (no query string) and the
+	// client's address; "-" when unknown.
+	Path, Client string
 }
 
-var newFormatState = map[parser.Format]func() formatState{}
-
-// state returns the Aggregator's state for format f, creating it.
-func (a *Aggregator) state(f parser.Format) formatState {
-	st, ok := a.ext[f]
-	if !ok {
-		mk := newFormatState[f]
-		if mk == nil {
-			panic(fmt.Sprintf("BUG: no state registered for format %q", f))
-		}
-		st = mk()
-		a.ext[f] = st
-	}
-	return st
+// NodeCount counts the rows a load balancer node wrote.
+type NodeCount struct {
+	requests, errors int64
 }
 
-// obs is one row as the shared aggregates see it, whatever its format.
-// Strings are views into the batch; only keys inserted into maps are copied.
-type obs struct {
-	timeUS     int64
-	status     uint16 // 0 when unknown
-	cause      causeID
-	context    contextID
-	targetIP   string // "" when no target
-	targetPort uint16
-	latencyMs  float64
-	hasLatency bool
-	path       string
-	client     string
-}
-
-// node returns the per-node aggregate for src, or nil when the object name
+// Node returns the per-node aggregate for src, or nil when the object name
 // does not tell the node.
-func (a *Aggregator) node(src parser.Source) *nodeAgg {
+func (a *Aggregator) Node(src parser.Source) *NodeCount {
 	if src.NodeIP == "" {
 		return nil
 	}
 	n := a.nodes[src.NodeIP]
 	if n == nil {
-		n = &nodeAgg{}
+		n = &NodeCount{}
 		a.nodes[strings.Clone(src.NodeIP)] = n
 	}
 	return n
 }
 
-// inWindow reports whether a row time is inside [Since, Until), counting
-// the rows that are not.
-func (a *Aggregator) inWindow(us int64) bool {
-	if us < a.sinceUS || us >= a.untilUS {
+// Admit counts a row handed to the Aggregator and reports whether its
+// time, us microseconds since the Unix epoch, is inside the window; valid
+// is false when the row has no time. A row that is not admitted is counted
+// as outside the window and must not be observed.
+func (a *Aggregator) Admit(us int64, valid bool) bool {
+	a.handed++
+	if !valid || us < a.sinceUS || us >= a.untilUS {
 		a.outsideWindow++
 		return false
 	}
 	return true
 }
 
-// rowTime returns row i's time in µs, from the timestamps times of col
-// scaled by mul/div, and whether it is inside the window; a null time
-// counts as outside it.
-func (a *Aggregator) rowTime(col *array.Timestamp, times []arrow.Timestamp, mul, div int64, i int) (int64, bool) {
-	if col.IsNull(i) {
-		a.outsideWindow++
-		return 0, false
-	}
-	us := int64(times[i]) * mul / div
-	return us, a.inWindow(us)
-}
-
-// observe adds one row inside the window.
-func (a *Aggregator) observe(n *nodeAgg, o *obs) {
+// Observe adds one row inside the window (see Admit). n is the node that
+// wrote it (Aggregator.Node), nil when unknown.
+func (a *Aggregator) Observe(n *NodeCount, o *Row) {
 	a.requests++
-	if o.timeUS < a.firstUS {
-		a.firstUS = o.timeUS
+	if o.Time < a.firstUS {
+		a.firstUS = o.Time
 	}
-	if o.timeUS > a.lastUS {
-		a.lastUS = o.timeUS
+	if o.Time > a.lastUS {
+		a.lastUS = o.Time
 	}
-	class := int(o.status / 100)
+	class := int(o.Status / 100)
 	if class >= len(a.statusClass) {
 		class = 0
 	}
 	a.statusClass[class]++
-	is5xx := o.cause != 0
+	is5xx := o.Cause != 0
 	var err int64
 	if is5xx {
 		err = 1
 		a.total5xx++
-		a.byCause[o.cause]++
-	} else if o.context != 0 {
-		a.context[o.context]++
+		a.byCause[o.Cause]++
+	} else if o.Context != 0 {
+		a.context[o.Context]++
 	}
 	if n != nil {
 		n.requests++
 		n.errors += err
 	}
 
-	if o.targetIP != "" {
-		t := a.target(o.targetIP, o.targetPort)
+	if o.TargetIP != "" {
+		t := a.target(o.TargetIP, o.TargetPort)
 		t.requests++
 		if is5xx {
 			t.errors++
-			t.byCause[o.cause]++
-			if o.timeUS < t.first5xx {
-				t.first5xx = o.timeUS
+			t.byCause[o.Cause]++
+			if o.Time < t.first5xx {
+				t.first5xx = o.Time
 			}
-			if o.timeUS > t.last5xx {
-				t.last5xx = o.timeUS
+			if o.Time > t.last5xx {
+				t.last5xx = o.Time
 			}
 		}
-		if o.hasLatency {
-			_ = t.latency.Add(o.latencyMs) // fails only on NaN/Inf, which are not logged
+		if o.HasLatency {
+			_ = t.latency.Add(o.LatencyMs) // fails only on NaN/Inf, which are not logged
 		}
 	}
 
-	a.paths.add(o.path, err)
-	a.clients.add(o.client, err)
+	a.paths.add(o.Path, err)
+	a.clients.add(o.Client, err)
 
-	b := a.bucket(floorDiv(o.timeUS, a.bucketUS))
+	b := a.bucket(floorDiv(o.Time, a.bucketUS))
 	b.requests++
 	if is5xx {
 		b.errors++
-		b.byDomain[causeDomain[o.cause]]++
+		b.byDomain[a.domainOf[o.Cause]]++
 	}
 }
 
@@ -344,9 +367,15 @@ func floorDiv(a, b int64) int64 {
 // Merge adds o's figures into a. o is left unchanged; a and o must have been
 // built with the same Options.
 func (a *Aggregator) Merge(o *Aggregator) {
-	for f, n := range o.rows {
-		a.rows[f] += n
+	if a.subject.Resource == "" {
+		a.subject = o.subject
 	}
+	a.account = minNonEmpty(a.account, o.account)
+	a.region = minNonEmpty(a.region, o.region)
+	for name, n := range o.objects {
+		a.objects[name] += n
+	}
+	a.handed += o.handed
 	a.outsideWindow += o.outsideWindow
 	a.requests += o.requests
 	a.firstUS = min(a.firstUS, o.firstUS)
@@ -375,7 +404,7 @@ func (a *Aggregator) Merge(o *Aggregator) {
 	for ip, on := range o.nodes {
 		n := a.nodes[ip]
 		if n == nil {
-			n = &nodeAgg{}
+			n = &NodeCount{}
 			a.nodes[ip] = n
 		}
 		n.requests += on.requests
@@ -383,8 +412,8 @@ func (a *Aggregator) Merge(o *Aggregator) {
 	}
 	a.paths.merge(&o.paths)
 	a.clients.merge(&o.clients)
-	for f, ost := range o.ext {
-		a.state(f).merge(ost)
+	if a.state != nil && o.state != nil {
+		a.state.Merge(o.state)
 	}
 	for _, ob := range o.bucketList {
 		b := a.bucket(ob.key)
@@ -396,24 +425,13 @@ func (a *Aggregator) Merge(o *Aggregator) {
 	}
 }
 
-// MergeAll merges aggregators into a new one built with the first one's
-// options. Sinks that are not *Aggregator are ignored.
-func MergeAll[S any](sinks []S) *Aggregator {
-	var out *Aggregator
-	for _, s := range sinks {
-		a, ok := any(s).(*Aggregator)
-		if !ok || a == nil {
-			continue
-		}
-		if out == nil {
-			out = New(a.opts)
-		}
-		out.Merge(a)
+// minNonEmpty returns the smaller of two strings, ignoring empty ones, so
+// that a merge does not depend on order.
+func minNonEmpty(a, b string) string {
+	if a == "" || b != "" && b < a {
+		return b
 	}
-	if out == nil {
-		out = New(Options{})
-	}
-	return out
+	return a
 }
 
 // smallTargets is the target count up to which target looks up by scanning.
@@ -428,7 +446,7 @@ type targetAgg struct {
 	ip                string
 	port              uint16
 	requests, errors  int64
-	byCause           [maxCauses]int64
+	byCause           [MaxCauses]int64
 	first5xx, last5xx int64
 	latency           *ddsketch.DDSketch
 }
@@ -443,9 +461,30 @@ var latencyMapping = func() mapping.IndexMapping {
 	return m
 }()
 
+// NewSketch returns an empty latency sketch (milliseconds, 1% relative
+// accuracy). Every sketch shares one mapping, so any two merge.
+func NewSketch() *ddsketch.DDSketch {
+	return ddsketch.NewDDSketch(latencyMapping, store.NewDenseStore(), store.NewDenseStore())
+}
+
+// latencyQuantiles are the percentiles reported.
+var latencyQuantiles = []float64{0.5, 0.95, 0.99}
+
+// Quantiles returns a sketch's p50, p95 and p99, zero when it is nil or
+// empty.
+func Quantiles(s *ddsketch.DDSketch) Latency {
+	if s == nil || s.IsEmpty() {
+		return Latency{}
+	}
+	q, err := s.GetValuesAtQuantiles(latencyQuantiles)
+	if err != nil {
+		return Latency{}
+	}
+	return Latency{P50: round3(q[0]), P95: round3(q[1]), P99: round3(q[2])}
+}
+
 func newTargetAgg(k targetKey) *targetAgg {
-	s := ddsketch.NewDDSketch(latencyMapping, store.NewDenseStore(), store.NewDenseStore())
-	return &targetAgg{ip: k.ip, port: k.port, first5xx: math.MaxInt64, last5xx: math.MinInt64, latency: s}
+	return &targetAgg{ip: k.ip, port: k.port, first5xx: math.MaxInt64, last5xx: math.MinInt64, latency: NewSketch()}
 }
 
 func (t *targetAgg) merge(o *targetAgg) {
@@ -470,14 +509,10 @@ func (t *targetAgg) name() string {
 	return fmt.Sprintf("%s:%d", t.ip, t.port)
 }
 
-type nodeAgg struct {
-	requests, errors int64
-}
-
 type bucketAgg struct {
 	key              int64 // start / bucket width
 	requests, errors int64
-	byDomain         [maxDomains]int64
+	byDomain         [MaxDomains]int64
 }
 
 // keyCounter counts requests and 5xx per string key, up to max keys; rows
@@ -613,64 +648,4 @@ func (c *keyCounter) merge(o *keyCounter) {
 	c.other.requests += o.other.requests
 	c.other.errors += o.other.errors
 	c.overflow += o.overflow
-}
-
-func formatName(f parser.Format) string {
-	if f == parser.FormatUnknown {
-		return "unrecognised"
-	}
-	return string(f)
-}
-
-// Router is an input.Sink for inputs of several formats: it hands each
-// batch to an Aggregator of the batch's format, so that every format is
-// reported on its own (BuildReports). Give each worker its own (NewRouter).
-type Router struct {
-	opts Options
-	aggs map[parser.Format]*Aggregator
-}
-
-// NewRouter returns an empty Router whose Aggregators use opts.
-func NewRouter(opts Options) *Router {
-	return &Router{opts: opts.WithDefaults(), aggs: map[parser.Format]*Aggregator{}}
-}
-
-// Consume adds the rows of one batch to the Aggregator of its format.
-func (r *Router) Consume(src parser.Source, format parser.Format, rec arrow.RecordBatch) error {
-	a := r.aggs[format]
-	if a == nil {
-		if _, ok := consumers[format]; !ok {
-			return fmt.Errorf("analyze %s logs: not supported by this build", formatName(format))
-		}
-		a = New(r.opts)
-		r.aggs[format] = a
-	}
-	return a.Consume(src, format, rec)
-}
-
-// Aggregator returns the Router's Aggregator for format f, nil when no
-// batch of that format came.
-func (r *Router) Aggregator(f parser.Format) *Aggregator { return r.aggs[f] }
-
-// mergeRouters merges the Routers among sinks into one Aggregator per
-// format. Sinks that are not *Router are ignored.
-func mergeRouters[S any](sinks []S) (map[parser.Format]*Aggregator, Options) {
-	out := map[parser.Format]*Aggregator{}
-	var opts Options
-	for _, s := range sinks {
-		r, ok := any(s).(*Router)
-		if !ok || r == nil {
-			continue
-		}
-		opts = r.opts
-		for f, a := range r.aggs {
-			m := out[f]
-			if m == nil {
-				m = New(r.opts)
-				out[f] = m
-			}
-			m.Merge(a)
-		}
-	}
-	return out, opts
 }

@@ -8,12 +8,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/DataDog/sketches-go/ddsketch"
-	"github.com/DataDog/sketches-go/ddsketch/store"
-
 	"github.com/lbtriage/lbtriage/parser"
-	"github.com/lbtriage/lbtriage/parser/alb"
-	"github.com/lbtriage/lbtriage/parser/cloudfront"
 	"github.com/lbtriage/lbtriage/parser/input"
 )
 
@@ -29,19 +24,21 @@ type Run struct {
 // buckets that hold rows are listed.
 const maxTimelineBuckets = 100_000
 
-// BuildReport turns the merged aggregates and what the scan read into a
-// Report, verdict included. The result depends only on its arguments' figures.
+// BuildReport turns a's aggregates and what the scan read into a Report,
+// verdict included, taking the whole run as a's: every object, every
+// rejected line. The result depends only on its arguments' figures.
 func BuildReport(a *Aggregator, run Run) *Report {
 	opts := a.opts
+	tax := a.tax
 	r := &Report{
 		SchemaVersion: SchemaVersion,
+		Format:        string(a.fam.Decoder().Format()),
 		StatusClasses: map[string]int64{},
 		Context:       map[string]int64{},
 		BucketSeconds: int64(opts.Bucket / time.Second),
+		Taxonomy:      tax,
 	}
 	stats := r.fillInputs(run)
-	r.Format = string(dominantFormat(a, r.Inputs.Formats))
-	format := parser.Format(r.Format)
 
 	r.Lines.OutsideWindow = a.outsideWindow
 	r.Lines.RejectedSamples = sampleRejects(run.Rejects, DefaultMaxRejectedSamples)
@@ -69,27 +66,17 @@ func BuildReport(a *Aggregator, run Run) *Report {
 	}
 
 	r.Errors = Errors{Total5xx: a.total5xx, ByDomain: map[string]int64{}, ByCause: map[string]int64{}}
-	for _, d := range domainsOf(format) {
-		r.Errors.ByDomain[domainTable[d]] = 0
+	for _, d := range tax.Domains {
+		r.Errors.ByDomain[d.Key] = 0
 	}
-	for c := 1; c < len(causeTable); c++ {
-		if n := a.byCause[c]; n > 0 {
-			r.Errors.ByCause[causeTable[c].Code] += n
-			r.Errors.ByDomain[domainTable[causeDomain[c]]] += n
+	for i, c := range tax.Causes {
+		if n := a.byCause[i+1]; n > 0 {
+			r.Errors.ByCause[c.Code] += n
+			r.Errors.ByDomain[c.Domain] += n
 		}
 	}
-	switch format {
-	case alb.Format:
-		for _, k := range []contextID{ctx460, ctx400, ctx408, ctx463, ctx464, ctx403WAF} {
-			r.Context[contextTable[k]] = 0
-		}
-	case cloudfront.Format:
-		r.Context[ContextClientAborted] = 0
-	}
-	for k := 1; k < len(contextTable); k++ {
-		if n := a.context[k]; n > 0 {
-			r.Context[contextTable[k]] = n
-		}
+	for i, k := range tax.Context {
+		r.Context[k] = a.context[i+1]
 	}
 
 	r.Targets = buildTargets(a)
@@ -104,18 +91,8 @@ func BuildReport(a *Aggregator, run Run) *Report {
 	r.Clients = buildKeys(&a.clients, opts.Top, func(k string, s keyStats) Client {
 		return Client{Client: k, Requests: s.requests, Errors5xx: s.errors}
 	})
-	r.Timeline = buildTimeline(a, format)
-	if _, ok := newFormatState[format]; ok {
-		a.state(format) // the format's section, even when empty
-	}
-	formats := make([]string, 0, len(a.ext))
-	for f := range a.ext {
-		formats = append(formats, string(f))
-	}
-	sort.Strings(formats)
-	for _, f := range formats {
-		a.ext[parser.Format(f)].fill(r)
-	}
+	r.Timeline = buildTimeline(a)
+	a.fam.Report(a, r)
 	r.Verdict = buildVerdict(a, r)
 	return r
 }
@@ -151,26 +128,6 @@ func (r *Report) fillInputs(run Run) parser.Stats {
 		Comments: stats.Comments,
 	}
 	return stats
-}
-
-// dominantFormat is the format with the most rows, else with the most
-// objects, else ALB.
-func dominantFormat(a *Aggregator, objects map[string]int64) parser.Format {
-	best, bestN := alb.Format, int64(0)
-	pick := func(f parser.Format, n int64) {
-		if n > bestN || (n == bestN && n > 0 && f < best) {
-			best, bestN = f, n
-		}
-	}
-	for f, n := range a.rows {
-		pick(f, n)
-	}
-	if bestN == 0 {
-		for f, n := range objects {
-			pick(parser.Format(f), n)
-		}
-	}
-	return best
 }
 
 // sampleRejects keeps the first n rejected lines in (source, line) order, so
@@ -235,14 +192,11 @@ func (s *RejectSampler) Samples() []*parser.LineError {
 	return append([]*parser.LineError(nil), s.kept...)
 }
 
-// latencyQuantiles are the percentiles reported per target.
-var latencyQuantiles = []float64{0.5, 0.95, 0.99}
-
 // overallTargetLatency merges every target's sketch into the percentiles of
 // target_processing_time over all the requests that reached a target.
 // Merging adds bucket counts, so the result does not depend on the order.
 func overallTargetLatency(a *Aggregator) (Latency, bool) {
-	all := ddsketch.NewDDSketch(latencyMapping, store.NewDenseStore(), store.NewDenseStore())
+	all := NewSketch()
 	for _, t := range a.targetList {
 		if !t.latency.IsEmpty() {
 			// Every sketch shares latencyMapping, so this cannot fail.
@@ -252,11 +206,7 @@ func overallTargetLatency(a *Aggregator) (Latency, bool) {
 	if all.IsEmpty() {
 		return Latency{}, false
 	}
-	q, err := all.GetValuesAtQuantiles(latencyQuantiles)
-	if err != nil {
-		return Latency{}, false
-	}
-	return Latency{P50: round3(q[0]), P95: round3(q[1]), P99: round3(q[2])}, true
+	return Quantiles(all), true
 }
 
 func buildTargets(a *Aggregator) []Target {
@@ -267,13 +217,9 @@ func buildTargets(a *Aggregator) []Target {
 			Subnet:    subnetOf(t.ip),
 			Requests:  t.requests,
 			Errors5xx: t.errors,
-			ByCause:   causeMap(&t.byCause),
+			ByCause:   causeMap(a.tax, &t.byCause),
 		}
-		if !t.latency.IsEmpty() {
-			if q, err := t.latency.GetValuesAtQuantiles(latencyQuantiles); err == nil {
-				tg.LatencyMs = Latency{P50: round3(q[0]), P95: round3(q[1]), P99: round3(q[2])}
-			}
-		}
+		tg.LatencyMs = Quantiles(t.latency)
 		if t.errors > 0 {
 			tg.First5xx, tg.Last5xx = UnixMicro(t.first5xx), UnixMicro(t.last5xx)
 		}
@@ -292,11 +238,11 @@ func buildTargets(a *Aggregator) []Target {
 	return out
 }
 
-func causeMap(counts *[maxCauses]int64) map[string]int64 {
+func causeMap(tax *Taxonomy, counts *[MaxCauses]int64) map[string]int64 {
 	m := map[string]int64{}
-	for c := 1; c < len(causeTable); c++ {
-		if counts[c] > 0 {
-			m[causeTable[c].Code] = counts[c]
+	for i, c := range tax.Causes {
+		if n := counts[i+1]; n > 0 {
+			m[c.Code] = n
 		}
 	}
 	return m
@@ -325,7 +271,7 @@ func subnetOf(ip string) string {
 func buildSubnets(a *Aggregator, targets []Target) []Subnet {
 	idx := map[string]int{}
 	var out []Subnet
-	var byCause [][maxCauses]int64
+	var byCause [][MaxCauses]int64
 	for _, t := range a.targetList {
 		s := subnetOf(t.ip)
 		i, ok := idx[s]
@@ -333,7 +279,7 @@ func buildSubnets(a *Aggregator, targets []Target) []Subnet {
 			i = len(out)
 			idx[s] = i
 			out = append(out, Subnet{Subnet: s})
-			byCause = append(byCause, [maxCauses]int64{})
+			byCause = append(byCause, [MaxCauses]int64{})
 		}
 		out[i].Targets++
 		out[i].Requests += t.requests
@@ -343,7 +289,7 @@ func buildSubnets(a *Aggregator, targets []Target) []Subnet {
 		}
 	}
 	for i := range out {
-		out[i].ByCause = causeMap(&byCause[i])
+		out[i].ByCause = causeMap(a.tax, &byCause[i])
 	}
 	sort.Slice(out, func(i, j int) bool {
 		x, y := out[i], out[j]
@@ -417,12 +363,12 @@ func buildKeys[T any](c *keyCounter, n int, mk func(string, keyStats) T) []T {
 		out = append(out, mk(c.keys[i], c.stat(i)))
 	}
 	if c.overflow > 0 {
-		out = append(out, mk(otherKey, c.other))
+		out = append(out, mk(OtherKey, c.other))
 	}
 	return out
 }
 
-func buildTimeline(a *Aggregator, format parser.Format) []Bucket {
+func buildTimeline(a *Aggregator) []Bucket {
 	keys := make([]int64, 0, len(a.bucketList))
 	for _, b := range a.bucketList {
 		keys = append(keys, b.key)
@@ -435,19 +381,19 @@ func buildTimeline(a *Aggregator, format parser.Format) []Bucket {
 		}
 		keys = filled
 	}
-	domains := domainsOf(format)
+	domains := a.tax.Domains
 	out := make([]Bucket, 0, len(keys))
 	for _, k := range keys {
-		bk := Bucket{Start: UnixMicro(k * a.bucketUS), ByDomain: map[string]int64{}}
+		bk := Bucket{Start: UnixMicro(k * a.bucketUS), ByDomain: make(map[string]int64, len(domains))}
 		for _, d := range domains {
-			bk.ByDomain[domainTable[d]] = 0
+			bk.ByDomain[d.Key] = 0
 		}
 		if i, ok := a.buckets[k]; ok {
 			b := &a.bucketList[i]
 			bk.Requests, bk.Errors5xx = b.requests, b.errors
-			for d, n := range b.byDomain {
+			for d, n := range b.byDomain[:len(domains)] {
 				if n > 0 {
-					bk.ByDomain[domainTable[d]] = n
+					bk.ByDomain[domains[d].Key] = n
 				}
 			}
 		}
@@ -456,21 +402,30 @@ func buildTimeline(a *Aggregator, format parser.Format) []Bucket {
 	return out
 }
 
-// BuildReports builds one report per input format from the Routers among
-// sinks: ALB first, then CloudFront, then any other format by name. A
-// format counts as present when rows of it were read or an object of it was
-// recognised. Each report covers the objects of its format and their
-// rejected lines; the objects whose format could not be told go into every
-// report, and the inputs skipped before reading into the first one. With no format present at
-// all, the result is one report, as BuildReport makes it.
-func BuildReports[S any](sinks []S, run Run) []*Report {
-	aggs, opts := mergeRouters(sinks)
+// BuildReports builds the reports of a run from the Routers among sinks:
+// one per family present, and within a family one per subject (load
+// balancer), families in registration order and each family's subjects
+// with the most 5xx first. A family counts as present when rows of it were
+// read or an object of it was recognised. Each report covers the objects
+// it has rows of (an object with rows of several subjects is in each of
+// their reports) and their rejected lines; an object of the family with no
+// row goes to the report of the subject its name tells, else to the
+// family's first; objects whose format could not be told go into every
+// report, and the inputs skipped before reading into the first one. With
+// one report, or none present, the whole run is the report (with no family
+// present, of the first registered).
+func BuildReports[S any](reg *Registry, sinks []S, run Run) []*Report {
+	aggs, _, opts := mergeRouters(sinks)
+	subjects := map[parser.Format][]*Aggregator{}
+	for k, a := range aggs {
+		subjects[k.format] = append(subjects[k.format], a)
+	}
 	present := map[parser.Format]bool{}
-	for f := range aggs {
+	for f := range subjects {
 		present[f] = true
 	}
 	for _, res := range run.Results {
-		if res.Format != parser.FormatUnknown && res.SkipReason == "" {
+		if res.Format != parser.FormatUnknown && res.SkipReason == "" && reg.Family(res.Format) != nil {
 			present[res.Format] = true
 		}
 	}
@@ -479,54 +434,97 @@ func BuildReports[S any](sinks []S, run Run) []*Report {
 		formats = append(formats, f)
 	}
 	sort.Slice(formats, func(i, j int) bool {
-		x, y := formatRank(formats[i]), formatRank(formats[j])
-		if x != y {
+		if x, y := reg.rank(formats[i]), reg.rank(formats[j]); x != y {
 			return x < y
 		}
 		return formats[i] < formats[j]
 	})
-	if len(formats) <= 1 {
-		// One format (or none): the whole run is its report.
-		a := New(opts)
-		if len(formats) == 1 && aggs[formats[0]] != nil {
-			a = aggs[formats[0]]
-		}
-		return []*Report{BuildReport(a, run)}
+	if len(formats) == 0 {
+		return []*Report{BuildReport(New(reg.families[0], opts), run)}
 	}
-	formatOf := map[string]parser.Format{}
+	// The subjects of each family, the most 5xx first; a family present
+	// with no rows has one empty subject.
+	var order []*Aggregator
+	for _, f := range formats {
+		subs := subjects[f]
+		if len(subs) == 0 {
+			subs = []*Aggregator{New(reg.Family(f), opts)}
+		}
+		sort.Slice(subs, func(i, j int) bool { return faultLess(subs[i], subs[j]) })
+		order = append(order, subs...)
+	}
+	if len(order) == 1 {
+		return []*Report{BuildReport(order[0], run)}
+	}
+
+	// Which reports each object goes to.
+	runs := make([]Run, len(order))
+	runs[0].Skipped = run.Skipped // inputs set aside before reading are of no family
+	in := make([]map[string]bool, len(order))
+	for i := range in {
+		in[i] = map[string]bool{}
+	}
 	for _, res := range run.Results {
-		formatOf[res.Source.Name] = res.Format
+		name := res.Source.Name
+		if res.Format == parser.FormatUnknown {
+			for i := range order {
+				runs[i].Results = append(runs[i].Results, res)
+				in[i][name] = true
+			}
+			continue
+		}
+		first, home, any := -1, -1, false
+		for i, a := range order {
+			if string(res.Format) != string(a.fam.Decoder().Format()) {
+				continue
+			}
+			if first < 0 {
+				first = i
+			}
+			if home < 0 && a.subject.Resource == res.Source.Resource {
+				home = i
+			}
+			if a.objects[name] > 0 {
+				runs[i].Results = append(runs[i].Results, res)
+				in[i][name], any = true, true
+			}
+		}
+		if !any && first >= 0 {
+			if home < 0 {
+				home = first
+			}
+			runs[home].Results = append(runs[home].Results, res)
+			in[home][name] = true
+		}
 	}
-	out := make([]*Report, 0, len(formats))
-	for fi, f := range formats {
-		var sub Run
-		if fi == 0 {
-			// Inputs set aside before reading are of no format read.
-			sub.Skipped = run.Skipped
-		}
-		for _, res := range run.Results {
-			if res.Format == f || res.Format == parser.FormatUnknown {
-				sub.Results = append(sub.Results, res)
+	for _, e := range run.Rejects {
+		for i := range order {
+			if in[i][e.Source] {
+				runs[i].Rejects = append(runs[i].Rejects, e)
 			}
 		}
-		for _, e := range run.Rejects {
-			if g := formatOf[e.Source]; g == f || g == parser.FormatUnknown {
-				sub.Rejects = append(sub.Rejects, e)
-			}
-		}
-		a := aggs[f]
-		if a == nil {
-			a = New(opts)
-		}
-		rep := BuildReport(a, sub)
-		rep.Format = string(f)
-		out = append(out, rep)
+	}
+	out := make([]*Report, len(order))
+	for i, a := range order {
+		out[i] = BuildReport(a, runs[i])
 	}
 	return out
 }
 
-// Dominant returns the report of the format with the most requests, then
-// the most objects, then the first; nil for none.
+// faultLess orders the subjects of a family: the most 5xx first, then the
+// most requests, then by resource.
+func faultLess(x, y *Aggregator) bool {
+	if x.total5xx != y.total5xx {
+		return x.total5xx > y.total5xx
+	}
+	if x.requests != y.requests {
+		return x.requests > y.requests
+	}
+	return x.subject.Resource < y.subject.Resource
+}
+
+// Dominant returns the report with the most requests, then the most
+// objects of its format, then the first; nil for none.
 func Dominant(reps []*Report) *Report {
 	var best *Report
 	for _, r := range reps {
@@ -536,15 +534,4 @@ func Dominant(reps []*Report) *Report {
 		}
 	}
 	return best
-}
-
-// formatRank orders formats in a multi-format run: ALB, CloudFront, others.
-func formatRank(f parser.Format) int {
-	switch f {
-	case alb.Format:
-		return 0
-	case cloudfront.Format:
-		return 1
-	}
-	return 2
 }

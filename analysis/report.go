@@ -11,7 +11,7 @@ const SchemaVersion = 1
 // Report is the result of one analysis run.
 type Report struct {
 	SchemaVersion int `json:"schema_version"`
-	// Format is the dominant input format ("alb", "cloudfront").
+	// Format is the family the report is of ("alb", "cloudfront").
 	Format    string    `json:"format"`
 	Inputs    Inputs    `json:"inputs"`
 	Lines     Lines     `json:"lines"`
@@ -25,8 +25,9 @@ type Report struct {
 	// Context counts non-5xx outcomes worth showing beside the 5xx
 	// ("460", "400", "408", "463", "464", "403_waf", "client.aborted").
 	Context map[string]int64 `json:"context"`
-	// LatencyMs holds the percentiles of target_processing_time over every
-	// request that reached a target (ALB), when there is any.
+	// LatencyMs holds the percentiles of the targets' latency (for ALB,
+	// target_processing_time) over every request that reached a target,
+	// when there is any.
 	LatencyMs *Latency `json:"latency_ms,omitempty"`
 	Targets   []Target `json:"targets"`
 	Nodes     []Node   `json:"nodes"`
@@ -36,9 +37,16 @@ type Report struct {
 	Timeline  []Bucket `json:"timeline"`
 	// BucketSeconds is the width of each timeline bucket.
 	BucketSeconds int64 `json:"bucket_seconds"`
-	// CloudFront holds the CloudFront-only aggregates (format "cloudfront").
-	CloudFront *CloudFront `json:"cloudfront,omitempty"`
-	Verdict    Verdict     `json:"verdict"`
+	// The families' parts are written here, each under its own key
+	// ("cloudfront"), before the verdict (see MarshalJSON).
+	Verdict Verdict `json:"verdict"`
+
+	// Parts are the family's own pieces of the report (Family.Report).
+	Parts []Part `json:"-"`
+	// Taxonomy is the family's vocabulary, for the renderers: domain titles
+	// and order, cause briefs, what targets are called. A report decoded
+	// from JSON has none; renderers then fall back to the keys themselves.
+	Taxonomy *Taxonomy `json:"-"`
 }
 
 // Inputs describes what was read.
@@ -182,44 +190,4 @@ type Window struct {
 	// Rate is the 5xx rate inside the window; BaselineRate outside it.
 	Rate         float64 `json:"rate"`
 	BaselineRate float64 `json:"baseline_rate"`
-}
-
-// CloudFront holds the aggregates only CloudFront logs have.
-type CloudFront struct {
-	EdgeLocations []Edge            `json:"edge_locations"`
-	Distributions []Named           `json:"distributions"`
-	Hosts         []Named           `json:"hosts"`
-	ResultTypes   []ResultType      `json:"result_types"`
-	CacheHitRatio float64           `json:"cache_hit_ratio"`
-	LatencyMs     Latency           `json:"latency_ms"`
-	Flags         map[string]int64  `json:"flags"` // "cached_error", "origin_timeout"
-	MissVsHit     map[string]Counts `json:"miss_vs_hit,omitempty"`
-}
-
-// Edge is one CloudFront edge location (POP).
-type Edge struct {
-	Location  string `json:"location"`
-	Requests  int64  `json:"requests"`
-	Errors5xx int64  `json:"errors_5xx"`
-}
-
-// Named is a requests/5xx pair under a name (distribution, host).
-type Named struct {
-	Name      string `json:"name"`
-	Requests  int64  `json:"requests"`
-	Errors5xx int64  `json:"errors_5xx"`
-}
-
-// ResultType is one x-edge-result-type with its latency.
-type ResultType struct {
-	ResultType string  `json:"result_type"`
-	Requests   int64   `json:"requests"`
-	Errors5xx  int64   `json:"errors_5xx"`
-	LatencyMs  Latency `json:"latency_ms"`
-}
-
-// Counts is a requests/5xx pair.
-type Counts struct {
-	Requests  int64 `json:"requests"`
-	Errors5xx int64 `json:"errors_5xx"`
 }

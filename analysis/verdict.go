@@ -4,12 +4,10 @@ import (
 	"fmt"
 	"math"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/lbtriage/lbtriage/internal/numfmt"
-	"github.com/lbtriage/lbtriage/parser/cloudfront"
 )
 
 // Thresholds of the verdict's findings.
@@ -45,9 +43,10 @@ func buildVerdict(a *Aggregator, r *Report) Verdict {
 		}
 		return v
 	}
+	tax := a.tax
 	ranked := rankCauses(a)
 	primary := ranked[0]
-	code, domain := causeTable[primary].Code, domainTable[causeDomain[primary]]
+	code, domain := tax.Cause(primary).Code, tax.Cause(primary).Domain
 	v.PrimaryCause, v.PrimaryDomain = &code, &domain
 	v.Share = round4(float64(a.byCause[primary]) / float64(a.total5xx))
 	v.Window = findWindow(r.Timeline)
@@ -58,11 +57,7 @@ func buildVerdict(a *Aggregator, r *Report) Verdict {
 		if float64(n)/float64(a.total5xx) < significantShare && c != primary {
 			continue
 		}
-		if c == primary {
-			v.Hints = append(v.Hints, code+": "+causeTable[c].Hint)
-		} else {
-			v.Hints = append(v.Hints, causeTable[c].Code+": "+causeTable[c].Hint)
-		}
+		v.Hints = append(v.Hints, tax.Cause(c).Code+": "+tax.Cause(c).Hint)
 		if n < minFindingErrors {
 			continue
 		}
@@ -72,37 +67,29 @@ func buildVerdict(a *Aggregator, r *Report) Verdict {
 			where = w
 		}
 	}
-	var cfSummary string
-	if st, ok := a.ext[cloudfront.Format].(*cfState); ok && r.Format == string(cloudfront.Format) {
-		f, w, sum := cfFindings(a, st, ranked)
-		v.Findings = append(v.Findings, f...)
-		if where == "" {
-			where = w
-		}
-		cfSummary = sum
+	part := a.fam.Verdict(a, r, ranked)
+	v.Findings = append(v.Findings, part.Findings...)
+	if where == "" {
+		where = part.Where
 	}
 	if f := pathFinding(a, r); f != "" {
 		v.Findings = append(v.Findings, f)
 	}
 	v.Findings = append(v.Findings, nodeFindings(r)...)
-	if n := a.byCause[idFixedResponse]; n > 0 {
-		v.Findings = append(v.Findings, fmt.Sprintf(
-			"%s of the 5xx (%s) are fixed responses that a listener rule is configured to send (%s): on purpose, not a fault of the load balancer or the targets.",
-			numfmt.Int(n), pct(n, a.total5xx), CauseFixedResponse))
-	}
+	v.Findings = append(v.Findings, part.Notes...)
 	v.Summary = errorSummary(a, r, primary, where, v.Window)
-	if cfSummary != "" {
-		v.Summary += " " + cfSummary
+	if part.Summary != "" {
+		v.Summary += " " + part.Summary
 	}
 	return v
 }
 
 // rankCauses orders the causes present by count, ties by code.
-func rankCauses(a *Aggregator) []causeID {
-	var ids []causeID
-	for c := 1; c < len(causeTable); c++ {
-		if a.byCause[c] > 0 {
-			ids = append(ids, causeID(c))
+func rankCauses(a *Aggregator) []CauseID {
+	var ids []CauseID
+	for c := range a.tax.Causes {
+		if a.byCause[c+1] > 0 {
+			ids = append(ids, CauseID(c+1))
 		}
 	}
 	sort.Slice(ids, func(i, j int) bool {
@@ -110,7 +97,7 @@ func rankCauses(a *Aggregator) []causeID {
 		if x != y {
 			return x > y
 		}
-		return causeTable[ids[i]].Code < causeTable[ids[j]].Code
+		return a.tax.Cause(ids[i]).Code < a.tax.Cause(ids[j]).Code
 	})
 	return ids
 }
@@ -141,8 +128,9 @@ func noErrorSummary(r *Report) string {
 
 // concentrationFindings reports a cause concentrated on one target or one
 // subnet, and returns a short "where" for the summary.
-func concentrationFindings(a *Aggregator, r *Report, c causeID) ([]string, string) {
-	code := causeTable[c].Code
+func concentrationFindings(a *Aggregator, r *Report, c CauseID) ([]string, string) {
+	code := a.tax.Cause(c).Code
+	noun := a.tax.TargetNoun()
 	total := a.byCause[c]
 	var targetsWith int
 	var top *targetAgg
@@ -198,10 +186,10 @@ func concentrationFindings(a *Aggregator, r *Report, c causeID) ([]string, strin
 		reqShare := float64(topSub.requests) / float64(targetReq)
 		if errShare >= concentrationShare && errShare >= 1.5*reqShare && topSub.targetsWithCause >= 2 {
 			out = append(out, fmt.Sprintf(
-				"%s: %s (%s of %s) are in subnet %s (%s), which served %s of the requests sent to targets: %s",
+				"%s: %s (%s of %s) are in subnet %s (%s), which served %s of the requests sent to %s: %s",
 				code, pct(topSub.errorsOfTheCause, total), numfmt.Int(topSub.errorsOfTheCause), numfmt.Int(total),
-				topSub.name, plural(topSub.targets, "target"), pct(topSub.requests, targetReq), subnetAdvice(c)))
-			where = fmt.Sprintf("concentrated on %s (%s)", topSub.name, plural(topSub.targets, "target"))
+				topSub.name, plural(topSub.targets, noun), pct(topSub.requests, targetReq), noun.Many, subnetAdvice(a.tax, c)))
+			where = fmt.Sprintf("concentrated on %s (%s)", topSub.name, plural(topSub.targets, noun))
 		}
 	}
 
@@ -210,32 +198,33 @@ func concentrationFindings(a *Aggregator, r *Report, c causeID) ([]string, strin
 		n := top.byCause[c]
 		if float64(n)/float64(total) >= concentrationShare {
 			out = append(out, fmt.Sprintf(
-				"%s: %s (%s of %s) come from target %s (1 of %d targets), which served %s of the requests sent to targets.",
-				code, pct(n, total), numfmt.Int(n), numfmt.Int(total), top.name(), len(a.targetList), pct(top.requests, targetReq)))
+				"%s: %s (%s of %s) come from %s %s (1 of %d %s), which served %s of the requests sent to %s.",
+				code, pct(n, total), numfmt.Int(n), numfmt.Int(total), noun.One, top.name(), len(a.targetList), noun.Many,
+				pct(top.requests, targetReq), noun.Many))
 			if where == "" || topSub.targets > 1 && topSub.targetsWithCause == 1 {
-				where = "concentrated on target " + top.name()
+				where = "concentrated on " + noun.One + " " + top.name()
 			}
 		}
 	}
 	if where == "" && targetsWith > 1 {
 		if targetsWith == len(a.targetList) {
-			where = fmt.Sprintf("spread over every target (%d)", targetsWith)
+			where = fmt.Sprintf("spread over every %s (%d)", noun.One, targetsWith)
 		} else {
-			where = fmt.Sprintf("spread over %d of %d targets", targetsWith, len(a.targetList))
+			where = fmt.Sprintf("spread over %d of %d %s", targetsWith, len(a.targetList), noun.Many)
 		}
 	} else if where == "" && targetsWith == 1 {
-		where = "all on target " + top.name()
+		where = "all on " + noun.One + " " + top.name()
 	}
 	return out, where
 }
 
-// subnetAdvice says what to compare when a cause sits in one subnet.
-func subnetAdvice(c causeID) string {
-	switch c {
-	case idConnectTimeout, idTargetTimeout:
-		return "compare its network ACLs (return traffic on ports 1024-65535), route table and security groups with the other subnets'."
+// subnetAdvice says what to compare when a cause sits in one subnet: the
+// cause's own advice, else a general one.
+func subnetAdvice(tax *Taxonomy, c CauseID) string {
+	if adv := tax.Cause(c).SubnetAdvice; adv != "" {
+		return adv
 	}
-	return "compare its targets' configuration and recent deployments, then its network ACLs, route table and security groups, with the other subnets'."
+	return "compare its " + tax.TargetNoun().Many + "' configuration and recent deployments, then its network ACLs, route table and security groups, with the other subnets'."
 }
 
 // pathFinding reports one path carrying most 5xx while serving few requests.
@@ -334,31 +323,9 @@ func findWindow(tl []Bucket) *Window {
 
 func round4(v float64) float64 { return math.Round(v*10000) / 10000 }
 
-var domainNames = map[string]string{
-	DomainLoadBalancer: "the load balancer",
-	DomainTarget:       "the targets",
-	DomainClient:       "the clients",
-	DomainOrigin:       "the origin",
-	DomainEdge:         "the CloudFront edge",
-}
-
-var domainSides = map[string]string{
-	DomainLoadBalancer: "the load balancer's side",
-	DomainTarget:       "the targets' side",
-	DomainClient:       "the clients' side",
-	DomainOrigin:       "the origin's side",
-	DomainEdge:         "the CloudFront edge's side",
-}
-
-// domainPlain says plainly who failed, for the CloudFront domains.
-var domainPlain = map[string]string{
-	DomainOrigin: ": the origin failed, not the CloudFront edge",
-	DomainEdge:   ": the CloudFront edge failed, not the origin",
-}
-
-func errorSummary(a *Aggregator, r *Report, primary causeID, where string, w *Window) string {
+func errorSummary(a *Aggregator, r *Report, primary CauseID, where string, w *Window) string {
 	n := a.byCause[primary]
-	ci := causeTable[primary]
+	ci := a.tax.Cause(primary)
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s of 5xx (%s of %s) are %s: %s", pct(n, a.total5xx), numfmt.Int(n), numfmt.Int(a.total5xx), ci.Code, ci.Meaning)
 	if where != "" {
@@ -388,18 +355,21 @@ func errorSummary(a *Aggregator, r *Report, primary causeID, where string, w *Wi
 	})
 	parts := make([]string, 0, len(ds))
 	for _, d := range ds {
-		name := domainNames[d.name]
-		if name == "" {
-			name = d.name
+		name := d.name
+		if dom := a.tax.Domain(d.name); dom != nil && dom.Role != "" {
+			name = dom.Role
 		}
 		parts = append(parts, fmt.Sprintf("%s %s", name, pct(d.n, a.total5xx)))
 	}
 	if len(ds) == 1 {
-		side := domainSides[ds[0].name]
-		if side == "" {
-			side = ds[0].name + "'s side"
+		side, plain := ds[0].name+"'s side", ""
+		if dom := a.tax.Domain(ds[0].name); dom != nil {
+			if dom.Side != "" {
+				side = dom.Side
+			}
+			plain = dom.Plain
 		}
-		fmt.Fprintf(&b, " All 5xx are on %s%s.", side, domainPlain[ds[0].name])
+		fmt.Fprintf(&b, " All 5xx are on %s%s.", side, plain)
 	} else {
 		fmt.Fprintf(&b, " At fault: %s.", strings.Join(parts, ", "))
 	}
@@ -436,11 +406,11 @@ func pct(n, d int64) string {
 	return fmt.Sprintf("%.0f%%", p)
 }
 
-func plural(n int, word string) string {
+func plural(n int, noun Noun) string {
 	if n == 1 {
-		return "1 " + word
+		return "1 " + noun.One
 	}
-	return fmt.Sprintf("%d %ss", n, word)
+	return fmt.Sprintf("%d %s", n, noun.Many)
 }
 
 func sortedKeys(m map[string]int64) []string {
@@ -450,278 +420,4 @@ func sortedKeys(m map[string]int64) []string {
 	}
 	sort.Strings(keys)
 	return keys
-}
-
-// CloudFront findings.
-
-// Thresholds of the CloudFront findings.
-const (
-	// missFailShare: at least this share of a host's cache misses failing
-	// with one cause since its first 5xx makes "every miss fails".
-	missFailShare = 0.9
-	// hitFineShare: cache hits failing at most at this rate are "fine".
-	hitFineShare = 0.01
-	// popConcentration: one edge location carrying this share of a
-	// cause's 5xx is a concentration.
-	popConcentration = 0.8
-	// popSpread: a cause seen at this share of the edge locations is
-	// spread over them.
-	popSpread = 0.8
-	// minPOPs: with fewer edge locations, neither is said.
-	minPOPs = 3
-)
-
-// cfFindings returns the CloudFront findings for the significant causes and
-// the flags, a "where" for the primary cause, and a sentence for the
-// summary when every cache miss of a host fails while hits are fine.
-func cfFindings(a *Aggregator, st *cfState, ranked []causeID) (out []string, where, summary string) {
-	for i, c := range ranked {
-		n := a.byCause[c]
-		if n < minFindingErrors || float64(n)/float64(a.total5xx) < significantShare {
-			continue
-		}
-		var parts []string
-		if f, host, s := missFailFinding(a, st, c); f != "" {
-			out = append(out, f)
-			if i == 0 {
-				summary = s
-				parts = append(parts, "all on "+host)
-			}
-		} else if h := topHostShare(st, c); h != "" && i == 0 {
-			parts = append(parts, "all on "+h)
-		}
-		f, w := popFinding(st, c)
-		if f != "" {
-			out = append(out, f)
-		}
-		if i == 0 && w != "" {
-			parts = append(parts, w)
-		}
-		if i == 0 {
-			where = strings.Join(parts, ", ")
-		}
-	}
-	if n := st.originTimeouts; n >= minFindingErrors {
-		out = append(out, fmt.Sprintf(
-			"%s of the 5xx (%s) took just over a multiple of 30 s (30, 60 or 90 s): the origin response timeout (30 s by default, tried up to 3 times for GET and HEAD) ran out while the origin stayed silent; look for slow requests in the origin's logs at the same time, check that packets from CloudFront are not dropped, or raise the origin response timeout.",
-			numfmt.Int(n), pct(n, a.total5xx)))
-	}
-	if n := st.cachedErrors; n >= minFindingErrors {
-		out = append(out, fmt.Sprintf(
-			"%s of the 5xx (%s) look served from CloudFront's error cache (result type Error or Hit, first byte in under 5 ms): one origin failure is repeated to every viewer for the error-caching TTL (10 s by default), so the origin failed far fewer times than the 5xx count suggests.",
-			numfmt.Int(n), pct(n, a.total5xx)))
-	}
-	return out, where, summary
-}
-
-// topHost returns the detailed host with the most 5xx of cause c, or -1.
-func topHost(st *cfState, c causeID) int32 {
-	best := int32(-1)
-	for i := range st.hosts.names {
-		if i >= maxDetailedHosts {
-			break
-		}
-		s := &st.hosts.stats[i]
-		if s.byCause[c] == 0 {
-			continue
-		}
-		if best < 0 || s.byCause[c] > st.hosts.stats[best].byCause[c] ||
-			s.byCause[c] == st.hosts.stats[best].byCause[c] && st.hosts.names[i] < st.hosts.names[best] {
-			best = int32(i)
-		}
-	}
-	return best
-}
-
-// topHostShare names the host holding every 5xx of cause c when more than
-// one host served requests.
-func topHostShare(st *cfState, c causeID) string {
-	h := topHost(st, c)
-	if h < 0 || len(st.hosts.names) < 2 {
-		return ""
-	}
-	var total int64
-	for i := range st.hosts.stats {
-		total += st.hosts.stats[i].byCause[c]
-	}
-	total += st.hosts.other.byCause[c]
-	if st.hosts.stats[h].byCause[c] != total {
-		return ""
-	}
-	return st.hosts.names[h]
-}
-
-// missFailFinding reports a host whose cache misses (nearly) all fail with
-// cause c since its first such 5xx while its cache hits are fine: the edge
-// serves what it has and cannot get anything from the origin.
-func missFailFinding(a *Aggregator, st *cfState, c causeID) (finding, host, summary string) {
-	if causeTable[c].Domain != DomainOrigin {
-		return "", "", ""
-	}
-	h := topHost(st, c)
-	if h < 0 {
-		return "", "", ""
-	}
-	first := st.hosts.stats[h].first5xx[c]
-	fb := floorDiv(first, a.bucketUS)
-	var since hitMiss
-	for k, hm := range st.hostBuckets {
-		if k.host != h || k.bucket < fb {
-			continue
-		}
-		since.hits += hm.hits
-		since.hitErrors += hm.hitErrors
-		since.misses += hm.misses
-		since.missErrors += hm.missErrors
-		since.missByCause[c] += hm.missByCause[c]
-	}
-	failed := since.missByCause[c]
-	if since.misses < minFindingErrors || float64(failed) < missFailShare*float64(since.misses) {
-		return "", "", ""
-	}
-	if since.hits > 0 && float64(since.hitErrors) > hitFineShare*float64(since.hits) {
-		return "", "", ""
-	}
-	host = st.hosts.names[h]
-	t := UnixMicro(fb * a.bucketUS)
-	from := t.Format("15:04")
-	if len(st.hostBuckets) > 0 && spansDays(a) {
-		from = t.Format("2006-01-02 15:04") + " UTC"
-	}
-	every := "Every cache miss"
-	if failed < since.misses {
-		every = pct(failed, since.misses) + " of the cache misses"
-	}
-	hits := "while cache hits were fine"
-	switch {
-	case since.hits == 0:
-		hits = "(no cache hit to compare with)"
-	case since.hitErrors == 0:
-		hits = fmt.Sprintf("while cache hits were fine (%s served, none failed)", numfmt.Int(since.hits))
-	default:
-		hits = fmt.Sprintf("while cache hits were fine (%s of %s failed)", numfmt.Int(since.hitErrors), numfmt.Int(since.hits))
-	}
-	finding = fmt.Sprintf("%s of %s failed from %s (%s of %s misses %s) %s: %s",
-		every, host, from, numfmt.Int(failed), numfmt.Int(since.misses), st.causeSignature(c), hits, missAdvice(c))
-	if since.hits > 0 {
-		summary = fmt.Sprintf("%s of %s fails since %s while cache hits are fine: %s", every, host, from, missVerdict(c))
-	} else {
-		summary = fmt.Sprintf("%s of %s fails since %s: %s", every, host, from, missVerdict(c))
-	}
-	return finding, host, summary
-}
-
-// spansDays reports whether the rows cover more than one UTC day.
-func spansDays(a *Aggregator) bool {
-	return a.requests > 0 && floorDiv(a.firstUS, 86_400_000_000) != floorDiv(a.lastUS, 86_400_000_000)
-}
-
-// causeSignature is the status and detailed result type most of a cause's
-// 5xx carried ("502 OriginConnectError").
-func (st *cfState) causeSignature(c causeID) string {
-	var status uint16
-	var sn int64
-	for s, n := range st.causeStatus[c] {
-		if n > sn || n == sn && s < status {
-			status, sn = s, n
-		}
-	}
-	var dt string
-	var dn int64
-	for d, n := range st.causeDT[c] {
-		if n > dn || n == dn && d < dt {
-			dt, dn = d, n
-		}
-	}
-	if dt == "" {
-		return strconv.Itoa(int(status))
-	}
-	return fmt.Sprintf("%d %s", status, dt)
-}
-
-// missAdvice says what a host's failing misses mean and what to check.
-func missAdvice(c causeID) string {
-	switch causeTable[c].Code {
-	case CFCauseOriginConnectError:
-		return "CloudFront cannot reach the origin. Check the origin certificate (expiry, chain order, names against the origin domain or Host header) and the origin port in its security group or firewall; a hosts-file entry pointing the name at the origin tests it directly."
-	case CFCauseOriginDNSError:
-		return "CloudFront cannot resolve the origin's name. Check the origin domain's DNS record (deleted or renamed, broken delegation, private-only zone)."
-	case CFCauseOriginTimeout:
-		return "the origin does not answer in time. Check its load and its own logs, and that CloudFront's address ranges are allowed to reach it."
-	case CFCauseOriginHTTP5xx:
-		return "the origin itself answers with errors. Read the origin's logs for the same time (for an ALB origin, its access logs: elb_status_code and target_status_code)."
-	}
-	return "the origin's responses are broken. Fetch an affected URL from the origin directly and inspect the response."
-}
-
-// missVerdict is missAdvice's short form for the summary.
-func missVerdict(c causeID) string {
-	switch causeTable[c].Code {
-	case CFCauseOriginConnectError:
-		return "CloudFront cannot reach the origin; check the origin certificate (expiry, chain, names) and the origin port."
-	case CFCauseOriginDNSError:
-		return "CloudFront cannot resolve the origin's name; check its DNS record."
-	case CFCauseOriginTimeout:
-		return "the origin does not answer in time; check its load and its logs."
-	case CFCauseOriginHTTP5xx:
-		return "the origin answers with errors; read its logs."
-	}
-	return "the origin's responses are broken; fetch a URL from the origin directly."
-}
-
-// popFinding says whether cause c sits on one edge location (a problem of
-// that location) or is spread over them (a problem they share: the origin
-// or the distribution's settings), and returns a "where" for the summary.
-func popFinding(st *cfState, c causeID) (finding, where string) {
-	g := &st.pops
-	var total, reqs int64
-	var with int
-	top := int32(-1)
-	for i := range g.stats {
-		s := &g.stats[i]
-		reqs += s.requests
-		if s.byCause[c] == 0 {
-			continue
-		}
-		total += s.byCause[c]
-		with++
-		if top < 0 || s.byCause[c] > g.stats[top].byCause[c] || s.byCause[c] == g.stats[top].byCause[c] && g.names[i] < g.names[top] {
-			top = int32(i)
-		}
-	}
-	np := len(g.names)
-	if top < 0 || np < minPOPs || total == 0 {
-		return "", ""
-	}
-	code, domain := causeTable[c].Code, causeTable[c].Domain
-	n := g.stats[top].byCause[c]
-	share := float64(n) / float64(total)
-	reqShare := float64(g.stats[top].requests) / float64(reqs)
-	switch {
-	case share >= popConcentration && reqShare < 0.5:
-		what := "the fault sits in that CloudFront edge location, not in the origin."
-		if domain == DomainOrigin {
-			what = "the origin fails only as seen from that location: check the network path from that region to the origin (firewall rules, geographic restrictions, regional DNS)."
-		} else if domain == DomainClient {
-			what = "look at the viewers served by that location."
-		}
-		return fmt.Sprintf("%s: %s (%s of %s) at edge location %s (1 of %d), which served %s of the requests: %s",
-				code, pct(n, total), numfmt.Int(n), numfmt.Int(total), g.names[top], np, pct(g.stats[top].requests, reqs), what),
-			"concentrated on edge location " + g.names[top]
-	case float64(with) >= popSpread*float64(np):
-		what := "not one location's problem: the common factor is the origin."
-		switch domain {
-		case DomainEdge:
-			what = "not one location's problem: look at what every location shares (the distribution's quotas, its functions)."
-		case DomainClient:
-			what = "the common factor is the viewers, not one location."
-		}
-		spread := fmt.Sprintf("every edge location (%d)", np)
-		if with < np {
-			spread = fmt.Sprintf("%d of %d edge locations", with, np)
-		}
-		return fmt.Sprintf("%s: spread over %s, the busiest carrying %s of them; %s", code, spread, pct(n, total), what),
-			"on " + spread
-	}
-	return "", ""
 }

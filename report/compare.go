@@ -175,9 +175,10 @@ func rateChanges(day, baseline *analysis.Report, dm, bm map[string]int64) []Rate
 // Threshold is a --fail-on check such as "lb_5xx_rate>0.1%" or
 // "cause:target.timeout>=0.5%" or "p99_ms>800".
 //
-// Metrics: 5xx_rate, lb_5xx_rate (the load balancer or CloudFront edge
-// domain; edge_5xx_rate is the same), target_5xx_rate (target or origin;
-// origin_5xx_rate is the same), client_5xx_rate, cause:CODE (that cause's
+// Metrics: 5xx_rate, lb_5xx_rate (the domains of the front end: the load
+// balancer, the CloudFront edge; edge_5xx_rate is the same),
+// target_5xx_rate (the back end: targets, the origin; origin_5xx_rate is
+// the same), client_5xx_rate, cause:CODE (that cause's
 // 5xx per request), errors_5xx (a count), and p50_ms, p95_ms, p99_ms (the
 // overall latency, see OverallLatency). Rates are fractions of all
 // requests: "0.1%" and "0.001" are the same value. Operators are >, >=, <
@@ -264,10 +265,15 @@ func (t Threshold) Check(rep *analysis.Report) (crossed bool, actual float64) {
 }
 
 func (t Threshold) measure(rep *analysis.Report) float64 {
-	domain := func(names ...string) float64 {
+	// A party's rate adds up the domains of that party, in whatever words
+	// the report's family has them; a report with no taxonomy (decoded
+	// from JSON) goes by the usual keys.
+	party := func(p analysis.Party, keys ...string) float64 {
 		var n int64
-		for _, d := range names {
-			n += rep.Errors.ByDomain[d]
+		for d, v := range rep.Errors.ByDomain {
+			if dom := rep.Taxonomy.Domain(d); dom != nil && dom.Party == p || dom == nil && slices.Contains(keys, d) {
+				n += v
+			}
 		}
 		return ratio(n, rep.Requests)
 	}
@@ -275,11 +281,11 @@ func (t Threshold) measure(rep *analysis.Report) float64 {
 	case "5xx_rate":
 		return ratio(rep.Errors.Total5xx, rep.Requests)
 	case "lb_5xx_rate", "edge_5xx_rate":
-		return domain("load_balancer", "edge")
+		return party(analysis.PartyFront, "load_balancer", "edge")
 	case "target_5xx_rate", "origin_5xx_rate":
-		return domain("target", "origin")
+		return party(analysis.PartyBackend, "target", "origin")
 	case "client_5xx_rate":
-		return domain("client")
+		return party(analysis.PartyClient, "client")
 	case "errors_5xx":
 		return float64(rep.Errors.Total5xx)
 	case "p50_ms", "p95_ms", "p99_ms":

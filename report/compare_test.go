@@ -96,8 +96,8 @@ func TestThreshold_Check(t *testing.T) {
 	f("p50_ms>=41", false, 40)
 	rep.LatencyMs = nil
 
-	// CloudFront's own latency wins over the targets'.
-	rep.CloudFront = &analysis.CloudFront{LatencyMs: analysis.Latency{P50: 1, P95: 2, P99: 3}}
+	// A part's own latency (CloudFront's time taken) wins over the targets'.
+	rep.AddPart(analysis.Part{Key: "cdn", Latency: &analysis.Latency{P50: 1, P95: 2, P99: 3}})
 	f("p99_ms>2", true, 3)
 	// An empty report crosses nothing upward.
 	empty := &analysis.Report{}

@@ -70,6 +70,10 @@ func renderCSV(w io.Writer, rep *analysis.Report, cmp *Comparison, table string)
 		}
 	case "comparison":
 		rows = csvComparison(cmp)
+	default:
+		if t := partTables(rep)[table]; t != nil {
+			rows = csvPartTable(t)
+		}
 	}
 	if err := cw.WriteAll(rows); err != nil {
 		return err
@@ -189,4 +193,23 @@ func appendThresholdRows(rows *[][]string, c *Comparison) {
 		}
 		*rows = append(*rows, []string{"threshold", csvText(t.Expr), csvFloat(t.Actual), csvFloat(t.Value), crossed, "", ""})
 	}
+}
+
+// csvPartTable is a family's table: every row, a column per value.
+func csvPartTable(t *analysis.Table) [][]string {
+	cols := columnsOf(t.Columns)
+	head := make([]string, len(cols))
+	for i, c := range cols {
+		head[i] = csvText(c.csv)
+	}
+	rows := [][]string{head}
+	for _, r := range t.Rows {
+		cells := cellsOf(t.Columns, r)
+		out := make([]string, len(cols))
+		for i, c := range cols {
+			out[i] = csvCell(c, cells[i])
+		}
+		rows = append(rows, out)
+	}
+	return rows
 }

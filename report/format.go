@@ -33,14 +33,14 @@ func sortedCounts(m map[string]int64) []kv {
 	return out
 }
 
-// domainOrder returns the 5xx domains to show for rep, the format's usual
-// three first, then any other domain found in the report.
+// domainOrder returns the 5xx domains to show for rep: its family's, in
+// the family's order, then any other domain found in the report, by key.
 func domainOrder(rep *analysis.Report) []string {
 	var base []string
-	if rep.Format == "cloudfront" {
-		base = []string{"origin", "edge", "client"}
-	} else {
-		base = []string{"target", "load_balancer", "client"}
+	if rep.Taxonomy != nil {
+		for _, d := range rep.Taxonomy.Domains {
+			base = append(base, d.Key)
+		}
 	}
 	seen := map[string]bool{}
 	for _, d := range base {
@@ -65,16 +65,17 @@ func domainOrder(rep *analysis.Report) []string {
 
 // domainOf returns the domain of a cause code ("target.timeout" → "target",
 // "lb.internal" → "load_balancer").
-func domainOf(cause string) string {
-	if d := analysis.Domain(cause); d != "" {
-		return d
+func domainOf(rep *analysis.Report, cause string) string {
+	return rep.Taxonomy.DomainOf(cause)
+}
+
+// brief returns the one-line hint of a cause, "" when the report's family
+// has none.
+func brief(rep *analysis.Report, cause string) string {
+	if rep.Taxonomy == nil {
+		return ""
 	}
-	// A code the taxonomy does not know: its prefix names the party.
-	prefix, _, _ := strings.Cut(cause, ".")
-	if prefix == "lb" {
-		return "load_balancer"
-	}
-	return prefix
+	return rep.Taxonomy.Brief(cause)
 }
 
 // causeKeys returns the union of the by-cause keys, ordered by total count.
@@ -218,19 +219,11 @@ func windowLen(w *analysis.Window) (time.Duration, bool) {
 	return w.End.Sub(w.Start.Time), true
 }
 
-// domainTitle is how a domain is named to a person.
-func domainTitle(d string) string {
-	switch d {
-	case "load_balancer":
-		return "load balancer"
-	case "target":
-		return "target"
-	case "origin":
-		return "origin"
-	case "edge":
-		return "CloudFront edge"
-	case "client":
-		return "client"
+// domainTitle is how a domain is named to a person: its family's title
+// for it, else its key.
+func domainTitle(rep *analysis.Report, d string) string {
+	if dom := rep.Taxonomy.Domain(d); dom != nil && dom.Title != "" {
+		return dom.Title
 	}
 	return Sanitize(d)
 }
@@ -300,7 +293,8 @@ func sparkline(vals []int64) string {
 }
 
 // overallLatency returns the report's overall latency percentiles: the
-// report's own (ALB latency_ms, CloudFront's time-taken) when present,
+// report's own (latency_ms, else a part's, such as CloudFront's time
+// taken) when present,
 // otherwise, for a report written before latency_ms existed, an estimate:
 // the request-weighted mean of the targets' percentiles. ok is false when
 // there is nothing to go on.
@@ -308,8 +302,10 @@ func overallLatency(rep *analysis.Report) (analysis.Latency, bool) {
 	if rep.LatencyMs != nil {
 		return *rep.LatencyMs, true
 	}
-	if rep.CloudFront != nil && (rep.CloudFront.LatencyMs != analysis.Latency{}) {
-		return rep.CloudFront.LatencyMs, true
+	for _, p := range rep.Parts {
+		if p.Latency != nil && *p.Latency != (analysis.Latency{}) {
+			return *p.Latency, true
+		}
 	}
 	var l analysis.Latency
 	var w float64
@@ -331,14 +327,12 @@ func overallLatency(rep *analysis.Report) (analysis.Latency, bool) {
 
 func finite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }
 
-// FormatName is how a title names the log format of a report: "ALB",
-// "CloudFront", or "Load balancer" when the format is unknown.
-func FormatName(format string) string {
-	switch format {
-	case "alb":
-		return "ALB"
-	case "cloudfront":
-		return "CloudFront"
+// FamilyName is how a title names the log family of a report: its
+// taxonomy's name ("ALB", "CloudFront"), or "Load balancer" when the report
+// has none.
+func FamilyName(rep *analysis.Report) string {
+	if rep.Taxonomy != nil && rep.Taxonomy.Name != "" {
+		return rep.Taxonomy.Name
 	}
 	return "Load balancer"
 }
@@ -348,7 +342,7 @@ func reportTitle(rep *analysis.Report, title string) string {
 	if title != "" {
 		return title
 	}
-	kind := FormatName(rep.Format)
+	kind := FamilyName(rep)
 	span := ""
 	if w := rep.Window; w != nil && !w.First.IsZero() {
 		span = fmtSpan(w.First, w.Last)
@@ -372,9 +366,9 @@ func headline(rep *analysis.Report) string {
 	if v.PrimaryDomain != nil {
 		dom = *v.PrimaryDomain
 	} else {
-		dom = domainOf(*v.PrimaryCause)
+		dom = domainOf(rep, *v.PrimaryCause)
 	}
-	return strings.ToUpper(domainTitle(dom)) + " at fault: " + Sanitize(*v.PrimaryCause) + ", " + fmtPct(v.Share) + " of 5xx"
+	return strings.ToUpper(domainTitle(rep, dom)) + " at fault: " + Sanitize(*v.PrimaryCause) + ", " + fmtPct(v.Share) + " of 5xx"
 }
 
 // timeDur converts seconds to a duration.
@@ -399,13 +393,18 @@ func fmtShortSpan(from, to analysis.Time) string {
 	return clock(a) + "–" + clock(b)
 }
 
-// targetNoun is what a report's targets are called: origins for
-// CloudFront.
-func targetNoun(rep *analysis.Report) string {
-	if rep.Format == "cloudfront" {
-		return "Origin"
+// targetNoun is what a report's targets are called, capitalised
+// ("Target"); targetNouns is the plural ("Targets").
+func targetNoun(rep *analysis.Report) string { return capital(rep.Taxonomy.TargetNoun().One) }
+
+func targetNouns(rep *analysis.Report) string { return capital(rep.Taxonomy.TargetNoun().Many) }
+
+// capital returns s with its first letter in upper case.
+func capital(s string) string {
+	if s == "" {
+		return s
 	}
-	return "Target"
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // anySubnet reports whether any target has a subnet.

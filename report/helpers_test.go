@@ -29,6 +29,7 @@ func incidentReport() *analysis.Report {
 	rep := &analysis.Report{
 		SchemaVersion: analysis.SchemaVersion,
 		Format:        "alb",
+		Taxonomy:      testLB,
 		Inputs: analysis.Inputs{
 			Objects: 36, BytesRead: 48_213_775,
 			Skipped: []analysis.Skipped{{Source: "s3://acme-logs/AWSLogs/123456789012/ELBAccessLogTestFile", Reason: "test file written when logging was enabled"}},
@@ -202,13 +203,23 @@ func hostileReport() *analysis.Report {
 	rep.Verdict.Summary = "Summary with " + hostileScript + " and " + hostileOSC8 + hostileClear
 	rep.Verdict.Findings = append(rep.Verdict.Findings, "Host "+hostileImg+" user agent "+hostileMDLink)
 	rep.Verdict.Hints = append(rep.Verdict.Hints, hostileJSURL+" "+hostileRed+"red")
-	rep.CloudFront = &analysis.CloudFront{
-		Hosts:         []analysis.Named{{Name: hostileScript, Requests: 5, Errors5xx: 1}},
-		Distributions: []analysis.Named{{Name: hostileLink, Requests: 5, Errors5xx: 1}},
-		EdgeLocations: []analysis.Edge{{Location: hostileImg, Requests: 5, Errors5xx: 1}},
-		ResultTypes:   []analysis.ResultType{{ResultType: hostileCmd, Requests: 5, Errors5xx: 1}},
-		Flags:         map[string]int64{hostileOSC8: 1},
-	}
+	rt := resultTypes()
+	rt.Rows = append(rt.Rows, []analysis.Cell{analysis.NameCell(hostileCmd), analysis.CountCell(5), analysis.CountCell(1), {}})
+	rep.AddPart(analysis.Part{
+		Key:  hostileLink,
+		JSON: map[string]string{hostileScript: hostileImg},
+		Sections: []analysis.Section{{
+			ID: hostileImg, Title: hostileScript,
+			Facts:  []analysis.Fact{{Label: hostileMDLink, Kind: analysis.CellName, Value: analysis.NameCell(hostileOSC8)}},
+			Counts: []analysis.Count{{Key: hostileOSC8, N: 1}},
+			Tables: []analysis.Table{rt,
+				namedTable("hosts", hostileImg, hostileClear, 10, named{hostileScript, 5, 1}),
+				namedTable("distributions", "Distributions", "Distribution", 10, named{hostileLink, 5, 1}),
+				namedTable("edge-locations", "Edge locations", "Edge location", 10, named{hostileImg, 5, 1})},
+			Timelines: []analysis.StateTimeline{{Title: hostileScript, BucketSeconds: 60, States: []string{hostileImg, "bad"},
+				Rows: []analysis.StateRow{{Name: hostileLink, Cells: []int8{0, 1, -1}}}}},
+		}},
+	})
 	return rep
 }
 
@@ -257,6 +268,7 @@ func quietReport() *analysis.Report {
 	return &analysis.Report{
 		SchemaVersion: analysis.SchemaVersion,
 		Format:        "alb",
+		Taxonomy:      testLB,
 		Inputs:        analysis.Inputs{Objects: 1, BytesRead: 1234},
 		Lines:         analysis.Lines{Read: 10, Parsed: 10},
 		TimeRange:     analysis.TimeRange{First: at("2026-11-20T13:00:00Z"), Last: at("2026-11-20T13:05:00Z")},
@@ -318,7 +330,7 @@ func comparedReport() (*analysis.Report, *Comparison) {
 func cloudfrontReport() *analysis.Report {
 	start := time.Date(2026, 11, 20, 13, 0, 0, 0, time.UTC)
 	rep := &analysis.Report{
-		SchemaVersion: analysis.SchemaVersion, Format: "cloudfront",
+		SchemaVersion: analysis.SchemaVersion, Format: "cloudfront", Taxonomy: testCDN,
 		Inputs:        analysis.Inputs{Objects: 12, BytesRead: 3_400_000, Formats: map[string]int64{"cloudfront": 12}},
 		TimeRange:     analysis.TimeRange{First: at("2026-11-20T13:00:00Z"), Last: at("2026-11-20T13:29:59Z")},
 		BucketSeconds: 300,
@@ -346,20 +358,28 @@ func cloudfrontReport() *analysis.Report {
 		First5xx: at("2026-11-20T13:10:00Z"), Last5xx: at("2026-11-20T13:29:58Z")}}
 	rep.Paths = []analysis.Path{{Path: "/", Requests: 20000, Errors5xx: 4000}, {Path: "/img/logo.png", Requests: 16000, Errors5xx: 2002}}
 	rep.Clients = []analysis.Client{{Client: "203.0.113.9", Requests: 900, Errors5xx: 150}}
-	rep.CloudFront = &analysis.CloudFront{
-		EdgeLocations: []analysis.Edge{{Location: "IAD89-P1", Requests: 20000, Errors5xx: 3300}, {Location: "FRA56-C1", Requests: 16000, Errors5xx: 2702}},
-		Distributions: []analysis.Named{{Name: "E2ABCDEF123456", Requests: total, Errors5xx: e5}},
-		Hosts:         []analysis.Named{{Name: "d111111abcdef8.cloudfront.net", Requests: total, Errors5xx: e5}},
-		ResultTypes: []analysis.ResultType{
-			{ResultType: "Hit", Requests: 28800, LatencyMs: analysis.Latency{P50: 2, P95: 6, P99: 14}},
-			{ResultType: "Error", Requests: 6002, Errors5xx: 6002, LatencyMs: analysis.Latency{P50: 30, P95: 90, P99: 140}},
-			{ResultType: "Miss", Requests: 1198, LatencyMs: analysis.Latency{P50: 60, P95: 180, P99: 400}},
-		},
-		CacheHitRatio: 0.8,
-		LatencyMs:     analysis.Latency{P50: 3, P95: 70, P99: 120},
-		Flags:         map[string]int64{"cached_error": 0, "origin_timeout": 0},
-		MissVsHit:     map[string]analysis.Counts{"miss": {Requests: 7200, Errors5xx: 6000}, "hit": {Requests: 28800}},
-	}
+	lat := analysis.Latency{P50: 3, P95: 70, P99: 120}
+	rt := resultTypes(
+		resultType{"Hit", 28800, 0, analysis.Latency{P50: 2, P95: 6, P99: 14}},
+		resultType{"Error", 6002, 6002, analysis.Latency{P50: 30, P95: 90, P99: 140}},
+		resultType{"Miss", 1198, 0, analysis.Latency{P50: 60, P95: 180, P99: 400}})
+	rep.AddPart(analysis.Part{
+		Key:     "cdn",
+		JSON:    map[string]float64{"cache_hit_ratio": 0.8},
+		Latency: &lat,
+		Sections: []analysis.Section{{
+			ID: "cloudfront", Title: "CloudFront",
+			Facts: []analysis.Fact{
+				{Label: "cache hit ratio", Kind: analysis.CellRate, Value: analysis.RateCell(0.8)},
+				{Label: "time taken", Kind: analysis.CellLatency, Value: analysis.LatencyCell(lat)},
+			},
+			Counts: []analysis.Count{{Key: "cached_error"}, {Key: "origin_timeout"}},
+			Tables: []analysis.Table{rt,
+				namedTable("distributions", "Distributions", "Distribution", 10, named{"E2ABCDEF123456", total, e5}),
+				namedTable("hosts", "Hosts", "Host", 10, named{"d111111abcdef8.cloudfront.net", total, e5}),
+				namedTable("edge-locations", "Edge locations", "Edge location", 10, named{"IAD89-P1", 20000, 3300}, named{"FRA56-C1", 16000, 2702})},
+		}},
+	})
 	rep.Verdict = analysis.Verdict{
 		PrimaryDomain: ptr("origin"), PrimaryCause: ptr("origin.connect_error"), Share: 6000.0 / float64(e5),
 		Summary: "Every cache miss fails since 13:10 and cache hits are fine: CloudFront cannot reach the origin. Check the origin certificate.",

@@ -115,7 +115,7 @@ type htmlView struct {
 	Subnets      []htmlRow
 	Paths        []htmlRow
 	Clients      []htmlRow
-	CloudFront   *htmlCloudFront
+	Sections     []htmlSection
 	Comparison   *htmlComparison
 
 	Inputs   htmlInputs
@@ -238,14 +238,58 @@ type htmlLatencyRow struct {
 	Slow          bool
 }
 
-type htmlCloudFront struct {
-	HitRatio      string
-	Latency       *analysis.Latency
-	Flags         []kv
-	ResultTypes   []analysis.ResultType
-	Distributions []htmlRow
-	Hosts         []htmlRow
-	Edges         []htmlRow
+// htmlSection is a family's section, ready for the page.
+type htmlSection struct {
+	ID, Title string
+	Facts     []htmlFact
+	Counts    []kv
+	Tables    []htmlTable
+	Timelines []htmlStates
+}
+
+type htmlFact struct {
+	Label, Value string
+	Bold         bool // a single figure, in bold; latencies are not
+}
+
+// htmlTable is a generic table: its header cells and rows.
+type htmlTable struct {
+	Title   string
+	Headers []htmlHead
+	Rows    [][]htmlCell
+}
+
+type htmlHead struct {
+	Text  string
+	Right bool
+}
+
+// htmlCell is one cell: its text, and how the page shows it.
+type htmlCell struct {
+	Text  string
+	Code  bool    // a log-derived name: monospace
+	Right bool    // a number
+	Hi    bool    // a 5xx rate of 1% or more
+	Bar   string  // the spark bar's class, "" for none
+	W     float64 // the bar's width, 0..100
+}
+
+// htmlStates is a state timeline: a strip of coloured cells per row.
+type htmlStates struct {
+	Title  string
+	Legend []htmlLegend
+	W      float64 // SVG width of a strip
+	Rows   []htmlStateRow
+}
+
+type htmlStateRow struct {
+	Name  string
+	Cells []htmlStateCell
+}
+
+type htmlStateCell struct {
+	X     float64
+	Class string
 }
 
 type htmlComparison struct {
@@ -290,14 +334,18 @@ type htmlInputs struct {
 func f1(f float64) string { return strconv.FormatFloat(finiteOr0(f), 'f', 1, 64) }
 
 // domainClass maps a domain to a fixed CSS class name; never log data.
-func domainClass(d string) string {
-	switch d {
-	case "target", "origin":
-		return "d-target"
-	case "load_balancer", "edge":
-		return "d-lb"
-	case "client":
-		return "d-client"
+// The class is the domain's party: the colours are the same for every
+// family.
+func domainClass(rep *analysis.Report, d string) string {
+	if dom := rep.Taxonomy.Domain(d); dom != nil {
+		switch dom.Party {
+		case analysis.PartyBackend:
+			return "d-target"
+		case analysis.PartyFront:
+			return "d-lb"
+		case analysis.PartyClient:
+			return "d-client"
+		}
 	}
 	return "d-other"
 }
@@ -312,14 +360,14 @@ func buildHTMLView(rep *analysis.Report, cmp *Comparison, opts Options) *htmlVie
 	total := rep.Errors.Total5xx
 	for _, d := range domainOrder(rep) {
 		if n := rep.Errors.ByDomain[d]; n > 0 {
-			v.Domains = append(v.Domains, htmlBarRow{Name: domainTitle(d), Class: domainClass(d), Count: n, Share: ratio(n, total), Bar: 100 * ratio(n, total)})
+			v.Domains = append(v.Domains, htmlBarRow{Name: domainTitle(rep, d), Class: domainClass(rep, d), Count: n, Share: ratio(n, total), Bar: 100 * ratio(n, total)})
 		}
 	}
 	causes := sortedCounts(rep.Errors.ByCause)
 	for _, e := range causes {
 		v.Causes = append(v.Causes, htmlCauseRow{
-			Code: Sanitize(e.Key), Domain: domainTitle(domainOf(e.Key)), Class: domainClass(domainOf(e.Key)),
-			Hint: analysis.Brief(e.Key), Count: e.Count, Share: ratio(e.Count, total), Bar: 100 * ratio(e.Count, causes[0].Count),
+			Code: Sanitize(e.Key), Domain: domainTitle(rep, domainOf(rep, e.Key)), Class: domainClass(rep, domainOf(rep, e.Key)),
+			Hint: brief(rep, e.Key), Count: e.Count, Share: ratio(e.Count, total), Bar: 100 * ratio(e.Count, causes[0].Count),
 		})
 	}
 	v.Context = contextCounts(rep)
@@ -339,9 +387,9 @@ func buildHTMLView(rep *analysis.Report, cmp *Comparison, opts Options) *htmlVie
 	v.Clients = htmlRows(len(clients), func(i int) (string, int64, int64) {
 		return clients[i].Client, clients[i].Requests, clients[i].Errors5xx
 	})
-	v.CloudFront = htmlCloudFrontOf(rep.CloudFront)
+	v.Sections = htmlSections(rep)
 	if cmp != nil {
-		v.Comparison = htmlComparisonOf(cmp)
+		v.Comparison = htmlComparisonOf(rep, cmp)
 	}
 	v.Inputs = htmlInputsOf(rep)
 	for _, r := range rep.Lines.RejectedSamples {
@@ -353,13 +401,10 @@ func buildHTMLView(rep *analysis.Report, cmp *Comparison, opts Options) *htmlVie
 
 func htmlSubtitle(rep *analysis.Report) string {
 	var parts []string
-	switch rep.Format {
-	case "alb":
-		parts = append(parts, "Application Load Balancer access logs")
-	case "cloudfront":
-		parts = append(parts, "CloudFront access logs")
-	case "":
-	default:
+	switch {
+	case rep.Taxonomy != nil && rep.Taxonomy.Title != "":
+		parts = append(parts, rep.Taxonomy.Title)
+	case rep.Format != "":
 		parts = append(parts, strings.ToUpper(Sanitize(rep.Format))+" access logs")
 	}
 	parts = append(parts, numfmt.Int(rep.Inputs.Objects)+" objects", numfmt.Int(rep.Lines.Read)+" lines")
@@ -380,12 +425,12 @@ func htmlVerdictOf(rep *analysis.Report) htmlVerdict {
 		hv.Class = "ok"
 		hv.Party = "No 5xx"
 	} else {
-		dom := domainOf(*v.PrimaryCause)
+		dom := domainOf(rep, *v.PrimaryCause)
 		if v.PrimaryDomain != nil {
 			dom = *v.PrimaryDomain
 		}
-		hv.Class = domainClass(dom)
-		t := domainTitle(dom)
+		hv.Class = domainClass(rep, dom)
+		t := domainTitle(rep, dom)
 		hv.Party = strings.ToUpper(t[:1]) + t[1:]
 		hv.Cause = Sanitize(*v.PrimaryCause)
 		hv.Share = fmtPct(v.Share)
@@ -416,8 +461,8 @@ func htmlKPIs(rep *analysis.Report) []htmlKPI {
 	}
 	for _, d := range domainOrder(rep) {
 		if n := rep.Errors.ByDomain[d]; n > 0 {
-			t := domainTitle(d)
-			k = append(k, htmlKPI{Label: "5xx: " + t, Value: numfmt.Int(n), Note: fmtPct(ratio(n, rep.Requests)) + " of requests", Class: domainClass(d)})
+			t := domainTitle(rep, d)
+			k = append(k, htmlKPI{Label: "5xx: " + t, Value: numfmt.Int(n), Note: fmtPct(ratio(n, rep.Requests)) + " of requests", Class: domainClass(rep, d)})
 		}
 	}
 	inputs := htmlKPI{Label: "Inputs", Value: numfmt.Int(rep.Inputs.Objects), Note: numfmt.Bytes(rep.Inputs.BytesRead) + ", " + numfmt.Int(rep.Lines.Rejected) + " lines rejected"}
@@ -468,7 +513,7 @@ func htmlCharts(rep *analysis.Report) ([]htmlChart, []htmlLegend) {
 	}
 	legend := []htmlLegend{{Class: "d-okreq", Label: "requests without 5xx"}}
 	for _, d := range used {
-		legend = append(legend, htmlLegend{Class: domainClass(d), Label: "5xx: " + domainTitle(d)})
+		legend = append(legend, htmlLegend{Class: domainClass(rep, d), Label: "5xx: " + domainTitle(rep, d)})
 	}
 	xs, bw, t0, t1 := barPositions(tl, width)
 	step := fmtDuration(width)
@@ -512,7 +557,7 @@ func htmlCharts(rep *analysis.Report) ([]htmlChart, []htmlLegend) {
 			add("d-okreq", "requests without 5xx", func(b analysis.Bucket) int64 { return b.Requests - b.Errors5xx })
 		}
 		for _, d := range used {
-			add(domainClass(d), domainTitle(d), func(b analysis.Bucket) int64 { return b.ByDomain[d] })
+			add(domainClass(rep, d), domainTitle(rep, d), func(b analysis.Bucket) int64 { return b.ByDomain[d] })
 		}
 		c.XTicks = timeTicks(t0, t1, c.X, c.PW)
 		if !includeOK {
@@ -525,7 +570,7 @@ func htmlCharts(rep *analysis.Report) ([]htmlChart, []htmlLegend) {
 				var parts []string
 				for _, d := range used {
 					if n := b.ByDomain[d]; n > 0 {
-						parts = append(parts, domainTitle(d)+" "+numfmt.Int(n))
+						parts = append(parts, domainTitle(rep, d)+" "+numfmt.Int(n))
 					}
 				}
 				if len(parts) > 0 {
@@ -810,38 +855,113 @@ func htmlRows(n int, row func(i int) (string, int64, int64), more ...func(i int,
 	return out
 }
 
-func htmlCloudFrontOf(cf *analysis.CloudFront) *htmlCloudFront {
-	if cf == nil {
-		return nil
+// htmlSections turns the families' sections into the page's.
+func htmlSections(rep *analysis.Report) []htmlSection {
+	var out []htmlSection
+	for _, s := range sections(rep) {
+		h := htmlSection{ID: htmlID(s.ID), Title: Sanitize(s.Title)}
+		for i, f := range s.Facts {
+			label := Sanitize(f.Label)
+			if i == 0 {
+				label = capital(label)
+			}
+			h.Facts = append(h.Facts, htmlFact{Label: label, Value: factProse(f), Bold: f.Kind != analysis.CellLatency})
+		}
+		h.Counts = shownCounts(s.Counts)
+		for i := range h.Counts {
+			h.Counts[i].Key = Sanitize(h.Counts[i].Key)
+		}
+		for i := range s.Tables {
+			if t := &s.Tables[i]; len(t.Rows) > 0 {
+				h.Tables = append(h.Tables, htmlTableOf(t))
+			}
+		}
+		for i := range s.Timelines {
+			if tl := &s.Timelines[i]; len(tl.Rows) > 0 {
+				h.Timelines = append(h.Timelines, htmlStatesOf(tl))
+			}
+		}
+		out = append(out, h)
 	}
-	h := &htmlCloudFront{HitRatio: fmtPct(cf.CacheHitRatio)}
-	if l := finiteLatency(cf.LatencyMs); l != (analysis.Latency{}) {
-		h.Latency = &l
+	return out
+}
+
+// htmlID keeps the letters, digits and hyphens of a section's ID, for an
+// element id.
+func htmlID(id string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' {
+			return r
+		}
+		return -1
+	}, strings.ToLower(id))
+}
+
+func htmlTableOf(t *analysis.Table) htmlTable {
+	cols := columnsOf(t.Columns)
+	h := htmlTable{Title: Sanitize(t.Title)}
+	for _, c := range cols {
+		h.Headers = append(h.Headers, htmlHead{Text: Sanitize(c.html), Right: c.right})
 	}
-	for _, e := range sanitizedCounts(cf.Flags, 0) {
-		if e.Count > 0 {
-			h.Flags = append(h.Flags, e)
+	// Bars are scaled to the column's largest value.
+	maxN := make([]int64, len(cols))
+	rows := make([][]analysis.Cell, len(t.Rows))
+	for i, r := range t.Rows {
+		rows[i] = cellsOf(t.Columns, r)
+		for k := range cols {
+			maxN[k] = max(maxN[k], rows[i][k].N)
 		}
 	}
-	for _, r := range cf.ResultTypes {
-		r.ResultType = Sanitize(r.ResultType)
-		r.LatencyMs = finiteLatency(r.LatencyMs)
-		h.ResultTypes = append(h.ResultTypes, r)
+	for _, r := range rows {
+		out := make([]htmlCell, len(cols))
+		for k, c := range cols {
+			cell := htmlCell{Text: plainCell(c, r[k]), Right: c.right, Code: c.kind == analysis.CellName}
+			if c.kind == analysis.CellRate && !c.isLatMs {
+				cell.Hi = r[k].F >= 0.01
+			}
+			switch c.bar {
+			case analysis.BarRequests:
+				cell.Bar, cell.W = "d-okreq", 100*ratio(r[k].N, maxN[k])
+			case analysis.BarErrors:
+				cell.Bar, cell.W = "d-target", 100*ratio(r[k].N, maxN[k])
+			}
+			out[k] = cell
+		}
+		h.Rows = append(h.Rows, out)
 	}
-	named := func(in []analysis.Named) []htmlRow {
-		in = sortedNamed(in)
-		return htmlRows(len(in), func(i int) (string, int64, int64) { return in[i].Name, in[i].Requests, in[i].Errors5xx })
-	}
-	h.Distributions = named(cf.Distributions)
-	h.Hosts = named(cf.Hosts)
-	edges := sortedEdges(cf.EdgeLocations)
-	h.Edges = htmlRows(len(edges), func(i int) (string, int64, int64) {
-		return edges[i].Location, edges[i].Requests, edges[i].Errors5xx
-	})
 	return h
 }
 
-func htmlComparisonOf(c *Comparison) *htmlComparison {
+// stateClasses are the colour classes of a state timeline's states, by
+// index: the first state is fine, the later ones worse.
+var stateClasses = []string{"st-0", "st-1", "st-2", "st-3"}
+
+// htmlStateCellW is the width of one cell of a state strip, in SVG units.
+const htmlStateCellW = 6.0
+
+func htmlStatesOf(tl *analysis.StateTimeline) htmlStates {
+	h := htmlStates{Title: Sanitize(tl.Title)}
+	if tl.Title != "" {
+		h.Title += ", from " + fmtClock(tl.Start) + ", " + fmtDuration(timeDur(tl.BucketSeconds)) + " a cell"
+	}
+	for i, s := range tl.States {
+		h.Legend = append(h.Legend, htmlLegend{Class: stateClasses[min(i, len(stateClasses)-1)], Label: Sanitize(s)})
+	}
+	for _, r := range tl.Rows {
+		row := htmlStateRow{Name: Sanitize(r.Name)}
+		for i, c := range r.Cells {
+			if c < 0 {
+				continue
+			}
+			row.Cells = append(row.Cells, htmlStateCell{X: float64(i) * htmlStateCellW, Class: stateClasses[min(int(c), len(stateClasses)-1)]})
+		}
+		h.W = max(h.W, float64(len(r.Cells))*htmlStateCellW)
+		h.Rows = append(h.Rows, row)
+	}
+	return h
+}
+
+func htmlComparisonOf(rep *analysis.Report, c *Comparison) *htmlComparison {
 	h := &htmlComparison{NoBaseline: !c.HasBaseline()}
 	for _, t := range c.Thresholds {
 		t.Expr = Sanitize(t.Expr)
@@ -869,10 +989,10 @@ func htmlComparisonOf(c *Comparison) *htmlComparison {
 	}
 	h.Rows = append(h.Rows, row("all 5xx", "d-other", false, c.Rate5xx))
 	for _, r := range c.ByDomain {
-		h.Rows = append(h.Rows, row(domainTitle(r.Key), domainClass(r.Key), false, r))
+		h.Rows = append(h.Rows, row(domainTitle(rep, r.Key), domainClass(rep, r.Key), false, r))
 	}
 	for _, r := range c.ByCause {
-		h.Rows = append(h.Rows, row(Sanitize(r.Key), domainClass(domainOf(r.Key)), true, r))
+		h.Rows = append(h.Rows, row(Sanitize(r.Key), domainClass(rep, domainOf(rep, r.Key)), true, r))
 	}
 	if c.Latency.Day != (analysis.Latency{}) && c.Latency.Baseline != (analysis.Latency{}) {
 		l := c.Latency

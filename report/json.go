@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 	"math"
@@ -8,17 +9,28 @@ import (
 	"github.com/lbtriage/lbtriage/analysis"
 )
 
-// jsonReport is the JSON document: the report's keys, plus "comparison"
-// when a baseline was given (the contract allows added keys).
-type jsonReport struct {
-	*analysis.Report
-	Comparison *Comparison `json:"comparison,omitempty"`
-}
-
+// renderJSON writes the JSON document: the report's keys, plus
+// "comparison" last when a baseline was given (the contract allows added
+// keys), indented by two spaces.
 func renderJSON(w io.Writer, rep *analysis.Report, cmp *Comparison) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(jsonReport{Report: normalized(rep), Comparison: cmp})
+	b, err := json.Marshal(normalized(rep))
+	if err != nil {
+		return err
+	}
+	if cmp != nil {
+		c, err := json.Marshal(cmp)
+		if err != nil {
+			return err
+		}
+		b = append(append(append(b[:len(b)-1], `,"comparison":`...), c...), '}')
+	}
+	var out bytes.Buffer
+	if err := json.Indent(&out, b, "", "  "); err != nil {
+		return err
+	}
+	out.WriteByte('\n')
+	_, err = w.Write(out.Bytes())
+	return err
 }
 
 // normalized returns a copy of rep fit for the JSON contract: nil maps and
@@ -60,22 +72,6 @@ func normalized(rep *analysis.Report) *analysis.Report {
 		b.ByDomain = nonNilMap(b.ByDomain)
 		r.Timeline[i] = b
 	}
-	if cf := rep.CloudFront; cf != nil {
-		c := *cf
-		c.EdgeLocations = nonNil(c.EdgeLocations)
-		c.Distributions = nonNil(c.Distributions)
-		c.Hosts = nonNil(c.Hosts)
-		c.ResultTypes = make([]analysis.ResultType, len(cf.ResultTypes))
-		for i, rt := range cf.ResultTypes {
-			rt.LatencyMs = finiteLatency(rt.LatencyMs)
-			c.ResultTypes[i] = rt
-		}
-		c.CacheHitRatio = finiteOr0(c.CacheHitRatio)
-		c.LatencyMs = finiteLatency(c.LatencyMs)
-		c.Flags = nonNilMap(c.Flags)
-		r.CloudFront = &c
-	}
-
 	v := rep.Verdict
 	v.Hints = nonNil(v.Hints)
 	v.Findings = nonNil(v.Findings)

@@ -140,10 +140,10 @@ func renderMarkdown(w io.Writer, rep *analysis.Report, cmp *Comparison, opts Opt
 	mdErrors(m, rep)
 	mdTargets(m, rep)
 	mdBreakdowns(m, rep)
-	mdCloudFront(m, rep)
+	mdSections(m, rep)
 	mdTimeline(m, rep)
 	if cmp != nil {
-		mdComparison(m, cmp)
+		mdComparison(m, rep, cmp)
 	}
 	mdInputs(m, rep)
 	return m.err
@@ -152,11 +152,11 @@ func renderMarkdown(w io.Writer, rep *analysis.Report, cmp *Comparison, opts Opt
 func mdVerdict(m *mdWriter, rep *analysis.Report) {
 	v := rep.Verdict
 	if hasFivexx(rep) && v.PrimaryCause != nil {
-		dom := domainOf(*v.PrimaryCause)
+		dom := domainOf(rep, *v.PrimaryCause)
 		if v.PrimaryDomain != nil {
 			dom = *v.PrimaryDomain
 		}
-		m.line("> **" + mdText(strings.ToUpper(domainTitle(dom))) + " at fault:** " + mdCause(Sanitize(*v.PrimaryCause)) + ", " + fmtPct(v.Share) + " of 5xx")
+		m.line("> **" + mdText(strings.ToUpper(domainTitle(rep, dom))) + " at fault:** " + mdCause(Sanitize(*v.PrimaryCause)) + ", " + fmtPct(v.Share) + " of 5xx")
 	} else {
 		m.line("> **" + mdText(headline(rep)) + "**")
 	}
@@ -227,7 +227,7 @@ func mdErrors(m *mdWriter, rep *analysis.Report) {
 	var rows [][]string
 	for _, d := range domainOrder(rep) {
 		if n := rep.Errors.ByDomain[d]; n > 0 {
-			rows = append(rows, []string{mdText(domainTitle(d)), numfmt.Int(n), fmtPct(ratio(n, total))})
+			rows = append(rows, []string{mdText(domainTitle(rep, d)), numfmt.Int(n), fmtPct(ratio(n, total))})
 		}
 	}
 	m.table([]string{"Domain", "5xx", "Share"}, []bool{false, true, true}, rows)
@@ -235,7 +235,7 @@ func mdErrors(m *mdWriter, rep *analysis.Report) {
 	m.heading("5xx by cause")
 	rows = rows[:0]
 	for _, e := range sortedCounts(rep.Errors.ByCause) {
-		rows = append(rows, []string{mdCause(e.Key), mdText(domainTitle(domainOf(e.Key))), numfmt.Int(e.Count), fmtPct(ratio(e.Count, total)), mdText(analysis.Brief(e.Key))})
+		rows = append(rows, []string{mdCause(e.Key), mdText(domainTitle(rep, domainOf(rep, e.Key))), numfmt.Int(e.Count), fmtPct(ratio(e.Count, total)), mdText(brief(rep, e.Key))})
 	}
 	m.table([]string{"Cause", "Domain", "5xx", "Share", "What to check"}, []bool{false, false, true, true, false}, rows)
 }
@@ -245,7 +245,7 @@ func mdTargets(m *mdWriter, rep *analysis.Report) {
 		return
 	}
 	targets := sortedTargets(rep.Targets)
-	title := targetNoun(rep) + "s"
+	title := targetNouns(rep)
 	if len(targets) > textTopTargets {
 		title += fmt.Sprintf(" (top %d of %d by 5xx)", textTopTargets, len(targets))
 		targets = targets[:textTopTargets]
@@ -297,7 +297,7 @@ func mdBreakdowns(m *mdWriter, rep *analysis.Report) {
 	}
 	if len(rep.Subnets) > 0 {
 		subnets := sortedSubnets(rep.Subnets)
-		m.heading(topOf("Target subnets", len(subnets), textTopRows))
+		m.heading(topOf(targetNoun(rep)+" subnets", len(subnets), textTopRows))
 		var rows [][]string
 		for _, s := range subnets[:min(len(subnets), textTopRows)] {
 			rows = append(rows, []string{mdCode(s.Subnet), numfmt.Int(s.Targets), numfmt.Int(s.Requests), numfmt.Int(s.Errors5xx), fmtPct(ratio(s.Errors5xx, s.Requests)), mdCauseList(s.ByCause, 3)})
@@ -331,54 +331,71 @@ func topOf(title string, n, top int) string {
 	return title
 }
 
-func mdCloudFront(m *mdWriter, rep *analysis.Report) {
-	cf := rep.CloudFront
-	if cf == nil {
-		return
-	}
-	m.heading("CloudFront")
-	s := "Cache hit ratio " + fmtPct(cf.CacheHitRatio) + "."
-	if cf.LatencyMs != (analysis.Latency{}) {
-		s += " Time taken p50 " + fmtMs(cf.LatencyMs.P50) + " ms, p95 " + fmtMs(cf.LatencyMs.P95) + " ms, p99 " + fmtMs(cf.LatencyMs.P99) + " ms."
-	}
-	m.line(s)
-	for _, e := range sortedCounts(cf.Flags) {
-		if e.Count > 0 {
+// mdSections writes the families' sections.
+func mdSections(m *mdWriter, rep *analysis.Report) {
+	for _, s := range sections(rep) {
+		m.heading(mdText(s.Title))
+		if len(s.Facts) > 0 {
+			parts := make([]string, 0, len(s.Facts))
+			for _, f := range s.Facts {
+				parts = append(parts, mdText(capital(f.Label)+" "+factProse(f))+".")
+			}
+			m.line(strings.Join(parts, " "))
+		}
+		for _, e := range shownCounts(s.Counts) {
 			m.line("")
 			m.line("- " + mdCause(e.Key) + ": " + numfmt.Int(e.Count))
 		}
+		for i := range s.Tables {
+			tab := &s.Tables[i]
+			if len(tab.Rows) == 0 {
+				continue
+			}
+			cols := columnsOf(tab.Columns)
+			headers := make([]string, len(cols))
+			right := make([]bool, len(cols))
+			for k, c := range cols {
+				headers[k], right[k] = mdText(c.md), c.right
+			}
+			var rows [][]string
+			for _, row := range topRows(tab) {
+				cells := cellsOf(tab.Columns, row)
+				out := make([]string, len(cols))
+				for k, c := range cols {
+					out[k] = mdCell(c, cells[k])
+				}
+				rows = append(rows, out)
+			}
+			m.line("")
+			m.table(headers, right, rows)
+		}
+		for i := range s.Timelines {
+			mdStateTimeline(m, &s.Timelines[i])
+		}
 	}
-	if len(cf.ResultTypes) > 0 {
+}
+
+// mdStateTimeline writes a state timeline as a code block of strips.
+func mdStateTimeline(m *mdWriter, tl *analysis.StateTimeline) {
+	if len(tl.Rows) == 0 {
+		return
+	}
+	m.line("")
+	if tl.Title != "" {
+		m.line(mdText(tl.Title) + ", from " + mdText(fmtClock(tl.Start)) + ", " + fmtDuration(timeDur(tl.BucketSeconds)) + " a cell:")
 		m.line("")
-		var rows [][]string
-		for _, r := range cf.ResultTypes {
-			rows = append(rows, []string{mdCode(r.ResultType), numfmt.Int(r.Requests), numfmt.Int(r.Errors5xx), fmtMs(r.LatencyMs.P50), fmtMs(r.LatencyMs.P95), fmtMs(r.LatencyMs.P99)})
-		}
-		m.table([]string{"Result type", "Requests", "5xx", "p50 ms", "p95 ms", "p99 ms"}, []bool{false, true, true, true, true, true}, rows)
 	}
-	named := func(col string, in []analysis.Named) {
-		if len(in) == 0 {
-			return
-		}
-		in = sortedNamed(in)
-		var rows [][]string
-		for _, r := range in[:min(len(in), textTopRows)] {
-			rows = append(rows, []string{mdCode(r.Name), numfmt.Int(r.Requests), numfmt.Int(r.Errors5xx), fmtPct(ratio(r.Errors5xx, r.Requests))})
-		}
-		m.line("")
-		m.table([]string{col, "Requests", "5xx", "Rate"}, []bool{false, true, true, true}, rows)
+	width := 0
+	for _, r := range tl.Rows {
+		width = max(width, len([]rune(Sanitize(r.Name))))
 	}
-	named("Distribution", cf.Distributions)
-	named("Host", cf.Hosts)
-	if len(cf.EdgeLocations) > 0 {
-		edges := sortedEdges(cf.EdgeLocations)
-		var rows [][]string
-		for _, e := range edges[:min(len(edges), textTopRows)] {
-			rows = append(rows, []string{mdCode(e.Location), numfmt.Int(e.Requests), numfmt.Int(e.Errors5xx), fmtPct(ratio(e.Errors5xx, e.Requests))})
-		}
-		m.line("")
-		m.table([]string{"Edge location", "Requests", "5xx", "Rate"}, []bool{false, true, true, true}, rows)
+	m.line("```text")
+	for _, r := range tl.Rows {
+		name := Sanitize(r.Name)
+		m.line(name + strings.Repeat(" ", width-len([]rune(name))) + " │" + stateStrip(r.Cells) + "│")
 	}
+	m.line(strings.ReplaceAll(stateLegend(tl.States), "`", "'"))
+	m.line("```")
 }
 
 func mdTimeline(m *mdWriter, rep *analysis.Report) {
@@ -407,7 +424,7 @@ func mdTimeline(m *mdWriter, rep *analysis.Report) {
 	m.line("```")
 }
 
-func mdComparison(m *mdWriter, c *Comparison) {
+func mdComparison(m *mdWriter, rep *analysis.Report, c *Comparison) {
 	if !c.HasBaseline() {
 		if len(c.Thresholds) > 0 {
 			m.heading("Thresholds")
@@ -429,7 +446,7 @@ func mdComparison(m *mdWriter, c *Comparison) {
 	}
 	var rows [][]string
 	for _, r := range c.ByDomain {
-		rows = append(rows, []string{mdText(domainTitle(r.Key)), fmtPct(r.Day), fmtPct(r.Baseline), fmtPctPoints(r.Delta()), numfmt.Int(r.DayCount), numfmt.Int(r.BaselineCount)})
+		rows = append(rows, []string{mdText(domainTitle(rep, r.Key)), fmtPct(r.Day), fmtPct(r.Baseline), fmtPctPoints(r.Delta()), numfmt.Int(r.DayCount), numfmt.Int(r.BaselineCount)})
 	}
 	for _, r := range c.ByCause {
 		rows = append(rows, []string{mdCause(r.Key), fmtPct(r.Day), fmtPct(r.Baseline), fmtPctPoints(r.Delta()), numfmt.Int(r.DayCount), numfmt.Int(r.BaselineCount)})

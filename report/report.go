@@ -33,7 +33,8 @@ type Options struct {
 	// from whether the output is a terminal and from NO_COLOR.
 	Color bool
 	// Table selects the CSV table: "timeline" (the default), "targets",
-	// "nodes", "subnets", "paths", "clients" or "comparison".
+	// "nodes", "subnets", "paths", "clients" or "comparison" (Tables), or a
+	// table a family's part of the report offers by name.
 	Table string
 	// Width is the terminal width for the text format; 0 means 100.
 	Width int
@@ -55,6 +56,20 @@ func Formats() []string {
 // Tables returns the names Options.Table accepts for the csv format.
 func Tables() []string {
 	return []string{"timeline", "targets", "nodes", "subnets", "paths", "clients", "comparison"}
+}
+
+// TablesOf returns the names Options.Table accepts for rep: Tables, then
+// its parts' tables.
+func TablesOf(rep *analysis.Report) []string {
+	out := Tables()
+	for _, s := range sections(rep) {
+		for _, t := range s.Tables {
+			if t.Name != "" && !slices.Contains(out, t.Name) {
+				out = append(out, t.Name)
+			}
+		}
+	}
+	return out
 }
 
 // ErrUnknownFormat is returned by Render for a format not in Formats().
@@ -84,8 +99,8 @@ func Render(w io.Writer, rep *analysis.Report, opts Options) error {
 	case "html":
 		err = renderHTML(bw, rep, cmp, opts)
 	case "csv":
-		if opts.Table != "" && !slices.Contains(Tables(), opts.Table) {
-			return fmt.Errorf("%w %q (want one of %v)", ErrUnknownTable, opts.Table, Tables())
+		if opts.Table != "" && !slices.Contains(Tables(), opts.Table) && partTables(rep)[opts.Table] == nil {
+			return fmt.Errorf("%w %q (want one of %v)", ErrUnknownTable, opts.Table, TablesOf(rep))
 		}
 		err = renderCSV(bw, rep, cmp, opts.Table)
 	default:

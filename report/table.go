@@ -101,14 +101,6 @@ func sortedClients(in []analysis.Client) []analysis.Client {
 	return sortedBy(in, func(r analysis.Client) (int64, int64, string) { return r.Errors5xx, r.Requests, r.Client })
 }
 
-func sortedNamed(in []analysis.Named) []analysis.Named {
-	return sortedBy(in, func(r analysis.Named) (int64, int64, string) { return r.Errors5xx, r.Requests, r.Name })
-}
-
-func sortedEdges(in []analysis.Edge) []analysis.Edge {
-	return sortedBy(in, func(r analysis.Edge) (int64, int64, string) { return r.Errors5xx, r.Requests, r.Location })
-}
-
 // sortedBy returns a copy of in ordered by byFivexx on the 5xx count,
 // request count and name that key reads from each row.
 func sortedBy[T any](in []T, key func(T) (errors5xx, requests int64, name string)) []T {

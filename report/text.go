@@ -84,10 +84,10 @@ func renderText(w io.Writer, rep *analysis.Report, cmp *Comparison, opts Options
 	textNodes(t, rep)
 	textSubnets(t, rep)
 	textPathsClients(t, rep)
-	textCloudFront(t, rep)
+	textSections(t, rep)
 	textTimeline(t, rep)
 	if cmp != nil {
-		textComparison(t, cmp)
+		textComparison(t, rep, cmp)
 	}
 	textInputs(t, rep)
 	return t.err
@@ -180,7 +180,7 @@ func textErrors(t *textWriter, rep *analysis.Report) {
 		if n == 0 {
 			continue
 		}
-		tb.add(domainTitle(d), numfmt.Int(n), fmtPct(ratio(n, total)), bar(ratio(n, total), 30))
+		tb.add(domainTitle(rep, d), numfmt.Int(n), fmtPct(ratio(n, total)), bar(ratio(n, total), 30))
 	}
 	t.table(tb)
 
@@ -188,13 +188,13 @@ func textErrors(t *textWriter, rep *analysis.Report) {
 	tb = &textTable{headers: []string{"CAUSE", "5XX", "SHARE", "DOMAIN"}, right: []bool{false, true, true, false}}
 	causes := sortedCounts(rep.Errors.ByCause)
 	for _, e := range causes {
-		tb.add(Sanitize(e.Key), numfmt.Int(e.Count), fmtPct(ratio(e.Count, total)), domainTitle(domainOf(e.Key)))
+		tb.add(Sanitize(e.Key), numfmt.Int(e.Count), fmtPct(ratio(e.Count, total)), domainTitle(rep, domainOf(rep, e.Key)))
 	}
 	lines := tb.lines(t.width, "  ")
 	t.line(lines[0])
 	for i, e := range causes {
 		t.line(lines[i+1])
-		if h := analysis.Brief(e.Key); h != "" {
+		if h := brief(rep, e.Key); h != "" {
 			t.line(t.c.dim("      " + truncate(h, t.width-6)))
 		}
 	}
@@ -205,7 +205,7 @@ func textTargets(t *textWriter, rep *analysis.Report) {
 		return
 	}
 	targets := sortedTargets(rep.Targets)
-	title := targetNoun(rep) + "s"
+	title := targetNouns(rep)
 	if len(targets) > textTopTargets {
 		title += fmt.Sprintf(" (top %d of %d by 5xx)", textTopTargets, len(targets))
 		targets = targets[:textTopTargets]
@@ -276,7 +276,7 @@ func textSubnets(t *textWriter, rep *analysis.Report) {
 		return
 	}
 	subnets := sortedSubnets(rep.Subnets)
-	title := "Target subnets"
+	title := targetNoun(rep) + " subnets"
 	if len(subnets) > textTopRows {
 		title += fmt.Sprintf(" (top %d of %d)", textTopRows, len(subnets))
 		subnets = subnets[:textTopRows]
@@ -317,53 +317,66 @@ func topTitle(name string, n int) string {
 	return name
 }
 
-func textCloudFront(t *textWriter, rep *analysis.Report) {
-	cf := rep.CloudFront
-	if cf == nil {
-		return
-	}
-	t.heading("CloudFront")
-	s := "  cache hit ratio " + fmtPct(cf.CacheHitRatio)
-	if cf.LatencyMs != (analysis.Latency{}) {
-		s += "   time taken p50 " + fmtMs(cf.LatencyMs.P50) + " p95 " + fmtMs(cf.LatencyMs.P95) + " p99 " + fmtMs(cf.LatencyMs.P99) + " ms"
-	}
-	t.line(s)
-	for _, e := range sortedCounts(cf.Flags) {
-		if e.Count > 0 {
+// textSections writes the families' sections.
+func textSections(t *textWriter, rep *analysis.Report) {
+	for _, s := range sections(rep) {
+		t.heading(Sanitize(s.Title))
+		if len(s.Facts) > 0 {
+			parts := make([]string, 0, len(s.Facts))
+			for _, f := range s.Facts {
+				parts = append(parts, Sanitize(f.Label)+" "+factText(f))
+			}
+			t.line("  " + strings.Join(parts, "   "))
+		}
+		for _, e := range shownCounts(s.Counts) {
 			t.line("  " + Sanitize(e.Key) + " " + numfmt.Int(e.Count))
 		}
-	}
-	if len(cf.ResultTypes) > 0 {
-		tb := &textTable{headers: []string{"RESULT TYPE", "REQUESTS", "5XX", "P50", "P95", "P99 ms"}, right: []bool{false, true, true, true, true, true}}
-		for _, r := range cf.ResultTypes {
-			tb.add(Sanitize(r.ResultType), numfmt.Int(r.Requests), numfmt.Int(r.Errors5xx), fmtMs(r.LatencyMs.P50), fmtMs(r.LatencyMs.P95), fmtMs(r.LatencyMs.P99))
+		for i := range s.Tables {
+			tab := &s.Tables[i]
+			if len(tab.Rows) == 0 {
+				continue
+			}
+			cols := columnsOf(tab.Columns)
+			tb := &textTable{}
+			for _, c := range cols {
+				tb.headers = append(tb.headers, c.text)
+				tb.right = append(tb.right, c.right)
+			}
+			for _, row := range topRows(tab) {
+				cells := cellsOf(tab.Columns, row)
+				out := make([]string, len(cols))
+				for k, c := range cols {
+					out[k] = plainCell(c, cells[k])
+				}
+				tb.add(out...)
+			}
+			t.line("")
+			t.table(tb)
 		}
-		t.line("")
-		t.table(tb)
-	}
-	named := func(title string, rows []analysis.Named) {
-		if len(rows) == 0 {
-			return
+		for _, tl := range s.Timelines {
+			textStateTimeline(t, &tl)
 		}
-		rows = sortedNamed(rows)
-		tb := &textTable{headers: []string{strings.ToUpper(title), "REQUESTS", "5XX", "RATE"}, right: []bool{false, true, true, true}}
-		for _, r := range rows[:min(len(rows), textTopRows)] {
-			tb.add(Sanitize(r.Name), numfmt.Int(r.Requests), numfmt.Int(r.Errors5xx), fmtPct(ratio(r.Errors5xx, r.Requests)))
-		}
-		t.line("")
-		t.table(tb)
 	}
-	named("distribution", cf.Distributions)
-	named("host", cf.Hosts)
-	if len(cf.EdgeLocations) > 0 {
-		edges := sortedEdges(cf.EdgeLocations)
-		tb := &textTable{headers: []string{"EDGE LOCATION", "REQUESTS", "5XX", "RATE"}, right: []bool{false, true, true, true}}
-		for _, e := range edges[:min(len(edges), textTopRows)] {
-			tb.add(Sanitize(e.Location), numfmt.Int(e.Requests), numfmt.Int(e.Errors5xx), fmtPct(ratio(e.Errors5xx, e.Requests)))
-		}
-		t.line("")
-		t.table(tb)
+}
+
+// textStateTimeline writes a state timeline: one strip of glyphs per row.
+func textStateTimeline(t *textWriter, tl *analysis.StateTimeline) {
+	if len(tl.Rows) == 0 {
+		return
 	}
+	t.line("")
+	if tl.Title != "" {
+		t.line("  " + Sanitize(tl.Title) + ", from " + fmtClock(tl.Start) + ", " + fmtDuration(timeDur(tl.BucketSeconds)) + " a cell")
+	}
+	tb := &textTable{headers: []string{"", ""}, right: []bool{false, false}}
+	for _, r := range tl.Rows {
+		tb.add(Sanitize(r.Name), "│"+stateStrip(r.Cells)+"│")
+	}
+	lines := tb.lines(t.width, "  ")
+	for _, l := range lines[1:] {
+		t.line(l)
+	}
+	t.line(t.c.dim("  " + stateLegend(tl.States)))
 }
 
 func textTimeline(t *textWriter, rep *analysis.Report) {
@@ -424,7 +437,7 @@ func windowMarks(tl []analysis.Bucket, w *analysis.Window) string {
 	return strings.TrimRight(b.String(), " ")
 }
 
-func textComparison(t *textWriter, c *Comparison) {
+func textComparison(t *textWriter, rep *analysis.Report, c *Comparison) {
 	if !c.HasBaseline() {
 		if len(c.Thresholds) > 0 {
 			t.heading("Thresholds (no baseline to compare with)")
@@ -441,7 +454,7 @@ func textComparison(t *textWriter, c *Comparison) {
 	}
 	tb := &textTable{headers: []string{"DOMAIN / CAUSE", "DAY", "BASELINE", "CHANGE", "5XX DAY", "5XX BASE"}, right: []bool{false, true, true, true, true, true}}
 	for _, r := range c.ByDomain {
-		tb.add(domainTitle(r.Key), fmtPct(r.Day), fmtPct(r.Baseline), fmtPctPoints(r.Delta()), numfmt.Int(r.DayCount), numfmt.Int(r.BaselineCount))
+		tb.add(domainTitle(rep, r.Key), fmtPct(r.Day), fmtPct(r.Baseline), fmtPctPoints(r.Delta()), numfmt.Int(r.DayCount), numfmt.Int(r.BaselineCount))
 	}
 	for _, r := range c.ByCause {
 		tb.add("  "+Sanitize(r.Key), fmtPct(r.Day), fmtPct(r.Baseline), fmtPctPoints(r.Delta()), numfmt.Int(r.DayCount), numfmt.Int(r.BaselineCount))

@@ -16,8 +16,6 @@ import (
 
 	"github.com/lbtriage/lbtriage/analysis"
 	"github.com/lbtriage/lbtriage/parser"
-	"github.com/lbtriage/lbtriage/parser/alb"
-	"github.com/lbtriage/lbtriage/parser/cloudfront"
 	"github.com/lbtriage/lbtriage/parser/input"
 	"github.com/lbtriage/lbtriage/report"
 )
@@ -87,10 +85,7 @@ func (m *Main) runAnalyses(ctx context.Context, cfg analysisConfig) ([]*analysis
 		Decoders: decoders(),
 		Format:   cfg.Format,
 		Parser:   parser.Options{BatchSize: batch},
-		Columns: map[parser.Format][]string{
-			alb.Format:        alb.TriageColumns,
-			cloudfront.Format: cloudfront.TriageColumns,
-		},
+		Columns:  families.Columns(),
 		OnReject: rejects.Add,
 	}
 	var stored int64
@@ -99,7 +94,7 @@ func (m *Main) runAnalyses(ctx context.Context, cfg analysisConfig) ([]*analysis
 	}
 	p := newProgress(m, cfg.Progress, len(objects), stored)
 	opts.OnBytes, opts.OnObject = p.AddBytes, p.OnObject
-	sinks, results, err := input.Scan(ctx, objects, opts, func() input.Sink { return analysis.NewRouter(cfg.Analysis) })
+	sinks, results, err := input.Scan(ctx, objects, opts, func() input.Sink { return families.NewRouter(cfg.Analysis) })
 	p.Finish()
 	if err != nil {
 		if ctx.Err() != nil {
@@ -107,7 +102,7 @@ func (m *Main) runAnalyses(ctx context.Context, cfg analysisConfig) ([]*analysis
 		}
 		return nil, exitUsage, err
 	}
-	reps := analysis.BuildReports(sinks, analysis.Run{Results: results, Skipped: skipped, Rejects: rejects.Samples()})
+	reps := analysis.BuildReports(families, sinks, analysis.Run{Results: results, Skipped: skipped, Rejects: rejects.Samples()})
 	for _, rep := range reps {
 		rep.Inputs.Listed, rep.Inputs.Selected = int64(listed.Listed), int64(listed.Selected)
 	}
@@ -257,7 +252,7 @@ func (a *analysisFlags) register(fs *pflag.FlagSet) {
 	a.bucket = fs.Duration("bucket", analysis.DefaultBucket, "timeline bucket width")
 	a.top = fs.Int("top", analysis.DefaultTop, "paths and clients to list")
 	a.workers = fs.Int("workers", 0, "objects read at once (default: number of CPUs)")
-	a.format = fs.String("format", "", "force the input format (alb, cloudfront) instead of detecting it")
+	a.format = fs.String("format", "", formatFlagHelp())
 	a.batch = fs.Int("batch-size", parser.DefaultBatchSize, "rows per Arrow record batch")
 	a.progress = registerProgressFlag(fs)
 }

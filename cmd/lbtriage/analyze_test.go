@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/lbtriage/lbtriage/analysis"
+	albfam "github.com/lbtriage/lbtriage/analysis/alb"
+	cffam "github.com/lbtriage/lbtriage/analysis/cloudfront"
 )
 
 var testNow = time.Date(2026, 11, 20, 15, 0, 0, 0, time.UTC)
@@ -140,7 +142,7 @@ func TestDemo_Verdict(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	rep := decodeReport(t, out)
-	if rep.Verdict.PrimaryCause == nil || *rep.Verdict.PrimaryCause != analysis.CauseConnectionError {
+	if rep.Verdict.PrimaryCause == nil || *rep.Verdict.PrimaryCause != albfam.CauseConnectionError {
 		t.Fatalf("primary cause %v", rep.Verdict.PrimaryCause)
 	}
 	if !strings.Contains(rep.Verdict.Summary, "10.0.2.0/24") {
@@ -237,8 +239,8 @@ func TestDemo_CloudFront(t *testing.T) {
 			t.Fatalf("%v: exit %d: %s", args, code, errOut)
 		}
 		rep := decodeReport(t, out)
-		if rep.Format != "cloudfront" || rep.CloudFront == nil || rep.Verdict.PrimaryCause == nil ||
-			*rep.Verdict.PrimaryCause != analysis.CFCauseOriginConnectError {
+		if rep.Format != "cloudfront" || rep.Part(cffam.PartKey) == nil || rep.Verdict.PrimaryCause == nil ||
+			*rep.Verdict.PrimaryCause != cffam.CauseOriginConnectError {
 			t.Fatalf("%v: format %q, verdict %+v", args, rep.Format, rep.Verdict)
 		}
 		if !strings.Contains(rep.Verdict.Summary, "Every cache miss of www.example.com fails since 13:10 while cache hits are fine") {
@@ -281,10 +283,10 @@ func TestAnalyze_MixedFormats(t *testing.T) {
 		t.Fatalf("%d JSON lines, want 2:\n%.300s", len(lines), first)
 	}
 	albRep, cfRep := decodeReport(t, lines[0]), decodeReport(t, lines[1])
-	if albRep.Format != "alb" || cfRep.Format != "cloudfront" || cfRep.CloudFront == nil || albRep.CloudFront != nil {
+	if albRep.Format != "alb" || cfRep.Format != "cloudfront" || cfRep.Part(cffam.PartKey) == nil || albRep.Part(cffam.PartKey) != nil {
 		t.Fatalf("formats %q %q", albRep.Format, cfRep.Format)
 	}
-	if *albRep.Verdict.PrimaryCause != analysis.CauseConnectionError || *cfRep.Verdict.PrimaryCause != analysis.CFCauseOriginConnectError {
+	if *albRep.Verdict.PrimaryCause != albfam.CauseConnectionError || *cfRep.Verdict.PrimaryCause != cffam.CauseOriginConnectError {
 		t.Fatalf("verdicts %s %s", *albRep.Verdict.PrimaryCause, *cfRep.Verdict.PrimaryCause)
 	}
 

@@ -5,25 +5,62 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
-	"github.com/lbtriage/lbtriage/internal/gen"
+	"github.com/lbtriage/lbtriage/analysis"
 	"github.com/lbtriage/lbtriage/parser/input"
 )
 
-const demoSynopsis = "[flags] [alb|cloudfront]"
+const demoSynopsis = "[flags] [SAMPLE]"
 
-// runDemo implements "lbtriage demo": it analyzes a sample incident, built
-// in memory by the generator (no disk, no network), with the same output
-// flags as analyze: by default the ALB one (502s from targets whose
-// keep-alive timeout is too short); with --cloudfront, or "demo cloudfront",
-// the CloudFront one (an expired origin certificate). With --write DIR it
+// sampleFamily is a family with a sample incident, named by its format.
+type sampleFamily struct {
+	name    string
+	title   string
+	sampler analysis.Sampler
+}
+
+// samples lists the families that have a sample incident, in the families'
+// order; the first is the default.
+func samples() []sampleFamily {
+	var out []sampleFamily
+	for _, f := range families.Families() {
+		if s, ok := f.(analysis.Sampler); ok {
+			out = append(out, sampleFamily{name: string(f.Decoder().Format()), title: f.Taxonomy().Name, sampler: s})
+		}
+	}
+	return out
+}
+
+// sampleNames lists the samples' names: ["alb", "cloudfront"].
+func sampleNames() []string {
+	var names []string
+	for _, s := range samples() {
+		names = append(names, s.name)
+	}
+	return names
+}
+
+// runDemo implements "lbtriage demo": it analyzes a family's sample
+// incident, built in memory by the generator (no disk, no network), with
+// the same output flags as analyze: by default the first family's, else
+// the one named ("demo cloudfront", or --cloudfront). With --write DIR it
 // writes the sample's objects under DIR instead, in the AWS key layout, for
 // "lbtriage analyze DIR".
 func runDemo(ctx context.Context, m *Main, args []string) int {
 	fs := newFlagSet("demo")
 	write := fs.String("write", "", "write the sample incident's log objects under this directory instead of analyzing them")
-	cf := fs.Bool("cloudfront", false, "use the CloudFront sample incident (an expired origin certificate) instead of the ALB one")
+	all := samples()
+	if len(all) == 0 {
+		return m.usageErr("demo", "this build has no sample incident")
+	}
+	chosen := make([]*bool, len(all))
+	for i, s := range all[1:] {
+		chosen[i+1] = fs.Bool(s.name, false, "use the "+s.title+" sample incident instead of the "+all[0].title+" one")
+	}
 	var out outputFlags
 	out.register(fs)
 	var af analysisFlags
@@ -31,13 +68,26 @@ func runDemo(ctx context.Context, m *Main, args []string) int {
 	if code, ok := m.parseFlags(fs, args, demoSynopsis); !ok {
 		return code
 	}
-	switch {
-	case fs.NArg() == 1 && fs.Arg(0) == "cloudfront":
-		*cf = true
-	case fs.NArg() == 1 && fs.Arg(0) == "alb" && !*cf:
-	case fs.NArg() > 0:
-		return m.usageErr("demo", "takes no input, only the sample's name, alb or cloudfront (it reads a built-in sample incident; see 'lbtriage analyze')")
+	pick := -1
+	for i := range all[1:] {
+		if *chosen[i+1] {
+			pick = i + 1
+		}
 	}
+	switch {
+	case fs.NArg() == 1:
+		for i, s := range all {
+			if fs.Arg(0) == s.name && (pick < 0 || pick == i) {
+				pick = i
+			}
+		}
+		if pick < 0 || fs.Arg(0) != all[pick].name {
+			return m.usageErr("demo", "takes no input, only the sample's name, %s (it reads a built-in sample incident; see 'lbtriage analyze')", oneOf(sampleNames()))
+		}
+	case fs.NArg() > 1:
+		return m.usageErr("demo", "takes no input, only the sample's name, %s (it reads a built-in sample incident; see 'lbtriage analyze')", oneOf(sampleNames()))
+	}
+	pick = max(pick, 0)
 	if err := out.check(); err != nil {
 		return m.usageErr("demo", "%v", err)
 	}
@@ -45,33 +95,33 @@ func runDemo(ctx context.Context, m *Main, args []string) int {
 	if err != nil {
 		return m.usageErr("demo", "%v", err)
 	}
-	var objs []gen.Object
-	if *cf {
-		sc := gen.SampleCloudFrontIncident()
-		if *write != "" {
-			truth, err := gen.WriteCloudFrontObjects(*write, sc)
-			if err != nil {
-				return m.usageErr("demo", "%v", err)
-			}
-			return m.wroteSample(truth.Rows, truth.First, truth.Last, *write)
-		}
-		objs, _, err = gen.CloudFrontObjects(sc)
-	} else {
-		sc := gen.SampleIncident()
-		if *write != "" {
-			truth, err := gen.WriteALBObjects(*write, sc)
-			if err != nil {
-				return m.usageErr("demo", "%v", err)
-			}
-			return m.wroteSample(truth.Rows, truth.First, truth.Last, *write)
-		}
-		objs, _, err = gen.ALBObjects(sc)
-	}
+	sample, err := all[pick].sampler.Sample()
 	if err != nil {
 		return m.usageErr("demo", "build the sample incident: %v", err)
 	}
-	cfg.Objects, cfg.Skipped = memoryObjects("demo://", objs)
+	if *write != "" {
+		if err := writeSampleObjects(*write, sample); err != nil {
+			return m.usageErr("demo", "%v", err)
+		}
+		return m.wroteSample(sample.Lines, sample.First.Time, sample.Last.Time, *write)
+	}
+	cfg.Objects, cfg.Skipped = memoryObjects("demo://", sample.Objects)
 	return m.analyzeAndWrite(ctx, "demo", cfg, &out)
+}
+
+// writeSampleObjects writes a sample's objects under dir, creating folders as
+// needed.
+func writeSampleObjects(dir string, s *analysis.Sample) error {
+	for _, o := range s.Objects {
+		p := filepath.Join(dir, filepath.FromSlash(o.Key))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return fmt.Errorf("create folder for %q: %w", o.Key, err)
+		}
+		if err := os.WriteFile(p, o.Data, 0o644); err != nil {
+			return fmt.Errorf("write object %q: %w", o.Key, err)
+		}
+	}
+	return nil
 }
 
 func (m *Main) wroteSample(rows int, first, last time.Time, dir string) int {
@@ -80,20 +130,21 @@ func (m *Main) wroteSample(rows int, first, last time.Time, dir string) int {
 	return exitOK
 }
 
-// memoryObjects turns generated objects into inputs read from memory, named
+// memoryObjects turns sample objects into inputs read from memory, named
 // prefix+key so that the object names carry the node IPs as in S3.
-func memoryObjects(prefix string, objs []gen.Object) ([]input.Object, []input.Skipped) {
+func memoryObjects(prefix string, objs []analysis.SampleObject) ([]input.Object, []input.Skipped) {
 	objects := []input.Object{}
 	var skipped []input.Skipped
+	decs := decoders()
 	for _, o := range objs {
 		name := prefix + o.Key
-		if reason := input.Classify(name, decoders()); reason != "" {
+		if reason := input.Classify(name, decs); reason != "" {
 			skipped = append(skipped, input.Skipped{Source: name, Reason: reason})
 			continue
 		}
 		data := o.Data
 		objects = append(objects, input.Object{
-			Source: input.ParseName(name, decoders()),
+			Source: input.ParseName(name, decs),
 			Size:   int64(len(data)),
 			Open: func(context.Context) (io.ReadCloser, error) {
 				return io.NopCloser(bytes.NewReader(data)), nil
@@ -101,4 +152,9 @@ func memoryObjects(prefix string, objs []gen.Object) ([]input.Object, []input.Sk
 		})
 	}
 	return objects, skipped
+}
+
+// demoSummary is the demo command's line in the help.
+func demoSummary() string {
+	return "analyze an embedded sample incident (" + strings.Join(sampleNames(), ", or ") + ")"
 }

@@ -5,16 +5,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/lbtriage/lbtriage/parser"
-	"github.com/lbtriage/lbtriage/parser/alb"
-	"github.com/lbtriage/lbtriage/parser/cloudfront"
 	"github.com/lbtriage/lbtriage/parser/input"
 )
-
-// decoders lists the formats lbtriage reads, in sniffing order.
-func decoders() []parser.Decoder {
-	return []parser.Decoder{alb.Decoder{}, cloudfront.Decoder{}}
-}
 
 // expandInputs turns command-line inputs into objects: s3:// URLs through the
 // S3 lister (pruned to [since, until) when given), everything else as local

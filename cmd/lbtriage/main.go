@@ -57,7 +57,7 @@ func commands() []command {
 		{"analyze", "classify every 5xx and say who is at fault", runAnalyze},
 		{"report", "nightly report of a whole day against a baseline", runReport},
 		{"parse", "check the parser on your logs: counts, rejects, rows", runParse},
-		{"demo", "analyze an embedded sample incident (alb, or cloudfront)", runDemo},
+		{"demo", demoSummary(), runDemo},
 		{"version", "print the version", runVersion},
 	}
 }
@@ -84,7 +84,7 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 }
 
 func (m *Main) usage(w io.Writer) {
-	fmt.Fprintln(w, "lbtriage: who is at fault for every 5xx in ALB and CloudFront access logs")
+	fmt.Fprintln(w, "lbtriage: who is at fault for every 5xx in "+familyTitles()+" access logs")
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Usage: lbtriage COMMAND [flags] INPUT...")
 	fmt.Fprintln(w)

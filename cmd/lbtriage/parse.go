@@ -16,8 +16,6 @@ import (
 
 	"github.com/lbtriage/lbtriage/internal/numfmt"
 	"github.com/lbtriage/lbtriage/parser"
-	"github.com/lbtriage/lbtriage/parser/alb"
-	"github.com/lbtriage/lbtriage/parser/cloudfront"
 	"github.com/lbtriage/lbtriage/parser/input"
 )
 
@@ -29,7 +27,7 @@ const parseSynopsis = "[flags] INPUT..."
 func runParse(ctx context.Context, m *Main, args []string) int {
 	fs := newFlagSet("parse")
 	dump := fs.String("dump", "", "also write the parsed rows to stdout: jsonl")
-	format := fs.String("format", "", "force the input format (alb, cloudfront) instead of detecting it")
+	format := fs.String("format", "", formatFlagHelp())
 	workers := fs.Int("workers", 0, "objects read at once (default: number of CPUs; 1 with --dump)")
 	batch := fs.Int("batch-size", parser.DefaultBatchSize, "rows per Arrow record batch")
 	maxRejects := fs.Int("rejects", 10, "rejected lines to show")
@@ -101,15 +99,6 @@ func runParse(ctx context.Context, m *Main, args []string) int {
 		return exitPartial
 	}
 	return exitOK
-}
-
-// parseFormatFlag checks a --format value.
-func parseFormatFlag(s string) (parser.Format, error) {
-	switch f := parser.Format(strings.ToLower(s)); f {
-	case parser.FormatUnknown, alb.Format, cloudfront.Format:
-		return f, nil
-	}
-	return "", fmt.Errorf("--format takes alb or cloudfront, not %q", s)
 }
 
 type discardSink struct{}

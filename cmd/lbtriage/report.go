@@ -189,7 +189,7 @@ func periodText(o analysis.Options) string {
 
 // reportTitle is the nightly report's title: the day, or the period.
 func reportTitle(rep *analysis.Report, o analysis.Options, isDay bool) string {
-	kind := report.FormatName(rep.Format)
+	kind := report.FamilyName(rep)
 	if isDay {
 		return kind + " 5xx report for " + o.Since.UTC().Format("Monday 2 January 2006") + " (UTC)"
 	}

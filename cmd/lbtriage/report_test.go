@@ -41,12 +41,21 @@ type reportWithComparison struct {
 	Comparison *report.Comparison `json:"comparison"`
 }
 
+// decodeCompared decodes a report and its comparison; analysis.Report's
+// own decoding keeps "comparison" as a part, so it is decoded apart.
 func decodeCompared(t *testing.T, s string) *reportWithComparison {
 	t.Helper()
 	var r reportWithComparison
-	if err := json.Unmarshal([]byte(s), &r); err != nil {
+	if err := json.Unmarshal([]byte(s), &r.Report); err != nil {
 		t.Fatalf("report is not JSON: %v\n%.300s", err, s)
 	}
+	var c struct {
+		Comparison *report.Comparison `json:"comparison"`
+	}
+	if err := json.Unmarshal([]byte(s), &c); err != nil {
+		t.Fatalf("report is not JSON: %v\n%.300s", err, s)
+	}
+	r.Comparison = c.Comparison
 	return &r
 }
 

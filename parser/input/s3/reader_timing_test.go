@@ -82,11 +82,11 @@ func BenchmarkRead(b *testing.B) {
 						Workers:  workers,
 						Decoders: []parser.Decoder{alb.Decoder{}},
 						Columns:  map[parser.Format][]string{alb.Format: alb.TriageColumns},
-					}, func() input.Sink { return analysis.New(analysis.Options{}) })
+					}, func() input.Sink { return albOnly.NewRouter(analysis.Options{}) })
 					if err != nil {
 						b.Fatal(err)
 					}
-					rep := analysis.BuildReport(analysis.MergeAll(sinks), analysis.Run{Results: results})
+					rep := analysis.BuildReports(albOnly, sinks, analysis.Run{Results: results})[0]
 					if len(rep.Inputs.Failed) > 0 || rep.Requests == 0 {
 						b.Fatalf("failed %v, %d requests", rep.Inputs.Failed, rep.Requests)
 					}

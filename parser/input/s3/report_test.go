@@ -9,10 +9,14 @@ import (
 	"time"
 
 	"github.com/lbtriage/lbtriage/analysis"
+	albfam "github.com/lbtriage/lbtriage/analysis/alb"
 	"github.com/lbtriage/lbtriage/parser"
 	"github.com/lbtriage/lbtriage/parser/alb"
 	"github.com/lbtriage/lbtriage/parser/input"
 )
+
+// albOnly is the registry of the tests that analyze: the ALB family.
+var albOnly = analysis.MustRegistry(albfam.Family{})
 
 // analyzeObjects runs the analysis pipeline over objects and returns the
 // report as JSON, with the inputs section (which names the objects by where
@@ -23,11 +27,11 @@ func analyzeObjects(t *testing.T, objs []input.Object, opts analysis.Options) ([
 		Workers:  4,
 		Decoders: []parser.Decoder{alb.Decoder{}},
 		Columns:  map[parser.Format][]string{alb.Format: alb.TriageColumns},
-	}, func() input.Sink { return analysis.New(opts) })
+	}, func() input.Sink { return albOnly.NewRouter(opts) })
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep := analysis.BuildReport(analysis.MergeAll(sinks), analysis.Run{Results: results})
+	rep := analysis.BuildReports(albOnly, sinks, analysis.Run{Results: results})[0]
 	cp := *rep
 	cp.Inputs = analysis.Inputs{}
 	b, err := json.Marshal(&cp)

@@ -1,4 +1,4 @@
-package analysis_test
+package cloudfront_test
 
 import (
 	"bytes"
@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/lbtriage/lbtriage/analysis"
+	cffam "github.com/lbtriage/lbtriage/analysis/cloudfront"
 	"github.com/lbtriage/lbtriage/internal/gen"
 )
 
@@ -67,16 +68,16 @@ func TestCloudFrontReport_MatchesTruth(t *testing.T) {
 	eq("by_cause", rep.Errors.ByCause, truth.Causes)
 	eq("by_domain", rep.Errors.ByDomain, truth.Domains)
 	eq("context", rep.Context, truth.Context)
-	if len(truth.Causes) != 10 || truth.Context[analysis.ContextClientAborted] == 0 {
-		t.Fatalf("scenario covers %d causes and %d aborts, want all 10 and some", len(truth.Causes), truth.Context[analysis.ContextClientAborted])
+	if len(truth.Causes) != 10 || truth.Context[cffam.ContextClientAborted] == 0 {
+		t.Fatalf("scenario covers %d causes and %d aborts, want all 10 and some", len(truth.Causes), truth.Context[cffam.ContextClientAborted])
 	}
-	for _, d := range []string{analysis.DomainOrigin, analysis.DomainEdge, analysis.DomainClient} {
+	for _, d := range []string{"origin", "edge", "client"} {
 		if _, ok := rep.Errors.ByDomain[d]; !ok || truth.Domains[d] == 0 {
 			t.Errorf("domain %s missing", d)
 		}
 	}
 
-	cf := rep.CloudFront
+	cf := figures(t, rep)
 	if cf == nil {
 		t.Fatal("no cloudfront section")
 	}
@@ -142,21 +143,21 @@ func TestCloudFrontReport_MatchesTruth(t *testing.T) {
 			unknown += in.Rows
 		}
 	}
-	unknown += truth.Context[analysis.ContextClientAborted]
-	hit, miss := cf.MissVsHit[analysis.CacheHit], cf.MissVsHit[analysis.CacheMiss]
+	unknown += truth.Context[cffam.ContextClientAborted]
+	hit, miss := cf.MissVsHit[cffam.CacheHit], cf.MissVsHit[cffam.CacheMiss]
 	if got, want := hit.Requests+miss.Requests+int64(unknown), int64(truth.CacheHits.Requests+truth.CacheMisses.Requests); got != want {
 		t.Errorf("hits %d + misses %d + unknown %d = %d, want %d", hit.Requests, miss.Requests, unknown, got, want)
 	}
-	if got, want := hit.Errors5xx+miss.Errors5xx, int64(truth.Domains[analysis.DomainOrigin]); got != want {
+	if got, want := hit.Errors5xx+miss.Errors5xx, int64(truth.Domains["origin"]); got != want {
 		t.Errorf("5xx of hits and misses %d, want the origin's %d", got, want)
 	}
 	if hit.Requests > int64(truth.CacheHits.Requests) || miss.Requests > int64(truth.CacheMisses.Requests) {
 		t.Errorf("hits %+v misses %+v exceed the truth's %+v %+v", hit, miss, truth.CacheHits, truth.CacheMisses)
 	}
-	if cf.Flags[analysis.FlagOriginTimeout] != int64(truth.Causes[analysis.CFCauseOriginTimeout]) {
-		t.Errorf("origin_timeout flag %d, want %d", cf.Flags[analysis.FlagOriginTimeout], truth.Causes[analysis.CFCauseOriginTimeout])
+	if cf.Flags[cffam.FlagOriginTimeout] != int64(truth.Causes[cffam.CauseOriginTimeout]) {
+		t.Errorf("origin_timeout flag %d, want %d", cf.Flags[cffam.FlagOriginTimeout], truth.Causes[cffam.CauseOriginTimeout])
 	}
-	if cf.Flags[analysis.FlagCachedError] == 0 {
+	if cf.Flags[cffam.FlagCachedError] == 0 {
 		t.Errorf("no cached error flagged")
 	}
 	if cf.CacheHitRatio <= 0 || cf.CacheHitRatio >= 1 || cf.LatencyMs.P50 <= 0 || cf.LatencyMs.P99 < cf.LatencyMs.P50 {
@@ -180,10 +181,10 @@ func TestCloudFrontReport_HitsAndMisses(t *testing.T) {
 	}
 	objects, skipped := objectsOf(objs)
 	rep := analyze(t, objects, skipped, 2, analysis.Options{})
-	hit, miss := rep.CloudFront.MissVsHit[analysis.CacheHit], rep.CloudFront.MissVsHit[analysis.CacheMiss]
+	hit, miss := figures(t, rep).MissVsHit[cffam.CacheHit], figures(t, rep).MissVsHit[cffam.CacheMiss]
 	// Aborted rows (status 000) cannot be told apart; they are the only
 	// difference.
-	aborted := int64(truth.Context[analysis.ContextClientAborted])
+	aborted := int64(truth.Context[cffam.ContextClientAborted])
 	if hit.Errors5xx != int64(truth.CacheHits.Errors5xx) || miss.Errors5xx != int64(truth.CacheMisses.Errors5xx) {
 		t.Errorf("5xx of hits %d, misses %d; want %d, %d", hit.Errors5xx, miss.Errors5xx, truth.CacheHits.Errors5xx, truth.CacheMisses.Errors5xx)
 	}
@@ -203,12 +204,12 @@ func TestCloudFrontIncidents_Classified(t *testing.T) {
 		cause  string
 		domain string
 	}{
-		{"certificate expired", gen.CFOriginConnectError, analysis.CFCauseOriginConnectError, analysis.DomainOrigin},
-		{"origin answers 503", gen.CFOriginHTTP5xx, analysis.CFCauseOriginHTTP5xx, analysis.DomainOrigin},
-		{"origin timeout", gen.CFOriginTimeout, analysis.CFCauseOriginTimeout, analysis.DomainOrigin},
-		{"edge capacity", gen.CFEdgeCapacity, analysis.CFCauseEdgeCapacity, analysis.DomainEdge},
-		{"edge function error", gen.CFFunctionError, analysis.CFCauseEdgeFunctionError, analysis.DomainEdge},
-		{"origin DNS record gone", gen.CFOriginDNSError, analysis.CFCauseOriginDNSError, analysis.DomainOrigin},
+		{"certificate expired", gen.CFOriginConnectError, cffam.CauseOriginConnectError, "origin"},
+		{"origin answers 503", gen.CFOriginHTTP5xx, cffam.CauseOriginHTTP5xx, "origin"},
+		{"origin timeout", gen.CFOriginTimeout, cffam.CauseOriginTimeout, "origin"},
+		{"edge capacity", gen.CFEdgeCapacity, cffam.CauseEdgeCapacity, "edge"},
+		{"edge function error", gen.CFFunctionError, cffam.CauseEdgeFunctionError, "edge"},
+		{"origin DNS record gone", gen.CFOriginDNSError, cffam.CauseOriginDNSError, "origin"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			sc := &gen.CFScenario{Seed: uint64(tc.kind), Start: start, End: start.Add(30 * time.Minute), Rows: 8000,
@@ -228,7 +229,7 @@ func TestCloudFrontIncidents_Classified(t *testing.T) {
 				t.Fatalf("verdict %+v", v)
 			}
 			want := "the origin failed, not the CloudFront edge"
-			if tc.domain == analysis.DomainEdge {
+			if tc.domain == "edge" {
 				want = "the CloudFront edge failed, not the origin"
 			}
 			if !strings.Contains(v.Summary, want) {
@@ -282,13 +283,13 @@ func TestCloudFrontSample_Verdict(t *testing.T) {
 	objects, skipped := objectsOf(objs)
 	rep := analyze(t, objects, skipped, 3, analysis.Options{})
 	v := rep.Verdict
-	if v.PrimaryCause == nil || *v.PrimaryCause != analysis.CFCauseOriginConnectError || *v.PrimaryDomain != analysis.DomainOrigin || v.Share != 1 {
+	if v.PrimaryCause == nil || *v.PrimaryCause != cffam.CauseOriginConnectError || *v.PrimaryDomain != "origin" || v.Share != 1 {
 		t.Fatalf("verdict %+v", v)
 	}
 	misses := truth.CacheMisses.Errors5xx
-	if rep.Errors.Total5xx != int64(misses) || rep.CloudFront.MissVsHit[analysis.CacheMiss].Errors5xx != int64(misses) ||
-		rep.CloudFront.MissVsHit[analysis.CacheHit].Errors5xx != 0 {
-		t.Fatalf("5xx %d, miss/hit %+v, truth misses %+v", rep.Errors.Total5xx, rep.CloudFront.MissVsHit, truth.CacheMisses)
+	if rep.Errors.Total5xx != int64(misses) || figures(t, rep).MissVsHit[cffam.CacheMiss].Errors5xx != int64(misses) ||
+		figures(t, rep).MissVsHit[cffam.CacheHit].Errors5xx != 0 {
+		t.Fatalf("5xx %d, miss/hit %+v, truth misses %+v", rep.Errors.Total5xx, figures(t, rep).MissVsHit, truth.CacheMisses)
 	}
 	for _, want := range []string{"Every cache miss of www.example.com fails since 13:10 while cache hits are fine",
 		"CloudFront cannot reach the origin", "origin certificate", "the origin failed, not the CloudFront edge"} {
@@ -303,8 +304,8 @@ func TestCloudFrontSample_Verdict(t *testing.T) {
 			t.Errorf("findings lack %q:\n%s", want, all)
 		}
 	}
-	if rep.Context[analysis.ContextClientAborted] != int64(truth.Context[analysis.ContextClientAborted]) {
-		t.Errorf("client.aborted %d, want %d", rep.Context[analysis.ContextClientAborted], truth.Context[analysis.ContextClientAborted])
+	if rep.Context[cffam.ContextClientAborted] != int64(truth.Context[cffam.ContextClientAborted]) {
+		t.Errorf("client.aborted %d, want %d", rep.Context[cffam.ContextClientAborted], truth.Context[cffam.ContextClientAborted])
 	}
 	t.Logf("summary: %s", v.Summary)
 	for _, f := range v.Findings {

@@ -1,4 +1,4 @@
-package analysis
+package alb
 
 import (
 	"fmt"
@@ -6,28 +6,30 @@ import (
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/lbtriage/lbtriage/analysis"
 )
 
-// consumeALB classifies a batch column at a time (classifyBatchALB). This
+// consumeALB classifies a batch column at a time (classifyBatch). This
 // file keeps the row-at-a-time alternative it was measured against, which
 // reads every field of a 5xx row before applying the rules in order. Run with:
 //
-//	go test -run '^$' -bench Classify -count 6 ./analysis/ > new.txt; benchstat old.txt new.txt
+//	go test -run '^$' -bench Classify -count 6 ./analysis/alb/ > new.txt; benchstat old.txt new.txt
 
 // classifyRows classifies every 5xx row of the bound batch, row by row, as
-// consumeALB does.
-func classifyRows(c *albColumns, n int, out []causeID) {
+// the consumer once did.
+func classifyRows(c *columns, n int, out []analysis.CauseID) {
 	elbs := c.elb.Values()
 	targets := c.target.Values()
 	tpts := c.tpt.Values()
 	times, rcts := c.time.Values(), c.rct.Values()
-	var row albRow
+	var row fields
 	for i := 0; i < n; i++ {
 		out[i] = 0
 		if !c.elb.IsValid(i) || elbs[i] < 500 || elbs[i] > 599 {
 			continue
 		}
-		row = albRow{elb: elbs[i]}
+		row = fields{elb: elbs[i]}
 		if c.target.IsValid(i) {
 			row.targetAnswer, row.target = true, targets[i]
 		}
@@ -37,9 +39,9 @@ func classifyRows(c *albColumns, n int, out []causeID) {
 			row.hasDuration = true
 			row.duration = float64(int64(times[i])-int64(rcts[i])) / 1e6
 		}
-		row.actions = str(c.actions, i)
-		row.errorReason = str(c.errorReason, i)
-		out[i] = classifyALB(&row)
+		row.actions = analysis.Str(c.actions, i)
+		row.errorReason = analysis.Str(c.errorReason, i)
+		out[i] = classifyRow(&row)
 	}
 }
 
@@ -78,17 +80,17 @@ func TestClassifyColumns_SameAsRows(t *testing.T) {
 	defer mem.AssertSize(t, 0)
 	rec := buildBatch(t, mem, classifyBenchRows(5000, 0.5))
 	defer rec.Release()
-	var c albColumns
+	var c columns
 	if err := c.bind(rec); err != nil {
 		t.Fatal(err)
 	}
 	n := int(rec.NumRows())
-	a, b := make([]causeID, n), make([]causeID, n)
+	a, b := make([]analysis.CauseID, n), make([]analysis.CauseID, n)
 	classifyRows(&c, n, a)
-	classifyBatchALB(&c, n, b, nil)
+	classifyBatch(&c, n, b, nil)
 	for i := range a {
 		if a[i] != b[i] {
-			t.Fatalf("row %d: rows %q, columns %q", i, causeTable[a[i]].Code, causeTable[b[i]].Code)
+			t.Fatalf("row %d: rows %d, columns %d", i, a[i], b[i])
 		}
 	}
 }
@@ -97,12 +99,12 @@ func BenchmarkClassify(b *testing.B) {
 	for _, share := range []float64{1, 0.02} {
 		mem := memory.NewGoAllocator()
 		rec := buildBatch(b, mem, classifyBenchRows(parserBatch, share))
-		var c albColumns
+		var c columns
 		if err := c.bind(rec); err != nil {
 			b.Fatal(err)
 		}
 		n := int(rec.NumRows())
-		out := make([]causeID, n)
+		out := make([]analysis.CauseID, n)
 		todo := make([]int32, 0, n)
 		b.Run(fmt.Sprintf("5xx=%g/style=rows", share), func(b *testing.B) {
 			for b.Loop() {
@@ -112,7 +114,7 @@ func BenchmarkClassify(b *testing.B) {
 		})
 		b.Run(fmt.Sprintf("5xx=%g/style=columns", share), func(b *testing.B) {
 			for b.Loop() {
-				todo = classifyBatchALB(&c, n, out, todo)
+				todo = classifyBatch(&c, n, out, todo)
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(n*b.N), "ns/row")
 		})

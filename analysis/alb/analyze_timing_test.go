@@ -1,16 +1,17 @@
-package analysis_test
+package alb_test
 
 import (
 	"bytes"
 	"fmt"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/lbtriage/lbtriage/analysis"
+	albfam "github.com/lbtriage/lbtriage/analysis/alb"
+	"github.com/lbtriage/lbtriage/analysis/analysistest"
 	"github.com/lbtriage/lbtriage/internal/gen"
 	"github.com/lbtriage/lbtriage/parser"
 	"github.com/lbtriage/lbtriage/parser/alb"
@@ -51,17 +52,6 @@ func benchInput(b *testing.B) []byte {
 	return benchLines
 }
 
-// cpuTime returns the process's user+system CPU time. The benchmarks report
-// CPU time per line beside wall time, because wall time on a busy machine
-// measures the scheduler as much as the code.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
 // GlobalSink keeps the compiler from dropping the work.
 var GlobalSink int64
 
@@ -98,13 +88,13 @@ func benchParseOnly(b *testing.B, batch int) {
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	var lines int64
-	cpu0 := cpuTime()
+	cpu0 := analysistest.CPUTime()
 	for b.Loop() {
 		st := readALBBatches(b, data, batch, func(rec arrow.RecordBatch) { GlobalSink += rec.NumRows() })
 		lines += st.Lines
 	}
 	b.ReportMetric(float64(lines)/b.Elapsed().Seconds(), "lines/s")
-	b.ReportMetric(float64(cpuTime()-cpu0)/float64(lines), "cpu-ns/line")
+	b.ReportMetric(float64(analysistest.CPUTime()-cpu0)/float64(lines), "cpu-ns/line")
 }
 
 // BenchmarkAnalyze runs the decoder and the aggregator together. With
@@ -129,21 +119,21 @@ func benchAnalyze(b *testing.B, batch int, reuse bool) {
 	b.ReportAllocs()
 	var lines int64
 	src := parser.Source{Name: "bench", NodeIP: "10.0.0.5"}
-	a := analysis.New(analysis.Options{})
-	cpu0 := cpuTime()
+	a := analysis.New(albfam.Family{}, analysis.Options{})
+	cpu0 := analysistest.CPUTime()
 	for b.Loop() {
 		if !reuse {
-			a = analysis.New(analysis.Options{})
+			a = analysis.New(albfam.Family{}, analysis.Options{})
 		}
 		st := readALBBatches(b, data, batch, func(rec arrow.RecordBatch) {
-			if err := a.Consume(src, alb.Format, rec); err != nil {
+			if err := a.Consume(src, rec); err != nil {
 				b.Fatal(err)
 			}
 		})
 		lines += st.Lines
 	}
 	b.ReportMetric(float64(lines)/b.Elapsed().Seconds(), "lines/s")
-	b.ReportMetric(float64(cpuTime()-cpu0)/float64(lines), "cpu-ns/line")
+	b.ReportMetric(float64(analysistest.CPUTime()-cpu0)/float64(lines), "cpu-ns/line")
 	GlobalSink += analysis.BuildReport(a, analysis.Run{}).Errors.Total5xx
 }
 
@@ -171,15 +161,15 @@ func benchConsume(b *testing.B, maxKeys int) {
 	}()
 	src := parser.Source{Name: "bench", NodeIP: "10.0.0.5"}
 	b.ReportAllocs()
-	cpu0 := cpuTime()
+	cpu0 := analysistest.CPUTime()
 	for b.Loop() {
-		a := analysis.New(analysis.Options{MaxKeys: maxKeys})
+		a := analysis.New(albfam.Family{}, analysis.Options{MaxKeys: maxKeys})
 		for _, rec := range recs {
-			if err := a.Consume(src, alb.Format, rec); err != nil {
+			if err := a.Consume(src, rec); err != nil {
 				b.Fatal(err)
 			}
 		}
 	}
 	b.ReportMetric(float64(rows*int64(b.N))/b.Elapsed().Seconds(), "rows/s")
-	b.ReportMetric(float64(cpuTime()-cpu0)/float64(rows*int64(b.N)), "cpu-ns/row")
+	b.ReportMetric(float64(analysistest.CPUTime()-cpu0)/float64(rows*int64(b.N)), "cpu-ns/row")
 }

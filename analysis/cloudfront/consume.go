@@ -1,4 +1,4 @@
-package analysis
+package cloudfront
 
 import (
 	"fmt"
@@ -7,15 +7,15 @@ import (
 	"strings"
 
 	"github.com/DataDog/sketches-go/ddsketch"
-	"github.com/DataDog/sketches-go/ddsketch/store"
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 
+	"github.com/lbtriage/lbtriage/analysis"
 	"github.com/lbtriage/lbtriage/parser"
-	"github.com/lbtriage/lbtriage/parser/cloudfront"
+	cfparser "github.com/lbtriage/lbtriage/parser/cloudfront"
 )
 
-// CloudFront flags (CloudFront.Flags): 5xx rows that match a pattern.
+// Flags (Figures.Flags): 5xx rows that match a pattern.
 const (
 	// FlagCachedError counts 5xx that look served from CloudFront's error
 	// cache (LikelyCachedError).
@@ -25,7 +25,7 @@ const (
 	FlagOriginTimeout = "origin_timeout"
 )
 
-// Keys of CloudFront.MissVsHit.
+// Keys of Figures.MissVsHit.
 const (
 	// CacheHit: answered from the cache (Hit, RefreshHit, Origin Shield,
 	// or an error served from the error cache).
@@ -51,16 +51,11 @@ const (
 	smallNamed = 8
 )
 
-func init() {
-	consumers[cloudfront.Format] = (*Aggregator).consumeCloudFront
-	newFormatState[cloudfront.Format] = func() formatState { return newCFState() }
-}
-
-// cfColumns are typed views of one CloudFront batch's columns; nil when
+// columns are typed views of one CloudFront batch's columns; nil when
 // absent.
-type cfColumns struct {
+type columns struct {
 	time      *array.Timestamp
-	timeMul   int64
+	timeMul   int64 // to microseconds
 	timeDiv   int64
 	edge      *array.String
 	clientIP  *array.String
@@ -74,44 +69,47 @@ type cfColumns struct {
 	dt        *array.String
 }
 
-func (c *cfColumns) bind(rec arrow.RecordBatch) error {
-	*c = cfColumns{}
+func (c *columns) bind(rec arrow.RecordBatch) error {
+	*c = columns{}
 	sc := rec.Schema()
 	var err error
 	for i := 0; i < sc.NumFields() && err == nil; i++ {
 		name, a := sc.Field(i).Name, rec.Column(i)
 		switch name {
-		case cloudfront.ColTime:
-			err = bindAs("CloudFront", name, a, &c.time)
-		case cloudfront.ColXEdgeLocation:
-			err = bindAs("CloudFront", name, a, &c.edge)
-		case cloudfront.ColCIP:
-			err = bindAs("CloudFront", name, a, &c.clientIP)
-		case cloudfront.ColCsHost:
-			err = bindAs("CloudFront", name, a, &c.host)
-		case cloudfront.ColCsURIStem:
-			err = bindAs("CloudFront", name, a, &c.uriStem)
-		case cloudfront.ColScStatus:
-			err = bindAs("CloudFront", name, a, &c.status)
-		case cloudfront.ColXEdgeResultType:
-			err = bindAs("CloudFront", name, a, &c.rt)
-		case cloudfront.ColXHostHeader:
-			err = bindAs("CloudFront", name, a, &c.xHost)
-		case cloudfront.ColTimeTaken:
-			err = bindAs("CloudFront", name, a, &c.timeTaken)
-		case cloudfront.ColTimeToFirstByte:
-			err = bindAs("CloudFront", name, a, &c.ttfb)
-		case cloudfront.ColXEdgeDetailedResultType:
-			err = bindAs("CloudFront", name, a, &c.dt)
+		case cfparser.ColTime:
+			err = analysis.Bind("CloudFront", name, a, &c.time)
+		case cfparser.ColXEdgeLocation:
+			err = analysis.Bind("CloudFront", name, a, &c.edge)
+		case cfparser.ColCIP:
+			err = analysis.Bind("CloudFront", name, a, &c.clientIP)
+		case cfparser.ColCsHost:
+			err = analysis.Bind("CloudFront", name, a, &c.host)
+		case cfparser.ColCsURIStem:
+			err = analysis.Bind("CloudFront", name, a, &c.uriStem)
+		case cfparser.ColScStatus:
+			err = analysis.Bind("CloudFront", name, a, &c.status)
+		case cfparser.ColXEdgeResultType:
+			err = analysis.Bind("CloudFront", name, a, &c.rt)
+		case cfparser.ColXHostHeader:
+			err = analysis.Bind("CloudFront", name, a, &c.xHost)
+		case cfparser.ColTimeTaken:
+			err = analysis.Bind("CloudFront", name, a, &c.timeTaken)
+		case cfparser.ColTimeToFirstByte:
+			err = analysis.Bind("CloudFront", name, a, &c.ttfb)
+		case cfparser.ColXEdgeDetailedResultType:
+			err = analysis.Bind("CloudFront", name, a, &c.dt)
 		}
 	}
 	if err != nil {
 		return err
 	}
 	if c.time == nil || c.status == nil {
-		return fmt.Errorf("analysis: CloudFront batch lacks the %q or %q column", cloudfront.ColTime, cloudfront.ColScStatus)
+		return fmt.Errorf("analysis: CloudFront batch lacks the %q or %q column", cfparser.ColTime, cfparser.ColScStatus)
 	}
-	c.timeMul, c.timeDiv = toMicros(c.time)
+	c.timeMul, c.timeDiv = 1, 1
+	if c.time.DataType().(*arrow.TimestampType).Unit == arrow.Millisecond {
+		c.timeMul = 1000
+	}
 	return nil
 }
 
@@ -129,11 +127,11 @@ const (
 // cacheOutcomeOf tells hits from misses by the result types. A 5xx of the
 // edge or client domain never reached the origin: unknown. An origin error
 // counts as a miss unless it looks served from the error cache.
-func cacheOutcomeOf(status uint16, rt, dt string, domain domainID, cachedError bool) cacheOutcome {
+func cacheOutcomeOf(status uint16, rt, dt string, origin, cachedError bool) cacheOutcome {
 	if status == 0 {
 		return cacheUnknown
 	}
-	if status >= 500 && status <= 599 && domain != domOrigin {
+	if status >= 500 && status <= 599 && !origin {
 		return cacheUnknown
 	}
 	switch {
@@ -154,17 +152,32 @@ func cacheOutcomeOf(status uint16, rt, dt string, domain domainID, cachedError b
 	return cacheUnknown
 }
 
-var domOrigin = registerDomain(DomainOrigin)
+// consumer reads CloudFront batches for one worker; its slices are reused
+// from batch to batch.
+type consumer struct {
+	c      columns
+	causes []analysis.CauseID // per-row causes of the batch
+}
 
-// consumeCloudFront classifies and adds the rows of one CloudFront batch.
-func (a *Aggregator) consumeCloudFront(src parser.Source, rec arrow.RecordBatch) error {
-	c := &a.cf
+// Consume classifies the rows of one CloudFront batch and adds them to the
+// family's one subject: every distribution goes into one report.
+func (k *consumer) Consume(src parser.Source, rec arrow.RecordBatch, to *analysis.Subjects) error {
+	c := &k.c
 	if err := c.bind(rec); err != nil {
 		return err
 	}
-	defer func() { a.cf = cfColumns{} }() // keep no reference to the batch
-	st := a.state(cloudfront.Format).(*cfState)
+	defer func() { k.c = columns{} }() // keep no reference to the batch
+	a := to.Subject(analysis.Subject{})
+	if a == nil {
+		return nil
+	}
+	st := a.State().(*state)
 	n := int(rec.NumRows())
+	if cap(k.causes) < n {
+		k.causes = make([]analysis.CauseID, n)
+	}
+	causes := k.causes[:n]
+	classifyBatch(c, n, causes)
 	times := c.time.Values()
 	statuses := c.status.Values()
 	var taken, ttfbs []float64
@@ -174,44 +187,31 @@ func (a *Aggregator) consumeCloudFront(src parser.Source, rec arrow.RecordBatch)
 	if c.ttfb != nil {
 		ttfbs = c.ttfb.Values()
 	}
-	var (
-		o    obs
-		kept int64
-	)
+	bucketUS := a.BucketUS()
+	var o analysis.Row
 	for i := 0; i < n; i++ {
-		us, ok := a.rowTime(c.time, times, c.timeMul, c.timeDiv, i)
-		if !ok {
+		us := int64(times[i]) * c.timeMul / c.timeDiv
+		if !a.Admit(us, c.time.IsValid(i)) {
 			continue
 		}
-		kept++
-		o = obs{timeUS: us}
+		o = analysis.Row{Time: us, Cause: causes[i]}
 		status, hasStatus := uint16(0), c.status.IsValid(i)
 		if hasStatus {
 			status = statuses[i]
 		}
-		o.status = status
-		rt, dt := str(c.rt, i), str(c.dt, i)
-		var (
-			cause  causeID
-			domain domainID
-		)
+		o.Status = status
 		if hasStatus && status == 0 {
-			o.context = ctxClientAborted
-		} else if status >= 500 && status <= 599 {
-			code, _, _ := CloudFrontCause(status, rt, dt)
-			cause = causeIDOf(code)
-			domain = causeDomain[cause]
-			o.cause = cause
+			o.Context = ctxClientAborted
 		}
-		o.path = str(c.uriStem, i)
-		if o.path == "" {
-			o.path = "-"
+		o.Path = analysis.Str(c.uriStem, i)
+		if o.Path == "" {
+			o.Path = "-"
 		}
-		o.client = str(c.clientIP, i)
-		if o.client == "" {
-			o.client = "-"
+		o.Client = analysis.Str(c.clientIP, i)
+		if o.Client == "" {
+			o.Client = "-"
 		}
-		a.observe(nil, &o)
+		a.Observe(nil, &o)
 
 		tt := math.NaN()
 		if taken != nil && c.timeTaken.IsValid(i) {
@@ -223,32 +223,30 @@ func (a *Aggregator) consumeCloudFront(src parser.Source, rec arrow.RecordBatch)
 		}
 		dist := src.Resource
 		if dist == "" {
-			dist = str(c.host, i)
+			dist = analysis.Str(c.host, i)
 		}
-		st.add(cfRow{
-			timeUS: us, bucket: floorDiv(us, a.bucketUS), status: status, cause: cause, domain: domain,
-			rt: rt, dt: dt, pop: str(c.edge, i), dist: dist, host: str(c.xHost, i),
-			timeTaken: tt, ttfb: ttfb,
+		st.add(row{
+			timeUS: us, bucket: analysis.FloorDiv(us, bucketUS), status: status, cause: o.Cause,
+			rt: analysis.Str(c.rt, i), dt: analysis.Str(c.dt, i), pop: analysis.Str(c.edge, i), dist: dist,
+			host: analysis.Str(c.xHost, i), timeTaken: tt, ttfb: ttfb,
 		})
 	}
-	a.rows[cloudfront.Format] += kept
 	return nil
 }
 
-// cfRow is one CloudFront row as cfState sees it; strings are views into
-// the batch.
-type cfRow struct {
+// row is one CloudFront row as state sees it; strings are views into the
+// batch.
+type row struct {
 	timeUS, bucket  int64
 	status          uint16
-	cause           causeID
-	domain          domainID
+	cause           analysis.CauseID
 	rt, dt          string
 	pop, dist, host string
 	timeTaken, ttfb float64 // seconds; NaN / negative when absent
 }
 
-// cfState holds the CloudFront-only aggregates.
-type cfState struct {
+// state holds the CloudFront-only aggregates of one subject.
+type state struct {
 	pops, dists, hosts namedAgg
 	resultTypes        namedAgg
 	rtLatency          []*ddsketch.DDSketch // per resultTypes index
@@ -261,8 +259,8 @@ type cfState struct {
 	originTimeouts     int64
 	// causeStatus and causeDT count, per cause, the statuses and detailed
 	// result types its 5xx carried (for the verdict's wording).
-	causeStatus [maxCauses]map[uint16]int64
-	causeDT     [maxCauses]map[string]int64
+	causeStatus [analysis.MaxCauses]map[uint16]int64
+	causeDT     [analysis.MaxCauses]map[string]int64
 	// hostBuckets: cache hits and misses per (host index, bucket), for the
 	// first maxDetailedHosts hosts.
 	hostBuckets map[hostBucket]*hitMiss
@@ -277,25 +275,21 @@ type hostBucket struct {
 type hitMiss struct {
 	hits, hitErrors    int64
 	misses, missErrors int64
-	missByCause        [maxCauses]int64
+	missByCause        [analysis.MaxCauses]int64
 }
 
-func newCFState() *cfState {
-	return &cfState{
-		pops:        newNamedAgg(DefaultMaxKeys),
-		dists:       newNamedAgg(DefaultMaxKeys),
-		hosts:       newNamedAgg(DefaultMaxKeys),
+func newState() *state {
+	return &state{
+		pops:        newNamedAgg(analysis.DefaultMaxKeys),
+		dists:       newNamedAgg(analysis.DefaultMaxKeys),
+		hosts:       newNamedAgg(analysis.DefaultMaxKeys),
 		resultTypes: newNamedAgg(maxResultTypes),
-		latency:     newSketch(),
+		latency:     analysis.NewSketch(),
 		hostBuckets: map[hostBucket]*hitMiss{},
 	}
 }
 
-func newSketch() *ddsketch.DDSketch {
-	return ddsketch.NewDDSketch(latencyMapping, store.NewDenseStore(), store.NewDenseStore())
-}
-
-func (s *cfState) add(r cfRow) {
+func (s *state) add(r row) {
 	s.requests++
 	is5xx := r.cause != 0
 	var cached bool
@@ -312,7 +306,7 @@ func (s *cfState) add(r cfRow) {
 	if r.rt == "Hit" || r.rt == "RefreshHit" || r.dt == "OriginShieldHit" {
 		s.cacheHits++
 	}
-	out := cacheOutcomeOf(r.status, r.rt, r.dt, r.domain, cached)
+	out := cacheOutcomeOf(r.status, r.rt, r.dt, isOrigin[r.cause], cached)
 	var e int64
 	if is5xx {
 		e = 1
@@ -350,19 +344,19 @@ func (s *cfState) add(r cfRow) {
 		_ = s.latency.Add(ms)
 		if rti >= 0 {
 			for int(rti) >= len(s.rtLatency) {
-				s.rtLatency = append(s.rtLatency, newSketch())
+				s.rtLatency = append(s.rtLatency, analysis.NewSketch())
 			}
 			_ = s.rtLatency[rti].Add(ms)
 		} else {
 			if s.rtOtherLatency == nil {
-				s.rtOtherLatency = newSketch()
+				s.rtOtherLatency = analysis.NewSketch()
 			}
 			_ = s.rtOtherLatency.Add(ms)
 		}
 	}
 }
 
-func (s *cfState) causeDetail(c causeID, status uint16, dt, rt string) {
+func (s *state) causeDetail(c analysis.CauseID, status uint16, dt, rt string) {
 	if dt == "" || dt == "-" {
 		dt = rt
 	}
@@ -380,8 +374,9 @@ func (s *cfState) causeDetail(c causeID, status uint16, dt, rt string) {
 	}
 }
 
-func (s *cfState) merge(other formatState) {
-	o := other.(*cfState)
+// Merge adds other, a *state, into s.
+func (s *state) Merge(other analysis.State) {
+	o := other.(*state)
 	s.pops.merge(&o.pops)
 	s.dists.merge(&o.dists)
 	hostMap := s.hosts.merge(&o.hosts)
@@ -393,19 +388,19 @@ func (s *cfState) merge(other formatState) {
 		j := rtMap[i]
 		if j < 0 {
 			if s.rtOtherLatency == nil {
-				s.rtOtherLatency = newSketch()
+				s.rtOtherLatency = analysis.NewSketch()
 			}
 			_ = s.rtOtherLatency.MergeWith(sk)
 			continue
 		}
 		for int(j) >= len(s.rtLatency) {
-			s.rtLatency = append(s.rtLatency, newSketch())
+			s.rtLatency = append(s.rtLatency, analysis.NewSketch())
 		}
 		_ = s.rtLatency[j].MergeWith(sk)
 	}
 	if o.rtOtherLatency != nil && !o.rtOtherLatency.IsEmpty() {
 		if s.rtOtherLatency == nil {
-			s.rtOtherLatency = newSketch()
+			s.rtOtherLatency = analysis.NewSketch()
 		}
 		_ = s.rtOtherLatency.MergeWith(o.rtOtherLatency)
 	}
@@ -457,48 +452,6 @@ func (s *cfState) merge(other formatState) {
 	}
 }
 
-func (s *cfState) fill(r *Report) {
-	cf := &CloudFront{
-		EdgeLocations: []Edge{},
-		Flags:         map[string]int64{FlagCachedError: s.cachedErrors, FlagOriginTimeout: s.originTimeouts},
-		MissVsHit:     map[string]Counts{CacheHit: s.hits, CacheMiss: s.misses},
-	}
-	for _, n := range s.pops.sorted() {
-		cf.EdgeLocations = append(cf.EdgeLocations, Edge{Location: n.Name, Requests: n.Requests, Errors5xx: n.Errors5xx})
-	}
-	cf.Distributions = s.dists.sorted()
-	cf.Hosts = s.hosts.sorted()
-	cf.ResultTypes = []ResultType{}
-	for _, i := range s.resultTypes.order() {
-		st := &s.resultTypes.stats[i]
-		rt := ResultType{ResultType: s.resultTypes.names[i], Requests: st.requests, Errors5xx: st.errors}
-		if int(i) < len(s.rtLatency) {
-			rt.LatencyMs = quantiles(s.rtLatency[i])
-		}
-		cf.ResultTypes = append(cf.ResultTypes, rt)
-	}
-	if o := s.resultTypes.other; o.requests > 0 {
-		cf.ResultTypes = append(cf.ResultTypes, ResultType{ResultType: otherKey, Requests: o.requests, Errors5xx: o.errors, LatencyMs: quantiles(s.rtOtherLatency)})
-	}
-	if s.requests > 0 {
-		cf.CacheHitRatio = round4(float64(s.cacheHits) / float64(s.requests))
-	}
-	cf.LatencyMs = quantiles(s.latency)
-	r.CloudFront = cf
-}
-
-// quantiles returns a sketch's p50/p95/p99, zero when empty.
-func quantiles(s *ddsketch.DDSketch) Latency {
-	if s == nil || s.IsEmpty() {
-		return Latency{}
-	}
-	q, err := s.GetValuesAtQuantiles(latencyQuantiles)
-	if err != nil {
-		return Latency{}
-	}
-	return Latency{P50: round3(q[0]), P95: round3(q[1]), P99: round3(q[2])}
-}
-
 // namedAgg counts requests and 5xx per name (edge location, distribution,
 // host, result type), by cause, up to max names; rows of names first seen
 // past the cap go to other.
@@ -515,10 +468,10 @@ type namedAgg struct {
 
 type namedStats struct {
 	requests, errors int64
-	byCause          [maxCauses]int64
+	byCause          [analysis.MaxCauses]int64
 	// first5xx is the time of the first 5xx of each cause (µs), MaxInt64
 	// when none.
-	first5xx [maxCauses]int64
+	first5xx [analysis.MaxCauses]int64
 }
 
 func newNamedAgg(max int) namedAgg {
@@ -566,7 +519,7 @@ func (g *namedAgg) lookup(name string) int32 {
 
 // add counts one row under name ("-" when empty) and returns its index
 // (-1 for other).
-func (g *namedAgg) add(name string, us int64, cause causeID) int32 {
+func (g *namedAgg) add(name string, us int64, cause analysis.CauseID) int32 {
 	if name == "" {
 		name = "-"
 	}
@@ -645,7 +598,7 @@ func (g *namedAgg) sorted() []Named {
 		out = append(out, Named{Name: g.names[i], Requests: g.stats[i].requests, Errors5xx: g.stats[i].errors})
 	}
 	if g.other.requests > 0 {
-		out = append(out, Named{Name: otherKey, Requests: g.other.requests, Errors5xx: g.other.errors})
+		out = append(out, Named{Name: analysis.OtherKey, Requests: g.other.requests, Errors5xx: g.other.errors})
 	}
 	return out
 }

@@ -1,69 +1,33 @@
-package analysis_test
+package alb_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"math"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/lbtriage/lbtriage/analysis"
+	albfam "github.com/lbtriage/lbtriage/analysis/alb"
+	"github.com/lbtriage/lbtriage/analysis/analysistest"
 	"github.com/lbtriage/lbtriage/internal/gen"
-	"github.com/lbtriage/lbtriage/parser"
-	"github.com/lbtriage/lbtriage/parser/alb"
-	"github.com/lbtriage/lbtriage/parser/cloudfront"
 	"github.com/lbtriage/lbtriage/parser/input"
 )
 
-// testDecoders are the formats the tests read.
-var testDecoders = []parser.Decoder{alb.Decoder{}, cloudfront.Decoder{}}
+// reg is the registry the tests read with: the ALB family alone.
+var reg = analysis.MustRegistry(albfam.Family{})
 
 // objectsOf turns generated objects into scan inputs, in memory.
 func objectsOf(objs []gen.Object) ([]input.Object, []input.Skipped) {
-	var out []input.Object
-	var skipped []input.Skipped
-	for _, o := range objs {
-		name := "s3://logs/" + o.Key
-		if r := input.Classify(name, testDecoders); r != "" {
-			skipped = append(skipped, input.Skipped{Source: name, Reason: r})
-			continue
-		}
-		data := o.Data
-		out = append(out, input.Object{
-			Source: input.ParseName(name, testDecoders),
-			Size:   int64(len(data)),
-			Open: func(context.Context) (io.ReadCloser, error) {
-				return io.NopCloser(bytes.NewReader(data)), nil
-			},
-		})
-	}
-	return out, skipped
+	return analysistest.Objects(reg, objs)
 }
 
-// analyze scans objects of any format with the given worker count and
-// builds the report.
+// analyze scans objects with the given worker count and builds the report.
 func analyze(t testing.TB, objects []input.Object, skipped []input.Skipped, workers int, opts analysis.Options) *analysis.Report {
 	t.Helper()
-	rejects := analysis.NewRejectSampler(0)
-	sinks, results, err := input.Scan(context.Background(), objects, input.ScanOptions{
-		Workers:  workers,
-		Decoders: []parser.Decoder{alb.Decoder{}, cloudfront.Decoder{}},
-		Parser:   parser.Options{BatchSize: 4096},
-		Columns: map[parser.Format][]string{
-			alb.Format:        alb.TriageColumns,
-			cloudfront.Format: cloudfront.TriageColumns,
-		},
-		OnReject: rejects.Add,
-	}, func() input.Sink { return analysis.New(opts) })
-	if err != nil {
-		t.Fatalf("Scan: %v", err)
-	}
-	agg := analysis.MergeAll(sinks)
-	return analysis.BuildReport(agg, analysis.Run{Results: results, Skipped: skipped, Rejects: rejects.Samples()})
+	return analysistest.Report(t, reg, objects, skipped, workers, opts)
 }
 
 // everyCause is a scenario with every ALB cause and context kind, plus the
@@ -188,10 +152,10 @@ func TestReport_SampleIncidentVerdict(t *testing.T) {
 	objects, skipped := objectsOf(objs)
 	rep := analyze(t, objects, skipped, 2, analysis.Options{})
 	v := rep.Verdict
-	if v.PrimaryCause == nil || *v.PrimaryCause != analysis.CauseConnectionError || *v.PrimaryDomain != analysis.DomainTarget {
+	if v.PrimaryCause == nil || *v.PrimaryCause != albfam.CauseConnectionError || *v.PrimaryDomain != "target" {
 		t.Fatalf("primary = %v/%v, want target.connection_error/target", v.PrimaryCause, v.PrimaryDomain)
 	}
-	want := float64(truth.Causes[analysis.CauseConnectionError]) / float64(rep.Errors.Total5xx)
+	want := float64(truth.Causes[albfam.CauseConnectionError]) / float64(rep.Errors.Total5xx)
 	if math.Abs(v.Share-want) > 0.00005 {
 		t.Errorf("share %v, want %v", v.Share, want)
 	}
@@ -203,7 +167,7 @@ func TestReport_SampleIncidentVerdict(t *testing.T) {
 	if v.Window == nil || v.Window.Start.RFC3339() != "2026-11-20T13:05:00Z" || v.Window.End.RFC3339() != "2026-11-20T13:20:00Z" {
 		t.Errorf("window %+v, want 13:05-13:20", v.Window)
 	}
-	if len(v.Hints) == 0 || !strings.HasPrefix(v.Hints[0], analysis.CauseConnectionError+": ") {
+	if len(v.Hints) == 0 || !strings.HasPrefix(v.Hints[0], albfam.CauseConnectionError+": ") {
 		t.Errorf("first hint is not the primary cause's: %v", v.Hints)
 	}
 	found := false
@@ -372,8 +336,9 @@ func lookup(v any, path string) (any, bool) {
 	}
 }
 
-func ExampleHint() {
-	fmt.Println(analysis.Domain(analysis.CauseConnectTimeout))
+func ExampleFamily_Taxonomy() {
+	tax := albfam.Family{}.Taxonomy()
+	fmt.Println(tax.DomainOf(albfam.CauseConnectTimeout))
 	// Output: target
 }
 
@@ -420,12 +385,12 @@ func TestReport_IncidentVerdicts(t *testing.T) {
 	}
 	// 1. 502s from targets whose keep-alive is shorter than the idle timeout.
 	f("keep-alive", []gen.ALBIncident{gen.KeepAlive502(from, to, 0.1)}, want{
-		cause:   analysis.CauseConnectionError,
+		cause:   albfam.CauseConnectionError,
 		summary: []string{"spread over every target (9)", "from 09:30 to 09:50 UTC", "All 5xx are on the targets' side."},
 	})
 	// 3. Bursts of connection errors on every target under growing traffic.
 	f("growing traffic", []gen.ALBIncident{gen.GrowingTraffic502(from, end, 3, 0.3, 10*time.Minute, 2*time.Minute)}, want{
-		cause:   analysis.CauseConnectionError,
+		cause:   albfam.CauseConnectionError,
 		summary: []string{"spread over every target (9)"},
 	})
 	// 4a. One load balancer node serves far less than its share.
@@ -435,13 +400,13 @@ func TestReport_IncidentVerdicts(t *testing.T) {
 	})
 	// 4c. A network ACL in one subnet: 504 after 10 s on its targets only.
 	f("nacl subnet", []gen.ALBIncident{gen.NACLSubnet504(from, to, "10.0.3.0/24", 0.3)}, want{
-		cause:    analysis.CauseConnectTimeout,
+		cause:    albfam.CauseConnectTimeout,
 		summary:  []string{"concentrated on 10.0.3.0/24 (3 targets)", "from 09:30 to 09:50 UTC"},
 		findings: []string{"are in subnet 10.0.3.0/24 (3 targets)", "network ACLs (return traffic on ports 1024-65535)"},
 	})
 	// 4d. One target's application answers 500 (missing VPC endpoint route).
 	f("vpc endpoint", []gen.ALBIncident{gen.VPCEndpoint500(start, end, "10.0.2.22:8080", 0.2)}, want{
-		cause:    analysis.CauseTargetHTTP5xx,
+		cause:    albfam.CauseTargetHTTP5xx,
 		summary:  []string{"concentrated on target 10.0.2.22:8080"},
 		findings: []string{"come from target 10.0.2.22:8080 (1 of 9 targets)"},
 	})

@@ -1,4 +1,4 @@
-package analysis_test
+package alb_test
 
 import (
 	"io"
@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/lbtriage/lbtriage/analysis"
+	albfam "github.com/lbtriage/lbtriage/analysis/alb"
 	"github.com/lbtriage/lbtriage/internal/gen"
 	"github.com/lbtriage/lbtriage/parser"
 	"github.com/lbtriage/lbtriage/parser/alb"
@@ -33,7 +34,7 @@ func peakHeap(t *testing.T, rows int, opts analysis.Options) (peak uint64, rep *
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := analysis.New(opts)
+	a := analysis.New(albfam.Family{}, opts)
 	src := parser.Source{Name: "pipe", NodeIP: "10.0.0.5"}
 	var ms runtime.MemStats
 	sample := func() {
@@ -43,7 +44,7 @@ func peakHeap(t *testing.T, rows int, opts analysis.Options) (peak uint64, rep *
 	}
 	batches := 0
 	for r.Next() {
-		if err := a.Consume(src, alb.Format, r.RecordBatch()); err != nil {
+		if err := a.Consume(src, r.RecordBatch()); err != nil {
 			t.Fatal(err)
 		}
 		if batches++; batches%16 == 0 {

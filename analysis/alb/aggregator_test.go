@@ -1,4 +1,4 @@
-package analysis
+package alb
 
 import (
 	"encoding/json"
@@ -9,13 +9,13 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
+	"github.com/lbtriage/lbtriage/analysis"
 	"github.com/lbtriage/lbtriage/parser"
-	"github.com/lbtriage/lbtriage/parser/alb"
 )
 
-func reportJSON(t *testing.T, a *Aggregator) string {
+func reportJSON(t *testing.T, a *analysis.Aggregator) string {
 	t.Helper()
-	b, err := json.MarshalIndent(BuildReport(a, Run{}), "", "  ")
+	b, err := json.MarshalIndent(analysis.BuildReport(a, analysis.Run{}), "", "  ")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,18 +46,18 @@ func mixedRows() []row {
 
 func TestAggregator_MergeEqualsOnePass(t *testing.T) {
 	rows := mixedRows()
-	one := aggregate(t, Options{}, parser.Source{NodeIP: "172.31.1.5"}, rows)
-	merged := New(Options{})
+	one := aggregate(t, analysis.Options{}, parser.Source{NodeIP: "172.31.1.5"}, rows)
+	merged := analysis.New(Family{}, analysis.Options{})
 	for _, part := range [][]row{rows[:100], rows[100:101], rows[101:250], rows[250:]} {
-		merged.Merge(aggregate(t, Options{}, parser.Source{NodeIP: "172.31.1.5"}, part))
+		merged.Merge(aggregate(t, analysis.Options{}, parser.Source{NodeIP: "172.31.1.5"}, part))
 	}
 	if a, b := reportJSON(t, one), reportJSON(t, merged); a != b {
 		t.Fatalf("merged report differs from one pass:\n%s\n---\n%s", a, b)
 	}
 	// Merging in another order gives the same report.
-	rev := New(Options{})
-	rev.Merge(aggregate(t, Options{}, parser.Source{NodeIP: "172.31.1.5"}, rows[150:]))
-	rev.Merge(aggregate(t, Options{}, parser.Source{NodeIP: "172.31.1.5"}, rows[:150]))
+	rev := analysis.New(Family{}, analysis.Options{})
+	rev.Merge(aggregate(t, analysis.Options{}, parser.Source{NodeIP: "172.31.1.5"}, rows[150:]))
+	rev.Merge(aggregate(t, analysis.Options{}, parser.Source{NodeIP: "172.31.1.5"}, rows[:150]))
 	if a, b := reportJSON(t, one), reportJSON(t, rev); a != b {
 		t.Fatalf("merge order changes the report")
 	}
@@ -67,8 +67,8 @@ func TestAggregator_KeyCap(t *testing.T) {
 	rows := []row{okRow(t0, "10.0.1.1"), okRow(t0, "10.0.1.1"), okRow(t0, "10.0.1.1")}
 	rows[0].url, rows[1].url, rows[2].url = "https://h:443/a", "https://h:443/b", "https://h:443/c"
 	rows[2].elb, rows[2].tstatus = 500, 500
-	a := aggregate(t, Options{MaxKeys: 2}, parser.Source{}, rows)
-	rep := BuildReport(a, Run{})
+	a := aggregate(t, analysis.Options{MaxKeys: 2}, parser.Source{}, rows)
+	rep := analysis.BuildReport(a, analysis.Run{})
 	got := fmt.Sprint(rep.Paths)
 	if want := "[{/a 1 0} {/b 1 0} {(other) 1 1}]"; got != want {
 		t.Fatalf("paths %s, want %s", got, want)
@@ -86,8 +86,8 @@ func TestAggregator_WindowIsHalfOpen(t *testing.T) {
 		okRow(until.Add(-time.Microsecond), "10.0.1.1"),
 		okRow(until, "10.0.1.1"),
 	}
-	a := aggregate(t, Options{Since: since, Until: until}, parser.Source{}, rows)
-	rep := BuildReport(a, Run{})
+	a := aggregate(t, analysis.Options{Since: since, Until: until}, parser.Source{}, rows)
+	rep := analysis.BuildReport(a, analysis.Run{})
 	if rep.Requests != 2 || rep.Lines.OutsideWindow != 2 {
 		t.Fatalf("%d requests, %d outside; want 2, 2", rep.Requests, rep.Lines.OutsideWindow)
 	}
@@ -99,42 +99,18 @@ func TestAggregator_WindowIsHalfOpen(t *testing.T) {
 func TestAggregator_TimelineFillsGaps(t *testing.T) {
 	rows := []row{okRow(t0, "10.0.1.1"), okRow(t0.Add(3*time.Minute+5*time.Second), "10.0.1.1")}
 	rows[1].elb, rows[1].tstatus = 503, 503
-	rep := BuildReport(aggregate(t, Options{}, parser.Source{}, rows), Run{})
+	rep := analysis.BuildReport(aggregate(t, analysis.Options{}, parser.Source{}, rows), analysis.Run{})
 	var got []string
 	for _, b := range rep.Timeline {
-		got = append(got, fmt.Sprintf("%s %d/%d t=%d", b.Start.Format("15:04"), b.Requests, b.Errors5xx, b.ByDomain[DomainTarget]))
+		got = append(got, fmt.Sprintf("%s %d/%d t=%d", b.Start.Format("15:04"), b.Requests, b.Errors5xx, b.ByDomain[domTarget]))
 	}
 	if want := "13:00 1/0 t=0,13:01 0/0 t=0,13:02 0/0 t=0,13:03 1/1 t=1"; strings.Join(got, ",") != want {
 		t.Fatalf("timeline %v, want %s", got, want)
 	}
 }
 
-func TestAggregator_ColumnErrors(t *testing.T) {
-	a := New(Options{})
-	if err := a.Consume(parser.Source{}, parser.Format("nlb"), nil); err == nil {
-		t.Fatal("no error for a format without analysis")
-	}
-}
-
-func TestRejectSampler(t *testing.T) {
-	s := NewRejectSampler(3)
-	for _, e := range []struct {
-		src  string
-		line int64
-	}{{"b", 9}, {"a", 5}, {"c", 1}, {"a", 2}, {"b", 1}, {"a", 7}} {
-		s.Add(&parser.LineError{Source: e.src, Line: e.line})
-	}
-	var got []string
-	for _, e := range s.Samples() {
-		got = append(got, fmt.Sprintf("%s:%d", e.Source, e.Line))
-	}
-	if want := "a:2 a:5 a:7"; strings.Join(got, " ") != want {
-		t.Fatalf("samples %v, want %s", got, want)
-	}
-}
-
 func TestVerdict_NoErrors(t *testing.T) {
-	rep := BuildReport(aggregate(t, Options{}, parser.Source{}, []row{okRow(t0, "10.0.1.1"), lbRow(460)}), Run{})
+	rep := analysis.BuildReport(aggregate(t, analysis.Options{}, parser.Source{}, []row{okRow(t0, "10.0.1.1"), lbRow(460)}), analysis.Run{})
 	v := rep.Verdict
 	if v.PrimaryCause != nil || v.PrimaryDomain != nil || v.Share != 0 {
 		t.Fatalf("verdict %+v", v)
@@ -146,7 +122,7 @@ func TestVerdict_NoErrors(t *testing.T) {
 	if !strings.Contains(string(b), `"primary_cause":null`) || !strings.Contains(string(b), `"hints":[]`) {
 		t.Fatalf("JSON %s", b)
 	}
-	empty := BuildReport(New(Options{}), Run{})
+	empty := analysis.BuildReport(analysis.New(Family{}, analysis.Options{}), analysis.Run{})
 	if empty.Verdict.Summary != "No requests were read; nothing to attribute." {
 		t.Fatalf("empty summary %q", empty.Verdict.Summary)
 	}
@@ -165,7 +141,7 @@ func TestVerdict_Findings(t *testing.T) {
 	for i := 0; i < 10; i++ {
 		rows = append(rows, with(lbRow(503), func(x *row) { x.time = t0.Add(time.Duration(i) * time.Second); x.actions = "fixed-response" }))
 	}
-	a := New(Options{})
+	a := analysis.New(Family{}, analysis.Options{})
 	for i, node := range []string{"172.31.1.1", "172.31.2.1", "172.31.3.1"} {
 		part := rows
 		if i < 2 {
@@ -173,11 +149,11 @@ func TestVerdict_Findings(t *testing.T) {
 		} else {
 			part = rows[200:215] // a node serving far less than its share
 		}
-		a.Merge(aggregate(t, Options{}, parser.Source{NodeIP: node}, part))
+		a.Merge(aggregate(t, analysis.Options{}, parser.Source{NodeIP: node}, part))
 	}
 	// Give the rest of the rows to the first two nodes.
-	a.Merge(aggregate(t, Options{}, parser.Source{NodeIP: "172.31.1.1"}, rows[215:]))
-	rep := BuildReport(a, Run{})
+	a.Merge(aggregate(t, analysis.Options{}, parser.Source{NodeIP: "172.31.1.1"}, rows[215:]))
+	rep := analysis.BuildReport(a, analysis.Run{})
 	v := rep.Verdict
 	if v.PrimaryCause == nil || *v.PrimaryCause != CauseTargetTimeout {
 		t.Fatalf("primary %v", v.PrimaryCause)
@@ -201,28 +177,6 @@ func TestVerdict_Findings(t *testing.T) {
 	}
 }
 
-func TestFindWindow(t *testing.T) {
-	mk := func(spec ...int64) []Bucket {
-		var out []Bucket
-		for i := 0; i < len(spec); i += 2 {
-			out = append(out, Bucket{Start: TimeOf(t0.Add(time.Duration(i/2) * time.Minute)), Requests: spec[i], Errors5xx: spec[i+1]})
-		}
-		return out
-	}
-	w := findWindow(mk(100, 1, 100, 0, 100, 30, 100, 40, 100, 35, 100, 1, 100, 0))
-	if w == nil || w.Start.RFC3339() != "2026-11-21T13:02:00Z" || w.End.RFC3339() != "2026-11-21T13:05:00Z" || w.Rate != 0.35 || w.BaselineRate != 0.005 {
-		t.Fatalf("window %+v", w)
-	}
-	// A steady rate has no window.
-	if w := findWindow(mk(100, 5, 100, 6, 100, 5, 100, 4, 100, 5)); w != nil {
-		t.Fatalf("steady rate gave %+v", w)
-	}
-	// Errors everywhere in one bucket only: the window is that bucket.
-	if w := findWindow(mk(100, 0, 100, 50, 100, 0)); w == nil || w.Start.RFC3339() != "2026-11-21T13:01:00Z" || w.BaselineRate != 0 {
-		t.Fatalf("single bucket: %+v", w)
-	}
-}
-
 // TestConsume_NoAllocationPerRow: once its keys are known, consuming a
 // batch allocates nothing per row.
 func TestConsume_NoAllocationPerRow(t *testing.T) {
@@ -234,13 +188,13 @@ func TestConsume_NoAllocationPerRow(t *testing.T) {
 	}
 	rec := buildBatch(t, mem, rows)
 	defer rec.Release()
-	a := New(Options{})
+	a := analysis.New(Family{}, analysis.Options{})
 	src := parser.Source{NodeIP: "172.31.1.5"}
-	if err := a.Consume(src, alb.Format, rec); err != nil {
+	if err := a.Consume(src, rec); err != nil {
 		t.Fatal(err)
 	}
 	allocs := testing.AllocsPerRun(20, func() {
-		if err := a.Consume(src, alb.Format, rec); err != nil {
+		if err := a.Consume(src, rec); err != nil {
 			t.Fatal(err)
 		}
 	})

@@ -1,4 +1,4 @@
-package analysis_test
+package cloudfront_test
 
 import (
 	"bytes"
@@ -16,78 +16,47 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/lbtriage/lbtriage/analysis"
+	"github.com/lbtriage/lbtriage/analysis/analysistest"
+	cffam "github.com/lbtriage/lbtriage/analysis/cloudfront"
 	"github.com/lbtriage/lbtriage/internal/gen"
 	"github.com/lbtriage/lbtriage/parser"
-	"github.com/lbtriage/lbtriage/parser/alb"
 	"github.com/lbtriage/lbtriage/parser/cloudfront"
 	"github.com/lbtriage/lbtriage/parser/input"
 )
 
-// TestReports_MixedInputs: ALB and CloudFront objects scanned together
-// give one report per format, each equal to the report of its objects
-// alone.
-func TestReports_MixedInputs(t *testing.T) {
-	albObjs, albTruth, err := gen.ALBObjects(gen.SampleIncident())
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfObjs, cfTruth, err := gen.CloudFrontObjects(gen.SampleCloudFrontIncident())
-	if err != nil {
-		t.Fatal(err)
-	}
-	objects, skipped := objectsOf(append(append([]gen.Object{}, cfObjs...), albObjs...))
-	reps := scanReports(t, objects, skipped, 3)
-	if len(reps) != 2 || reps[0].Format != "alb" || reps[1].Format != "cloudfront" {
-		t.Fatalf("%d reports", len(reps))
-	}
-	alb, cf := reps[0], reps[1]
-	if alb.Requests != int64(albTruth.Rows) || cf.Requests != int64(cfTruth.Rows) {
-		t.Fatalf("requests alb %d cf %d, want %d %d", alb.Requests, cf.Requests, albTruth.Rows, cfTruth.Rows)
-	}
-	if alb.CloudFront != nil || cf.CloudFront == nil || len(cf.Targets) != 0 {
-		t.Fatalf("sections mixed: alb.cloudfront %v, cf targets %d", alb.CloudFront != nil, len(cf.Targets))
-	}
-	if *alb.Verdict.PrimaryCause != "target.connection_error" || *cf.Verdict.PrimaryCause != analysis.CFCauseOriginConnectError {
-		t.Fatalf("verdicts %s / %s", *alb.Verdict.PrimaryCause, *cf.Verdict.PrimaryCause)
-	}
-	if alb.Inputs.Formats["cloudfront"] != 0 || cf.Inputs.Formats["alb"] != 0 || cf.Inputs.Objects != int64(len(cfObjs)) {
-		t.Fatalf("inputs alb %+v cf %+v", alb.Inputs.Formats, cf.Inputs.Formats)
-	}
-	// The dominant report is the one with the most requests.
-	if d := analysis.Dominant(reps); d != alb && alb.Requests > cf.Requests || d != cf && cf.Requests > alb.Requests {
-		t.Fatalf("dominant %s", d.Format)
-	}
-	// Each equals its format's report on its own.
-	cfOnly, sk := objectsOf(cfObjs)
-	alone := scanReports(t, cfOnly, sk, 2)
-	if len(alone) != 1 || alone[0].Errors.Total5xx != cf.Errors.Total5xx || alone[0].Verdict.Summary != cf.Verdict.Summary {
-		t.Fatalf("cloudfront alone differs: %q vs %q", alone[0].Verdict.Summary, cf.Verdict.Summary)
-	}
+// reg is the registry the tests read with: the CloudFront family alone.
+var reg = analysis.MustRegistry(cffam.Family{})
+
+// objectsOf turns generated objects into scan inputs, in memory.
+func objectsOf(objs []gen.Object) ([]input.Object, []input.Skipped) {
+	return analysistest.Objects(reg, objs)
 }
 
-func scanReports(t testing.TB, objects []input.Object, skipped []input.Skipped, workers int) []*analysis.Report {
+// analyze scans objects with the given worker count and builds the report.
+func analyze(t testing.TB, objects []input.Object, skipped []input.Skipped, workers int, opts analysis.Options) *analysis.Report {
 	t.Helper()
-	rejects := analysis.NewRejectSampler(0)
-	sinks, results, err := input.Scan(context.Background(), objects, input.ScanOptions{
-		Workers:  workers,
-		Decoders: []parser.Decoder{alb.Decoder{}, cloudfront.Decoder{}},
-		Columns: map[parser.Format][]string{
-			alb.Format:        alb.TriageColumns,
-			cloudfront.Format: cloudfront.TriageColumns,
-		},
-		OnReject: rejects.Add,
-	}, func() input.Sink { return analysis.NewRouter(analysis.Options{}) })
-	if err != nil {
-		t.Fatalf("Scan: %v", err)
+	return analysistest.Report(t, reg, objects, skipped, workers, opts)
+}
+
+// figures returns the CloudFront part of a report.
+func figures(t testing.TB, rep *analysis.Report) *cffam.Figures {
+	t.Helper()
+	p := rep.Part(cffam.PartKey)
+	if p == nil {
+		t.Fatalf("the report has no %q part", cffam.PartKey)
 	}
-	return analysis.BuildReports(sinks, analysis.Run{Results: results, Skipped: skipped, Rejects: rejects.Samples()})
+	f, ok := p.JSON.(*cffam.Figures)
+	if !ok {
+		t.Fatalf("the %q part holds a %T", cffam.PartKey, p.JSON)
+	}
+	return f
 }
 
 // TestDocsTaxonomyCloudFrontExamples checks that docs/taxonomy.md has an
 // example for every CloudFront cause, that its log line classifies as that
 // cause and that the excerpt's summary is the one reported now.
 func TestDocsTaxonomyCloudFrontExamples(t *testing.T) {
-	doc, err := os.ReadFile("../docs/taxonomy.md")
+	doc, err := os.ReadFile("../../docs/taxonomy.md")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,9 +65,9 @@ func TestDocsTaxonomyCloudFrontExamples(t *testing.T) {
 	for _, m := range re.FindAllStringSubmatch(string(doc), -1) {
 		code, line := m[1], m[2]
 		found[code] = true
-		a := analysis.New(analysis.Options{})
+		a := analysis.New(cffam.Family{}, analysis.Options{})
 		st := readCF(t, []byte(line+"\n"), 0, func(rec arrow.RecordBatch) {
-			if err := a.Consume(parser.Source{}, cloudfront.Format, rec); err != nil {
+			if err := a.Consume(parser.Source{}, rec); err != nil {
 				t.Fatal(err)
 			}
 		})
@@ -113,8 +82,8 @@ func TestDocsTaxonomyCloudFrontExamples(t *testing.T) {
 			t.Errorf("%s: excerpt's summary is stale; now: %s", code, rep.Verdict.Summary)
 		}
 	}
-	for _, c := range analysis.Causes() {
-		if c.Format == cloudfront.Format && !found[c.Code] {
+	for _, c := range (cffam.Family{}).Taxonomy().Causes {
+		if !found[c.Code] {
 			t.Errorf("docs/taxonomy.md has no example for %s", c.Code)
 		}
 	}
@@ -140,12 +109,8 @@ func TestCloudFrontCorpus(t *testing.T) {
 			}
 			obj := input.Object{Source: parser.Source{Name: f}, Size: int64(len(data)),
 				Open: func(context.Context) (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }}
-			reps := scanReports(t, []input.Object{obj}, nil, 1)
-			if len(reps) != 1 {
-				t.Fatalf("%d reports", len(reps))
-			}
-			rep := reps[0]
-			if rep.Format != "cloudfront" || rep.CloudFront == nil || len(rep.Inputs.Failed) != 0 {
+			rep := analyze(t, []input.Object{obj}, nil, 1, analysis.Options{})
+			if rep.Format != "cloudfront" || figures(t, rep) == nil || len(rep.Inputs.Failed) != 0 {
 				t.Fatalf("format %s, failed %v", rep.Format, rep.Inputs.Failed)
 			}
 			if rep.Lines.Parsed == 0 || rep.Requests != rep.Lines.Parsed {
@@ -171,10 +136,10 @@ func TestCloudFrontConsume_NoAllocs(t *testing.T) {
 	recs, release := cfBatches(t, 20_000, 4096)
 	defer release()
 	src := parser.Source{Name: "bench", Resource: "E2QWRUHAPOMQZL"}
-	a := analysis.New(analysis.Options{})
+	a := analysis.New(cffam.Family{}, analysis.Options{})
 	consume := func() {
 		for _, rec := range recs {
-			if err := a.Consume(src, cloudfront.Format, rec); err != nil {
+			if err := a.Consume(src, rec); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -188,10 +153,19 @@ func TestCloudFrontConsume_NoAllocs(t *testing.T) {
 }
 
 // Run with:
-//	go test -run '^$' -bench 'CloudFront' -benchmem -count 6 ./analysis/ > new.txt; benchstat old.txt new.txt
+//	go test -run '^$' -bench 'CloudFront' -benchmem -count 6 ./analysis/cloudfront/ > new.txt; benchstat old.txt new.txt
 //
 // BenchmarkCloudFront/parse-only and /analyze read the same generated lines
 // through the same decoder and projection; the difference is the analysis.
+
+// benchRows is the number of lines the benchmarks read, benchBatches the
+// batch sizes they run with.
+const benchRows = 200_000
+
+var benchBatches = []int{4096, parser.DefaultBatchSize}
+
+// GlobalSink keeps the compiler from dropping the work.
+var GlobalSink int64
 
 var (
 	cfBenchOnce  sync.Once
@@ -261,22 +235,22 @@ func benchCF(b *testing.B, batch int, analyze bool) {
 	src := parser.Source{Name: "bench", Resource: "E2QWRUHAPOMQZL"}
 	var lines int64
 	var a *analysis.Aggregator
-	cpu0 := cpuTime()
+	cpu0 := analysistest.CPUTime()
 	for b.Loop() {
-		a = analysis.New(analysis.Options{})
+		a = analysis.New(cffam.Family{}, analysis.Options{})
 		st := readCF(b, data, batch, func(rec arrow.RecordBatch) {
 			if !analyze {
 				GlobalSink += rec.NumRows()
 				return
 			}
-			if err := a.Consume(src, cloudfront.Format, rec); err != nil {
+			if err := a.Consume(src, rec); err != nil {
 				b.Fatal(err)
 			}
 		})
 		lines += st.Lines
 	}
 	b.ReportMetric(float64(lines)/b.Elapsed().Seconds(), "lines/s")
-	b.ReportMetric(float64(cpuTime()-cpu0)/float64(lines), "cpu-ns/line")
+	b.ReportMetric(float64(analysistest.CPUTime()-cpu0)/float64(lines), "cpu-ns/line")
 	if analyze {
 		GlobalSink += analysis.BuildReport(a, analysis.Run{}).Errors.Total5xx
 	}
@@ -300,19 +274,19 @@ func BenchmarkCloudFrontConsume(b *testing.B) {
 		}
 		b.Run(name, func(b *testing.B) {
 			b.ReportAllocs()
-			a := analysis.New(analysis.Options{})
-			cpu0 := cpuTime()
+			a := analysis.New(cffam.Family{}, analysis.Options{})
+			cpu0 := analysistest.CPUTime()
 			for b.Loop() {
 				if !reuse {
-					a = analysis.New(analysis.Options{})
+					a = analysis.New(cffam.Family{}, analysis.Options{})
 				}
 				for _, rec := range recs {
-					if err := a.Consume(src, cloudfront.Format, rec); err != nil {
+					if err := a.Consume(src, rec); err != nil {
 						b.Fatal(err)
 					}
 				}
 			}
-			b.ReportMetric(float64(cpuTime()-cpu0)/float64(rows*int64(b.N)), "cpu-ns/row")
+			b.ReportMetric(float64(analysistest.CPUTime()-cpu0)/float64(rows*int64(b.N)), "cpu-ns/row")
 		})
 	}
 }

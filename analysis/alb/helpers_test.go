@@ -1,32 +1,34 @@
-package analysis
+package alb
 
 import (
 	"testing"
 	"time"
 
+	albparser "github.com/lbtriage/lbtriage/parser/alb"
+
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
+	"github.com/lbtriage/lbtriage/analysis"
 	"github.com/lbtriage/lbtriage/parser"
-	"github.com/lbtriage/lbtriage/parser/alb"
 )
 
 // albSchema mirrors the ALB decoder's triage columns.
 var albSchema = arrow.NewSchema([]arrow.Field{
-	{Name: alb.ColTime, Type: &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}},
-	{Name: alb.ColClientIP, Type: arrow.BinaryTypes.String},
-	{Name: alb.ColTargetIP, Type: arrow.BinaryTypes.String, Nullable: true},
-	{Name: alb.ColTargetPort, Type: arrow.PrimitiveTypes.Uint16, Nullable: true},
-	{Name: alb.ColRequestProcessingTime, Type: arrow.PrimitiveTypes.Float64, Nullable: true},
-	{Name: alb.ColTargetProcessingTime, Type: arrow.PrimitiveTypes.Float64, Nullable: true},
-	{Name: alb.ColResponseProcessingTime, Type: arrow.PrimitiveTypes.Float64, Nullable: true},
-	{Name: alb.ColELBStatusCode, Type: arrow.PrimitiveTypes.Uint16, Nullable: true},
-	{Name: alb.ColTargetStatusCode, Type: arrow.PrimitiveTypes.Uint16, Nullable: true},
-	{Name: alb.ColRequestURL, Type: arrow.BinaryTypes.String},
-	{Name: alb.ColRequestCreationTime, Type: &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}},
-	{Name: alb.ColActionsExecuted, Type: arrow.BinaryTypes.String, Nullable: true},
-	{Name: alb.ColErrorReason, Type: arrow.BinaryTypes.String, Nullable: true},
+	{Name: albparser.ColTime, Type: &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}},
+	{Name: albparser.ColClientIP, Type: arrow.BinaryTypes.String},
+	{Name: albparser.ColTargetIP, Type: arrow.BinaryTypes.String, Nullable: true},
+	{Name: albparser.ColTargetPort, Type: arrow.PrimitiveTypes.Uint16, Nullable: true},
+	{Name: albparser.ColRequestProcessingTime, Type: arrow.PrimitiveTypes.Float64, Nullable: true},
+	{Name: albparser.ColTargetProcessingTime, Type: arrow.PrimitiveTypes.Float64, Nullable: true},
+	{Name: albparser.ColResponseProcessingTime, Type: arrow.PrimitiveTypes.Float64, Nullable: true},
+	{Name: albparser.ColELBStatusCode, Type: arrow.PrimitiveTypes.Uint16, Nullable: true},
+	{Name: albparser.ColTargetStatusCode, Type: arrow.PrimitiveTypes.Uint16, Nullable: true},
+	{Name: albparser.ColRequestURL, Type: arrow.BinaryTypes.String},
+	{Name: albparser.ColRequestCreationTime, Type: &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}},
+	{Name: albparser.ColActionsExecuted, Type: arrow.BinaryTypes.String, Nullable: true},
+	{Name: albparser.ColErrorReason, Type: arrow.BinaryTypes.String, Nullable: true},
 }, nil)
 
 // row is one ALB row for tests. Zero values mean "-": target "" is no
@@ -116,12 +118,12 @@ func appendString(b *array.StringBuilder, v string) {
 }
 
 // aggregate runs rows through a fresh Aggregator on a checked allocator.
-func aggregate(t testing.TB, opts Options, src parser.Source, rows []row) *Aggregator {
+func aggregate(t testing.TB, opts analysis.Options, src parser.Source, rows []row) *analysis.Aggregator {
 	t.Helper()
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
-	a := New(opts)
+	a := analysis.New(Family{}, opts)
 	rec := buildBatch(t, mem, rows)
-	if err := a.Consume(src, alb.Format, rec); err != nil {
+	if err := a.Consume(src, rec); err != nil {
 		t.Fatalf("Consume: %v", err)
 	}
 	rec.Release()

@@ -1,23 +1,23 @@
-package analysis
+package alb
 
 import (
 	"math"
 	"strings"
 	"testing"
 
+	"github.com/lbtriage/lbtriage/analysis"
 	"github.com/lbtriage/lbtriage/parser"
-	"github.com/lbtriage/lbtriage/parser/alb"
 )
 
 // causeOf runs one row through the batch path and returns its cause code
 // ("" when it is not a 5xx).
 func causeOf(t *testing.T, r row) string {
 	t.Helper()
-	a := aggregate(t, Options{}, parser.Source{Name: "t"}, []row{r})
+	a := aggregate(t, analysis.Options{}, parser.Source{Name: "t"}, []row{r})
 	var got []string
-	for c := 1; c < len(causeTable); c++ {
-		for i := int64(0); i < a.byCause[c]; i++ {
-			got = append(got, causeTable[c].Code)
+	for c := range taxonomy.Causes {
+		for i := int64(0); i < a.CauseCount(analysis.CauseID(c+1)); i++ {
+			got = append(got, taxonomy.Causes[c].Code)
 		}
 	}
 	switch len(got) {
@@ -45,7 +45,7 @@ func with(r row, fn func(*row)) row {
 	return r
 }
 
-func TestClassifyALB_Rules(t *testing.T) {
+func TestClassify_Rules(t *testing.T) {
 	f := func(want string, r row) {
 		t.Helper()
 		if got := causeOf(t, r); got != want {
@@ -142,13 +142,13 @@ func TestClassifyALB_Rules(t *testing.T) {
 	f("", lbRow(0))
 }
 
-func TestClassifyALB_RowLevel(t *testing.T) {
+func TestClassify_RowLevel(t *testing.T) {
 	i := func(v int) *int { return &v }
 	fl := func(v float64) *float64 { return &v }
 	f := func(want string, elb int, ts *int, set bool, tpt *float64, dur float64, actions, reason string) {
 		t.Helper()
-		if got := ClassifyALB(elb, ts, set, tpt, dur, actions, reason); got != want {
-			t.Fatalf("ClassifyALB(%d, …) = %q, want %q", elb, got, want)
+		if got := Classify(elb, ts, set, tpt, dur, actions, reason); got != want {
+			t.Fatalf("Classify(%d, …) = %q, want %q", elb, got, want)
 		}
 	}
 	f(CauseConnectionError, 502, nil, true, nil, 0.01, "forward", "")
@@ -163,17 +163,17 @@ func TestClassifyALB_RowLevel(t *testing.T) {
 func TestContextALB(t *testing.T) {
 	f := func(want string, r row) {
 		t.Helper()
-		a := aggregate(t, Options{}, parser.Source{}, []row{r})
+		a := aggregate(t, analysis.Options{}, parser.Source{}, []row{r})
 		var got []string
-		for k := 1; k < len(contextTable); k++ {
-			if a.context[k] > 0 {
-				got = append(got, contextTable[k])
+		for _, k := range taxonomy.Context {
+			if analysis.BuildReport(a, analysis.Run{}).Context[k] > 0 {
+				got = append(got, k)
 			}
 		}
 		if strings.Join(got, ",") != want {
 			t.Fatalf("context = %v, want %q", got, want)
 		}
-		if a.total5xx != 0 {
+		if a.Total5xx() != 0 {
 			t.Fatalf("context row counted as 5xx")
 		}
 	}
@@ -189,58 +189,48 @@ func TestContextALB(t *testing.T) {
 	f("", lbRow(404))
 }
 
-func TestCauses_HaveHints(t *testing.T) {
-	all := Causes()
-	if len(all) != 13+10 {
-		t.Fatalf("%d causes, want 13 ALB + 10 CloudFront", len(all))
+func TestTaxonomy(t *testing.T) {
+	if _, err := analysis.NewRegistry(Family{}); err != nil {
+		t.Fatal(err)
 	}
 	want := []string{CauseLambdaService, CauseLambdaError, CauseAuthError, CauseWAFError, CauseFixedResponse,
 		CauseBadRequest, CauseTargetHTTP5xx, CauseMalformedResponse, CauseConnectionError, CauseConnectTimeout,
 		CauseTargetTimeout, CauseNoTargets, CauseLBInternal}
+	if len(taxonomy.Causes) != len(want) {
+		t.Fatalf("%d causes, want %d", len(taxonomy.Causes), len(want))
+	}
 	for i, code := range want {
-		if all[i].Code != code || all[i].Format != alb.Format {
-			t.Fatalf("Causes()[%d] = %q (%s), want %q (alb)", i, all[i].Code, all[i].Format, code)
+		// The IDs the classifier returns are the positions in the list.
+		if taxonomy.CauseID(code) != analysis.CauseID(i+1) {
+			t.Fatalf("cause %s has ID %d, want %d", code, taxonomy.CauseID(code), i+1)
 		}
 	}
-	for code := range briefs {
-		if Domain(code) == "" {
-			t.Errorf("brief for %q, which is no registered cause", code)
+	for _, c := range taxonomy.Causes {
+		if len(c.Hint) < 80 {
+			t.Errorf("cause %q: hint too short: %q", c.Code, c.Hint)
 		}
-	}
-	for _, c := range all {
-		if len(Hint(c.Code)) < 80 {
-			t.Errorf("cause %q: hint too short: %q", c.Code, Hint(c.Code))
+		if strings.Contains(c.Brief, "\n") {
+			t.Errorf("cause %q: brief %q, want one line", c.Code, c.Brief)
 		}
-		if c.Meaning == "" {
-			t.Errorf("cause %q has no meaning", c.Code)
-		}
-		if b := Brief(c.Code); b == "" || strings.Contains(b, "\n") {
-			t.Errorf("cause %q: brief %q, want one line", c.Code, b)
-		}
-		switch c.Domain {
-		case DomainLoadBalancer, DomainTarget, DomainClient, DomainOrigin, DomainEdge:
-		default:
-			t.Errorf("cause %q: domain %q", c.Code, c.Domain)
-		}
-		if Domain(c.Code) != c.Domain {
-			t.Errorf("Domain(%q) = %q", c.Code, Domain(c.Code))
-		}
-		if dom := strings.SplitN(c.Code, ".", 2)[0]; dom != map[string]string{
-			DomainLoadBalancer: "lb", DomainTarget: "target", DomainClient: "client", DomainOrigin: "origin", DomainEdge: "edge",
-		}[c.Domain] {
+		if dom := strings.SplitN(c.Code, ".", 2)[0]; dom != map[string]string{domLB: "lb", domTarget: "target", domClient: "client"}[c.Domain] {
 			t.Errorf("cause %q: prefix does not match domain %q", c.Code, c.Domain)
 		}
 	}
-	if !strings.Contains(Hint(CauseFixedResponse), "on purpose") {
+	if !strings.Contains(taxonomy.CauseByCode(CauseFixedResponse).Hint, "on purpose") {
 		t.Errorf("fixed-response hint must say it is configured on purpose")
 	}
 	for _, s := range []string{"keep-alive", "MaxRequestWorkers", "MaxKeepAliveRequests", "tcpdump", "ephemeral-port", "netstat"} {
-		if !strings.Contains(Hint(CauseConnectionError), s) {
+		if !strings.Contains(taxonomy.CauseByCode(CauseConnectionError).Hint, s) {
 			t.Errorf("connection_error hint lacks %q", s)
 		}
 	}
-	if Hint("no.such") != "" {
-		t.Errorf("Hint of an unknown cause is not empty")
+	for i, k := range []string{Context460, Context400, Context408, Context463, Context464, Context403WAF} {
+		if taxonomy.ContextID(k) != analysis.ContextID(i+1) {
+			t.Errorf("context %s has ID %d, want %d", k, taxonomy.ContextID(k), i+1)
+		}
+	}
+	if ctx403WAF != taxonomy.ContextID(Context403WAF) {
+		t.Errorf("ctx403WAF is not the ID of %s", Context403WAF)
 	}
 }
 
@@ -261,32 +251,4 @@ func TestPathOf(t *testing.T) {
 	f("-", "-")
 	f("wss://h:443/socket", "/socket")
 	f("https://h:443?x=1", "-")
-}
-
-func TestSubnetOf(t *testing.T) {
-	f := func(in, want string) {
-		t.Helper()
-		if got := subnetOf(in); got != want {
-			t.Fatalf("subnetOf(%q) = %q, want %q", in, got, want)
-		}
-	}
-	f("10.0.2.21", "10.0.2.0/24")
-	f("2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64")
-	f("::ffff:10.1.2.3", "10.1.2.0/24")
-	f("nonsense", "(unknown)")
-}
-
-func TestCauseIDs(t *testing.T) {
-	for _, c := range Causes() {
-		id := causeIDOf(c.Code)
-		if id == 0 || causeTable[id].Code != c.Code {
-			t.Fatalf("causeIDOf(%q) = %d", c.Code, id)
-		}
-	}
-	if causeIDOf("nope") != 0 || contextIDOf("nope") != 0 {
-		t.Fatal("unknown code has an ID")
-	}
-	if contextIDOf(ContextClientAborted) != ctxClientAborted || contextIDOf(Context460) != ctx460 {
-		t.Fatal("context IDs")
-	}
 }

@@ -1,0 +1,164 @@
+package alb
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+
+	"github.com/lbtriage/lbtriage/analysis"
+	"github.com/lbtriage/lbtriage/parser"
+	albparser "github.com/lbtriage/lbtriage/parser/alb"
+)
+
+// columns are typed views of one batch's columns; nil when absent.
+type columns struct {
+	time        *array.Timestamp
+	rct         *array.Timestamp
+	clientIP    *array.String
+	targetIP    *array.String
+	targetPort  *array.Uint16
+	tpt         *array.Float64
+	elb         *array.Uint16
+	target      *array.Uint16
+	url         *array.String
+	actions     *array.String
+	errorReason *array.String
+}
+
+// bind finds the columns by name in rec's schema.
+func (c *columns) bind(rec arrow.RecordBatch) error {
+	*c = columns{}
+	sc := rec.Schema()
+	var err error
+	for i := 0; i < sc.NumFields() && err == nil; i++ {
+		name, a := sc.Field(i).Name, rec.Column(i)
+		switch name {
+		case albparser.ColTime:
+			err = analysis.BindTime("ALB", name, a, &c.time)
+		case albparser.ColRequestCreationTime:
+			err = analysis.BindTime("ALB", name, a, &c.rct)
+		case albparser.ColClientIP:
+			err = analysis.Bind("ALB", name, a, &c.clientIP)
+		case albparser.ColTargetIP:
+			err = analysis.Bind("ALB", name, a, &c.targetIP)
+		case albparser.ColTargetPort:
+			err = analysis.Bind("ALB", name, a, &c.targetPort)
+		case albparser.ColTargetProcessingTime:
+			err = analysis.Bind("ALB", name, a, &c.tpt)
+		case albparser.ColELBStatusCode:
+			err = analysis.Bind("ALB", name, a, &c.elb)
+		case albparser.ColTargetStatusCode:
+			err = analysis.Bind("ALB", name, a, &c.target)
+		case albparser.ColRequestURL:
+			err = analysis.Bind("ALB", name, a, &c.url)
+		case albparser.ColActionsExecuted:
+			err = analysis.Bind("ALB", name, a, &c.actions)
+		case albparser.ColErrorReason:
+			err = analysis.Bind("ALB", name, a, &c.errorReason)
+		}
+	}
+	if err != nil {
+		return err
+	}
+	if c.time == nil || c.elb == nil {
+		return fmt.Errorf("analysis: ALB batch lacks the %q or %q column", albparser.ColTime, albparser.ColELBStatusCode)
+	}
+	return nil
+}
+
+// consumer reads ALB batches for one worker; its slices are reused from
+// batch to batch.
+type consumer struct {
+	c      columns
+	causes []analysis.CauseID // per-row causes of the batch
+	todo   []int32            // classifier scratch
+}
+
+// Consume classifies the rows of one ALB batch and adds them to their
+// subject's Aggregator.
+func (k *consumer) Consume(src parser.Source, rec arrow.RecordBatch, to *analysis.Subjects) error {
+	c := &k.c
+	if err := c.bind(rec); err != nil {
+		return err
+	}
+	defer func() { k.c = columns{} }() // keep no reference to the batch
+	a := to.Subject(analysis.Subject{})
+	if a == nil {
+		return nil
+	}
+	node := a.Node(src)
+	n := int(rec.NumRows())
+	if cap(k.causes) < n {
+		k.causes = make([]analysis.CauseID, n)
+	}
+	causes := k.causes[:n]
+	k.todo = classifyBatch(c, n, causes, k.todo)
+
+	times := c.time.Values()
+	elbs := c.elb.Values()
+	var ports []uint16
+	if c.targetPort != nil {
+		ports = c.targetPort.Values()
+	}
+	var tpts []float64
+	if c.tpt != nil {
+		tpts = c.tpt.Values()
+	}
+	var o analysis.Row
+	for i := 0; i < n; i++ {
+		if !a.Admit(int64(times[i]), c.time.IsValid(i)) {
+			continue
+		}
+		o = analysis.Row{Time: int64(times[i]), Cause: causes[i]}
+		if c.elb.IsValid(i) {
+			o.Status = elbs[i]
+		}
+		if c.targetIP != nil && c.targetIP.IsValid(i) {
+			o.TargetIP = c.targetIP.Value(i)
+			if ports != nil && c.targetPort.IsValid(i) {
+				o.TargetPort = ports[i]
+			}
+			if tpts != nil && c.tpt.IsValid(i) && tpts[i] >= 0 {
+				o.LatencyMs = tpts[i] * 1000
+				o.HasLatency = true
+			}
+		}
+		if o.Status >= 400 && o.Status <= 499 {
+			f := fields{elb: o.Status, targetAnswer: c.target != nil && c.target.IsValid(i)}
+			if o.Status == 403 {
+				f.actions = analysis.Str(c.actions, i)
+			}
+			o.Context = contextOf(&f)
+		}
+		o.Path = pathOf(analysis.Str(c.url, i))
+		o.Client = analysis.Str(c.clientIP, i)
+		if o.Client == "" {
+			o.Client = "-"
+		}
+		a.Observe(node, &o)
+	}
+	return nil
+}
+
+// pathOf returns the path of a request URL ("scheme://host:port/path?q"),
+// without scheme, host and query string. It returns a view of url.
+func pathOf(url string) string {
+	// Skip "scheme://host:port": the path starts at the first '/' after "//".
+	if i := strings.IndexByte(url, '/'); i > 0 && i+1 < len(url) && url[i-1] == ':' && url[i+1] == '/' {
+		rest := url[i+2:]
+		j := strings.IndexByte(rest, '/')
+		if j < 0 {
+			return "-" // no path: an incomplete request ("http://host:80-")
+		}
+		url = rest[j:]
+	}
+	if q := strings.IndexByte(url, '?'); q >= 0 {
+		url = url[:q]
+	}
+	if url == "" {
+		return "-"
+	}
+	return url
+}

@@ -1,0 +1,76 @@
+package main
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/lbtriage/lbtriage/analysis"
+	albfam "github.com/lbtriage/lbtriage/analysis/alb"
+	cffam "github.com/lbtriage/lbtriage/analysis/cloudfront"
+	"github.com/lbtriage/lbtriage/parser"
+)
+
+// families is the only list of the log families lbtriage reads, in the
+// order their decoders sniff an object and their reports come: a new
+// family is its own packages plus one line here. The flags' help, the
+// --format values, the demo's samples and the messages that name formats
+// all derive from it.
+var families = analysis.MustRegistry(
+	albfam.Family{},
+	cffam.Family{},
+)
+
+// decoders lists the formats lbtriage reads, in sniffing order.
+func decoders() []parser.Decoder { return families.Decoders() }
+
+// formatNames lists the families' formats: "alb, cloudfront".
+func formatNames() string {
+	var names []string
+	for _, f := range families.Formats() {
+		names = append(names, string(f))
+	}
+	return strings.Join(names, ", ")
+}
+
+// oneOf joins words as "a", "a or b", "a, b or c".
+func oneOf(words []string) string {
+	switch len(words) {
+	case 0:
+		return ""
+	case 1:
+		return words[0]
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " or " + words[len(words)-1]
+}
+
+// familyTitles names the families for the help: "ALB and CloudFront".
+func familyTitles() string {
+	var names []string
+	for _, f := range families.Families() {
+		names = append(names, f.Taxonomy().Name)
+	}
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+}
+
+// parseFormatFlag checks a --format value: a family's format, or "" to
+// detect it.
+func parseFormatFlag(s string) (parser.Format, error) {
+	f := parser.Format(strings.ToLower(s))
+	if f == parser.FormatUnknown || slices.Contains(families.Formats(), f) {
+		return f, nil
+	}
+	var names []string
+	for _, f := range families.Formats() {
+		names = append(names, string(f))
+	}
+	return "", fmt.Errorf("--format takes %s, not %q", oneOf(names), s)
+}
+
+// formatFlagHelp is the help of --format.
+func formatFlagHelp() string {
+	return "force the input format (" + formatNames() + ") instead of detecting it"
+}
