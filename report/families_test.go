@@ -27,11 +27,10 @@ var testLB = &analysis.Taxonomy{
 	Context: []string{"460", "400", "408", "463", "464", "403_waf"},
 }
 
-// testCDN is a CDN family like CloudFront, whose targets are origins.
+// testCDN is a CDN family like CloudFront, whose rows name no target.
 var testCDN = &analysis.Taxonomy{
-	Name:   "CloudFront",
-	Title:  "CloudFront access logs",
-	Target: analysis.Noun{One: "origin", Many: "origins"},
+	Name:  "CloudFront",
+	Title: "CloudFront access logs",
 	Domains: []analysis.Domain{
 		{Key: "origin", Title: "origin", Role: "the origin", Side: "the origin's side", Party: analysis.PartyBackend},
 		{Key: "edge", Title: "CloudFront edge", Role: "the CloudFront edge", Side: "the CloudFront edge's side", Party: analysis.PartyFront},

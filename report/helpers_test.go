@@ -353,9 +353,6 @@ func cloudfrontReport() *analysis.Report {
 	rep.StatusClasses = map[string]int64{"2xx": total - e5 - 300, "3xx": 200, "4xx": 100, "5xx": e5}
 	rep.Errors = analysis.Errors{Total5xx: e5, ByDomain: map[string]int64{"origin": 6000, "edge": 2},
 		ByCause: map[string]int64{"origin.connect_error": 6000, "edge.function_error": 2}}
-	rep.Targets = []analysis.Target{{Target: "web-alb-1234.us-east-1.elb.amazonaws.com", Requests: 7200, Errors5xx: 6000,
-		ByCause: map[string]int64{"origin.connect_error": 6000}, LatencyMs: analysis.Latency{P50: 12, P95: 40, P99: 95},
-		First5xx: at("2026-11-20T13:10:00Z"), Last5xx: at("2026-11-20T13:29:58Z")}}
 	rep.Paths = []analysis.Path{{Path: "/", Requests: 20000, Errors5xx: 4000}, {Path: "/img/logo.png", Requests: 16000, Errors5xx: 2002}}
 	rep.Clients = []analysis.Client{{Client: "203.0.113.9", Requests: 900, Errors5xx: 150}}
 	lat := analysis.Latency{P50: 3, P95: 70, P99: 120}
