@@ -55,8 +55,6 @@ const (
 // absent.
 type columns struct {
 	time      *array.Timestamp
-	timeMul   int64 // to microseconds
-	timeDiv   int64
 	edge      *array.String
 	clientIP  *array.String
 	host      *array.String
@@ -77,7 +75,7 @@ func (c *columns) bind(rec arrow.RecordBatch) error {
 		name, a := sc.Field(i).Name, rec.Column(i)
 		switch name {
 		case cfparser.ColTime:
-			err = analysis.Bind("CloudFront", name, a, &c.time)
+			err = analysis.BindTime("CloudFront", name, a, &c.time)
 		case cfparser.ColXEdgeLocation:
 			err = analysis.Bind("CloudFront", name, a, &c.edge)
 		case cfparser.ColCIP:
@@ -105,10 +103,6 @@ func (c *columns) bind(rec arrow.RecordBatch) error {
 	}
 	if c.time == nil || c.status == nil {
 		return fmt.Errorf("analysis: CloudFront batch lacks the %q or %q column", cfparser.ColTime, cfparser.ColScStatus)
-	}
-	c.timeMul, c.timeDiv = 1, 1
-	if c.time.DataType().(*arrow.TimestampType).Unit == arrow.Millisecond {
-		c.timeMul = 1000
 	}
 	return nil
 }
@@ -190,7 +184,7 @@ func (k *consumer) Consume(src parser.Source, rec arrow.RecordBatch, to *analysi
 	bucketUS := a.BucketUS()
 	var o analysis.Row
 	for i := 0; i < n; i++ {
-		us := int64(times[i]) * c.timeMul / c.timeDiv
+		us := int64(times[i])
 		if !a.Admit(us, c.time.IsValid(i)) {
 			continue
 		}

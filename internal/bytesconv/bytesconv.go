@@ -239,6 +239,22 @@ func ParseDateDays(b []byte) (int64, bool) {
 	return daysFromCivil(year, month, day), true
 }
 
+// ParseClockSeconds parses a time of day "15:04:05" and returns the
+// seconds since midnight. A leap second (":60") is accepted, as logs write
+// what the clock said.
+func ParseClockSeconds(b []byte) (int64, bool) {
+	if len(b) != 8 || b[2] != ':' || b[5] != ':' {
+		return 0, false
+	}
+	h, ok1 := digits2(b[0:2])
+	m, ok2 := digits2(b[3:5])
+	s, ok3 := digits2(b[6:8])
+	if !ok1 || !ok2 || !ok3 || h > 23 || m > 59 || s > 60 {
+		return 0, false
+	}
+	return int64(h*3600 + m*60 + s), true
+}
+
 // ParseSecondsMicros parses the tail of such a timestamp, "05Z" or
 // "05.186641Z" (seconds 00-59, a fraction of 1 to 9 digits), and returns it
 // in microseconds.

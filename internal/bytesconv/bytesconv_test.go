@@ -162,7 +162,42 @@ func TestParseFloat64_Failure(t *testing.T) {
 	f("a.123")
 	f("1.23/")
 	f("0x10")
+	f("0x1p-3") // hex floats, which strconv would take, are no log's numbers
 	f("1 ")
+}
+
+func TestParseClockSeconds(t *testing.T) {
+	dt := func(date, clock string, want string, wantOK bool) {
+		t.Helper()
+		d, ok1 := ParseDateDays([]byte(date))
+		c, ok2 := ParseClockSeconds([]byte(clock))
+		if ok1 && ok2 != wantOK || !(ok1 && ok2) && wantOK {
+			t.Fatalf("%s %s: ok %v %v, want %v", date, clock, ok1, ok2, wantOK)
+		}
+		if wantOK {
+			got := strconv.FormatInt((d*86400+c)*1000, 10)
+			if got != want {
+				t.Fatalf("%s %s = %s ms, want %s", date, clock, got, want)
+			}
+		}
+	}
+	dt("1970-01-01", "00:00:00", "0", true)
+	dt("2019-12-04", "21:02:31", "1575493351000", true)
+	dt("2024-02-29", "23:59:59", "1709251199000", true)
+	dt("2000-03-01", "00:00:00", "951868800000", true)
+	dt("0001-01-01", "00:00:00", "-62135596800000", true)
+	dt("9999-12-31", "23:59:59", "253402300799000", true)
+	dt("2016-12-31", "23:59:60", "1483228800000", true) // a leap second
+	dt("2023-02-29", "00:00:00", "", false)
+	dt("2024-00-10", "00:00:00", "", false)
+	dt("2024-01-32", "00:00:00", "", false)
+	dt("0000-01-01", "00:00:00", "", false)
+	dt("2024-01-01", "23:60:00", "", false)
+	dt("2024-01-01", "24:00:00", "", false)
+	dt("2024-01-01", "00:00:61", "", false)
+	dt("2024/01/01", "00:00:00", "", false)
+	dt("2024-01-01", "0:00:00", "", false)
+	dt("2024-01-01", "00-00-00", "", false)
 }
 
 func TestParseTimestampMicros_Success(t *testing.T) {

@@ -196,7 +196,7 @@ func isDate(b []byte) bool {
 }
 
 func isClock(b []byte) bool {
-	_, ok := parseClock(b)
+	_, ok := bytesconv.ParseClockSeconds(b)
 	return ok
 }
 

@@ -226,10 +226,11 @@ func expectedValue(row map[string]string, k string, v any, rawStrings bool) (our
 	if !rawStrings {
 		col = awsLogParserNames[k]
 	}
-	idx := columnIndex(col)
-	if idx < 0 {
+	found := fullSchema.FieldIndices(col)
+	if found == nil {
 		return "", "", true
 	}
+	idx := found[0]
 	ours = row[col]
 	switch v := v.(type) {
 	case nil:

@@ -6,7 +6,7 @@ import "github.com/apache/arrow-go/v18/arrow"
 type kind uint8
 
 const (
-	kindTime    kind = iota // timestamp[ms, UTC], from date+time or timestamp(ms)
+	kindTime    kind = iota // timestamp[us, UTC], from date+time or timestamp(ms)
 	kindString              // utf8
 	kindInt64               // int64
 	kindUint16              // uint16
@@ -18,7 +18,7 @@ const (
 func (k kind) dataType() arrow.DataType {
 	switch k {
 	case kindTime:
-		return arrow.FixedWidthTypes.Timestamp_ms
+		return timestampUS
 	case kindInt64:
 		return arrow.PrimitiveTypes.Int64
 	case kindUint16, kindStatus:
@@ -30,6 +30,10 @@ func (k kind) dataType() arrow.DataType {
 	}
 	return arrow.BinaryTypes.String
 }
+
+// timestampUS is the type of the time column: microseconds in UTC, as in
+// every decoder's schema.
+var timestampUS = &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}
 
 // decoding says how a string column is URL-decoded (see the package doc).
 type decoding uint8

@@ -102,7 +102,7 @@ func renderValue(col arrow.Array, i int) string {
 	case *array.Float64:
 		return strconv.FormatFloat(a.Value(i), 'g', -1, 64)
 	case *array.Timestamp:
-		return a.Value(i).ToTime(arrow.Millisecond).UTC().Format("2006-01-02T15:04:05.000Z")
+		return a.Value(i).ToTime(arrow.Microsecond).UTC().Format("2006-01-02T15:04:05.000Z")
 	}
 	return fmt.Sprintf("<%T>", col)
 }

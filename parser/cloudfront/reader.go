@@ -7,16 +7,17 @@ import (
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/array"
 
 	"github.com/lbtriage/lbtriage/internal/bytesconv"
+	"github.com/lbtriage/lbtriage/internal/colbuild"
+	"github.com/lbtriage/lbtriage/internal/rowbatch"
 	"github.com/lbtriage/lbtriage/parser"
 )
 
-// maxBatchBytes caps the text staged for one batch, so that no string
+// maxBatchBytes caps the text of the lines of one batch, so that no string
 // column's data outgrows Arrow's 32-bit offsets: a batch ends early when the
 // next line would pass it.
-const maxBatchBytes = 1 << 30
+const maxBatchBytes = rowbatch.MaxBatchBytes
 
 // Reader streams the rows of one CloudFront log object as Arrow record
 // batches. It implements parser.Reader.
@@ -34,22 +35,29 @@ type Reader struct {
 	lr     *parser.LineReader
 	opts   parser.Options
 	schema *arrow.Schema
+	alloc  *rowbatch.Recycler // the default allocator, nil when Options.Allocator is set
 
-	proj     []int // projected column indexes, in schema order
-	want     [numColumns]bool
-	builders []*colBuilder // parallel to proj, in staging
-	strCols  []colRef      // the text columns among them
-	numCols  []colRef      // and the others
-	staging  *staging
+	proj []int // projected column indexes, in schema order
+	want [numColumns]bool
+	// The builders (internal/colbuild), reserved ahead and made into a
+	// batch by cols; each kind is appended by one loop per row, reading the
+	// row's cells through pointers (rowbatch.Fixed).
+	cols     rowbatch.Columns
+	strs     []strCol
+	int64s   []rowbatch.Fixed[int64]
+	int32s   []rowbatch.Fixed[int32]
+	uint16s  []rowbatch.Fixed[uint16]
+	float64s []rowbatch.Fixed[float64]
+	reserved int // rows reserved in the builders for the current batch
 
 	rec      arrow.RecordBatch
 	nrows    int
-	bytes    int // line bytes staged in the current batch
+	bytes    int // line bytes in the current batch
 	pending  bool
 	done     bool
 	stats    parser.Stats
-	minMs    int64
-	maxMs    int64
+	minUS    int64
+	maxUS    int64
 	haveTime bool
 
 	// The current "#Fields:" block.
@@ -68,10 +76,10 @@ type Reader struct {
 	split  splitter
 }
 
-// colRef is a projected column's builder and row cell.
-type colRef struct {
-	b    *colBuilder
-	cell int
+// strCol is a projected text column's builder and row cell.
+type strCol struct {
+	b    *colbuild.String
+	cell *cell
 }
 
 // step is one field of a line that feeds the row: its 0-based position and
@@ -83,11 +91,15 @@ type step struct {
 	dec  decoding
 }
 
+// cell is one field of a row: the member its column's kind names holds
+// the value, valid when ok.
 type cell struct {
-	b  []byte
-	n  int64
-	f  float64
-	ok bool
+	b   []byte
+	i64 int64
+	i32 int32
+	u16 uint16
+	f64 float64
+	ok  bool
 }
 
 type row struct {
@@ -95,53 +107,25 @@ type row struct {
 	date, clock, tsMs []byte
 	hasDate, hasClock bool
 	hasTsMs           bool
-	timeMs            int64
+	timeUS            int64 // the row's time in microseconds
 }
 
 // NewReader returns a Reader over r, which yields decompressed text. It
-// fails only on an unknown name in opts.Columns.
+// fails only on an unknown name in opts.Columns. The caller must call
+// Release.
 func NewReader(r io.Reader, opts parser.Options) (*Reader, error) {
-	opts = opts.WithDefaults()
-	if opts.MaxLineBytes < parser.SnippetBytes {
-		// A cap below the length of a reject's snippet would reject lines
-		// whose whole text the reject could still quote.
-		opts.MaxLineBytes = parser.SnippetBytes
-	}
-	rd := &Reader{opts: opts, lr: parser.NewLineReader(r, opts.MaxLineBytes)}
-	if opts.Columns == nil {
-		for i := range columns {
-			rd.want[i] = true
-		}
-	} else {
-		for _, name := range opts.Columns {
-			i := columnIndex(name)
-			if i < 0 {
-				return nil, fmt.Errorf("cloudfront: unknown column %q", name)
-			}
-			rd.want[i] = true
-		}
-	}
-	fields := make([]arrow.Field, 0, numColumns)
 	full := fullSchema.Fields()
-	for i := range columns {
-		if rd.want[i] {
-			rd.proj = append(rd.proj, i)
-			fields = append(fields, full[i])
-		}
+	proj, err := rowbatch.Projection(Format, full, opts.Columns)
+	if err != nil {
+		return nil, err
 	}
-	rd.staging = getStaging()
-	rd.builders = make([]*colBuilder, len(rd.proj))
-	for j, i := range rd.proj {
-		b := &rd.staging.cols[i]
-		b.kind = columns[i].kind
-		b.str.mem = opts.Allocator
-		b.reserve(min(opts.BatchSize, parser.DefaultBatchSize))
-		rd.builders[j] = b
-		if b.kind == kindString {
-			rd.strCols = append(rd.strCols, colRef{b, i})
-		} else {
-			rd.numCols = append(rd.numCols, colRef{b, i})
-		}
+	opts, alloc := rowbatch.Setup(opts)
+	rd := &Reader{opts: opts, alloc: alloc, lr: parser.NewLineReader(r, opts.MaxLineBytes), proj: proj}
+	fields := make([]arrow.Field, 0, len(proj))
+	for _, i := range proj {
+		rd.want[i] = true
+		fields = append(fields, full[i])
+		rd.cols.Add(rd.newColumn(i))
 	}
 	hour := ""
 	if !opts.Source.Start.IsZero() {
@@ -156,6 +140,29 @@ func NewReader(r io.Reader, opts parser.Options) (*Reader, error) {
 	return rd, nil
 }
 
+// newColumn returns the builder of column i, filed under its kind for
+// appendRow.
+func (rd *Reader) newColumn(i int) rowbatch.Column {
+	mem := rd.opts.Allocator
+	c := &rd.row.cells[i]
+	dt := columns[i].kind.dataType()
+	switch columns[i].kind {
+	case kindString:
+		b := colbuild.NewString(mem)
+		rd.strs = append(rd.strs, strCol{b: b, cell: c})
+		return b
+	case kindTime:
+		return rowbatch.AddFixed(&rd.int64s, mem, dt, &rd.row.timeUS, &rowbatch.AlwaysOK)
+	case kindInt64:
+		return rowbatch.AddFixed(&rd.int64s, mem, dt, &c.i64, &c.ok)
+	case kindInt32:
+		return rowbatch.AddFixed(&rd.int32s, mem, dt, &c.i32, &c.ok)
+	case kindUint16, kindStatus:
+		return rowbatch.AddFixed(&rd.uint16s, mem, dt, &c.u16, &c.ok)
+	}
+	return rowbatch.AddFixed(&rd.float64s, mem, dt, &c.f64, &c.ok)
+}
+
 var legacyFields = func() []fieldID {
 	f := make([]fieldID, len(legacyOrder))
 	for i, name := range legacyOrder {
@@ -163,15 +170,6 @@ var legacyFields = func() []fieldID {
 	}
 	return f
 }()
-
-func columnIndex(name string) int {
-	for i, c := range columns {
-		if c.name == name {
-			return i
-		}
-	}
-	return -1
-}
 
 // Schema returns the schema of every batch: the projected columns, with the
 // source in its metadata (MetaSource, MetaDistribution, MetaHour).
@@ -188,24 +186,21 @@ func (r *Reader) Stats() parser.Stats {
 	s := r.stats
 	s.Bytes = r.lr.Bytes()
 	if r.haveTime {
-		s.MinTime = time.UnixMilli(r.minMs).UTC()
-		s.MaxTime = time.UnixMilli(r.maxMs).UTC()
+		s.MinTime = time.UnixMicro(r.minUS).UTC()
+		s.MaxTime = time.UnixMicro(r.maxUS).UTC()
 	}
 	return s
 }
 
-// Release frees the current batch and the staging buffers; Next then
-// returns false.
+// Release frees the current batch and the builders; Next then returns
+// false. It is safe to call more than once.
 func (r *Reader) Release() {
 	r.releaseBatch()
-	if r.staging != nil {
-		for _, b := range r.builders {
-			b.reset()
-		}
-		putStaging(r.staging)
-		r.staging = nil
+	r.cols.Release()
+	if r.alloc != nil {
+		r.alloc.Close()
+		r.alloc = nil
 	}
-	r.builders = nil
 	r.done, r.pending = true, false
 }
 
@@ -220,7 +215,7 @@ func (r *Reader) releaseBatch() {
 // at the end of the stream (see Err) or after Release.
 func (r *Reader) Next() bool {
 	r.releaseBatch()
-	if r.builders == nil || r.done && !r.pending {
+	if r.done && !r.pending {
 		return false
 	}
 	for r.nrows < r.opts.BatchSize {
@@ -247,16 +242,8 @@ func (r *Reader) Next() bool {
 }
 
 func (r *Reader) finishBatch() {
-	cols := make([]arrow.Array, len(r.builders))
-	for j := range r.builders {
-		cols[j] = r.builders[j].finish(r.opts.Allocator)
-		r.builders[j].reset()
-	}
-	r.rec = array.NewRecordBatch(r.schema, cols, int64(r.nrows))
-	for _, c := range cols {
-		c.Release()
-	}
-	r.nrows, r.bytes = 0, 0
+	r.rec = r.cols.Batch(r.schema, r.nrows)
+	r.nrows, r.bytes, r.reserved = 0, 0, 0
 }
 
 func (r *Reader) reject(reason string, line []byte) {
@@ -456,20 +443,15 @@ func (r *Reader) setField(fid fieldID, v []byte) string {
 	case kindString:
 		c.b = decodeValue(&r.dec, v, col.dec)
 	case kindInt64:
-		c.n, ok = parseInt64(v)
+		c.i64, ok = bytesconv.ParseInt64(v)
 	case kindInt32:
-		c.n, ok = parseInt64(v)
-		ok = ok && c.n >= -1<<31 && c.n < 1<<31
+		c.i32, ok = bytesconv.ParseInt32(v)
 	case kindUint16:
-		var u uint64
-		u, ok = parseUint(v, 1<<16-1)
-		c.n = int64(u)
+		c.u16, ok = bytesconv.ParseUint16(v)
 	case kindStatus:
-		var u uint16
-		u, ok = parseStatus(v)
-		c.n = int64(u)
+		c.u16, ok = parseStatus(v)
 	case kindFloat64:
-		c.f, ok = parseFloat(v)
+		c.f64, ok = bytesconv.ParseFloat64(v)
 	}
 	if !ok {
 		return badValue(col.w3c, v)
@@ -491,11 +473,11 @@ func isNull(v []byte) bool { return len(v) == 0 || len(v) == 1 && v[0] == '-' }
 // from date and time.
 func (r *Reader) rowTime() string {
 	if r.row.hasTsMs && !isNull(r.row.tsMs) {
-		ms, ok := parseInt64(r.row.tsMs)
+		ms, ok := bytesconv.ParseInt64(r.row.tsMs)
 		if !ok || ms < minMs || ms > maxMs {
 			return badValue("timestamp(ms)", r.row.tsMs)
 		}
-		r.row.timeMs = ms
+		r.row.timeUS = ms * 1000
 		return ""
 	}
 	if !r.row.hasDate || !r.row.hasClock {
@@ -509,11 +491,11 @@ func (r *Reader) rowTime() string {
 		r.lastDate = append(r.lastDate[:0], r.row.date...)
 		r.lastDays = days
 	}
-	secs, ok := parseClock(r.row.clock)
+	secs, ok := bytesconv.ParseClockSeconds(r.row.clock)
 	if !ok {
 		return badValue("time", r.row.clock)
 	}
-	r.row.timeMs = (days*86400 + secs) * 1000
+	r.row.timeUS = (days*86400 + secs) * 1e6
 	return ""
 }
 
@@ -523,33 +505,29 @@ const (
 	maxMs = 253402300799999
 )
 
-// appendRow appends the parsed row to the builders.
+// appendRow appends the parsed row to the builders, one loop per kind of
+// column (see rowbatch.Fixed).
 func (r *Reader) appendRow(lineLen int) {
-	for _, c := range r.strCols {
-		cell := &r.row.cells[c.cell]
-		c.b.str.append(cell.b, cell.ok)
+	if r.nrows == r.reserved {
+		r.reserved = r.cols.Grow(r.nrows, r.opts.BatchSize)
 	}
-	for _, c := range r.numCols {
-		cell := &r.row.cells[c.cell]
-		switch c.b.kind {
-		case kindTime:
-			c.b.i64.append(r.row.timeMs, true)
-		case kindInt64:
-			c.b.i64.append(cell.n, cell.ok)
-		case kindInt32:
-			c.b.i32.append(int32(cell.n), cell.ok)
-		case kindUint16, kindStatus:
-			c.b.u16.append(uint16(cell.n), cell.ok)
-		case kindFloat64:
-			c.b.f64.append(cell.f, cell.ok)
+	for _, c := range r.strs {
+		if c.cell.ok {
+			c.b.Append(c.cell.b)
+		} else {
+			c.b.AppendNull()
 		}
 	}
-	t := r.row.timeMs
-	if !r.haveTime || t < r.minMs {
-		r.minMs = t
+	rowbatch.AppendFixed(r.int64s)
+	rowbatch.AppendFixed(r.uint16s)
+	rowbatch.AppendFixed(r.float64s)
+	rowbatch.AppendFixed(r.int32s)
+	t := r.row.timeUS
+	if !r.haveTime || t < r.minUS {
+		r.minUS = t
 	}
-	if !r.haveTime || t > r.maxMs {
-		r.maxMs = t
+	if !r.haveTime || t > r.maxUS {
+		r.maxUS = t
 	}
 	r.haveTime = true
 	r.nrows++

@@ -181,20 +181,19 @@ func TestReaderProjection_Success(t *testing.T) {
 	if !slices.Equal(names, TriageColumns) {
 		t.Fatalf("projected schema %q, want %q", names, TriageColumns)
 	}
-	// A projection in another order gives schema order; no column at all
-	// still counts rows.
+	// A projection in another order gives schema order.
 	res = checkRows(t, in, parser.Options{Columns: []string{ColScStatus, ColTime}}, "time sc_status", "2024-03-01T12:34:56.000Z | 200", "2024-03-01T12:34:56.000Z | 503")
 	if got := res.schema.Field(0).Name; got != ColTime {
 		t.Fatalf("first column %q, want time", got)
 	}
-	res = readAll(t, in, parser.Options{Columns: []string{}})
-	if res.stats.Parsed != 2 || len(res.schema.Fields()) != 0 {
-		t.Fatalf("empty projection: %+v, %v", res.stats, res.schema)
-	}
-	// The full schema rejects the bad c-port that the projection skipped.
-	res = readAll(t, in, parser.Options{})
-	if want := []string{`3: bad c-port "not-a-port"`}; !slices.Equal(res.rejects, want) {
-		t.Fatalf("rejects %q, want %q", res.rejects, want)
+	// The full schema rejects the bad c-port that the projection skipped;
+	// an empty list of columns is the full schema, as for every decoder
+	// (rowbatch.Projection).
+	for _, cols := range [][]string{nil, {}} {
+		res = readAll(t, in, parser.Options{Columns: cols})
+		if want := []string{`3: bad c-port "not-a-port"`}; !slices.Equal(res.rejects, want) || len(res.schema.Fields()) != numColumns {
+			t.Fatalf("columns %#v: rejects %q, want %q; %d columns", cols, res.rejects, want, len(res.schema.Fields()))
+		}
 	}
 }
 
@@ -292,6 +291,11 @@ func TestReader_Failure(t *testing.T) {
 	f(h+rec(33, "time-taken", "NaN"), none, 0, `3: bad time-taken "NaN"`)
 	f(h+rec(33, "c-port", "70000"), none, 0, `3: bad c-port "70000"`)
 	f(h+rec(33, "fle-encrypted-fields", "3000000000"), none, 0, `3: bad fle-encrypted-fields "3000000000"`)
+	// Numbers are read by internal/bytesconv, as every decoder reads them:
+	// no hex floats (strconv would take them), no port of more than five
+	// digits, leading zeros or not.
+	f(h+rec(33, "time-taken", "0x1p-3"), none, 0, `3: bad time-taken "0x1p-3"`)
+	f(h+rec(33, "c-port", "000080"), none, 0, `3: bad c-port "000080"`)
 	f("#Fields: timestamp(ms) sc-status\n17316200468140000000\t200\n", none, 0, `2: bad timestamp(ms) "17316200468140000000"`)
 
 	// A header that names no time source.
@@ -310,6 +314,15 @@ func TestReader_Failure(t *testing.T) {
 	// A line over the cap is rejected and skipped, never buffered whole.
 	long := h + rec(33, "cs(User-Agent)", strings.Repeat("x", 5000)) + rec(33)
 	f(long, parser.Options{MaxLineBytes: 4096}, 1, "3: line longer than 4096 bytes")
+}
+
+// TestReaderNumbers_Success: the edges of the number fields, which
+// internal/bytesconv reads: twenty digits with leading zeros are an int64
+// (nineteen was the limit of the parser CloudFront had of its own).
+func TestReaderNumbers_Success(t *testing.T) {
+	h := header(33)
+	checkRows(t, h+rec(33, "sc-bytes", "00000000000000000012", "time-taken", "1e-3"), parser.Options{}, "sc_bytes time_taken", "12 | 0.001")
+	checkRows(t, h+rec(33, "sc-bytes", "-0", "c-port", "00080"), parser.Options{}, "sc_bytes c_port", "0 | 80")
 }
 
 func TestNewReader_Failure(t *testing.T) {
