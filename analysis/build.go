@@ -38,9 +38,20 @@ func BuildReport(a *Aggregator, run Run) *Report {
 		BucketSeconds: int64(opts.Bucket / time.Second),
 		Taxonomy:      tax,
 	}
+	if sub := a.subject; sub.Resource != "" {
+		r.LoadBalancer = &LoadBalancer{Name: sub.Name, ResourceID: sub.Resource, Account: a.account, Region: a.region}
+	}
 	stats := r.fillInputs(run)
 
 	r.Lines.OutsideWindow = a.outsideWindow
+	// The rows of the report's objects that went to no other place than
+	// another subject's report, or nowhere (Options.LoadBalancer).
+	format := a.fam.Decoder().Format()
+	for _, res := range run.Results {
+		if res.Format == format && res.SkipReason == "" {
+			r.Lines.OtherLoadBalancers += max(res.Stats.Parsed-a.objects[res.Source.Name], 0)
+		}
+	}
 	r.Lines.RejectedSamples = sampleRejects(run.Rejects, DefaultMaxRejectedSamples)
 	if a.requests > 0 {
 		r.TimeRange = TimeRange{First: UnixMicro(a.firstUS), Last: UnixMicro(a.lastUS)}

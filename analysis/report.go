@@ -12,10 +12,13 @@ const SchemaVersion = 1
 type Report struct {
 	SchemaVersion int `json:"schema_version"`
 	// Format is the family the report is of ("alb", "cloudfront").
-	Format    string    `json:"format"`
-	Inputs    Inputs    `json:"inputs"`
-	Lines     Lines     `json:"lines"`
-	TimeRange TimeRange `json:"time_range"`
+	Format string `json:"format"`
+	// LoadBalancer is the load balancer the report is about, when the
+	// family reports per load balancer.
+	LoadBalancer *LoadBalancer `json:"load_balancer,omitempty"`
+	Inputs       Inputs        `json:"inputs"`
+	Lines        Lines         `json:"lines"`
+	TimeRange    TimeRange     `json:"time_range"`
 	// Window is the --since/--until selection, when one was given.
 	Window *TimeRange `json:"window,omitempty"`
 	// Requests counts rows inside the window.
@@ -63,6 +66,17 @@ type Inputs struct {
 	Selected int64 `json:"selected,omitempty"`
 }
 
+// LoadBalancer names the load balancer a report is about.
+type LoadBalancer struct {
+	// Name is the load balancer's name ("my-lb").
+	Name string `json:"name"`
+	// ResourceID is its ID as its logs write it ("app/my-lb/50dc6c495c0c9188").
+	ResourceID string `json:"resource_id"`
+	// Account and Region are those of the objects' names, when they tell.
+	Account string `json:"account,omitempty"`
+	Region  string `json:"region,omitempty"`
+}
+
 // Skipped is an input deliberately not read.
 type Skipped struct {
 	Source string `json:"source"`
@@ -83,8 +97,13 @@ type Lines struct {
 	// Comments counts blank lines and header lines, apart from the rest.
 	Comments int64 `json:"comments"`
 	// OutsideWindow counts parsed rows dropped by --since/--until.
-	OutsideWindow   int64            `json:"outside_window"`
-	RejectedSamples []RejectedSample `json:"rejected_samples"`
+	OutsideWindow int64 `json:"outside_window"`
+	// OtherLoadBalancers counts the parsed rows of the report's objects
+	// that belong to other load balancers (their own reports, or left out
+	// by Options.LoadBalancer): Parsed = requests + OutsideWindow +
+	// OtherLoadBalancers.
+	OtherLoadBalancers int64            `json:"other_load_balancers,omitempty"`
+	RejectedSamples    []RejectedSample `json:"rejected_samples"`
 }
 
 // RejectedSample is one rejected line, for the user to look at.

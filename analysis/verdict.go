@@ -34,12 +34,19 @@ const (
 func buildVerdict(a *Aggregator, r *Report) Verdict {
 	v := Verdict{Hints: []string{}, Findings: []string{}}
 	if a.total5xx == 0 {
-		v.Summary = noErrorSummary(r)
+		v.Summary = noErrorSummary(a, r)
 		// A quiet node matters even without 5xx: its clients time out
 		// before anything is logged.
 		if nf := nodeFindings(r); len(nf) > 0 {
 			v.Findings = append(v.Findings, nf...)
 			v.Summary += " But a load balancer node served far less than its share of the requests: clients reaching it may be failing before anything is logged (see the findings)."
+		}
+		// A family may have something to say without any 5xx (the health
+		// of targets, say).
+		part := a.fam.Verdict(a, r, nil)
+		v.Findings = append(append(v.Findings, part.Findings...), part.Notes...)
+		if part.Summary != "" {
+			v.Summary += " " + part.Summary
 		}
 		return v
 	}
@@ -102,8 +109,11 @@ func rankCauses(a *Aggregator) []CauseID {
 	return ids
 }
 
-func noErrorSummary(r *Report) string {
+func noErrorSummary(a *Aggregator, r *Report) string {
 	if r.Requests == 0 {
+		if lb := a.opts.LoadBalancer; lb != "" && r.Lines.OtherLoadBalancers > 0 && a.subject.Resource == "" {
+			return fmt.Sprintf("No requests of load balancer %s (%s rows of other load balancers left out); nothing to attribute.", lb, numfmt.Int(r.Lines.OtherLoadBalancers))
+		}
 		if r.Lines.OutsideWindow > 0 {
 			return fmt.Sprintf("No requests inside the selected time window (%s rows outside it); nothing to attribute.", numfmt.Int(r.Lines.OutsideWindow))
 		}

@@ -2,6 +2,7 @@ package report
 
 import (
 	"cmp"
+	"fmt"
 	"math"
 	"slices"
 	"strconv"
@@ -343,6 +344,11 @@ func reportTitle(rep *analysis.Report, title string) string {
 		return title
 	}
 	kind := FamilyName(rep)
+	if lb := rep.LoadBalancer; lb != nil && lb.Name != "" {
+		kind += " 5xx triage of " + Sanitize(lb.Name)
+	} else {
+		kind += " 5xx triage"
+	}
 	span := ""
 	if w := rep.Window; w != nil && !w.First.IsZero() {
 		span = fmtSpan(w.First, w.Last)
@@ -350,9 +356,81 @@ func reportTitle(rep *analysis.Report, title string) string {
 		span = fmtSpan(rep.TimeRange.First, rep.TimeRange.Last)
 	}
 	if span == "" {
-		return kind + " 5xx triage"
+		return kind
 	}
-	return kind + " 5xx triage, " + span
+	return kind + ", " + span
+}
+
+// loadBalancerText describes a report's load balancer: "shop-prod-alb
+// (app/shop-prod-alb/50dc6c495c0c9188), account 123456789012, eu-west-1";
+// "" when the report is about none.
+func loadBalancerText(rep *analysis.Report) string {
+	lb := rep.LoadBalancer
+	if lb == nil {
+		return ""
+	}
+	s := Sanitize(lb.Name)
+	if lb.ResourceID != "" && lb.ResourceID != lb.Name {
+		s += " (" + Sanitize(lb.ResourceID) + ")"
+	}
+	if lb.Account != "" {
+		s += ", account " + Sanitize(lb.Account)
+	}
+	if lb.Region != "" {
+		s += ", " + Sanitize(lb.Region)
+	}
+	return s
+}
+
+// linesText is the line count of the inputs: "lines read 10, parsed 9,
+// rejected 1, comments 0, outside window 0", with the rows of other load
+// balancers when there are any; outside names the window ("outside
+// window", "outside the window").
+func linesText(ln analysis.Lines, outside string) string {
+	s := "read " + numfmt.Int(ln.Read) + ", parsed " + numfmt.Int(ln.Parsed) + ", rejected " + numfmt.Int(ln.Rejected) +
+		", comments " + numfmt.Int(ln.Comments) + ", " + outside + " " + numfmt.Int(ln.OutsideWindow)
+	if ln.OtherLoadBalancers > 0 {
+		s += ", other load balancers " + numfmt.Int(ln.OtherLoadBalancers)
+	}
+	return s
+}
+
+// subjectLabel names what a report is about, for the overview of several:
+// "load balancer shop-prod-alb", or "the CloudFront logs".
+func subjectLabel(rep *analysis.Report) string {
+	if lb := rep.LoadBalancer; lb != nil && lb.Name != "" {
+		return "load balancer " + Sanitize(lb.Name)
+	}
+	return "the " + FamilyName(rep) + " logs"
+}
+
+// overview is the line that opens several reports rendered together: how
+// many, and the one most 5xx are in.
+func overview(reps []*analysis.Report) string {
+	var total int64
+	lead := reps[0]
+	for _, r := range reps {
+		total += r.Errors.Total5xx
+		if r.Errors.Total5xx > lead.Errors.Total5xx {
+			lead = r
+		}
+	}
+	s := fmt.Sprintf("%d reports", len(reps))
+	if total == 0 {
+		labels := make([]string, len(reps))
+		for i, r := range reps {
+			labels[i] = subjectLabel(r)
+		}
+		return s + ", no 5xx in any: " + strings.Join(labels, ", ") + "."
+	}
+	s += fmt.Sprintf("; most 5xx are at %s (%s of %s)", subjectLabel(lead), numfmt.Int(lead.Errors.Total5xx), numfmt.Int(total))
+	var others []string
+	for _, r := range reps {
+		if r != lead {
+			others = append(others, subjectLabel(r)+" "+numfmt.Int(r.Errors.Total5xx))
+		}
+	}
+	return s + "; the others: " + strings.Join(others, ", ") + "."
 }
 
 // headline is the verdict's first line, e.g. "TARGET at fault:

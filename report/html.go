@@ -83,14 +83,17 @@ func renderHTMLAll(w io.Writer, reps []*analysis.Report, opts Options) error {
 		titles = append(titles, v.Title)
 	}
 	doc.Title = strings.Join(titles, " · ")
+	doc.Overview = overview(reps)
 	return htmlTmpl.Execute(w, doc)
 }
 
 // htmlDoc is one page: its title and the reports it shows, one after the
 // other.
 type htmlDoc struct {
-	Title   string
-	Reports []*htmlView
+	Title string
+	// Overview, for several reports, says which one most 5xx are in.
+	Overview string
+	Reports  []*htmlView
 }
 
 // htmlView is everything the template shows, already computed.
@@ -406,6 +409,9 @@ func htmlSubtitle(rep *analysis.Report) string {
 		parts = append(parts, rep.Taxonomy.Title)
 	case rep.Format != "":
 		parts = append(parts, strings.ToUpper(Sanitize(rep.Format))+" access logs")
+	}
+	if lb := loadBalancerText(rep); lb != "" {
+		parts = append(parts, "load balancer "+lb)
 	}
 	parts = append(parts, numfmt.Int(rep.Inputs.Objects)+" objects", numfmt.Int(rep.Lines.Read)+" lines")
 	if rep.BucketSeconds > 0 {
@@ -1024,8 +1030,7 @@ func htmlInputsOf(rep *analysis.Report) htmlInputs {
 	if in.Listed > 0 {
 		h.Summary += " (" + numfmt.Int(in.Selected) + " selected of " + numfmt.Int(in.Listed) + " listed)"
 	}
-	h.Lines = "Lines read " + numfmt.Int(ln.Read) + ": parsed " + numfmt.Int(ln.Parsed) + ", rejected " + numfmt.Int(ln.Rejected) +
-		", comments " + numfmt.Int(ln.Comments) + ", outside the window " + numfmt.Int(ln.OutsideWindow) + "."
+	h.Lines = "Lines " + linesText(ln, "outside the window") + "."
 	for _, f := range in.Failed {
 		h.Failed = append(h.Failed, analysis.Failed{Source: Sanitize(f.Source), Error: Sanitize(f.Error)})
 	}

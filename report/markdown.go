@@ -500,8 +500,11 @@ func mdInputs(m *mdWriter, rep *analysis.Report) {
 	if in.Listed > 0 {
 		s += " (" + numfmt.Int(in.Selected) + " selected of " + numfmt.Int(in.Listed) + " listed)"
 	}
-	m.line(s + ". Lines read " + numfmt.Int(ln.Read) + ", parsed " + numfmt.Int(ln.Parsed) + ", rejected " + numfmt.Int(ln.Rejected) +
-		", comments " + numfmt.Int(ln.Comments) + ", outside the window " + numfmt.Int(ln.OutsideWindow) + ".")
+	m.line(s + ". Lines " + linesText(ln, "outside the window") + ".")
+	if lb := loadBalancerText(rep); lb != "" {
+		m.line("")
+		m.line("Load balancer " + mdText(lb) + ".")
+	}
 	if len(in.Failed) > 0 || len(in.Skipped) > 0 {
 		m.line("")
 	}

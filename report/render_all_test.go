@@ -63,3 +63,70 @@ func TestRenderAll(t *testing.T) {
 		t.Error("RenderAll of no report: no error")
 	}
 }
+
+// TestRenderAll_Overview: several reports open with the line naming the
+// load balancer most 5xx are at, in text, markdown and HTML; JSON stays
+// one report per line.
+func TestRenderAll_Overview(t *testing.T) {
+	big, small := incidentReport(), incidentReport()
+	big.LoadBalancer = &analysis.LoadBalancer{Name: "shop-prod-alb", ResourceID: "app/shop-prod-alb/50dc6c495c0c9188", Account: "123456789012", Region: "eu-west-1"}
+	small.LoadBalancer = &analysis.LoadBalancer{Name: "admin-alb", ResourceID: "app/admin-alb/1111111111111111"}
+	small.Errors.Total5xx = 12
+	reps := []*analysis.Report{big, small}
+	want := "2 reports; most 5xx are at load balancer shop-prod-alb (" + itoa(int(big.Errors.Total5xx)) + " of " +
+		itoa(int(big.Errors.Total5xx+12)) + "); the others: load balancer admin-alb 12."
+	for _, format := range []string{"text", "markdown", "html"} {
+		var b bytes.Buffer
+		if err := RenderAll(&b, reps, Options{Format: format}); err != nil {
+			t.Fatal(err)
+		}
+		out := b.String()
+		switch format {
+		case "text":
+			if !strings.HasPrefix(out, "Overview: "+want+"\n\nALB 5xx triage of shop-prod-alb, ") {
+				t.Errorf("text starts %.200q", out)
+			}
+		case "markdown":
+			if !strings.HasPrefix(out, "> **Overview:** "+mdText(want)+"\n\n# ALB 5xx triage of shop-prod-alb, ") {
+				t.Errorf("markdown starts %.200q", out)
+			}
+		case "html":
+			if !strings.Contains(out, "<b>Overview</b> · "+want) {
+				t.Errorf("HTML has no overview")
+			}
+		}
+		for _, lb := range []string{"shop-prod-alb (app/shop-prod-alb/50dc6c495c0c9188), account 123456789012, eu-west-1", "admin-alb (app/admin-alb/1111111111111111)"} {
+			if !strings.Contains(out, lb) {
+				t.Errorf("%s: no %q", format, lb)
+			}
+		}
+	}
+	var b bytes.Buffer
+	if err := RenderAll(&b, reps, Options{Format: "json"}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(b.String(), "Overview") || strings.Count(b.String(), "\n") != 2 {
+		t.Errorf("JSON: %.200q", b.String())
+	}
+	// No 5xx anywhere: the overview says so.
+	big.Errors.Total5xx, small.Errors.Total5xx = 0, 0
+	if got := overview(reps); got != "2 reports, no 5xx in any: load balancer shop-prod-alb, load balancer admin-alb." {
+		t.Errorf("overview %q", got)
+	}
+}
+
+// TestRender_OtherLoadBalancers: the rows of other load balancers are
+// counted with the lines, when there are any.
+func TestRender_OtherLoadBalancers(t *testing.T) {
+	rep := incidentReport()
+	rep.Lines.OtherLoadBalancers = 1234
+	for _, format := range []string{"text", "markdown", "html"} {
+		var b bytes.Buffer
+		if err := Render(&b, rep, Options{Format: format}); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(b.String(), ", other load balancers 1,234") {
+			t.Errorf("%s: no count of other load balancers' rows", format)
+		}
+	}
+}

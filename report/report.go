@@ -112,10 +112,12 @@ func Render(w io.Writer, rep *analysis.Report, opts Options) error {
 	return bw.Flush()
 }
 
-// RenderAll writes several reports, one per input format, in one output:
-// HTML as one page showing each report in turn; JSON as one compact object
-// per line; the other formats one after the other, a blank line apart. One
-// report is rendered as Render does.
+// RenderAll writes several reports (one per family and load balancer) in
+// one output: HTML as one page showing each report in turn; JSON as one
+// compact object per line; the other formats one after the other, a blank
+// line apart. Text, markdown and HTML open with a line saying how many
+// reports there are and which one most 5xx are in. One report is rendered
+// as Render does.
 func RenderAll(w io.Writer, reps []*analysis.Report, opts Options) error {
 	switch {
 	case len(reps) == 0:
@@ -128,6 +130,16 @@ func RenderAll(w io.Writer, reps []*analysis.Report, opts Options) error {
 			return err
 		}
 		return bw.Flush()
+	}
+	switch opts.Format {
+	case "", "text":
+		if _, err := io.WriteString(w, Sanitize("Overview: "+overview(reps))+"\n\n"); err != nil {
+			return err
+		}
+	case "markdown", "md":
+		if _, err := io.WriteString(w, "> **Overview:** "+mdText(overview(reps))+"\n\n"); err != nil {
+			return err
+		}
 	}
 	for i, rep := range reps {
 		if opts.Format == "json" {

@@ -531,8 +531,10 @@ func textInputs(t *textWriter, rep *analysis.Report) {
 		s += " (" + numfmt.Int(in.Selected) + " selected of " + numfmt.Int(in.Listed) + " listed)"
 	}
 	t.line(s)
-	t.line("  lines read " + numfmt.Int(ln.Read) + ", parsed " + numfmt.Int(ln.Parsed) + ", rejected " + numfmt.Int(ln.Rejected) +
-		", comments " + numfmt.Int(ln.Comments) + ", outside window " + numfmt.Int(ln.OutsideWindow))
+	t.line("  lines " + linesText(ln, "outside window"))
+	if lb := loadBalancerText(rep); lb != "" {
+		t.line("  load balancer " + lb)
+	}
 	for _, f := range in.Failed {
 		t.line(t.c.red("  failed: ") + truncate(Sanitize(f.Source)+": "+Sanitize(f.Error), t.width-10))
 	}

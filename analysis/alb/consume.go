@@ -14,6 +14,7 @@ import (
 
 // columns are typed views of one batch's columns; nil when absent.
 type columns struct {
+	lb          *array.String // the elb column: the row's load balancer
 	time        *array.Timestamp
 	rct         *array.Timestamp
 	clientIP    *array.String
@@ -35,6 +36,8 @@ func (c *columns) bind(rec arrow.RecordBatch) error {
 	for i := 0; i < sc.NumFields() && err == nil; i++ {
 		name, a := sc.Field(i).Name, rec.Column(i)
 		switch name {
+		case albparser.ColELB:
+			err = analysis.Bind("ALB", name, a, &c.lb)
 		case albparser.ColTime:
 			err = analysis.BindTime("ALB", name, a, &c.time)
 		case albparser.ColRequestCreationTime:
@@ -76,19 +79,16 @@ type consumer struct {
 	todo   []int32            // classifier scratch
 }
 
-// Consume classifies the rows of one ALB batch and adds them to their
-// subject's Aggregator.
+// Consume classifies the rows of one ALB batch and adds each to the
+// Aggregator of its load balancer: the elb column's, which is authoritative
+// (a local file may hold several load balancers' lines), else the one the
+// object's name tells.
 func (k *consumer) Consume(src parser.Source, rec arrow.RecordBatch, to *analysis.Subjects) error {
 	c := &k.c
 	if err := c.bind(rec); err != nil {
 		return err
 	}
 	defer func() { k.c = columns{} }() // keep no reference to the batch
-	a := to.Subject(analysis.Subject{})
-	if a == nil {
-		return nil
-	}
-	node := a.Node(src)
 	n := int(rec.NumRows())
 	if cap(k.causes) < n {
 		k.causes = make([]analysis.CauseID, n)
@@ -106,8 +106,27 @@ func (k *consumer) Consume(src parser.Source, rec arrow.RecordBatch, to *analysi
 	if c.tpt != nil {
 		tpts = c.tpt.Values()
 	}
-	var o analysis.Row
+	var (
+		o    analysis.Row
+		a    *analysis.Aggregator
+		node *analysis.NodeCount
+		lb   string // the load balancer of the rows going to a
+		have bool
+	)
 	for i := 0; i < n; i++ {
+		row := src.Resource
+		if c.lb != nil && c.lb.IsValid(i) {
+			row = c.lb.Value(i)
+		}
+		if !have || row != lb {
+			lb, have = row, true
+			if a = to.Subject(subjectOf(lb)); a != nil {
+				node = a.Node(src)
+			}
+		}
+		if a == nil {
+			continue // another load balancer's row, left out
+		}
 		if !a.Admit(int64(times[i]), c.time.IsValid(i)) {
 			continue
 		}
@@ -140,6 +159,18 @@ func (k *consumer) Consume(src parser.Source, rec arrow.RecordBatch, to *analysi
 		a.Observe(node, &o)
 	}
 	return nil
+}
+
+// subjectOf returns the subject of the load balancer with resource ID
+// resource ("app/my-lb/50dc6c495c0c9188", named "my-lb").
+func subjectOf(resource string) analysis.Subject {
+	name := resource
+	if _, rest, ok := strings.Cut(resource, "/"); ok {
+		if n, _, ok := strings.Cut(rest, "/"); ok && n != "" {
+			name = n
+		}
+	}
+	return analysis.Subject{Resource: resource, Name: name}
 }
 
 // pathOf returns the path of a request URL ("scheme://host:port/path?q"),

@@ -24,7 +24,7 @@ func TestDocsTaxonomyExamples(t *testing.T) {
 	for _, m := range re.FindAllStringSubmatch(string(doc), -1) {
 		code, line := m[1], m[2]
 		found[code] = true
-		r, err := alb.NewReader(strings.NewReader(line+"\n"), parser.Options{Columns: alb.TriageColumns})
+		r, err := alb.NewReader(strings.NewReader(line+"\n"), parser.Options{Columns: albfam.Family{}.Columns()})
 		if err != nil {
 			t.Fatal(err)
 		}

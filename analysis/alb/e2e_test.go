@@ -2,8 +2,10 @@ package alb_test
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"strings"
 	"testing"
@@ -410,4 +412,84 @@ func TestReport_IncidentVerdicts(t *testing.T) {
 		summary:  []string{"concentrated on target 10.0.2.22:8080"},
 		findings: []string{"come from target 10.0.2.22:8080 (1 of 9 targets)"},
 	})
+}
+
+// TestReports_TwoLoadBalancers: the logs of two load balancers read
+// together give a report each, the one with the fault first, with its own
+// nodes and targets: the small load balancer's nodes are not "quiet" for
+// serving less than the big one's. Lines of both in one file (a local
+// copy) are told apart by the elb field.
+func TestReports_TwoLoadBalancers(t *testing.T) {
+	big := gen.SampleIncident()
+	small := &gen.ALBScenario{Seed: 5, Start: big.Start, End: big.End, Rows: 3000, LBName: "admin-alb", LBID: "1111111111111111"}
+	bigObjs, bigTruth, err := gen.ALBObjects(big)
+	if err != nil {
+		t.Fatal(err)
+	}
+	smallObjs, _, err := gen.ALBObjects(small)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := func(reps []*analysis.Report) {
+		t.Helper()
+		if len(reps) != 2 {
+			t.Fatalf("%d reports, want 2", len(reps))
+		}
+		fault, quiet := reps[0], reps[1]
+		if fault.LoadBalancer == nil || fault.LoadBalancer.Name != "shop-prod-alb" || quiet.LoadBalancer == nil || quiet.LoadBalancer.Name != "admin-alb" {
+			t.Fatalf("load balancers %+v, %+v", fault.LoadBalancer, quiet.LoadBalancer)
+		}
+		if fault.LoadBalancer.ResourceID != "app/shop-prod-alb/"+fault.LoadBalancer.ResourceID[len("app/shop-prod-alb/"):] || quiet.LoadBalancer.ResourceID != "app/admin-alb/1111111111111111" {
+			t.Fatalf("resource IDs %q, %q", fault.LoadBalancer.ResourceID, quiet.LoadBalancer.ResourceID)
+		}
+		if fault.Requests != int64(bigTruth.Rows) || quiet.Requests != 3000 {
+			t.Fatalf("requests %d and %d, want %d and 3000", fault.Requests, quiet.Requests, bigTruth.Rows)
+		}
+		for _, rep := range reps {
+			for _, f := range rep.Verdict.Findings {
+				if strings.Contains(f, "Load balancer node") {
+					t.Errorf("%s: a node flagged: %s", rep.LoadBalancer.Name, f)
+				}
+			}
+			if got := rep.Requests + rep.Lines.OutsideWindow + rep.Lines.OtherLoadBalancers; got != rep.Lines.Parsed {
+				t.Errorf("%s: parsed %d != requests + outside + others %d", rep.LoadBalancer.Name, rep.Lines.Parsed, got)
+			}
+		}
+		for _, tg := range quiet.Targets {
+			for _, ft := range fault.Targets {
+				if tg.Target == ft.Target && tg.Errors5xx > 0 {
+					t.Errorf("target %s counted in both", tg.Target)
+				}
+			}
+		}
+	}
+	// As S3 lists them: one object per node and interval.
+	objects, skipped := objectsOf(append(append([]gen.Object{}, smallObjs...), bigObjs...))
+	check(analysistest.Scan(t, reg, objects, skipped, 3, analysis.Options{}))
+
+	// As a local copy: every line of both in one file, whose name tells
+	// nothing.
+	var all bytes.Buffer
+	for _, o := range append(append([]gen.Object{}, smallObjs...), bigObjs...) {
+		if strings.HasSuffix(o.Key, ".gz") {
+			zr, err := gzip.NewReader(bytes.NewReader(o.Data))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := io.Copy(&all, zr); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	one, _ := objectsOf([]gen.Object{{Key: "all.log", Data: all.Bytes()}})
+	reps := analysistest.Scan(t, reg, one, nil, 1, analysis.Options{})
+	if len(reps) != 2 || reps[0].Lines.OtherLoadBalancers != 3000 || reps[1].Lines.OtherLoadBalancers != int64(bigTruth.Rows) {
+		t.Fatalf("one file: %d reports, other rows %+v", len(reps), reps[0].Lines)
+	}
+
+	// --lb keeps one of them, and counts the rest.
+	reps = analysistest.Scan(t, reg, one, nil, 1, analysis.Options{LoadBalancer: "admin-alb"})
+	if len(reps) != 1 || reps[0].Requests != 3000 || reps[0].Lines.OtherLoadBalancers != int64(bigTruth.Rows) {
+		t.Fatalf("--lb admin-alb: %d reports, %d requests, %+v", len(reps), reps[0].Requests, reps[0].Lines)
+	}
 }

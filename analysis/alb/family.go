@@ -5,6 +5,7 @@ package alb
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/lbtriage/lbtriage/analysis"
 	"github.com/lbtriage/lbtriage/internal/gen"
@@ -24,8 +25,11 @@ func (Family) Decoder() parser.Decoder { return albparser.Decoder{} }
 // Taxonomy returns the ALB causes, domains and context keys.
 func (Family) Taxonomy() *analysis.Taxonomy { return taxonomy }
 
-// Columns returns the columns the consumer reads.
-func (Family) Columns() []string { return albparser.TriageColumns }
+// Columns returns the columns the consumer reads: the triage columns and
+// the load balancer.
+func (Family) Columns() []string { return columnsRead }
+
+var columnsRead = append(slices.Clone(albparser.TriageColumns), albparser.ColELB)
 
 // NewConsumer returns a consumer for one worker.
 func (Family) NewConsumer() analysis.Consumer { return &consumer{} }

@@ -30,7 +30,7 @@ func peakHeap(t *testing.T, rows int, opts analysis.Options) (peak uint64, rep *
 		pw.CloseWithError(err)
 		done <- err
 	}()
-	r, err := alb.NewReader(pr, parser.Options{Columns: alb.TriageColumns, BatchSize: 4096})
+	r, err := alb.NewReader(pr, parser.Options{Columns: albfam.Family{}.Columns(), BatchSize: 4096})
 	if err != nil {
 		t.Fatal(err)
 	}

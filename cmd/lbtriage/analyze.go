@@ -59,6 +59,10 @@ func (m *Main) runAnalysis(ctx context.Context, cfg analysisConfig) (*analysis.R
 // exitUsage when there is nothing to report: bad inputs or nothing
 // readable. The error is one sentence for the user.
 func (m *Main) runAnalyses(ctx context.Context, cfg analysisConfig) ([]*analysis.Report, int, error) {
+	if cfg.S3 != nil {
+		// --lb selects the S3 objects to list, and the rows of every input.
+		cfg.Analysis.LoadBalancer = cfg.S3.lb
+	}
 	objects, skipped := cfg.Objects, cfg.Skipped
 	var listed s3ListStats
 	if objects == nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/lbtriage/lbtriage/analysis"
 	albfam "github.com/lbtriage/lbtriage/analysis/alb"
 	cffam "github.com/lbtriage/lbtriage/analysis/cloudfront"
+	"github.com/lbtriage/lbtriage/internal/gen"
 )
 
 var testNow = time.Date(2026, 11, 20, 15, 0, 0, 0, time.UTC)
@@ -309,5 +310,46 @@ func TestAnalyze_MixedFormats(t *testing.T) {
 	}
 	if rep.Format != want.Format || rep.Requests != want.Requests {
 		t.Fatalf("runAnalysis gave %s (%d requests), want %s", rep.Format, rep.Requests, want.Format)
+	}
+}
+
+// TestAnalyze_LoadBalancers: a directory with two load balancers' logs
+// gives a report each, the one with the fault first; --lb keeps one, also
+// for local inputs, and counts the other's lines.
+func TestAnalyze_LoadBalancers(t *testing.T) {
+	dir := writeSample(t)
+	sample := gen.SampleIncident()
+	other := &gen.ALBScenario{Seed: 9, Start: sample.Start, End: sample.End, Rows: 2000, LBName: "admin-alb", LBID: "1111111111111111"}
+	if _, err := gen.WriteALBObjects(filepath.Join(dir, "admin"), other); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := run(t, "analyze", "-o", "json", dir)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("%d JSON lines, want 2", len(lines))
+	}
+	first, second := decodeReport(t, lines[0]), decodeReport(t, lines[1])
+	if first.LoadBalancer == nil || first.LoadBalancer.Name != "shop-prod-alb" || second.LoadBalancer == nil || second.LoadBalancer.Name != "admin-alb" {
+		t.Fatalf("load balancers %+v, %+v", first.LoadBalancer, second.LoadBalancer)
+	}
+	code, out, _ = run(t, "analyze", dir)
+	if code != exitOK || !strings.HasPrefix(out, "Overview: 2 reports; most 5xx are at load balancer shop-prod-alb (") {
+		t.Fatalf("text: exit %d, starts %.200q", code, out)
+	}
+
+	code, out, errOut = run(t, "analyze", "-o", "json", "--lb", "admin-alb", dir)
+	if code != exitOK {
+		t.Fatalf("--lb: exit %d: %s", code, errOut)
+	}
+	rep := decodeReport(t, out)
+	if rep.LoadBalancer == nil || rep.LoadBalancer.Name != "admin-alb" || rep.Requests != 2000 || rep.Lines.OtherLoadBalancers != first.Requests {
+		t.Fatalf("--lb admin-alb: %+v, %d requests, lines %+v", rep.LoadBalancer, rep.Requests, rep.Lines)
+	}
+	code, out, _ = run(t, "analyze", "--lb", "nosuch-alb", dir)
+	if code != exitOK || !strings.Contains(out, "No requests of load balancer nosuch-alb") {
+		t.Fatalf("--lb nosuch-alb: exit %d\n%.400s", code, out)
 	}
 }

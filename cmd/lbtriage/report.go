@@ -190,8 +190,13 @@ func periodText(o analysis.Options) string {
 // reportTitle is the nightly report's title: the day, or the period.
 func reportTitle(rep *analysis.Report, o analysis.Options, isDay bool) string {
 	kind := report.FamilyName(rep)
-	if isDay {
-		return kind + " 5xx report for " + o.Since.UTC().Format("Monday 2 January 2006") + " (UTC)"
+	if lb := rep.LoadBalancer; lb != nil && lb.Name != "" {
+		kind += " 5xx report of " + sanitizeArg(lb.Name)
+	} else {
+		kind += " 5xx report"
 	}
-	return kind + " 5xx report, " + periodText(o)
+	if isDay {
+		return kind + " for " + o.Since.UTC().Format("Monday 2 January 2006") + " (UTC)"
+	}
+	return kind + ", " + periodText(o)
 }

@@ -219,7 +219,7 @@ func TestReport_OutFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"<!DOCTYPE html>", "Compared with baseline", "threshold", "ALB 5xx report for Friday 20 November 2026 (UTC)", "10.0.2.21:8080"} {
+	for _, want := range []string{"<!DOCTYPE html>", "Compared with baseline", "threshold", "ALB 5xx report of shop-prod-alb for Friday 20 November 2026 (UTC)", "10.0.2.21:8080"} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("HTML report lacks %q", want)
 		}

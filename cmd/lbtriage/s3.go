@@ -41,7 +41,7 @@ func (f *s3Flags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.profile, "profile", "", "AWS profile for s3:// inputs (default: AWS_PROFILE, else the default credential chain)")
 	fs.StringVar(&f.region, "region", "", "AWS region of the bucket (default: AWS_REGION or the profile's region)")
 	fs.StringVar(&f.endpointURL, "endpoint-url", "", "S3-compatible endpoint such as http://127.0.0.1:7070 (default: AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL)")
-	fs.StringVar(&f.lb, "lb", "", "read only the ALB objects of this load balancer: its name or app/NAME/ID")
+	fs.StringVar(&f.lb, "lb", "", "report on this load balancer only, by its name or app/NAME/ID: S3 objects of others are not listed, and rows of others in any input are left out and counted")
 }
 
 // expandS3 lists the s3:// URLs and returns their objects, pruned to the
