@@ -26,10 +26,21 @@ func ALBTruthOf(sc *ALBScenario) (*ALBTruth, error) {
 	if err != nil {
 		return nil, err
 	}
+	return albTruthOf(g, nil), nil
+}
+
+// albTruthOf is ALBTruthOf on a generator made ready, calling onRow, when
+// not nil, with each row.
+func albTruthOf(g *albGen, onRow func(*albRow)) *ALBTruth {
 	tr := newALBTruth()
-	g.run(func(row *albRow) { tr.add(g, row) })
+	g.run(func(row *albRow) {
+		tr.add(g, row)
+		if onRow != nil {
+			onRow(row)
+		}
+	})
 	tr.finish(g)
-	return tr, nil
+	return tr
 }
 
 // WriteALB writes the scenario's rows to w as plain log lines in time order
@@ -40,11 +51,20 @@ func WriteALB(w io.Writer, sc *ALBScenario) (*ALBTruth, error) {
 	if err != nil {
 		return nil, err
 	}
+	return writeALB(w, g, nil)
+}
+
+// writeALB is WriteALB on a generator made ready, calling onRow, when not
+// nil, with each row written.
+func writeALB(w io.Writer, g *albGen, onRow func(*albRow)) (*ALBTruth, error) {
 	f := &albFormatter{g: g, layout: g.sc.Layout}
 	tr := newALBTruth()
 	cw := newChunkWriter(w, nil)
 	g.run(func(row *albRow) {
 		tr.add(g, row)
+		if onRow != nil {
+			onRow(row)
+		}
 		if cw.err == nil {
 			cw.buf = f.appendRow(cw.buf, row)
 			cw.maybeFlush()
@@ -103,13 +123,15 @@ func albObjects(sc *ALBScenario, put func(Object) error) (*ALBTruth, error) {
 	if err != nil {
 		return nil, err
 	}
+	return albObjectsOf(g, put, nil)
+}
+
+// albObjectsOf is albObjects on a generator made ready, calling onRow,
+// when not nil, with each row laid out.
+func albObjectsOf(g *albGen, put func(Object) error, onRow func(*albRow)) (*ALBTruth, error) {
 	c := g.sc
 	names := rand.New(rand.NewPCG(splitmix(c.Seed^0x6e616d65), 11))
-	prefix := c.Prefix
-	if prefix != "" && prefix[len(prefix)-1] != '/' {
-		prefix += "/"
-	}
-	root := prefix + "AWSLogs/" + c.Account + "/"
+	root := c.awsLogsRoot()
 	testAt := c.Start.Add(-time.Duration(3+names.IntN(50)) * time.Minute).UTC()
 	if err := put(Object{Key: root + "ELBAccessLogTestFile",
 		Data: []byte("Enable AccessLog for ELB: " + g.elb + " at " + testAt.Format("2006-01-02T15:04:05.000Z"))}); err != nil {
@@ -117,73 +139,129 @@ func albObjects(sc *ALBScenario, put func(Object) error) (*ALBTruth, error) {
 	}
 	f := &albFormatter{g: g, layout: c.Layout}
 	tr := newALBTruth()
-	bufs := make([][]byte, len(c.Nodes))
-	cur := int64(-1)
-	var perr error
-	zws := make([]*gzip.Writer, len(c.Nodes))
-	outs := make([]bytes.Buffer, len(c.Nodes))
-	errs := make([]error, len(c.Nodes))
-	for i := range zws {
-		zws[i], _ = gzip.NewWriterLevel(io.Discard, gzip.BestSpeed)
-	}
-	flush := func() {
-		if cur < 0 || perr != nil {
-			return
-		}
-		// Compress the nodes' objects in parallel, then hand them out in
-		// node order so the output stays deterministic.
-		var wg sync.WaitGroup
-		for i, b := range bufs {
-			if len(b) == 0 {
-				continue
-			}
-			wg.Go(func() {
-				outs[i] = bytes.Buffer{}
-				zws[i].Reset(&outs[i])
-				zws[i].Write(b)
-				errs[i] = zws[i].Close()
-			})
-		}
-		wg.Wait()
-		end := time.UnixMicro((cur + 1) * albInterval).UTC()
-		deliv := end.Add(c.DeliveryDelay)
-		for i, b := range bufs {
-			if len(b) == 0 {
-				continue
-			}
-			if errs[i] != nil {
-				perr = errs[i]
-				return
-			}
-			var rnd [8]byte
-			for j := range rnd {
-				rnd[j] = "abcdefghijklmnopqrstuvwxyz0123456789"[names.IntN(36)]
-			}
-			key := root + "elasticloadbalancing/" + c.Region + "/" + deliv.Format("2006/01/02") + "/" +
-				c.Account + "_elasticloadbalancing_" + c.Region + "_app." + c.LBName + "." + c.LBID + "_" +
-				end.Format("20060102T1504Z") + "_" + c.Nodes[i] + "_" + string(rnd[:]) + ".log.gz"
-			if err := put(Object{Key: key, Data: outs[i].Bytes()}); err != nil {
-				perr = err
-				return
-			}
-			bufs[i] = b[:0]
-		}
-	}
+	objs := newNodeObjects(c, "", names, put)
 	g.run(func(row *albRow) {
 		tr.add(g, row)
-		iv := row.t / albInterval
-		if iv != cur {
-			flush()
-			cur = iv
+		if onRow != nil {
+			onRow(row)
 		}
-		bufs[row.node] = f.appendRow(bufs[row.node], row)
+		if b := objs.buf(row.t, row.node); b != nil {
+			*b = f.appendRow(*b, row)
+		}
 	})
-	flush()
-	if perr != nil {
-		return nil, perr
+	if err := objs.close(); err != nil {
+		return nil, err
 	}
 	tr.finish(g)
 	return tr, nil
+}
+
+// awsLogsRoot returns "{Prefix/}AWSLogs/{account}/".
+func (c *ALBScenario) awsLogsRoot() string {
+	prefix := c.Prefix
+	if prefix != "" && prefix[len(prefix)-1] != '/' {
+		prefix += "/"
+	}
+	return prefix + "AWSLogs/" + c.Account + "/"
+}
+
+// nodeObjects lays lines out as the objects a load balancer's nodes
+// deliver: one gzip object per node per 5-minute interval holding the
+// lines whose time falls in it, named
+//
+//	{Prefix/}AWSLogs/{account}/elasticloadbalancing/{region}/{yyyy}/{mm}/{dd}/
+//	{file}{account}_elasticloadbalancing_{region}_app.{lb-name}.{lb-id}_{YYYYMMDDThhmmZ}_{node-ip}_{random}.log.gz
+//
+// with {file} "" for access logs and "conn_log_" for connection logs. The
+// lines must come in time order; the objects of an interval are handed to
+// put in node order once the first line of a later interval comes, or on
+// close.
+type nodeObjects struct {
+	c     *ALBScenario
+	file  string
+	root  string
+	names *rand.Rand
+	put   func(Object) error
+	bufs  [][]byte
+	cur   int64 // the interval of the lines in bufs, -1 before any
+	err   error
+	zws   []*gzip.Writer
+	outs  []bytes.Buffer
+	errs  []error
+}
+
+func newNodeObjects(c *ALBScenario, file string, names *rand.Rand, put func(Object) error) *nodeObjects {
+	n := len(c.Nodes)
+	o := &nodeObjects{c: c, file: file, root: c.awsLogsRoot(), names: names, put: put, cur: -1,
+		bufs: make([][]byte, n), zws: make([]*gzip.Writer, n), outs: make([]bytes.Buffer, n), errs: make([]error, n)}
+	for i := range o.zws {
+		o.zws[i], _ = gzip.NewWriterLevel(io.Discard, gzip.BestSpeed)
+	}
+	return o
+}
+
+// buf returns the buffer to append the line of node at time t to (Unix
+// microseconds), or nil after an error.
+func (o *nodeObjects) buf(t int64, node int) *[]byte {
+	if iv := t / albInterval; iv != o.cur {
+		o.flush()
+		o.cur = iv
+	}
+	if o.err != nil {
+		return nil
+	}
+	return &o.bufs[node]
+}
+
+func (o *nodeObjects) flush() {
+	if o.cur < 0 || o.err != nil {
+		return
+	}
+	c := o.c
+	// Compress the nodes' objects in parallel, then hand them out in node
+	// order so the output stays deterministic.
+	var wg sync.WaitGroup
+	for i, b := range o.bufs {
+		if len(b) == 0 {
+			continue
+		}
+		wg.Go(func() {
+			o.outs[i] = bytes.Buffer{}
+			o.zws[i].Reset(&o.outs[i])
+			o.zws[i].Write(b)
+			o.errs[i] = o.zws[i].Close()
+		})
+	}
+	wg.Wait()
+	end := time.UnixMicro((o.cur + 1) * albInterval).UTC()
+	deliv := end.Add(c.DeliveryDelay)
+	for i, b := range o.bufs {
+		if len(b) == 0 {
+			continue
+		}
+		if o.errs[i] != nil {
+			o.err = o.errs[i]
+			return
+		}
+		var rnd [8]byte
+		for j := range rnd {
+			rnd[j] = "abcdefghijklmnopqrstuvwxyz0123456789"[o.names.IntN(36)]
+		}
+		key := o.root + "elasticloadbalancing/" + c.Region + "/" + deliv.Format("2006/01/02") + "/" + o.file +
+			c.Account + "_elasticloadbalancing_" + c.Region + "_app." + c.LBName + "." + c.LBID + "_" +
+			end.Format("20060102T1504Z") + "_" + c.Nodes[i] + "_" + string(rnd[:]) + ".log.gz"
+		if err := o.put(Object{Key: key, Data: o.outs[i].Bytes()}); err != nil {
+			o.err = err
+			return
+		}
+		o.bufs[i] = b[:0]
+	}
+}
+
+// close hands out the last objects and returns the first error.
+func (o *nodeObjects) close() error {
+	o.flush()
+	return o.err
 }
 
 // chunkWriter gathers rows appended to buf and writes them to w in chunks of
