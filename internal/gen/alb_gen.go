@@ -94,6 +94,10 @@ type albGen struct {
 	lambdaARN string
 	certARN   string
 	idleMs    int
+	// conns, when not nil, carries the requests on connections (see
+	// ConnScenario): it may override a row's client, node, type, TLS and
+	// trace ID, or turn the request into a failed connection attempt.
+	conns *connGen
 }
 
 func newALBGen(sc *ALBScenario) (*albGen, error) {
@@ -339,6 +343,9 @@ func (g *albGen) makeRow(row *albRow, t int64) bool {
 	row.traceHi = r.Uint64()
 	row.traceLo = r.Uint32()
 	row.tidHi, row.tidLo = r.Uint64(), r.Uint64()
+	if g.conns != nil && !g.conns.assign(row) {
+		return false // the handshake failed: no request, no access line
+	}
 	row.target = r.IntN(len(g.targets))
 	row.recv = 180 + r.IntN(700)
 	if row.method == "POST" || row.method == "PUT" {

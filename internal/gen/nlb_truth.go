@@ -7,15 +7,17 @@ import (
 )
 
 // ConnCounts is the truth about one slice of connections (a client,
-// listener, node, certificate or minute).
+// listener, node, certificate or minute), of NLB TLS access logs or ALB
+// connection logs.
 type ConnCounts struct {
 	// Connections is the number of rows.
 	Connections int
-	// Failed is the number whose TLS handshake did not complete
-	// (tls_handshake_time "-").
+	// Failed is the number whose TLS handshake did not complete (NLB:
+	// tls_handshake_time "-"; ALB: tls_verify_status "Failed:…").
 	Failed int
-	// Reasons counts the failed ones by reason: the client's alert by name
-	// (TLSAlertNames) or ReasonHandshakeIncomplete.
+	// Reasons counts the failed ones by reason: for NLB the client's alert
+	// by name (TLSAlertNames) or ReasonHandshakeIncomplete, for ALB the
+	// code after "Failed:" (ConnCertExpired, ...).
 	Reasons map[string]int
 }
 

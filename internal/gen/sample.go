@@ -96,3 +96,66 @@ func EveryCFCause(start, end time.Time, rate float64) []CFIncident {
 	}
 	return out
 }
+
+// SamplePartnerTLSIncident returns the demo's connection-log scenario:
+// about 30,000 requests over 45 minutes (12:40–13:25 UTC on 2026-11-20) to
+// the load balancer of SampleIncident (three nodes, nine targets), whose
+// access lines carry the trace IDs of their connections, kept alive for a
+// few requests each. Eight partners call its mutual-TLS listener on port
+// 8443 (about 6 % of the requests), each with its client certificate.
+//
+// What happens: at 13:00 the client certificates of two partners, Contoso
+// Payments (203.0.113.24) and Tailspin Travel (203.0.113.57), expire. From
+// then on every handshake of theirs fails verification
+// (Failed:ClientCertExpired) and they make no request: the access logs
+// simply lose them, after the connections they already had close. In the
+// background, three unknown devices (198.51.100.x) present self-signed
+// certificates to port 8443 now and then (Failed:ClientCertUntrusted).
+// Access logs show nothing wrong.
+//
+// A correct report concludes: connections fail only on listener 8443;
+// from 13:00 all of them from 203.0.113.24 and 203.0.113.57, with
+// ClientCertExpired: their client certificates expired at 13:00, so they
+// must be renewed (the certificates' NotAfter says so); the few
+// ClientCertUntrusted from 198.51.100.x are unrelated strays; the other
+// six partners connect as before.
+//
+// ConnTruthOf(SamplePartnerTLSIncident()) gives the exact numbers.
+func SamplePartnerTLSIncident() *ConnScenario {
+	start := time.Date(2026, 11, 20, 12, 40, 0, 0, time.UTC)
+	end := start.Add(45 * time.Minute)
+	expiry := time.Date(2026, 11, 20, 13, 0, 0, 0, time.UTC)
+	validFrom, validTo := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), time.Date(2027, 3, 1, 0, 0, 0, 0, time.UTC)
+	partner := func(name, ip string, weight int) ConnPartner {
+		return ConnPartner{Name: name, IP: ip, NotBefore: validFrom, NotAfter: validTo, Weight: weight}
+	}
+	partners := []ConnPartner{
+		partner("Northwind Logistics", "203.0.113.11", 3),
+		partner("Contoso Payments", "203.0.113.24", 3),
+		partner("Fabrikam Freight", "203.0.113.36", 2),
+		partner("Adventure Works", "203.0.113.42", 2),
+		partner("Tailspin Travel", "203.0.113.57", 2),
+		partner("Wide World Importers", "203.0.113.63", 1),
+		partner("Litware Insurance", "203.0.113.78", 1),
+		partner("Proseware Health", "203.0.113.85", 1),
+	}
+	for _, i := range []int{1, 4} {
+		partners[i].NotBefore, partners[i].NotAfter = expiry.AddDate(-1, 0, 0), expiry
+	}
+	return &ConnScenario{
+		ALB: &ALBScenario{
+			Seed:   20261121,
+			Start:  start,
+			End:    end,
+			Rows:   30000,
+			LBName: "shop-prod-alb",
+			LBID:   "50dc6c495c0c9188",
+		},
+		Partners:     partners,
+		PartnerShare: 0.06,
+		Incidents: []ConnIncident{
+			{Name: "unknown devices with self-signed certificates", Reason: ConnCertUntrusted,
+				Start: start, End: end, Attempts: 24, Strangers: 3},
+		},
+	}
+}
