@@ -1,0 +1,152 @@
+package albconn
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/lbtriage/lbtriage/internal/colbuild"
+	"github.com/lbtriage/lbtriage/internal/rowbatch"
+	"github.com/lbtriage/lbtriage/parser"
+)
+
+// Reader streams the rows of one connection-log object as Arrow record
+// batches. It implements parser.Reader; all its methods but Next are
+// rowbatch.Stream's.
+//
+// A Reader reads lines into one reused buffer, parses each line into a
+// reused row and only then appends the row to the column builders, so a
+// rejected line never leaves a half-appended row. It is not safe for
+// concurrent use.
+type Reader struct {
+	rowbatch.Stream
+	// The columns by kind, each appended by one loop per row (appendRow):
+	// the value and its validity are read through pointers into row.
+	int64s   []rowbatch.Fixed[int64]
+	uint16s  []rowbatch.Fixed[uint16]
+	float64s []rowbatch.Fixed[float64]
+	spans    []rowbatch.Span
+	fields   []rowbatch.Field
+	row      row
+}
+
+var _ parser.Reader = (*Reader)(nil)
+
+// NewReader returns a Reader over r, which yields decompressed text.
+// opts.Columns selects the columns built (nil or empty: all of Schema); the
+// batch schema holds them in schema order, with the non-empty fields of
+// opts.Source as metadata (MetaSource, MetaNodeIP, MetaLoadBalancer,
+// MetaIntervalEnd). Whatever the projection, every typed field of a line is
+// checked, so the same lines are accepted and rejected. NewReader fails only
+// on an unknown column name. The caller must call Release.
+func NewReader(r io.Reader, opts parser.Options) (*Reader, error) {
+	rd := &Reader{}
+	cols, err := rd.Init(r, Format, fields[:], opts)
+	if err != nil {
+		return nil, err
+	}
+	rd.row.toks.Need = maxFields
+	for _, c := range cols {
+		rd.Columns().Add(rd.newColumn(colID(c)))
+	}
+	return rd, nil
+}
+
+// newColumn returns the builder of column c, and files it under its kind
+// for appendRow.
+func (rd *Reader) newColumn(c colID) rowbatch.Column {
+	mem := rd.Options().Allocator
+	r := &rd.row
+	switch c {
+	case cTime:
+		return addFixed(&rd.int64s, mem, c, &r.time, &rowbatch.AlwaysOK)
+	case cClientPort:
+		return addFixed(&rd.uint16s, mem, c, &r.clientPort, &rowbatch.AlwaysOK)
+	case cListenerPort:
+		return addFixed(&rd.uint16s, mem, c, &r.listenerPort, &rowbatch.AlwaysOK)
+	case cTLSHandshakeLatency:
+		return addFixed(&rd.float64s, mem, c, &r.latency, &r.latencyOK)
+	case cCertNotBefore:
+		return addFixed(&rd.int64s, mem, c, &r.notBefore, &r.validityOK)
+	case cCertNotAfter:
+		return addFixed(&rd.int64s, mem, c, &r.notAfter, &r.validityOK)
+	}
+	if fields[c].Type != utf8 {
+		panic(fmt.Sprintf("albconn: no builder for column %s", fields[c].Name))
+	}
+	b := colbuild.NewString(mem)
+	switch c {
+	case cTLSVerifyStatus:
+		rd.spans = append(rd.spans, rowbatch.Span{B: b, Start: &r.statusStart, End: &r.statusEnd, OK: &r.statusOK})
+	case cTLSVerifyReason:
+		rd.spans = append(rd.spans, rowbatch.Span{B: b, Start: &r.reasonStart, End: &r.reasonEnd, OK: &r.reasonOK})
+	default:
+		// Plain strings, null for "-" or when the line's layout ends
+		// before them. client_ip is never "-": such a line is rejected.
+		rd.fields = append(rd.fields, rowbatch.Field{B: b, F: stringField[c], Dash: true})
+	}
+	return b
+}
+
+// addFixed adds a builder of column c, whose value is *v and null unless
+// *ok, to cols.
+func addFixed[T colbuild.Value](cols *[]rowbatch.Fixed[T], mem memory.Allocator, c colID, v *T, ok *bool) rowbatch.Column {
+	return rowbatch.AddFixed(cols, mem, fields[c].Type, v, ok)
+}
+
+// appendRow appends the row to every column, in one loop per kind of
+// column.
+func (rd *Reader) appendRow(line []byte) {
+	rowbatch.AppendFixed(rd.int64s)
+	rowbatch.AppendFixed(rd.uint16s)
+	rowbatch.AppendFixed(rd.float64s)
+	rowbatch.AppendSpans(rd.spans, line)
+	rowbatch.AppendFields(rd.fields, &rd.row.toks, line)
+}
+
+// maxBatchBytes caps the text of the lines in one batch (see
+// rowbatch.MaxBatchBytes); a variable so that tests can lower it.
+var maxBatchBytes = rowbatch.MaxBatchBytes
+
+// Next reads the next batch of up to Options.BatchSize rows and reports
+// whether there is one. It releases the batch returned before. Rejected
+// lines are counted and reported through Options.OnReject; they never end
+// the stream. Next returns false at the end of the input or after a read
+// error, which Err then reports.
+func (rd *Reader) Next() bool {
+	if !rd.Begin() {
+		return false
+	}
+	lines, cols := rd.Lines(), rd.Columns()
+	size := rd.Options().BatchSize
+	n, reserved, text := 0, 0, 0
+	for n < size {
+		line, split, ok := lines.Next(&rd.row.toks)
+		if !ok {
+			break
+		}
+		if n > 0 && text+len(line) > maxBatchBytes {
+			lines.Unread() // the line opens the next batch
+			break
+		}
+		reason := ""
+		if split {
+			reason = rd.row.parseTokens(line, "")
+		} else {
+			reason = rd.row.parse(line)
+		}
+		if reason != "" {
+			lines.Reject(reason, line)
+			continue
+		}
+		if n == reserved {
+			reserved = cols.Grow(n, size)
+		}
+		rd.appendRow(line)
+		lines.Count(rd.row.time)
+		text += len(line)
+		n++
+	}
+	return rd.End(n)
+}
