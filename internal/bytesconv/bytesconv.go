@@ -355,3 +355,37 @@ func daysFromCivil(y, m, d int) int64 {
 	doe := yoe*365 + yoe/4 - yoe/100 + doy
 	return int64(era)*146097 + int64(doe) - 719468
 }
+
+// MinuteCache parses timestamps as ParseTimestampMicros does, faster when
+// they share their minute ("2018-07-02T22:23") with the last one parsed
+// in the usual shape, with microseconds: the lines of one log object do,
+// so only their seconds and fraction are parsed again. The zero value is
+// ready to use.
+type MinuteCache struct {
+	key [2]uint64 // the first 16 bytes of the last timestamp
+	us  int64     // its minute, in microseconds since the epoch
+	ok  bool
+}
+
+// Parse returns the microseconds since the epoch of the timestamp b.
+func (c *MinuteCache) Parse(b []byte) (int64, bool) {
+	if len(b) == 27 && c.ok && b[16] == ':' &&
+		binary.LittleEndian.Uint64(b) == c.key[0] && binary.LittleEndian.Uint64(b[8:]) == c.key[1] {
+		us, ok := ParseSecondsMicros(b[17:])
+		return c.us + us, ok
+	}
+	return c.parseSlow(b)
+}
+
+// parseSlow parses a whole timestamp and caches its minute when it has
+// the usual length (microseconds).
+func (c *MinuteCache) parseSlow(b []byte) (int64, bool) {
+	v, ok := ParseTimestampMicros(b)
+	if ok && len(b) == 27 {
+		c.key = [2]uint64{binary.LittleEndian.Uint64(b), binary.LittleEndian.Uint64(b[8:])}
+		us, _ := ParseSecondsMicros(b[17:])
+		c.us = v - us
+		c.ok = true
+	}
+	return v, ok
+}

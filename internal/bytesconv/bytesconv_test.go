@@ -325,3 +325,20 @@ func TestParseSecondsMicros_FastPath(t *testing.T) {
 		}
 	}
 }
+
+func TestMinuteCache(t *testing.T) {
+	var c MinuteCache
+	f := func(s string, want int64, wantOK bool) {
+		t.Helper()
+		if v, ok := c.Parse([]byte(s)); ok != wantOK || ok && v != want {
+			t.Fatalf("Parse(%q) = %d %v, want %d %v", s, v, ok, want, wantOK)
+		}
+	}
+	const base = 1530570180000000 // 2018-07-02T22:23:00Z
+	f("2018-07-02T22:23:00.186641Z", base+186641, true)
+	f("2018-07-02T22:23:59.999999Z", base+59999999, true)
+	f("2018-07-02T22:23:5x.999999Z", 0, false)
+	f("2018-07-02T22:23:07Z", base+7000000, true)
+	f("2018-07-02T22:24:00.000001Z", base+60000001, true)
+	f("2018-07-02T22:23:00.000000Z", base, true)
+}

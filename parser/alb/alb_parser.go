@@ -2,7 +2,6 @@ package alb
 
 import (
 	"bytes"
-	"encoding/binary"
 	"fmt"
 
 	"github.com/lbtriage/lbtriage/internal/bytesconv"
@@ -86,10 +85,8 @@ type row struct {
 	created                int64
 	createdOK              bool
 
-	// Cache of the last timestamp's minute: lines of one object share it.
-	minuteKey [2]uint64 // the first 16 bytes, "2018-07-02T22:23"
-	minuteUS  int64
-	minuteOK  bool
+	// Lines of one object share their minute.
+	times bytesconv.MinuteCache
 
 	// The request split, filled only when a request column is built.
 	method, url, proto span
@@ -213,30 +210,8 @@ func (r *row) parseTokens(line []byte, reason string, splitRequest bool) string 
 	return ""
 }
 
-// parseTime parses an ALB timestamp. Timestamps of neighbouring lines share
-// their first 16 bytes ("2018-07-02T22:23"), so the minute is cached and
-// only the seconds and fraction are parsed again.
-func (r *row) parseTime(b []byte) (int64, bool) {
-	if len(b) == 27 && r.minuteOK && b[16] == ':' &&
-		binary.LittleEndian.Uint64(b) == r.minuteKey[0] && binary.LittleEndian.Uint64(b[8:]) == r.minuteKey[1] {
-		us, ok := bytesconv.ParseSecondsMicros(b[17:])
-		return r.minuteUS + us, ok
-	}
-	return r.parseTimeSlow(b)
-}
-
-// parseTimeSlow parses a whole timestamp and caches its minute when it has
-// the usual length (microseconds).
-func (r *row) parseTimeSlow(b []byte) (int64, bool) {
-	v, ok := bytesconv.ParseTimestampMicros(b)
-	if ok && len(b) == 27 {
-		r.minuteKey = [2]uint64{binary.LittleEndian.Uint64(b), binary.LittleEndian.Uint64(b[8:])}
-		us, _ := bytesconv.ParseSecondsMicros(b[17:])
-		r.minuteUS = v - us
-		r.minuteOK = true
-	}
-	return v, ok
-}
+// parseTime parses an ALB timestamp.
+func (r *row) parseTime(b []byte) (int64, bool) { return r.times.Parse(b) }
 
 var timingNames = [3]string{"request_processing_time", "target_processing_time", "response_processing_time"}
 

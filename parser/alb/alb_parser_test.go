@@ -51,20 +51,3 @@ func TestFieldParsers_FastPaths(t *testing.T) {
 	size("12a", 0, false, false)
 	size("", 0, false, false)
 }
-
-func TestParseTime_MinuteCache(t *testing.T) {
-	var r row
-	f := func(s string, want int64, wantOK bool) {
-		t.Helper()
-		if v, ok := r.parseTime([]byte(s)); ok != wantOK || ok && v != want {
-			t.Fatalf("parseTime(%q) = %d %v, want %d %v", s, v, ok, want, wantOK)
-		}
-	}
-	const base = 1530570180000000 // 2018-07-02T22:23:00Z
-	f("2018-07-02T22:23:00.186641Z", base+186641, true)
-	f("2018-07-02T22:23:59.999999Z", base+59999999, true)
-	f("2018-07-02T22:23:5x.999999Z", 0, false)
-	f("2018-07-02T22:23:07Z", base+7000000, true)
-	f("2018-07-02T22:24:00.000001Z", base+60000001, true)
-	f("2018-07-02T22:23:00.000000Z", base, true)
-}

@@ -40,7 +40,8 @@ const (
 // every field it reports as present, and the spans index into the current
 // line, valid only until the next line is read.
 type row struct {
-	toks tokenize.Tokens // the line's tokens; toks.Need is maxFields
+	toks  tokenize.Tokens       // the line's tokens; toks.Need is maxFields
+	times bytesconv.MinuteCache // lines of one object share their minute
 
 	time                     int64 // µs since the epoch
 	clientPort, listenerPort uint16
@@ -81,7 +82,7 @@ func (r *row) parseTokens(line []byte, reason string) string {
 			return reason
 		}
 	}
-	if r.time, ok = bytesconv.ParseTimestampMicros(t.Field(line, fTime)); !ok {
+	if r.time, ok = r.times.Parse(t.Field(line, fTime)); !ok {
 		return notConn(line)
 	}
 	if t.N < minFields {

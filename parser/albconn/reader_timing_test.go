@@ -3,114 +3,30 @@ package albconn
 import (
 	"bytes"
 	"fmt"
-	"io"
 	"math/rand/v2"
-	"runtime"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/klauspost/compress/gzip"
-
+	"github.com/lbtriage/lbtriage/internal/readertest"
 	"github.com/lbtriage/lbtriage/parser"
 )
 
-// Compare runs with benchstat:
-//
-//	go test -run '^$' -bench BenchmarkReader -cpu 1 -count 10 ./parser/albconn > new.txt
-//	benchstat old.txt new.txt
-//
-// gunzip-only is the yardstick: parsing should run well ahead of
-// klauspost/compress gunzipping the same text, so that a gzip+parse
-// pipeline is bound by decompression.
-
-// GlobalSink keeps the compiler from dropping benchmark work.
-var GlobalSink atomic.Int64
-
-var (
-	benchOnce  sync.Once
-	benchText  []byte
-	benchGz    []byte
-	benchLines int
-)
-
-func benchInput(b *testing.B) ([]byte, []byte, int) {
-	benchOnce.Do(func() {
-		benchText, benchLines = synthesize(32<<20, 1)
-		var buf bytes.Buffer
-		zw := gzip.NewWriter(&buf)
-		if _, err := zw.Write(benchText); err != nil {
-			panic(err)
-		}
-		if err := zw.Close(); err != nil {
-			panic(err)
-		}
-		benchGz = buf.Bytes()
-	})
-	return benchText, benchGz, benchLines
-}
-
+// BenchmarkReader runs the sub-benchmarks of readertest.Bench (see there
+// for benchstat and the yardstick) over 32 MB of synthesize's lines.
 func BenchmarkReader(b *testing.B) {
-	text, gz, lines := benchInput(b)
-	parse := func(b *testing.B, r io.Reader) {
-		rd, err := NewReader(r, parser.Options{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		n := int64(0)
-		for rd.Next() {
-			n += rd.RecordBatch().NumRows()
-		}
-		if err := rd.Err(); err != nil {
-			b.Fatal(err)
-		}
-		if s := rd.Stats(); s.Rejected != 0 {
-			b.Fatalf("%d lines rejected", s.Rejected)
-		}
-		rd.Release()
-		GlobalSink.Add(n)
-	}
-	run := func(name string, body func(b *testing.B)) {
-		b.Run(name, func(b *testing.B) {
-			b.SetBytes(int64(len(text)))
-			b.ReportAllocs()
-			var before, after runtime.MemStats
-			runtime.ReadMemStats(&before)
-			start := time.Now()
-			iters := 0
-			for b.Loop() {
-				body(b)
-				iters++
-			}
-			elapsed := time.Since(start)
-			runtime.ReadMemStats(&after)
-			total := float64(iters) * float64(lines)
-			b.ReportMetric(float64(after.Mallocs-before.Mallocs)/total, "allocs/line")
-			b.ReportMetric(float64(elapsed.Nanoseconds())/total, "ns/line")
-		})
-	}
-	run("parse=all", func(b *testing.B) { parse(b, bytes.NewReader(text)) })
-	run("gzip+parse=all", func(b *testing.B) {
-		zr, err := gzip.NewReader(bytes.NewReader(gz))
-		if err != nil {
-			b.Fatal(err)
-		}
-		parse(b, zr)
-	})
-	run("gunzip-only", func(b *testing.B) {
-		zr, err := gzip.NewReader(bytes.NewReader(gz))
-		if err != nil {
-			b.Fatal(err)
-		}
-		n, err := io.Copy(io.Discard, zr)
-		if err != nil {
-			b.Fatal(err)
-		}
-		GlobalSink.Add(n)
-	})
+	bn := benchInput()
+	bn.Run(b, "parse=triage", func(b *testing.B) { bn.Parse(b, false, TriageColumns) })
+	bn.Run(b, "parse=all", func(b *testing.B) { bn.Parse(b, false, nil) })
+	bn.Run(b, "gzip+parse=all", func(b *testing.B) { bn.Parse(b, true, nil) })
+	bn.Run(b, "gunzip-only", bn.Gunzip)
 }
+
+var benchInput = sync.OnceValue(func() *readertest.Bench {
+	text, lines := synthesize(32<<20, 1)
+	return readertest.NewBench(Decoder{}.NewReader, text, lines)
+})
 
 // synthesize returns about size bytes of varied, valid connection-log
 // lines and their count, the same for the same seed: plain HTTP, HTTPS

@@ -29,6 +29,15 @@ const (
 	ColNodeIP              = "node_ip"
 )
 
+// TriageColumns are the columns a connection analysis needs: who
+// connected to which listener and node when, whether the handshake
+// failed and why, the certificate's end, and the trace ID that joins the
+// access log. Pass them as parser.Options.Columns to build nothing else.
+var TriageColumns = []string{
+	ColTime, ColClientIP, ColListenerPort, ColTLSProtocol, ColTLSHandshakeLatency, ColCertSubject,
+	ColCertNotAfter, ColTLSVerifyStatus, ColTLSVerifyReason, ColConnTraceID, ColNodeIP,
+}
+
 // Values of the tls_verify_status column.
 const (
 	VerifySuccess = "Success"
