@@ -2,9 +2,7 @@ package gen
 
 import (
 	"bytes"
-	"compress/gzip"
 	"fmt"
-	"io"
 	"regexp"
 	"strconv"
 	"strings"
@@ -529,14 +527,7 @@ func TestALBObjects_Layout(t *testing.T) {
 			crossed = true
 		}
 		days[folder] = true
-		zr, err := gzip.NewReader(bytes.NewReader(o.Data))
-		if err != nil {
-			t.Fatal(err)
-		}
-		raw, err := io.ReadAll(zr)
-		if err != nil {
-			t.Fatal(err)
-		}
+		raw := gunzip(t, o.Data)
 		for _, l := range strings.Split(strings.TrimSuffix(string(raw), "\n"), "\n") {
 			f := checkALBLine(t, l, ALBLayout33)
 			ts := parseTS(t, f[1])

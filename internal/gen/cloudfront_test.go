@@ -2,9 +2,7 @@ package gen
 
 import (
 	"bytes"
-	"compress/gzip"
 	"fmt"
-	"io"
 	"regexp"
 	"strconv"
 	"strings"
@@ -287,11 +285,7 @@ func TestCloudFrontObjects_Layout(t *testing.T) {
 		if m == nil {
 			t.Fatalf("bad key %q", o.Key)
 		}
-		zr, err := gzip.NewReader(bytes.NewReader(o.Data))
-		if err != nil {
-			t.Fatal(err)
-		}
-		raw, _ := io.ReadAll(zr)
+		raw := gunzip(t, o.Data)
 		for _, f := range readCF(t, raw) {
 			if hour := f[0] + "-" + f[1][:2]; hour != m[2] {
 				t.Fatalf("row of %s in object %q", hour, o.Key)

@@ -136,33 +136,27 @@ func newConnGen(sc *ConnScenario) (*connGen, error) {
 	start, end := g.sc.Start, g.sc.End
 	for i := range cg.partners {
 		p := &cg.partners[i]
+		// The windows are the scenario's part of the certificate's
+		// time out of validity.
 		if p.NotAfter.Before(end) {
-			p.expired = cg.addTruth(p.Name+": client certificate expired", ConnCertExpired, c.MTLSPort,
-				maxTime(p.NotAfter, start), end)
+			from := p.NotAfter
+			if from.Before(start) {
+				from = start
+			}
+			p.expired = cg.addTruth(p.Name+": client certificate expired", ConnCertExpired, c.MTLSPort, from, end)
 		}
 		if p.NotBefore.After(start) {
-			p.early = cg.addTruth(p.Name+": client certificate not yet valid", ConnCertNotYetValid, c.MTLSPort,
-				start, minTime(p.NotBefore, end))
+			to := p.NotBefore
+			if to.After(end) {
+				to = end
+			}
+			p.early = cg.addTruth(p.Name+": client certificate not yet valid", ConnCertNotYetValid, c.MTLSPort, start, to)
 		}
 	}
 	for i := range cg.incidents {
 		cg.strangers(&cg.incidents[i])
 	}
 	return cg, nil
-}
-
-func maxTime(a, b time.Time) time.Time {
-	if a.After(b) {
-		return a
-	}
-	return b
-}
-
-func minTime(a, b time.Time) time.Time {
-	if a.Before(b) {
-		return a
-	}
-	return b
 }
 
 func (cg *connGen) addCert(subject string, notBefore, notAfter time.Time, serial string) int {
@@ -397,12 +391,12 @@ func (cg *connGen) finish(tr *ConnTruth) {
 		}
 		tr.Requests += cn.requests
 		tr.RequestsPerConn[cn.requests]++
-		connCountsOf(tr.Clients, g.clients[cn.client]).add(cn.reason != "", cn.reason)
-		connCountsOf(tr.Listeners, cn.listener).add(cn.reason != "", cn.reason)
-		connCountsOf(tr.Nodes, g.sc.Nodes[cn.node]).add(cn.reason != "", cn.reason)
+		countsOf(tr.Clients, g.clients[cn.client]).add(cn.reason != "", cn.reason)
+		countsOf(tr.Listeners, cn.listener).add(cn.reason != "", cn.reason)
+		countsOf(tr.Nodes, g.sc.Nodes[cn.node]).add(cn.reason != "", cn.reason)
 		m := cn.t / 1e6
 		m -= ((m % 60) + 60) % 60
-		connCountsOf(tr.Minutes, m).add(cn.reason != "", cn.reason)
+		countsOf(tr.Minutes, m).add(cn.reason != "", cn.reason)
 	}
 	for i := range tr.Incidents {
 		for c := range clients[i] {

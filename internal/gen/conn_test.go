@@ -174,10 +174,10 @@ func TestWriteConn_TruthMatchesLines(t *testing.T) {
 			got.Reasons[reason]++
 		}
 		got.Connections++
-		connCountsOf(got.Clients, c.client).add(reason != "", reason)
-		connCountsOf(got.Listeners, c.listener).add(reason != "", reason)
-		connCountsOf(got.Nodes, c.node).add(reason != "", reason)
-		connCountsOf(got.Minutes, c.t.Truncate(time.Minute).Unix()).add(reason != "", reason)
+		countsOf(got.Clients, c.client).add(reason != "", reason)
+		countsOf(got.Listeners, c.listener).add(reason != "", reason)
+		countsOf(got.Nodes, c.node).add(reason != "", reason)
+		countsOf(got.Minutes, c.t.Truncate(time.Minute).Unix()).add(reason != "", reason)
 		if got.Connections == 1 {
 			got.First = c.t
 		}
@@ -292,7 +292,9 @@ func TestConnPartners(t *testing.T) {
 	last := time.Time{}
 	for _, l := range lines(access) {
 		if strings.Contains(l, " 203.0.113.1:") {
-			last = maxTime(last, parseTS(t, splitALB(t, l)[1]))
+			if ts := parseTS(t, splitALB(t, l)[1]); ts.After(last) {
+				last = ts
+			}
 		}
 	}
 	if last.IsZero() || last.After(alphaEnd.Add(2*time.Minute)) {
@@ -343,14 +345,7 @@ func TestConnObjects_Layout(t *testing.T) {
 	access, conns := 0, 0
 	perNode := map[string]int{}
 	for _, o := range objs[1:] {
-		zr, err := gzip.NewReader(bytes.NewReader(o.Data))
-		if err != nil {
-			t.Fatal(err)
-		}
-		raw, err := io.ReadAll(zr)
-		if err != nil {
-			t.Fatal(err)
-		}
+		raw := gunzip(t, o.Data)
 		m := connKeyRE.FindStringSubmatch(o.Key)
 		if m == nil {
 			if !albKeyRE.MatchString(o.Key) {
@@ -447,4 +442,18 @@ func TestConnScenario_Invalid(t *testing.T) {
 	if _, _, err := ConnTruthOf(good()); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// gunzip returns the text of a gzip object.
+func gunzip(t *testing.T, data []byte) []byte {
+	t.Helper()
+	zr, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return raw
 }

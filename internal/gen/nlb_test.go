@@ -2,8 +2,6 @@ package gen
 
 import (
 	"bytes"
-	"compress/gzip"
-	"io"
 	"regexp"
 	"slices"
 	"strconv"
@@ -208,8 +206,8 @@ func TestWriteNLB_TruthMatchesLines(t *testing.T) {
 				a, _ := strconv.Atoi(l[11])
 				want.Alerts[a]++
 			}
-			for _, c := range []*ConnCounts{connCountsOf(want.Clients, l.host(5)), connCountsOf(want.Listeners, l[4]),
-				connCountsOf(want.Nodes, l.host(6)), connCountsOf(want.Certs, l[12]), connCountsOf(want.Minutes, ts.Unix()-ts.Unix()%60)} {
+			for _, c := range []*ConnCounts{countsOf(want.Clients, l.host(5)), countsOf(want.Listeners, l[4]),
+				countsOf(want.Nodes, l.host(6)), countsOf(want.Certs, l[12]), countsOf(want.Minutes, ts.Unix()-ts.Unix()%60)} {
 				c.add(l.failed(), reason)
 			}
 		}
@@ -415,14 +413,7 @@ func TestNLBObjects_Layout(t *testing.T) {
 		if m[1] != end.Add(5*time.Minute).Format("2006/01/02") {
 			t.Fatalf("date folder %s for interval end %s", m[1], m[2])
 		}
-		zr, err := gzip.NewReader(bytes.NewReader(o.Data))
-		if err != nil {
-			t.Fatal(err)
-		}
-		data, err := io.ReadAll(zr)
-		if err != nil {
-			t.Fatal(err)
-		}
+		data := gunzip(t, o.Data)
 		node := ""
 		n := 0
 		for _, s := range strings.Split(strings.TrimSuffix(string(data), "\n"), "\n") {

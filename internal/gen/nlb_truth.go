@@ -33,15 +33,6 @@ func (c *ConnCounts) add(failed bool, reason string) {
 	c.Reasons[reason]++
 }
 
-func connCountsOf[K comparable](m map[K]*ConnCounts, k K) *ConnCounts {
-	c := m[k]
-	if c == nil {
-		c = &ConnCounts{}
-		m[k] = c
-	}
-	return c
-}
-
 // Dist describes a distribution of durations in milliseconds. The
 // percentiles are nearest-rank: P90 is the smallest value that at least
 // 90 % of the values are at or below.
@@ -142,11 +133,11 @@ func (tr *NLBTruth) add(g *nlbGen, row *nlbRow) {
 		cert = "-"
 	}
 	for _, c := range [...]*ConnCounts{
-		connCountsOf(tr.Clients, g.clients[row.client].ip),
-		connCountsOf(tr.Listeners, g.sc.Listeners[row.listener].ID),
-		connCountsOf(tr.Nodes, g.sc.Nodes[row.node]),
-		connCountsOf(tr.Certs, cert),
-		connCountsOf(tr.Minutes, row.t-row.t%60),
+		countsOf(tr.Clients, g.clients[row.client].ip),
+		countsOf(tr.Listeners, g.sc.Listeners[row.listener].ID),
+		countsOf(tr.Nodes, g.sc.Nodes[row.node]),
+		countsOf(tr.Certs, cert),
+		countsOf(tr.Minutes, row.t-row.t%60),
 	} {
 		c.add(failed, row.reason)
 	}

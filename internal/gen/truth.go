@@ -29,10 +29,12 @@ func (c *Counts) add(is5xx bool, cause string) {
 	c.Domains[CauseDomain(cause)]++
 }
 
-func countsOf(m map[string]*Counts, k string) *Counts {
+// countsOf returns m's counts of k, made zero when k has none yet: the
+// Counts of access logs or the ConnCounts of connections.
+func countsOf[K comparable, C any](m map[K]*C, k K) *C {
 	c := m[k]
 	if c == nil {
-		c = &Counts{}
+		c = new(C)
 		m[k] = c
 	}
 	return c

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -21,6 +22,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/lbtriage/lbtriage/internal/rowbatch"
+	"github.com/lbtriage/lbtriage/internal/tokenize"
 	"github.com/lbtriage/lbtriage/parser"
 )
 
@@ -351,4 +353,61 @@ func CheckStream(t *testing.T, newReader NewReader, good string) {
 		}
 		rec.Release()
 	})
+}
+
+// ParseOne reads line alone with all columns and returns its row, failing
+// the test unless it is one row.
+func ParseOne(t testing.TB, newReader NewReader, line string) map[string]any {
+	t.Helper()
+	res := ReadAll(t, newReader, strings.NewReader(line), parser.Options{})
+	if len(res.Rejects) > 0 {
+		t.Fatalf("line rejected: %s", res.Rejects[0])
+	}
+	if len(res.Rows) != 1 {
+		t.Fatalf("got %d rows, want 1", len(res.Rows))
+	}
+	return res.Rows[0]
+}
+
+// With returns a copy of base with the changes applied, given as column,
+// value pairs; a nil value deletes the column.
+func With(base map[string]any, kv ...any) map[string]any {
+	m := maps.Clone(base)
+	for i := 0; i < len(kv); i += 2 {
+		if kv[i+1] == nil {
+			delete(m, kv[i].(string))
+		} else {
+			m[kv[i].(string)] = kv[i+1]
+		}
+	}
+	return m
+}
+
+// CheckReadWays reads in three ways and fails unless the rows, the
+// rejects and the counts are the same: whole, where most lines are found
+// and split in one pass by tokenize.Tokens.SplitLine on the CPUs that can;
+// one byte a read, where the buffer never holds a whole line and every
+// line comes from the LineReader; and without the vector tokenizer. It
+// returns the result of the whole read.
+func CheckReadWays(t *testing.T, newReader NewReader, in string) Result {
+	t.Helper()
+	want := ReadAll(t, newReader, strings.NewReader(in), parser.Options{})
+	check := func(name string, got Result) {
+		t.Helper()
+		if got.Stats != want.Stats || len(got.Rejects) != len(want.Rejects) || len(got.Rows) != len(want.Rows) {
+			t.Fatalf("%s: stats %+v, %d rejects, %d rows; want %+v, %d, %d", name, got.Stats, len(got.Rejects), len(got.Rows), want.Stats, len(want.Rejects), len(want.Rows))
+		}
+		for i := range got.Rejects {
+			if got.Rejects[i].Error() != want.Rejects[i].Error() {
+				t.Fatalf("%s: reject %d: %s, want %s", name, i, got.Rejects[i], want.Rejects[i])
+			}
+		}
+		for i := range got.Rows {
+			CheckRow(t, got.Rows[i], want.Rows[i])
+		}
+	}
+	check("one byte a read", ReadAll(t, newReader, iotest.OneByteReader(strings.NewReader(in)), parser.Options{}))
+	defer tokenize.SetVector(tokenize.SetVector(false))
+	check("without the vector tokenizer", ReadAll(t, newReader, strings.NewReader(in), parser.Options{}))
+	return want
 }

@@ -1,6 +1,7 @@
 package rowbatch
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"time"
@@ -156,4 +157,23 @@ func IsBlank(line []byte) bool {
 		}
 	}
 	return true
+}
+
+// CountLines returns how many lines of head match reports as lines of a
+// decoder's format, for its Sniff. A line is given without its '\n' (a
+// '\r' before it is kept); the last line of head may be cut short.
+func CountLines(head []byte, match func(line []byte) bool) int {
+	n := 0
+	for len(head) > 0 {
+		line := head
+		if i := bytes.IndexByte(head, '\n'); i >= 0 {
+			line, head = head[:i], head[i+1:]
+		} else {
+			head = nil
+		}
+		if match(line) {
+			n++
+		}
+	}
+	return n
 }

@@ -120,6 +120,16 @@ func (s *Stream) Release() {
 	s.done = true
 }
 
+// AsReader returns what a decoder's NewReader returned as a
+// parser.Reader, for its Decoder's NewReader: nil, not a nil *R, with an
+// error.
+func AsReader[R parser.Reader](r R, err error) (parser.Reader, error) {
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
 // AddFixed adds to cols a builder of dtype whose value is *v, null unless
 // *ok, and returns it for Columns.Add.
 func AddFixed[T colbuild.Value](cols *[]Fixed[T], mem memory.Allocator, dtype arrow.DataType, v *T, ok *bool) Column {

@@ -35,11 +35,7 @@ func (Decoder) Schema() *arrow.Schema { return Schema() }
 
 // NewReader returns a *Reader over r (see NewReader).
 func (Decoder) NewReader(r io.Reader, opts parser.Options) (parser.Reader, error) {
-	rd, err := NewReader(r, opts)
-	if err != nil {
-		return nil, err
-	}
-	return rd, nil
+	return rowbatch.AsReader(NewReader(r, opts))
 }
 
 // Title returns "ALB access log".
@@ -63,23 +59,10 @@ const Interval = 5 * time.Minute
 // first token is an ALB request type and the second starts like a timestamp
 // ("20YY-MM-DDT"). Blank lines and "#" comments are passed over.
 func (Decoder) Sniff(head []byte) int {
-	n := 0
-	for len(head) > 0 {
-		line := head
-		rest := []byte(nil)
-		if i := bytes.IndexByte(head, '\n'); i >= 0 {
-			line, rest = head[:i], head[i+1:]
-		}
-		head = rest
-		line = bytes.TrimRight(line, "\r")
-		if rowbatch.IsBlank(line) || line[0] == '#' {
-			continue
-		}
-		if sp := bytes.IndexByte(line, ' '); sp > 0 && validType(line[:sp]) && looksLikeTime(line[sp+1:]) {
-			n++
-		}
-	}
-	return n
+	return rowbatch.CountLines(head, func(line []byte) bool {
+		sp := bytes.IndexByte(line, ' ')
+		return sp > 0 && validType(line[:sp]) && looksLikeTime(line[sp+1:])
+	})
 }
 
 // looksLikeTime reports whether b starts like "20YY-MM-DDT".

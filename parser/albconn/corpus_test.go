@@ -20,27 +20,24 @@ func TestOfficialExamples(t *testing.T) {
 		t.Helper()
 		checkRow(t, parseOne(t, line), want)
 	}
-	cert := map[string]any{
-		ColTime: "2023-10-04T17:05:15.514108Z", ColClientIP: "203.0.113.1", ColClientPort: 36280, ColListenerPort: 443,
+	cert := exampleCert("2023-10-04T17:05:15.514108Z", "203.0.113.1")
+	and := func(kv ...any) map[string]any { return readertest.With(cert, kv...) }
+	f(`2023-10-04T17:05:15.514108Z 203.0.113.1 36280 443 TLSv1.2 ECDHE-RSA-AES128-GCM-SHA256 4.036 "CN=amazondomains.com,O=endEntity,L=Seattle,ST=Washington,C=US" NotBefore=2023-09-21T22:43:21Z;NotAfter=2026-06-17T22:43:21Z FEF257372D5C14D4 Success TID_3180a73013c8ca4bac2f731159d4b0fe`,
+		and(ColTLSHandshakeLatency, 4.036, ColTLSVerifyStatus, "Success", ColConnTraceID, "TID_3180a73013c8ca4bac2f731159d4b0fe"))
+	f(`2023-10-04T17:05:15.514108Z 203.0.113.1 36280 443 TLSv1.2 ECDHE-RSA-AES128-GCM-SHA256 - "CN=amazondomains.com,O=endEntity,L=Seattle,ST=Washington,C=US" NotBefore=2023-09-21T22:43:21Z;NotAfter=2026-06-17T22:43:21Z FEF257372D5C14D4 Failed:ClientCertUntrusted TID_1c71a68d70587445ad5127ff8b2687d7`,
+		and(ColTLSVerifyStatus, "Failed", ColTLSVerifyReason, "ClientCertUntrusted", ColConnTraceID, "TID_1c71a68d70587445ad5127ff8b2687d7"))
+}
+
+// exampleCert is the row of the official examples' connection at time
+// from client, before its handshake's outcome.
+func exampleCert(time, client string) map[string]any {
+	return map[string]any{
+		ColTime: time, ColClientIP: client, ColClientPort: 36280, ColListenerPort: 443,
 		ColTLSProtocol: "TLSv1.2", ColTLSCipher: "ECDHE-RSA-AES128-GCM-SHA256",
 		ColCertSubject:   "CN=amazondomains.com,O=endEntity,L=Seattle,ST=Washington,C=US",
 		ColCertNotBefore: "2023-09-21T22:43:21.000000Z", ColCertNotAfter: "2026-06-17T22:43:21.000000Z",
 		ColCertSerial: "FEF257372D5C14D4",
 	}
-	and := func(kv ...any) map[string]any {
-		m := map[string]any{}
-		for k, v := range cert {
-			m[k] = v
-		}
-		for i := 0; i < len(kv); i += 2 {
-			m[kv[i].(string)] = kv[i+1]
-		}
-		return m
-	}
-	f(`2023-10-04T17:05:15.514108Z 203.0.113.1 36280 443 TLSv1.2 ECDHE-RSA-AES128-GCM-SHA256 4.036 "CN=amazondomains.com,O=endEntity,L=Seattle,ST=Washington,C=US" NotBefore=2023-09-21T22:43:21Z;NotAfter=2026-06-17T22:43:21Z FEF257372D5C14D4 Success TID_3180a73013c8ca4bac2f731159d4b0fe`,
-		and(ColTLSHandshakeLatency, 4.036, ColTLSVerifyStatus, "Success", ColConnTraceID, "TID_3180a73013c8ca4bac2f731159d4b0fe"))
-	f(`2023-10-04T17:05:15.514108Z 203.0.113.1 36280 443 TLSv1.2 ECDHE-RSA-AES128-GCM-SHA256 - "CN=amazondomains.com,O=endEntity,L=Seattle,ST=Washington,C=US" NotBefore=2023-09-21T22:43:21Z;NotAfter=2026-06-17T22:43:21Z FEF257372D5C14D4 Failed:ClientCertUntrusted TID_1c71a68d70587445ad5127ff8b2687d7`,
-		and(ColTLSVerifyStatus, "Failed", ColTLSVerifyReason, "ClientCertUntrusted", ColConnTraceID, "TID_1c71a68d70587445ad5127ff8b2687d7"))
 }
 
 // TestCorpus parses the connection-log lines of the shared corpus, which
@@ -58,21 +55,9 @@ func TestCorpus(t *testing.T) {
 	if res.Err != nil || len(res.Rejects) != 0 || len(res.Rows) != 3 {
 		t.Fatalf("%s: %d rows, rejects %v, err %v", rel, len(res.Rows), res.Rejects, res.Err)
 	}
-	cert := map[string]any{
-		ColTime: "2024-10-04T17:05:15.514108Z", ColClientIP: "192.168.131.39", ColClientPort: 36280, ColListenerPort: 443,
-		ColTLSProtocol: "TLSv1.2", ColTLSCipher: "ECDHE-RSA-AES128-GCM-SHA256",
-		ColCertSubject:   "CN=amazondomains.com,O=endEntity,L=Seattle,ST=Washington,C=US",
-		ColCertNotBefore: "2023-09-21T22:43:21.000000Z", ColCertNotAfter: "2026-06-17T22:43:21.000000Z",
-		ColCertSerial: "FEF257372D5C14D4",
-	}
-	ok, failed := map[string]any{}, map[string]any{}
-	for k, v := range cert {
-		ok[k], failed[k] = v, v
-	}
-	ok[ColTLSHandshakeLatency], ok[ColTLSVerifyStatus] = 4.036, "Success"
-	failed[ColTLSVerifyStatus], failed[ColTLSVerifyReason] = "Failed", "ClientCertUntrusted"
-	checkRow(t, res.Rows[0], ok)
-	checkRow(t, res.Rows[1], failed)
+	cert := exampleCert("2024-10-04T17:05:15.514108Z", "192.168.131.39")
+	checkRow(t, res.Rows[0], readertest.With(cert, ColTLSHandshakeLatency, 4.036, ColTLSVerifyStatus, "Success"))
+	checkRow(t, res.Rows[1], readertest.With(cert, ColTLSVerifyStatus, "Failed", ColTLSVerifyReason, "ClientCertUntrusted"))
 	checkRow(t, res.Rows[2], map[string]any{ColTime: "2024-11-29T13:45:24.599544Z", ColClientIP: "172.31.43.26",
 		ColClientPort: 58206, ColListenerPort: 80, ColConnTraceID: "TID_16132ed0b4112148"})
 

@@ -20,6 +20,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/lbtriage/lbtriage/internal/bytesconv"
+	"github.com/lbtriage/lbtriage/internal/rowbatch"
 	"github.com/lbtriage/lbtriage/parser"
 	"github.com/lbtriage/lbtriage/parser/awskey"
 )
@@ -43,11 +44,7 @@ func (Decoder) Schema() *arrow.Schema { return Schema() }
 
 // NewReader returns a *Reader over r (see NewReader).
 func (Decoder) NewReader(r io.Reader, opts parser.Options) (parser.Reader, error) {
-	rd, err := NewReader(r, opts)
-	if err != nil {
-		return nil, err
-	}
-	return rd, nil
+	return rowbatch.AsReader(NewReader(r, opts))
 }
 
 // ParseName reads the connection-log object name layout, the access log's
@@ -65,21 +62,7 @@ func (Decoder) ParseName(base string) (parser.Source, bool) {
 // Sniff counts the lines of head that look like connection-log lines: a
 // timestamp, an IP address and two port numbers (client and listener).
 // Blank lines count for nothing.
-func (Decoder) Sniff(head []byte) int {
-	n := 0
-	for len(head) > 0 {
-		line := head
-		if i := bytes.IndexByte(head, '\n'); i >= 0 {
-			line, head = head[:i], head[i+1:]
-		} else {
-			head = nil
-		}
-		if looksLikeConn(line) {
-			n++
-		}
-	}
-	return n
-}
+func (Decoder) Sniff(head []byte) int { return rowbatch.CountLines(head, looksLikeConn) }
 
 // looksLikeConn reports whether line starts with a timestamp, an IP
 // address and two port numbers, separated by single spaces.

@@ -2,7 +2,6 @@ package albconn
 
 import (
 	"io"
-	"maps"
 	"strings"
 	"testing"
 
@@ -25,10 +24,7 @@ func readString(t testing.TB, s string, opts parser.Options) result {
 	return readAll(t, strings.NewReader(s), opts)
 }
 
-var (
-	checkRow   = readertest.CheckRow
-	newChecked = readertest.NewChecked
-)
+var checkRow = readertest.CheckRow
 
 // fullFields is a connection of a partner on a mutual-TLS listener, in
 // today's 15 fields, plus a trailing "-" such as AWS writes before it
@@ -70,27 +66,10 @@ func lineWith(kv ...any) string {
 }
 
 // with returns fullWant with the changes applied; a nil value deletes.
-func with(kv ...any) map[string]any {
-	m := maps.Clone(fullWant)
-	for i := 0; i < len(kv); i += 2 {
-		if kv[i+1] == nil {
-			delete(m, kv[i].(string))
-		} else {
-			m[kv[i].(string)] = kv[i+1]
-		}
-	}
-	return m
-}
+func with(kv ...any) map[string]any { return readertest.With(fullWant, kv...) }
 
 // parseOne parses one line with all columns and returns its row.
 func parseOne(t *testing.T, line string) map[string]any {
 	t.Helper()
-	res := readString(t, line, parser.Options{})
-	if len(res.Rejects) > 0 {
-		t.Fatalf("line rejected: %s", res.Rejects[0])
-	}
-	if len(res.Rows) != 1 {
-		t.Fatalf("got %d rows, want 1", len(res.Rows))
-	}
-	return res.Rows[0]
+	return readertest.ParseOne(t, Decoder{}.NewReader, line)
 }

@@ -1,18 +1,17 @@
 package albconn
 
 import (
-	"errors"
-	"io"
 	"maps"
 	"math/rand/v2"
 	"net/netip"
+	"slices"
 	"strings"
 	"testing"
-	"testing/iotest"
 	"time"
 
+	"github.com/apache/arrow-go/v18/arrow"
+
 	"github.com/lbtriage/lbtriage/internal/readertest"
-	"github.com/lbtriage/lbtriage/internal/tokenize"
 	"github.com/lbtriage/lbtriage/parser"
 )
 
@@ -166,8 +165,8 @@ func TestReaderProjection(t *testing.T) {
 	if err == nil || err.Error() != `alb_conn: unknown column "status"` {
 		t.Fatalf("err = %v, want unknown column", err)
 	}
-	if _, err := (Decoder{}).NewReader(strings.NewReader(""), parser.Options{Columns: []string{"x"}}); err == nil {
-		t.Fatalf("Decoder.NewReader accepted an unknown column")
+	if rd, err := (Decoder{}).NewReader(strings.NewReader(""), parser.Options{Columns: []string{"x"}}); err == nil || rd != nil {
+		t.Fatalf("Decoder.NewReader = %v, %v on an unknown column", rd, err)
 	}
 }
 
@@ -192,7 +191,7 @@ func TestReaderBatches(t *testing.T) {
 	f := func(batchSize int, want []int) {
 		t.Helper()
 		res := readString(t, in, parser.Options{BatchSize: batchSize})
-		if !slicesEqual(res.Batches, want) {
+		if !slices.Equal(res.Batches, want) {
 			t.Fatalf("BatchSize %d: batches %v, want %v", batchSize, res.Batches, want)
 		}
 		for i, r := range res.Rows {
@@ -213,26 +212,9 @@ func TestReaderBatches(t *testing.T) {
 	f(0, []int{1, 1, 1, 1, 1, 1, 1, 1, 1, 1})
 }
 
-func slicesEqual(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
-func TestReaderStats(t *testing.T) {
-	in := "\n" + lineWith(fTime, "2026-03-14T09:30:00Z") + "\n  \n" + lineWith(fTime, "2026-03-14T09:25:00.000001Z") +
-		"\nbad\n" + lineWith()
-	res := readString(t, in, parser.Options{})
-	s := res.Stats
-	if s.Lines != 6 || s.Parsed != 3 || s.Rejected != 1 || s.Comments != 2 || s.Bytes != int64(len(in)) {
-		t.Fatalf("stats %+v", s)
-	}
+func TestReaderTimeRange(t *testing.T) {
+	in := lineWith(fTime, "2026-03-14T09:30:00Z") + "\n" + lineWith(fTime, "2026-03-14T09:25:00.000001Z") + "\n" + lineWith()
+	s := readString(t, in, parser.Options{}).Stats
 	if got := readertest.FmtTime(s.MinTime); got != "2026-03-14T09:25:00.000001Z" {
 		t.Errorf("MinTime %s", got)
 	}
@@ -242,53 +224,21 @@ func TestReaderStats(t *testing.T) {
 }
 
 func TestReaderMetadata(t *testing.T) {
-	end := time.Date(2026, 3, 14, 9, 30, 0, 0, time.UTC)
-	res := readString(t, lineWith(), parser.Options{Source: parser.Source{
-		Name: "s3://b/conn.log.gz", NodeIP: "10.0.3.18", Resource: "app/shop-alb/8c3e5f7a9b1d2c4e", End: end,
-	}})
-	md := res.Schema.Metadata()
-	want := map[string]string{
+	// The metadata is rowbatch.SourceMetadata's, keyed as MetaSource etc.
+	src := parser.Source{Name: "s3://b/conn.log.gz", NodeIP: "10.0.3.18", Resource: "app/shop-alb/8c3e5f7a9b1d2c4e",
+		End: time.Date(2026, 3, 14, 9, 30, 0, 0, time.UTC)}
+	md := readString(t, lineWith(), parser.Options{Source: src}).Schema.Metadata()
+	want := arrow.MetadataFrom(map[string]string{
 		MetaSource: "s3://b/conn.log.gz", MetaNodeIP: "10.0.3.18",
 		MetaLoadBalancer: "app/shop-alb/8c3e5f7a9b1d2c4e", MetaIntervalEnd: "2026-03-14T09:30:00Z",
-	}
-	if md.Len() != len(want) {
+	})
+	if !md.Equal(want) {
 		t.Fatalf("metadata %v, want %v", md, want)
-	}
-	for k, v := range want {
-		if i := md.FindKey(k); i < 0 || md.Values()[i] != v {
-			t.Errorf("metadata %s missing or wrong: %v", k, md)
-		}
-	}
-}
-
-func TestReaderReadError(t *testing.T) {
-	boom := errors.New("unexpected EOF in gzip")
-	good := lineWith() + "\n"
-	r := io.MultiReader(strings.NewReader(good+good+good[:40]), iotest.ErrReader(boom))
-	res := readAll(t, r, parser.Options{Source: parser.Source{Name: "x.log.gz"}, BatchSize: 1})
-	if len(res.Rows) != 2 {
-		t.Fatalf("got %d rows before the error, want 2", len(res.Rows))
-	}
-	if !errors.Is(res.Err, boom) || res.Err.Error() != "read x.log.gz: unexpected EOF in gzip" {
-		t.Fatalf("Err() = %v", res.Err)
-	}
-	if len(res.Rejects) != 1 || res.Rejects[0].Reason != "line cut short by a read error" || res.Rejects[0].Line != 3 {
-		t.Fatalf("rejects %v", res.Rejects)
 	}
 }
 
 func TestReaderMaxLine(t *testing.T) {
-	long := lineWith(fCertSubject, `"`+strings.Repeat("x", 2000)+`"`)
-	res := readString(t, lineWith()+"\n"+long+"\n"+lineWith()+"\n", parser.Options{MaxLineBytes: 1000})
-	if res.Stats.Parsed != 2 || len(res.Rejects) != 1 || res.Rejects[0].Reason != "line longer than 1000 bytes" || res.Rejects[0].Line != 2 {
-		t.Fatalf("stats %+v, rejects %v", res.Stats, res.Rejects)
-	}
-	// Caps below parser.SnippetBytes are raised to it, caps beyond what
-	// int32 token bounds hold lowered to 1 GiB.
-	res = readString(t, strings.Repeat("x", 300)+"\n", parser.Options{MaxLineBytes: 10})
-	if len(res.Rejects) != 1 || res.Rejects[0].Reason != "line longer than 160 bytes" {
-		t.Fatalf("rejects %v", res.Rejects)
-	}
+	// Caps beyond what int32 token bounds hold are lowered to 1 GiB.
 	rd, err := NewReader(strings.NewReader(""), parser.Options{MaxLineBytes: 1 << 40})
 	if err != nil {
 		t.Fatal(err)
@@ -299,28 +249,9 @@ func TestReaderMaxLine(t *testing.T) {
 	}
 }
 
-func TestReaderRelease(t *testing.T) {
-	// Release in the middle of a stream, twice, and Next after Release.
-	mem := newChecked(t)
-	rd, err := NewReader(strings.NewReader(strings.Repeat(lineWith()+"\n", 5)), parser.Options{Allocator: mem, BatchSize: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !rd.Next() {
-		t.Fatal("no batch")
-	}
-	rec := rd.RecordBatch()
-	rec.Retain()
-	rd.Release()
-	rd.Release()
-	if rd.Next() {
-		t.Fatal("Next after Release")
-	}
-	if rec.NumRows() != 2 {
-		t.Fatalf("retained batch has %d rows", rec.NumRows())
-	}
-	rec.Release()
-}
+// TestReaderStream checks the behaviour every decoder's Reader shares:
+// counts, read errors, long lines, Release.
+func TestReaderStream(t *testing.T) { readertest.CheckStream(t, Decoder{}.NewReader, lineWith()) }
 
 // TestReader_SplitLine reads the same varied input three ways: whole,
 // where most lines are found and split in one pass by SplitLine; one byte
@@ -338,28 +269,9 @@ func TestReader_SplitLine(t *testing.T) {
 		lines[(i*97+5)%len(lines)] = q
 	}
 	in := strings.Join(lines, "\n") + "\n" + good // no trailing newline
-	want := readString(t, in, parser.Options{})
+	want := readertest.CheckReadWays(t, Decoder{}.NewReader, in)
 	if want.Stats.Parsed < int64(len(lines))-5 || want.Stats.Comments != 3 {
 		t.Fatalf("stats %+v", want.Stats)
-	}
-	check := func(name string, got result) {
-		t.Helper()
-		if got.Stats != want.Stats || len(got.Rejects) != len(want.Rejects) || len(got.Rows) != len(want.Rows) {
-			t.Fatalf("%s: stats %+v, %d rejects, %d rows; want %+v, %d, %d", name, got.Stats, len(got.Rejects), len(got.Rows), want.Stats, len(want.Rejects), len(want.Rows))
-		}
-		for i := range got.Rejects {
-			if got.Rejects[i].Error() != want.Rejects[i].Error() {
-				t.Fatalf("%s: reject %d: %s, want %s", name, i, got.Rejects[i], want.Rejects[i])
-			}
-		}
-		for i := range got.Rows {
-			checkRow(t, got.Rows[i], want.Rows[i])
-		}
-	}
-	check("one byte a read", readAll(t, iotest.OneByteReader(strings.NewReader(in)), parser.Options{}))
-	if tokenize.SetVector(false) {
-		defer tokenize.SetVector(true)
-		check("without AVX-512", readString(t, in, parser.Options{}))
 	}
 }
 

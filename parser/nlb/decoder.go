@@ -10,12 +10,12 @@
 package nlb
 
 import (
-	"bytes"
 	"io"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 
+	"github.com/lbtriage/lbtriage/internal/rowbatch"
 	"github.com/lbtriage/lbtriage/parser"
 	"github.com/lbtriage/lbtriage/parser/awskey"
 )
@@ -39,11 +39,7 @@ func (Decoder) Schema() *arrow.Schema { return Schema() }
 
 // NewReader returns a *Reader over r (see NewReader).
 func (Decoder) NewReader(r io.Reader, opts parser.Options) (parser.Reader, error) {
-	rd, err := NewReader(r, opts)
-	if err != nil {
-		return nil, err
-	}
-	return rd, nil
+	return rowbatch.AsReader(NewReader(r, opts))
 }
 
 // Interval is how long a span of connections one NLB object holds.
@@ -66,18 +62,8 @@ func (Decoder) ParseName(base string) (parser.Source, bool) {
 // "tls", then version "1.0" or "2.0". A line cut short after the version
 // still counts.
 func (Decoder) Sniff(head []byte) int {
-	n := 0
-	for len(head) > 0 {
-		line := head
-		if i := bytes.IndexByte(head, '\n'); i >= 0 {
-			line, head = head[:i], head[i+1:]
-		} else {
-			head = nil
-		}
-		if len(line) >= 7 && (string(line[:7]) == "tls 1.0" || string(line[:7]) == "tls 2.0") &&
-			(len(line) == 7 || line[7] == ' ' || line[7] == '\r') {
-			n++
-		}
-	}
-	return n
+	return rowbatch.CountLines(head, func(line []byte) bool {
+		return len(line) >= 7 && (string(line[:7]) == "tls 1.0" || string(line[:7]) == "tls 2.0") &&
+			(len(line) == 7 || line[7] == ' ' || line[7] == '')
+	})
 }

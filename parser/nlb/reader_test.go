@@ -1,15 +1,12 @@
 package nlb
 
 import (
-	"maps"
 	"strconv"
 	"strings"
 	"testing"
-	"testing/iotest"
 	"time"
 
 	"github.com/lbtriage/lbtriage/internal/readertest"
-	"github.com/lbtriage/lbtriage/internal/tokenize"
 	"github.com/lbtriage/lbtriage/parser"
 )
 
@@ -63,28 +60,11 @@ func TestColumnField(t *testing.T) {
 // parseOne parses one line with all columns and returns its row.
 func parseOne(t *testing.T, line string) map[string]any {
 	t.Helper()
-	res := readString(t, line, parser.Options{})
-	if len(res.Rejects) > 0 {
-		t.Fatalf("line rejected: %s", res.Rejects[0])
-	}
-	if len(res.Rows) != 1 {
-		t.Fatalf("got %d rows, want 1", len(res.Rows))
-	}
-	return res.Rows[0]
+	return readertest.ParseOne(t, Decoder{}.NewReader, line)
 }
 
 // with returns fullWant with the changes applied; a nil value deletes.
-func with(kv ...any) map[string]any {
-	m := maps.Clone(fullWant)
-	for i := 0; i < len(kv); i += 2 {
-		if kv[i+1] == nil {
-			delete(m, kv[i].(string))
-		} else {
-			m[kv[i].(string)] = kv[i+1]
-		}
-	}
-	return m
-}
+func with(kv ...any) map[string]any { return readertest.With(fullWant, kv...) }
 
 // lineWith returns the 22-field line with field i replaced.
 func lineWith(kv ...any) string {
@@ -479,27 +459,10 @@ func TestReader_SplitLine(t *testing.T) {
 		}
 	}
 	in := strings.Join(lines, "\n") + "\n" + lineWith() // no trailing newline
-	want := readString(t, in, parser.Options{})
+	want := readertest.CheckReadWays(t, Decoder{}.NewReader, in)
 	if want.Stats.Parsed != 216 || want.Stats.Comments != 86 || want.Stats.Rejected != 85 {
 		t.Fatalf("stats %+v", want.Stats)
 	}
-	check := func(name string, got result) {
-		t.Helper()
-		if got.Stats != want.Stats || len(got.Rejects) != len(want.Rejects) || len(got.Rows) != len(want.Rows) {
-			t.Fatalf("%s: stats %+v; want %+v", name, got.Stats, want.Stats)
-		}
-		for i := range got.Rejects {
-			if got.Rejects[i].Error() != want.Rejects[i].Error() {
-				t.Fatalf("%s: reject %d: %s, want %s", name, i, got.Rejects[i], want.Rejects[i])
-			}
-		}
-		for i := range got.Rows {
-			checkRow(t, got.Rows[i], want.Rows[i])
-		}
-	}
-	check("one byte a read", readAll(t, iotest.OneByteReader(strings.NewReader(in)), parser.Options{}))
-	defer tokenize.SetVector(tokenize.SetVector(false))
-	check("without the vector tokenizer", readString(t, in, parser.Options{}))
 }
 
 // TestReaderStream checks the behaviour every decoder's Reader shares.
