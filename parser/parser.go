@@ -25,6 +25,10 @@ const FormatUnknown Format = ""
 const (
 	DefaultBatchSize    = 64 * 1024
 	DefaultMaxLineBytes = 1 << 20
+	// MaxBatchSize bounds Options.BatchSize: a decoder reserves a batch's
+	// rows up front, so a larger batch only costs memory (at this size
+	// about 170 MB per ALB object read at once).
+	MaxBatchSize = 1 << 20
 	// SnippetBytes is how much of a rejected line a LineError keeps.
 	SnippetBytes = 160
 )
@@ -56,7 +60,8 @@ type Source struct {
 
 // Options configures a Reader. The zero value is usable.
 type Options struct {
-	// BatchSize is the number of rows per RecordBatch (DefaultBatchSize when 0).
+	// BatchSize is the number of rows per RecordBatch (DefaultBatchSize when
+	// 0, MaxBatchSize when larger).
 	BatchSize int
 	// Columns lists the columns to build, by name. Nil builds every column of
 	// the decoder's schema. The batch schema holds only the listed columns, in
@@ -80,6 +85,7 @@ func (o Options) WithDefaults() Options {
 	if o.BatchSize <= 0 {
 		o.BatchSize = DefaultBatchSize
 	}
+	o.BatchSize = min(o.BatchSize, MaxBatchSize)
 	if o.MaxLineBytes <= 0 {
 		o.MaxLineBytes = DefaultMaxLineBytes
 	}

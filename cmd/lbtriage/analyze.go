@@ -257,7 +257,7 @@ func (a *analysisFlags) register(fs *pflag.FlagSet) {
 	a.top = fs.Int("top", analysis.DefaultTop, "paths and clients to list")
 	a.workers = fs.Int("workers", 0, "objects read at once (default: number of CPUs)")
 	a.format = fs.String("format", "", formatFlagHelp())
-	a.batch = fs.Int("batch-size", parser.DefaultBatchSize, "rows per Arrow record batch")
+	a.batch = registerBatchSizeFlag(fs)
 	a.progress = registerProgressFlag(fs)
 }
 
@@ -287,8 +287,8 @@ func (a *analysisFlags) config(now time.Time) (analysisConfig, error) {
 		return cfg, fmt.Errorf("--workers must not be negative")
 	}
 	cfg.Workers = *a.workers
-	if *a.batch <= 0 {
-		return cfg, fmt.Errorf("--batch-size must be positive")
+	if err := checkBatchSize(*a.batch); err != nil {
+		return cfg, err
 	}
 	cfg.BatchSize = *a.batch
 	if cfg.Format, err = parseFormatFlag(*a.format); err != nil {
@@ -299,6 +299,21 @@ func (a *analysisFlags) config(now time.Time) (analysisConfig, error) {
 	}
 	cfg.Progress = *a.progress
 	return cfg, nil
+}
+
+// registerBatchSizeFlag adds --batch-size to fs.
+func registerBatchSizeFlag(fs *pflag.FlagSet) *int {
+	return fs.Int("batch-size", parser.DefaultBatchSize,
+		fmt.Sprintf("rows per Arrow record batch, 1 to %d (a batch reserves its rows up front)", parser.MaxBatchSize))
+}
+
+// checkBatchSize checks a --batch-size value against the decoders' bound.
+func checkBatchSize(n int) error {
+	if n <= 0 || n > parser.MaxBatchSize {
+		return fmt.Errorf("--batch-size takes 1 to %d rows, not %d (a batch reserves its rows up front, so a larger one only uses more memory)",
+			parser.MaxBatchSize, n)
+	}
+	return nil
 }
 
 // parseTimeFlag reads a --since/--until value: RFC 3339 (with or without

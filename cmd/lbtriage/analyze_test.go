@@ -85,7 +85,9 @@ func TestAnalyze_Usage(t *testing.T) {
 	f("--bucket must be a whole number of seconds", "analyze", "--bucket", "1500ms", "x.log")
 	f("--top must be positive", "analyze", "--top", "0", "x.log")
 	f("--format takes alb or cloudfront", "analyze", "--format", "nlb", "x.log")
-	f("--batch-size must be positive", "analyze", "--batch-size", "0", "x.log")
+	f("--batch-size takes 1 to 1048576 rows, not 0", "analyze", "--batch-size", "0", "x.log")
+	f("--batch-size takes 1 to 1048576 rows, not 1000000000 (a batch reserves its rows up front", "analyze", "--batch-size", "1000000000", "x.log")
+	f("--batch-size takes 1 to 1048576 rows, not 2000000", "parse", "--batch-size", "2000000", "x.log")
 	f("no such file", "analyze", filepath.Join(t.TempDir(), "missing.log.gz"))
 	f("demo: takes no input", "demo", "x.log")
 }

@@ -29,7 +29,7 @@ func runParse(ctx context.Context, m *Main, args []string) int {
 	dump := fs.String("dump", "", "also write the parsed rows to stdout: jsonl")
 	format := fs.String("format", "", formatFlagHelp())
 	workers := fs.Int("workers", 0, "objects read at once (default: number of CPUs; 1 with --dump)")
-	batch := fs.Int("batch-size", parser.DefaultBatchSize, "rows per Arrow record batch")
+	batch := registerBatchSizeFlag(fs)
 	maxRejects := fs.Int("rejects", 10, "rejected lines to show")
 	var s3f s3Flags
 	s3f.register(fs)
@@ -39,8 +39,8 @@ func runParse(ctx context.Context, m *Main, args []string) int {
 	if *dump != "" && *dump != "jsonl" {
 		return m.usageErr("parse", "--dump takes jsonl, not %q", *dump)
 	}
-	if *batch <= 0 {
-		return m.usageErr("parse", "--batch-size must be positive")
+	if err := checkBatchSize(*batch); err != nil {
+		return m.usageErr("parse", "%v", err)
 	}
 	f, err := parseFormatFlag(*format)
 	if err != nil {
