@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -62,11 +63,15 @@ func commands() []command {
 	}
 }
 
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "dev"
+// version is set at build time with -ldflags "-X main.version=..."; when it
+// is not, the build information tells (see versionOf).
+var version = ""
 
 // Run runs the command named by args[0] and returns the exit status.
 func (m *Main) Run(ctx context.Context, args []string) int {
+	if len(args) > 0 && args[0] == "--version" {
+		return runVersion(ctx, m, args[1:])
+	}
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		m.usage(m.Stdout)
 		if len(args) == 0 {
@@ -93,12 +98,43 @@ func (m *Main) usage(w io.Writer) {
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "INPUT is a file, a directory (read recursively), a glob, - for standard input, or s3://bucket/prefix.")
-	fmt.Fprintln(w, "Run 'lbtriage COMMAND --help' for a command's flags.")
+	fmt.Fprintln(w, "Run 'lbtriage COMMAND --help' for a command's flags, 'lbtriage --version' for the version.")
 }
 
 func runVersion(_ context.Context, m *Main, _ []string) int {
-	fmt.Fprintln(m.Stdout, "lbtriage", version)
+	info, _ := debug.ReadBuildInfo()
+	fmt.Fprintln(m.Stdout, "lbtriage", versionOf(version, info))
 	return exitOK
+}
+
+// versionOf is the version to print: v when set with -ldflags, else the
+// main module's version in info (a release tag, or a pseudo-version naming
+// the commit, for "go install ...@version" and for builds in a checkout
+// with VCS stamping), else the commit info names (with "-dirty" when the
+// checkout was modified), else "devel".
+func versionOf(v string, info *debug.BuildInfo) string {
+	if v != "" {
+		return v
+	}
+	if info == nil {
+		return "devel"
+	}
+	if mv := info.Main.Version; mv != "" && mv != "(devel)" {
+		return mv
+	}
+	var rev, dirty string
+	for _, s := range info.Settings {
+		switch {
+		case s.Key == "vcs.revision":
+			rev = s.Value[:min(len(s.Value), 12)]
+		case s.Key == "vcs.modified" && s.Value == "true":
+			dirty = "-dirty"
+		}
+	}
+	if rev == "" {
+		return "devel"
+	}
+	return "devel-" + rev + dirty
 }
 
 // newFlagSet returns a FlagSet that reports errors to the caller instead of
