@@ -175,13 +175,14 @@ func rateChanges(day, baseline *analysis.Report, dm, bm map[string]int64) []Rate
 // Threshold is a --fail-on check such as "lb_5xx_rate>0.1%" or
 // "cause:target.timeout>=0.5%" or "p99_ms>800".
 //
-// Metrics: 5xx_rate, lb_5xx_rate (the domains of the front end: the load
-// balancer, the CloudFront edge; edge_5xx_rate is the same),
-// target_5xx_rate (the back end: targets, the origin; origin_5xx_rate is
-// the same), client_5xx_rate, cause:CODE (that cause's
+// Metrics (ThresholdMetrics): 5xx_rate, lb_5xx_rate (the domains of the
+// front end: the load balancer, the CloudFront edge; edge_5xx_rate is the
+// same), target_5xx_rate (the back end: targets, the origin;
+// origin_5xx_rate is the same), client_5xx_rate, cause:CODE (that cause's
 // 5xx per request), errors_5xx (a count), and p50_ms, p95_ms, p99_ms (the
-// overall latency, see OverallLatency). Rates are fractions of all
-// requests: "0.1%" and "0.001" are the same value. Operators are >, >=, <
+// overall latency, see OverallLatency). Rates are percentages of all
+// requests, written with "%" (0 may go without), from 0% to 100%; counts
+// and latencies are not negative. Operators are >, >=, <
 // and <=.
 type Threshold struct {
 	// Expr is the expression as written.
@@ -195,12 +196,24 @@ type Threshold struct {
 // ErrBadThreshold is wrapped by ParseThreshold's errors.
 var ErrBadThreshold = errors.New("bad threshold")
 
-// ParseThreshold parses a threshold expression.
-func ParseThreshold(expr string) (Threshold, error) {
+// ThresholdMetrics lists the metrics a threshold can check, "cause:CODE"
+// standing for every cause.
+func ThresholdMetrics() []string {
+	return []string{"5xx_rate", "lb_5xx_rate", "edge_5xx_rate", "target_5xx_rate", "origin_5xx_rate",
+		"client_5xx_rate", "cause:CODE", "errors_5xx", "p50_ms", "p95_ms", "p99_ms"}
+}
+
+// ParseThreshold parses a threshold expression; causes are the cause codes
+// a cause:CODE metric may name (analysis.Causes), so that a threshold that
+// could never fire is refused rather than checked.
+func ParseThreshold(expr string, causes []string) (Threshold, error) {
 	s := strings.TrimSpace(expr)
+	bad := func(format string, args ...any) (Threshold, error) {
+		return Threshold{}, fmt.Errorf("%w %q: %s", ErrBadThreshold, expr, fmt.Sprintf(format, args...))
+	}
 	i := strings.IndexAny(s, "<>")
 	if i < 0 {
-		return Threshold{}, fmt.Errorf("%w %q: want METRIC OP VALUE, e.g. lb_5xx_rate>0.1%%", ErrBadThreshold, expr)
+		return bad("want METRIC OP VALUE, e.g. lb_5xx_rate>0.1%%")
 	}
 	op := s[i : i+1]
 	rest := s[i+1:]
@@ -210,36 +223,37 @@ func ParseThreshold(expr string) (Threshold, error) {
 	}
 	t := Threshold{Expr: s, Metric: strings.TrimSpace(s[:i]), Op: op}
 	if t.Metric == "" {
-		return Threshold{}, fmt.Errorf("%w %q: no metric before %s", ErrBadThreshold, expr, op)
+		return bad("no metric before %s", op)
 	}
-	if !t.known() {
-		return Threshold{}, fmt.Errorf("%w %q: unknown metric %q (want 5xx_rate, lb_5xx_rate, target_5xx_rate, client_5xx_rate, cause:CODE, errors_5xx, p50_ms, p95_ms or p99_ms)", ErrBadThreshold, expr, t.Metric)
+	if code, ok := strings.CutPrefix(t.Metric, "cause:"); ok {
+		if !slices.Contains(causes, code) {
+			return bad("unknown cause %q (want one of %s)", code, strings.Join(causes, ", "))
+		}
+	} else if !slices.Contains(ThresholdMetrics(), t.Metric) {
+		return bad("unknown metric %q (want one of %s)", t.Metric, strings.Join(ThresholdMetrics(), ", "))
 	}
 	val := strings.TrimSpace(rest)
 	pct := strings.HasSuffix(val, "%")
-	val = strings.TrimSpace(strings.TrimSuffix(val, "%"))
-	v, err := strconv.ParseFloat(val, 64)
+	num := strings.TrimSpace(strings.TrimSuffix(val, "%"))
+	v, err := strconv.ParseFloat(num, 64)
 	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-		return Threshold{}, fmt.Errorf("%w %q: value %q is not a number", ErrBadThreshold, expr, strings.TrimSpace(rest))
+		return bad("value %q is not a number", val)
+	}
+	switch {
+	case pct && !t.IsRate():
+		return bad("%s is not a rate, so it takes no %%", t.Metric)
+	case t.IsRate() && !pct && v != 0:
+		return bad("%s is a rate: write it as a percentage, e.g. %s%s%s%%", t.Metric, t.Metric, op, num)
+	case v < 0:
+		return bad("%s is never below 0", t.Metric)
+	case t.IsRate() && v > 100:
+		return bad("%s is never above 100%%", t.Metric)
 	}
 	if pct {
-		if !t.IsRate() {
-			return Threshold{}, fmt.Errorf("%w %q: %s is not a rate, so it takes no %%", ErrBadThreshold, expr, t.Metric)
-		}
 		v /= 100
 	}
 	t.Value = v
 	return t, nil
-}
-
-func (t Threshold) known() bool {
-	switch t.Metric {
-	case "5xx_rate", "lb_5xx_rate", "edge_5xx_rate", "target_5xx_rate", "origin_5xx_rate", "client_5xx_rate",
-		"errors_5xx", "p50_ms", "p95_ms", "p99_ms":
-		return true
-	}
-	code, ok := strings.CutPrefix(t.Metric, "cause:")
-	return ok && code != "" && !strings.ContainsAny(code, " \t")
 }
 
 // IsRate reports whether the metric is a fraction of requests.

@@ -12,7 +12,7 @@ import (
 func TestParseThreshold_Success(t *testing.T) {
 	f := func(expr, metric, op string, value float64) {
 		t.Helper()
-		th, err := ParseThreshold(expr)
+		th, err := ParseThreshold(expr, testCauses())
 		if err != nil {
 			t.Fatalf("ParseThreshold(%q): %v", expr, err)
 		}
@@ -21,7 +21,7 @@ func TestParseThreshold_Success(t *testing.T) {
 		}
 	}
 	f("lb_5xx_rate>0.1%", "lb_5xx_rate", ">", 0.001)
-	f("lb_5xx_rate>0.001", "lb_5xx_rate", ">", 0.001)
+	f("lb_5xx_rate>0", "lb_5xx_rate", ">", 0)
 	f(" target_5xx_rate >= 2 % ", "target_5xx_rate", ">=", 0.02)
 	f("client_5xx_rate<1%", "client_5xx_rate", "<", 0.01)
 	f("5xx_rate<=0.5%", "5xx_rate", "<=", 0.005)
@@ -33,35 +33,50 @@ func TestParseThreshold_Success(t *testing.T) {
 	f("errors_5xx>100", "errors_5xx", ">", 100)
 	f("cause:target.timeout>0.5%", "cause:target.timeout", ">", 0.005)
 	f("cause:origin.connect_error>=0", "cause:origin.connect_error", ">=", 0)
+	f("5xx_rate>=100%", "5xx_rate", ">=", 1)
+	f("5xx_rate<=0%", "5xx_rate", "<=", 0)
 }
 
 func TestParseThreshold_Failure(t *testing.T) {
-	f := func(expr string) {
+	f := func(expr, want string) {
 		t.Helper()
-		if _, err := ParseThreshold(expr); !errors.Is(err, ErrBadThreshold) {
-			t.Errorf("ParseThreshold(%q): err=%v, want ErrBadThreshold", expr, err)
+		_, err := ParseThreshold(expr, testCauses())
+		if !errors.Is(err, ErrBadThreshold) {
+			t.Fatalf("ParseThreshold(%q): err=%v, want ErrBadThreshold", expr, err)
+		}
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("ParseThreshold(%q): %q, want it to say %q", expr, err, want)
 		}
 	}
-	f("")
-	f("lb_5xx_rate")
-	f(">0.1%")
-	f("lb_5xx_rate=0.1%")
-	f("lb_5xx_rate>")
-	f("lb_5xx_rate>abc")
-	f("lb_5xx_rate>NaN")
-	f("lb_5xx_rate>>1")
-	f("p99_ms>800%")
-	f("errors_5xx>5%")
-	f("latency>1")
-	f("cause:>1%")
-	f("cause:a b>1%")
+	f("", "want METRIC OP VALUE")
+	f("lb_5xx_rate", "want METRIC OP VALUE")
+	f(">0.1%", "no metric before >")
+	f("lb_5xx_rate=0.1%", "want METRIC OP VALUE")
+	f("lb_5xx_rate>", `value "" is not a number`)
+	f("lb_5xx_rate>abc", `value "abc" is not a number`)
+	f("lb_5xx_rate>NaN", "not a number")
+	f("lb_5xx_rate>>1", "not a number")
+	f("p99_ms>800%", "p99_ms is not a rate, so it takes no %")
+	f("errors_5xx>5%", "not a rate")
+	f("latency>1", `unknown metric "latency" (want one of 5xx_rate, lb_5xx_rate,`)
+	f("cause:>1%", `unknown cause "" (want one of target.http_5xx, target.connection_error,`)
+	f("cause:a b>1%", `unknown cause "a b"`)
+	// Thresholds that could never fire.
+	f("cause:target.nosuch>0.5%", `unknown cause "target.nosuch" (want one of `)
+	f("cause:target.nosuch>0.5%", "target.connection_error")
+	f("lb_5xx_rate>0.5", "lb_5xx_rate is a rate: write it as a percentage, e.g. lb_5xx_rate>0.5%")
+	f("cause:target.timeout>=0.001", "is a rate: write it as a percentage")
+	f("5xx_rate>150%", "5xx_rate is never above 100%")
+	f("5xx_rate>-1%", "5xx_rate is never below 0")
+	f("p99_ms<-5", "p99_ms is never below 0")
+	f("errors_5xx>-1", "errors_5xx is never below 0")
 }
 
 func TestThreshold_Check(t *testing.T) {
 	rep := incidentReport() // 113,763 requests; 2,523 target, 8 lb 5xx
 	f := func(expr string, crossed bool, actual float64) {
 		t.Helper()
-		th, err := ParseThreshold(expr)
+		th, err := ParseThreshold(expr, testCauses())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -81,7 +96,7 @@ func TestThreshold_Check(t *testing.T) {
 	f("errors_5xx>=2531", true, 2531)
 	f("errors_5xx<=2531", true, 2531)
 	f("cause:target.connection_error>2%", true, 2438/req)
-	f("cause:no.such_cause>0", false, 0)
+	f("cause:edge.function_error>0", false, 0)
 	l, ok := OverallLatency(rep)
 	if !ok || l.P99 < 310 || l.P99 > 6320 {
 		t.Fatalf("OverallLatency = %v, %v", l, ok)
@@ -102,7 +117,7 @@ func TestThreshold_Check(t *testing.T) {
 	// An empty report crosses nothing upward.
 	empty := &analysis.Report{}
 	for _, e := range []string{"5xx_rate>0", "p99_ms>0", "errors_5xx>0", "cause:target.timeout>0"} {
-		th, _ := ParseThreshold(e)
+		th, _ := ParseThreshold(e, testCauses())
 		if c, a := th.Check(empty); c || a != 0 {
 			t.Errorf("%s on an empty report: crossed=%v actual=%g", e, c, a)
 		}
@@ -165,7 +180,7 @@ func TestCompare(t *testing.T) {
 }
 
 func TestRender_ThresholdsWithoutBaseline(t *testing.T) {
-	th, err := ParseThreshold("target_5xx_rate>0.5%")
+	th, err := ParseThreshold("target_5xx_rate>0.5%", testCauses())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,7 +9,9 @@ import (
 )
 
 func ExampleParseThreshold() {
-	th, err := report.ParseThreshold("lb_5xx_rate>0.1%")
+	// The second argument lists the cause codes a cause:CODE metric may
+	// name (a registry's Codes); this threshold names none.
+	th, err := report.ParseThreshold("lb_5xx_rate>0.1%", nil)
 	if err != nil {
 		fmt.Println(err)
 		return

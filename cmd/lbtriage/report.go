@@ -32,7 +32,8 @@ func runReport(ctx context.Context, m *Main, args []string) int {
 	day := fs.String("day", "", "report on this UTC day (2026-11-20); or use --since/--until")
 	baseSince := fs.String("baseline-since", "", "start of the baseline (default: the period one day earlier)")
 	baseUntil := fs.String("baseline-until", "", "end of the baseline (default: --baseline-since plus the period's length)")
-	failOn := fs.StringArray("fail-on", nil, "exit 3 when this threshold is crossed, e.g. lb_5xx_rate>0.1%, p99_ms>800, cause:target.timeout>0.5% (repeatable)")
+	failOn := fs.StringArray("fail-on", nil, "exit 3 when this threshold is crossed: METRIC OP VALUE with OP one of > >= < <=, rates in % "+
+		"(e.g. lb_5xx_rate>0.1%, p99_ms>800, cause:target.timeout>0.5%; metrics: "+strings.Join(report.ThresholdMetrics(), ", ")+"; repeatable)")
 	title := fs.String("title", "", "title of the markdown and HTML reports")
 	var out outputFlags
 	out.register(fs)
@@ -48,7 +49,7 @@ func runReport(ctx context.Context, m *Main, args []string) int {
 	}
 	var thresholds []report.Threshold
 	for _, e := range *failOn {
-		th, err := report.ParseThreshold(e)
+		th, err := report.ParseThreshold(e, families.Codes())
 		if err != nil {
 			return m.usageErr("report", "--fail-on: %v", err)
 		}
