@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"time"
 
@@ -156,10 +157,35 @@ func (m *Main) parseFlags(fs *pflag.FlagSet, args []string, synopsis string) (in
 		return exitOK, false
 	}
 	if err != nil {
-		fmt.Fprintf(m.Stderr, "lbtriage %s: %s (see 'lbtriage %s --help')\n", fs.Name(), sanitizeArg(err.Error()), fs.Name())
+		fmt.Fprintf(m.Stderr, "lbtriage %s: %s (see 'lbtriage %s --help')\n", fs.Name(), sanitizeArg(flagError(err)), fs.Name())
 		return exitUsage, false
 	}
 	return 0, true
+}
+
+// flagError tells a flag parsing error in plain words: a bad value is named
+// with what the flag takes, never with the Go parser's text
+// ("strconv.ParseInt: parsing ...", "time: invalid duration ...").
+func flagError(err error) string {
+	var ive *pflag.InvalidValueError
+	if !errors.As(err, &ive) {
+		return err.Error()
+	}
+	name, v := "--"+ive.GetFlag().Name, ive.GetValue()
+	switch ive.GetFlag().Value.Type() {
+	case "int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64", "count":
+		if errors.Is(err, strconv.ErrRange) {
+			return fmt.Sprintf("%s: %q is out of range", name, v)
+		}
+		return fmt.Sprintf("%s takes a whole number, not %q", name, v)
+	case "float32", "float64":
+		return fmt.Sprintf("%s takes a number, not %q", name, v)
+	case "duration":
+		return fmt.Sprintf("%s takes a duration such as 30s, 5m or 1h, not %q", name, v)
+	case "bool":
+		return fmt.Sprintf("%s takes true or false, not %q", name, v)
+	}
+	return fmt.Sprintf("%s does not take %q", name, v)
 }
 
 // usageErr prints one sentence about bad usage and returns exitUsage.
