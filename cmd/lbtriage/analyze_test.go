@@ -139,6 +139,37 @@ func TestAnalyze_TruncatedGzipAmongGoodFiles(t *testing.T) {
 	}
 }
 
+// One path that cannot be read among others: the report covers the rest,
+// lists the path in inputs.failed, and the exit status is 1.
+func TestAnalyze_MissingPathAmongOthers(t *testing.T) {
+	dir := writeSample(t)
+	missing := filepath.Join(t.TempDir(), "nonexistent")
+	code, out, errOut := run(t, "analyze", "-o", "json", dir, missing)
+	if code != exitPartial {
+		t.Fatalf("exit %d, want %d (stderr %q)", code, exitPartial, errOut)
+	}
+	oneLine(t, errOut, `cannot read "`+missing+`": no such file or directory`)
+	rep := decodeReport(t, out)
+	if len(rep.Inputs.Failed) != 1 || rep.Inputs.Failed[0].Source != missing ||
+		rep.Inputs.Failed[0].Error != `cannot read "`+missing+`": no such file or directory` {
+		t.Fatalf("inputs.failed = %+v, want %s alone", rep.Inputs.Failed, missing)
+	}
+	if rep.Requests == 0 {
+		t.Fatal("no request read from the sample")
+	}
+	// The nightly report too.
+	code, _, errOut = run(t, "report", "--day", "2026-11-20", dir, missing)
+	if code != exitPartial {
+		t.Fatalf("report: exit %d, want %d (stderr %q)", code, exitPartial, errOut)
+	}
+	// Nothing readable at all is exit 2.
+	code, _, errOut = run(t, "analyze", missing, missing+"-too")
+	if code != exitUsage {
+		t.Fatalf("only missing paths: exit %d, want %d", code, exitUsage)
+	}
+	oneLine(t, errOut, "nothing could be read: cannot read")
+}
+
 func TestDemo_Verdict(t *testing.T) {
 	code, out, errOut := run(t, "demo", "-o", "json")
 	if code != exitOK {

@@ -93,7 +93,11 @@ func runParse(ctx context.Context, m *Main, args []string) int {
 	sum.listed = listed
 	sum.write(summaryOut, rejects)
 	switch {
-	case sum.objects == 0 || (sum.failed == sum.objects && sum.stats.Parsed == 0):
+	case sum.objects == 0:
+		fmt.Fprintf(m.Stderr, "lbtriage parse: %v: every input was set aside\n", errNothingRead)
+		return exitUsage
+	case sum.failed == sum.objects && sum.stats.Parsed == 0:
+		fmt.Fprintf(m.Stderr, "lbtriage parse: %v: %s\n", errNothingRead, sanitizeArg(sum.failures[0].Err.Error()))
 		return exitUsage
 	case sum.failed > 0:
 		return exitPartial

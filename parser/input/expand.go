@@ -28,9 +28,14 @@ const StdinName = "-"
 //   - "-" is standard input (stdin, or os.Stdin when nil), at most once.
 //
 // A path reached twice is read once. The ELB test file is returned as
-// Skipped; Scan completes each object's Source from its name. An input that does not exist or cannot be read, a
-// glob that matches nothing, and an s3:// URL (callers hand those to package
-// s3) are errors, each one sentence naming the input.
+// Skipped; Scan completes each object's Source from its name.
+//
+// An input that does not exist or cannot be read (a path, a file or folder
+// below a directory, a glob that matches nothing) does not stop the others:
+// it is returned as an object whose Open fails with one sentence naming it,
+// so that Scan reports it as failed and the rest is read. Only bad usage is
+// an error: an empty path, standard input given twice, and an s3:// URL
+// (callers hand those to package s3).
 func Expand(args []string, stdin io.Reader) ([]Object, []Skipped, error) {
 	e := expander{seen: map[string]bool{}}
 	for _, arg := range args {
@@ -72,13 +77,15 @@ func (e *expander) arg(arg string, stdin io.Reader) error {
 		return nil
 	}
 	info, err := os.Stat(arg)
-	if err == nil {
-		return e.path(arg, info, true)
+	switch {
+	case err == nil:
+		e.path(arg, info, true)
+	case errors.Is(err, fs.ErrNotExist) && hasMeta(arg):
+		e.glob(arg)
+	default:
+		e.unreadable(arg, err)
 	}
-	if errors.Is(err, fs.ErrNotExist) && hasMeta(arg) {
-		return e.glob(arg)
-	}
-	return objectError(arg, err)
+	return nil
 }
 
 // hasMeta reports whether path holds filepath.Match metacharacters.
@@ -86,10 +93,11 @@ func hasMeta(path string) bool {
 	return strings.ContainsAny(path, `*?[`)
 }
 
-func (e *expander) glob(pattern string) error {
+func (e *expander) glob(pattern string) {
 	matches, err := filepath.Glob(pattern)
 	if err != nil {
-		return fmt.Errorf("cannot expand %q: %w", pattern, err)
+		e.unreadable(pattern, errors.New("no such file, and not a valid glob pattern"))
+		return
 	}
 	dotOK := strings.HasPrefix(filepath.Base(pattern), ".")
 	n := 0
@@ -97,50 +105,52 @@ func (e *expander) glob(pattern string) error {
 		if !dotOK && strings.HasPrefix(filepath.Base(m), ".") {
 			continue
 		}
+		n++
 		info, err := os.Stat(m)
 		if err != nil {
-			return objectError(m, err)
+			e.unreadable(m, err)
+			continue
 		}
-		if err := e.path(m, info, true); err != nil {
-			return err
-		}
-		n++
+		e.path(m, info, true)
 	}
 	if n == 0 {
-		return fmt.Errorf("no file matches %q", pattern)
+		e.unreadable(pattern, fmt.Errorf("no file matches %q", pattern))
 	}
-	return nil
 }
 
 // path adds one file or directory. explicit marks a path the user named
 // (directly or by a glob): it may be any readable non-directory.
-func (e *expander) path(path string, info fs.FileInfo, explicit bool) error {
+func (e *expander) path(path string, info fs.FileInfo, explicit bool) {
 	if info.IsDir() {
-		return e.walk(path)
+		e.walk(path)
+		return
 	}
 	if !explicit && !info.Mode().IsRegular() {
-		return nil
+		return
 	}
 	if explicit && info.Mode().IsRegular() {
 		f, err := os.Open(path)
 		if err != nil {
-			return objectError(path, err)
+			e.unreadable(path, err)
+			return
 		}
 		f.Close()
 	}
 	e.add(path, info)
-	return nil
 }
 
-func (e *expander) walk(root string) error {
+func (e *expander) walk(root string) {
 	if li, err := os.Lstat(root); err == nil && li.Mode()&fs.ModeSymlink != 0 {
 		// WalkDir does not descend into a root that is a link; a trailing
 		// separator makes it resolve the link first.
 		root += string(filepath.Separator)
 	}
-	return filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+	filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
-			return objectError(path, err)
+			// A folder that cannot be listed is reported and the walk
+			// goes on with its siblings.
+			e.unreadable(path, err)
+			return nil
 		}
 		if path != root && strings.HasPrefix(d.Name(), ".") {
 			if d.IsDir() {
@@ -160,11 +170,29 @@ func (e *expander) walk(root string) error {
 		case d.Type().IsRegular():
 			info, err := d.Info()
 			if err != nil {
-				return objectError(path, err)
+				e.unreadable(path, err)
+				return nil
 			}
 			e.add(path, info)
 		}
 		return nil
+	})
+}
+
+// unreadable adds an input that cannot be read as an object whose Open
+// fails with one sentence naming it (see objectError); the error may hold
+// the name already.
+func (e *expander) unreadable(name string, err error) {
+	key := filepath.Clean(name)
+	if e.seen[key] {
+		return
+	}
+	e.seen[key] = true
+	err = objectError(name, err)
+	e.objects = append(e.objects, Object{
+		Source: parser.Source{Name: name},
+		Size:   -1,
+		Open:   func(context.Context) (io.ReadCloser, error) { return nil, err },
 	})
 }
 

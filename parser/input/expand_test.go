@@ -116,25 +116,61 @@ func TestExpand_Objects(t *testing.T) {
 	}
 }
 
+// Bad usage is an error, and nothing is read.
 func TestExpand_Failure(t *testing.T) {
-	makeTree(t, map[string]string{"a.log": "a", "locked/x.log": "x", "secret.log": "s"})
-	f := func(args []string, want string, wantIs error) {
+	makeTree(t, map[string]string{"a.log": "a"})
+	f := func(args []string, want string) {
 		t.Helper()
 		_, _, err := Expand(args, nil)
 		if err == nil || err.Error() != want {
 			t.Fatalf("Expand(%q) err=%v, want %q", args, err, want)
 		}
-		if wantIs != nil && !errors.Is(err, wantIs) {
-			t.Fatalf("Expand(%q) err=%v is not %v", args, err, wantIs)
+	}
+	f([]string{"-", "-"}, "standard input (-) is given more than once")
+	f([]string{"a.log", ""}, `cannot read "": empty path`)
+	f([]string{"s3://bucket/prefix"}, `cannot read "s3://bucket/prefix" as a local path: S3 URLs are listed through the S3 input`)
+}
+
+// An input that cannot be read does not stop the others: it is an object
+// whose Open fails with one sentence naming it, so that Scan lists it as
+// failed and reads the rest.
+func TestExpand_Unreadable(t *testing.T) {
+	makeTree(t, map[string]string{"a.log": "a", "locked/x.log": "x", "secret.log": "s", "dir/b.log": "b"})
+	f := func(args []string, wantNames []string, wantErrs map[string]string, wantIs error) {
+		t.Helper()
+		objects, _, err := Expand(args, nil)
+		if err != nil {
+			t.Fatalf("Expand(%q): %v", args, err)
+		}
+		if got := objectNames(objects); !reflect.DeepEqual(got, wantNames) {
+			t.Fatalf("Expand(%q) objects\n got %q\nwant %q", args, got, wantNames)
+		}
+		for _, o := range objects {
+			rc, err := o.Open(t.Context())
+			want, bad := wantErrs[o.Source.Name]
+			switch {
+			case !bad && err != nil:
+				t.Errorf("%s: Open: %v", o.Source.Name, err)
+			case !bad:
+				rc.Close()
+			case err == nil || err.Error() != want:
+				t.Errorf("%s: Open err=%v, want %q", o.Source.Name, err, want)
+			case wantIs != nil && !errors.Is(err, wantIs):
+				t.Errorf("%s: Open err=%v is not %v", o.Source.Name, err, wantIs)
+			}
 		}
 	}
-	f([]string{"a.log", "x.log"}, `cannot read "x.log": no such file or directory`, fs.ErrNotExist)
-	f([]string{"a.log/x"}, `cannot read "a.log/x": not a directory`, nil)
-	f([]string{"nothing-*.log"}, `no file matches "nothing-*.log"`, nil)
-	f([]string{"[.log"}, `cannot expand "[.log": syntax error in pattern`, filepath.ErrBadPattern)
-	f([]string{"-", "-"}, "standard input (-) is given more than once", nil)
-	f([]string{""}, `cannot read "": empty path`, nil)
-	f([]string{"s3://bucket/prefix"}, `cannot read "s3://bucket/prefix" as a local path: S3 URLs are listed through the S3 input`, nil)
+	f([]string{"a.log", "x.log", "dir"}, []string{"a.log", "x.log", "dir/b.log"},
+		map[string]string{"x.log": `cannot read "x.log": no such file or directory`}, fs.ErrNotExist)
+	f([]string{"a.log/x", "a.log"}, []string{"a.log/x", "a.log"},
+		map[string]string{"a.log/x": `cannot read "a.log/x": not a directory`}, nil)
+	f([]string{"nothing-*.log", "a.log"}, []string{"nothing-*.log", "a.log"},
+		map[string]string{"nothing-*.log": `no file matches "nothing-*.log"`}, nil)
+	f([]string{"[.log"}, []string{"[.log"},
+		map[string]string{"[.log": `cannot read "[.log": no such file, and not a valid glob pattern`}, nil)
+	// The same missing path twice is one failed object.
+	f([]string{"x.log", "./x.log"}, []string{"x.log"},
+		map[string]string{"x.log": `cannot read "x.log": no such file or directory`}, nil)
 
 	if os.Geteuid() == 0 {
 		t.Skip("permissions do not bind root")
@@ -143,9 +179,11 @@ func TestExpand_Failure(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { os.Chmod("locked", 0o755) })
-	f([]string{"."}, `cannot read "locked": permission denied`, fs.ErrPermission)
 	if err := os.Chmod("secret.log", 0); err != nil {
 		t.Fatal(err)
 	}
-	f([]string{"secret.log"}, `cannot read "secret.log": permission denied`, fs.ErrPermission)
+	f([]string{"locked", "a.log"}, []string{"locked", "a.log"},
+		map[string]string{"locked": `cannot read "locked": permission denied`}, fs.ErrPermission)
+	f([]string{"secret.log", "a.log"}, []string{"secret.log", "a.log"},
+		map[string]string{"secret.log": `cannot read "secret.log": permission denied`}, fs.ErrPermission)
 }
