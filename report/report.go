@@ -17,8 +17,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"slices"
 
 	"github.com/lbtriage/lbtriage/analysis"
@@ -164,50 +162,6 @@ func RenderAll(w io.Writer, reps []*analysis.Report, opts Options) error {
 		if err := Render(w, rep, opts); err != nil {
 			return err
 		}
-	}
-	return nil
-}
-
-// WriteFileAtomic writes a file so that a reader never sees half of it:
-// render writes into a temporary file in the same directory, which is
-// synced and then renamed over path. On any error the temporary file is
-// removed and path is left as it was.
-func WriteFileAtomic(path string, render func(io.Writer) error) (err error) {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	f, err := os.CreateTemp(dir, "."+base+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("create temporary file for %s: %w", path, err)
-	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(tmp)
-		}
-	}()
-	if err = render(f); err != nil {
-		return err
-	}
-	if err = f.Chmod(0o644); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err = f.Sync(); err != nil {
-		return fmt.Errorf("sync %s: %w", path, err)
-	}
-	if err = f.Close(); err != nil {
-		return fmt.Errorf("close %s: %w", path, err)
-	}
-	if err = os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("rename into %s: %w", path, err)
-	}
-	// Make the rename itself durable; not every platform can sync a
-	// directory, so a failure here is not an error.
-	if d, derr := os.Open(dir); derr == nil {
-		d.Sync()
-		d.Close()
 	}
 	return nil
 }

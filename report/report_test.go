@@ -6,8 +6,6 @@ import (
 	"errors"
 	"io"
 	"math"
-	"os"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -154,44 +152,6 @@ func TestSanitize(t *testing.T) {
 	f("\u202etxt.exe\u202c \u2066x\u2069 \u200f", "txt.exe x ")
 	f("bad\xffutf8", "bad\ufffdutf8")
 	f("%1b%5b31m \\x1b", "%1b%5b31m \\x1b")
-}
-
-func TestWriteFileAtomic(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "report.html")
-	if err := os.WriteFile(path, []byte("old"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	boom := errors.New("boom")
-	err := WriteFileAtomic(path, func(w io.Writer) error {
-		io.WriteString(w, "half")
-		return boom
-	})
-	if !errors.Is(err, boom) {
-		t.Fatalf("err=%v, want boom", err)
-	}
-	if b, _ := os.ReadFile(path); string(b) != "old" {
-		t.Errorf("after a failed write the file holds %q, want the old content", b)
-	}
-	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
-		t.Errorf("temporary file left behind: %v", ents)
-	}
-	err = WriteFileAtomic(path, func(w io.Writer) error {
-		return Render(w, incidentReport(), Options{Format: "json"})
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := os.ReadFile(path)
-	if !json.Valid(b) {
-		t.Errorf("written file is not JSON")
-	}
-	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
-		t.Errorf("temporary file left behind: %v", ents)
-	}
-	if err := WriteFileAtomic(filepath.Join(dir, "missing", "x"), func(io.Writer) error { return nil }); err == nil {
-		t.Errorf("no error for a missing directory")
-	}
 }
 
 func TestDownsample(t *testing.T) {

@@ -169,7 +169,7 @@ func (o *outputFlags) register(fs *pflag.FlagSet) {
 	o.output = fs.StringP("output", "o", "text", "report format: "+strings.Join(report.Formats(), ", "))
 	o.table = fs.String("table", "", "table for -o csv: "+strings.Join(report.Tables(), ", ")+" (default timeline)")
 	o.color = fs.String("color", "auto", "colour in the text report: auto, always, never")
-	o.out = fs.String("out", "", "write the report to this file (atomically) or to s3://bucket/key instead of standard output")
+	o.out = fs.String("out", "", "write the report to this file (a regular file is replaced atomically; a device or pipe is written through) or to s3://bucket/key instead of standard output")
 }
 
 func (o *outputFlags) check() error {
@@ -393,6 +393,9 @@ func runAnalyze(ctx context.Context, m *Main, args []string) int {
 // analyzeAndWrite runs the analysis, writes one report per input format
 // and returns the exit status.
 func (m *Main) analyzeAndWrite(ctx context.Context, cmd string, cfg analysisConfig, out *outputFlags) int {
+	if err := checkOutput(*out.out); err != nil {
+		return m.usageErr(cmd, "--out: %v", err)
+	}
 	reps, code, err := m.runAnalyses(ctx, cfg)
 	if err != nil {
 		return m.usageErr(cmd, "%v", err)
@@ -401,7 +404,7 @@ func (m *Main) analyzeAndWrite(ctx context.Context, cmd string, cfg analysisConf
 		if errors.Is(err, io.ErrClosedPipe) || errors.Is(err, os.ErrClosed) {
 			return exitPartial
 		}
-		fmt.Fprintf(m.Stderr, "lbtriage %s: write report: %s\n", cmd, sanitizeArg(err.Error()))
+		fmt.Fprintf(m.Stderr, "lbtriage %s: %s\n", cmd, sanitizeArg(writeError(err)))
 		return exitUsage
 	}
 	if code == exitPartial {

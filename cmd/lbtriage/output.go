@@ -3,10 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"strings"
 	"time"
 
+	"github.com/lbtriage/lbtriage/parser/input/s3"
 	"github.com/lbtriage/lbtriage/report"
 )
 
@@ -20,10 +22,28 @@ var contentTypes = map[string]string{
 	"csv":      "text/csv; charset=utf-8",
 }
 
+// checkOutput tells, before any input is read, whether a report can go to
+// dest: for a path, that it is not a folder, that its folder exists and
+// that it is writable (report.CheckOutputPath); for s3://bucket/key, that
+// the URL names an object in a valid bucket (whether the bucket exists and
+// may be written is known only when the report is put). The error is one
+// sentence naming dest.
+func checkOutput(dest string) error {
+	switch {
+	case dest == "" || dest == "-":
+		return nil
+	case strings.HasPrefix(dest, "s3://"):
+		_, _, err := s3.ParseObjectURL(dest)
+		return err
+	}
+	return report.CheckOutputPath(dest)
+}
+
 // writeOutput writes what render produces to dest: standard output when
-// dest is "" or "-", the object s3://bucket/key, or a file. A file is
-// written to a temporary name and renamed, and an S3 object is put whole,
-// so that a reader never sees half a report.
+// dest is "" or "-", the object s3://bucket/key, or a file. A regular file
+// is written to a temporary name and renamed, and an S3 object is put
+// whole, so that a reader never sees half a report; a device, a pipe or a
+// descriptor (/dev/stdout) is written through (see report.WriteFileAtomic).
 func (m *Main) writeOutput(ctx context.Context, dest, format string, f *s3Flags, render func(io.Writer) error) error {
 	switch {
 	case dest == "" || dest == "-":
@@ -40,4 +60,16 @@ func (m *Main) writeOutput(ctx context.Context, dest, format string, f *s3Flags,
 		return c.Put(ctx, dest, buf.Bytes(), contentTypes[format])
 	}
 	return report.WriteFileAtomic(dest, render)
+}
+
+// writeError is the sentence for a report that could not be written: the
+// file and S3 errors name where already, anything else (a failed render)
+// is told as such.
+func writeError(err error) string {
+	var oe *report.OutputError
+	var se *s3.Error
+	if errors.As(err, &oe) || errors.As(err, &se) {
+		return err.Error()
+	}
+	return "cannot write the report: " + err.Error()
 }

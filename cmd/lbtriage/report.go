@@ -90,6 +90,9 @@ func runReport(ctx context.Context, m *Main, args []string) int {
 		// Standard input can be read only once: there would be no baseline.
 		return m.usageErr("report", "reads its inputs twice (period and baseline), so it cannot read standard input")
 	}
+	if err := checkOutput(*out.out); err != nil {
+		return m.usageErr("report", "--out: %v", err)
+	}
 	cfg.Args, cfg.S3 = fs.Args(), &s3f
 	base.Args, base.S3 = fs.Args(), &s3f
 
@@ -135,7 +138,7 @@ func runReport(ctx context.Context, m *Main, args []string) int {
 		if errors.Is(err, io.ErrClosedPipe) || errors.Is(err, os.ErrClosed) {
 			return exitPartial
 		}
-		fmt.Fprintf(m.Stderr, "lbtriage report: write report: %s\n", sanitizeArg(err.Error()))
+		fmt.Fprintf(m.Stderr, "lbtriage report: %s\n", sanitizeArg(writeError(err)))
 		return exitUsage
 	}
 	if code == exitPartial {

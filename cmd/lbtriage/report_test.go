@@ -236,7 +236,7 @@ func TestReport_OutFile(t *testing.T) {
 	if code != exitUsage {
 		t.Errorf("unwritable --out: exit %d, want %d", code, exitUsage)
 	}
-	oneLine(t, errOut, "write report")
+	oneLine(t, errOut, "cannot write the report to \""+filepath.Join(outDir, "missing", "r.txt")+"\": the folder")
 }
 
 func TestReport_NoBaseline(t *testing.T) {
