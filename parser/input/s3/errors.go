@@ -27,6 +27,8 @@ var (
 	ErrNoSuchKey     = errors.New("no such key")
 	ErrWrongRegion   = errors.New("bucket in another region")
 	ErrUnreachable   = errors.New("S3 endpoint unreachable")
+	ErrTimeout       = errors.New("S3 endpoint did not answer in time")
+	ErrCanceled      = errors.New("S3 request canceled")
 	ErrThrottled     = errors.New("throttled by S3")
 	ErrServer        = errors.New("S3 server error")
 	ErrChanged       = errors.New("object changed while read")
@@ -73,8 +75,9 @@ func configError(profile string, err error) error {
 }
 
 // explain maps an error of the SDK (or of the network under it) met while
-// working on u (s3://bucket/key) to an *Error. Context cancellation is
-// returned as is.
+// working on u (s3://bucket/key) to an *Error. A call its deadline cut is
+// ErrTimeout, naming the endpoint; the caller's cancellation is ErrCanceled
+// and still matches context.Canceled (or DeadlineExceeded) with errors.Is.
 func (c *Client) explain(err error, bucket, key string) error {
 	if err == nil {
 		return nil
@@ -83,10 +86,14 @@ func (c *Client) explain(err error, bucket, key string) error {
 	if errors.As(err, &already) {
 		return err
 	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return err
-	}
 	u := objectURL(bucket, key)
+	if errors.Is(err, errTimedOut) {
+		return newError(ErrTimeout, u, err, "the S3 endpoint %s did not answer within %v for %s",
+			c.endpointFor(err), c.opts.Timeout, u)
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return canceledError(u, err)
+	}
 	attempts := ""
 	var ma *retry.MaxAttemptsError
 	if errors.As(err, &ma) {
@@ -151,6 +158,11 @@ func (c *Client) explain(err error, bucket, key string) error {
 		return newError(ErrUnreachable, u, err, "cannot reach the S3 endpoint %s for %s: %s%s", c.endpointFor(err), u, why, attempts)
 	}
 	return newError(ErrRequest, u, err, "S3 request for %s failed: %s", u, oneLine(lastPart(err.Error())))
+}
+
+// canceledError is a request to u the caller's context ended.
+func canceledError(u string, err error) *Error {
+	return newError(ErrCanceled, u, err, "the request for %s was interrupted", u)
 }
 
 // isCredentialsError tells a failure to find or refresh credentials, which

@@ -42,12 +42,15 @@ func (c *Client) Put(ctx context.Context, u string, body []byte, contentType str
 	if contentType != "" {
 		in.ContentType = aws.String(contentType)
 	}
-	signed, opt := c.regionFor(bucket)
-	_, err = c.api.PutObject(ctx, in, opt)
-	if err != nil && c.learnRegion(bucket, signed, err) {
-		_, opt = c.regionFor(bucket)
-		in.Body = bytes.NewReader(body)
-		_, err = c.api.PutObject(ctx, in, opt)
-	}
+	err = c.withDeadline(ctx, func(ctx context.Context) error {
+		signed, opt := c.regionFor(bucket)
+		_, err := c.api.PutObject(ctx, in, opt)
+		if err != nil && c.learnRegion(bucket, signed, err) {
+			_, opt = c.regionFor(bucket)
+			in.Body = bytes.NewReader(body)
+			_, err = c.api.PutObject(ctx, in, opt)
+		}
+		return err
+	})
 	return c.explain(err, bucket, key)
 }

@@ -19,17 +19,12 @@ import (
 // reader busy for ever.
 const maxResumes = 1000
 
-// DefaultIdleTimeout is how long a GetObject may go without a byte (the
-// response headers, then each read of the body) before it is taken for
-// stalled, cut, and made again from where it stopped.
-const DefaultIdleTimeout = 30 * time.Second
-
 // errStalled is the cause of a request cut by the watchdog.
 var errStalled = errors.New("stalled")
 
 // objectReader streams one object's body. When reading the body fails part
 // way (the connection dropped, the body ended before Content-Length, no
-// byte came for DefaultIdleTimeout), it issues a ranged GetObject from the
+// byte came for Options.Timeout), it issues a ranged GetObject from the
 // first byte not yet delivered, with If-Match on the ETag of the first
 // response, so that no byte is lost or delivered twice and a changed object
 // is detected rather than spliced. Throttling and 5xx answers to each
@@ -60,10 +55,7 @@ type objectReader struct {
 // open returns a reader over s3://bucket/key. The first GetObject is made
 // here, so that a missing or forbidden object is told by Open.
 func (c *Client) open(ctx context.Context, bucket, key string) (io.ReadCloser, error) {
-	r := &objectReader{ctx: ctx, c: c, bucket: bucket, key: key, size: -1, idle: c.opts.idleTimeout}
-	if r.idle <= 0 {
-		r.idle = DefaultIdleTimeout
-	}
+	r := &objectReader{ctx: ctx, c: c, bucket: bucket, key: key, size: -1, idle: c.opts.Timeout}
 	if err := r.reopen(); err != nil {
 		r.stop()
 		return nil, err
@@ -268,7 +260,7 @@ func (r *objectReader) readError(err error) error {
 	}
 	why, cause := err.Error(), err
 	if errors.Is(err, errStalled) {
-		why, cause = fmt.Sprintf("no data for %v", r.idle), nil
+		why, cause = fmt.Sprintf("no data from %s for %v", r.c.endpointFor(err), r.idle), nil
 	} else if errors.Is(err, io.ErrUnexpectedEOF) {
 		// Not wrapped: a reader above would take it for a truncated
 		// object, which it is not.

@@ -287,8 +287,7 @@ func TestRead_StalledConnectionResumes(t *testing.T) {
 		}
 		return fault{}
 	})
-	c := testClient(t, Options{EndpointURL: p.URL}, nil)
-	c.opts.idleTimeout = 200 * time.Millisecond
+	c := testClient(t, Options{EndpointURL: p.URL, Timeout: 200 * time.Millisecond}, nil)
 	start := time.Now()
 	got, err := readObject(c, bigBucket, o.Key)
 	if err != nil {
@@ -309,10 +308,9 @@ func TestRead_StalledConnectionResumes(t *testing.T) {
 	p.mu.Lock()
 	p.decide = func(string, int) fault { return fault{StallHeaders: true} }
 	p.mu.Unlock()
-	c = testClient(t, Options{EndpointURL: p.URL, MaxAttempts: 2}, nil)
-	c.opts.idleTimeout = 100 * time.Millisecond
+	c = testClient(t, Options{EndpointURL: p.URL, MaxAttempts: 2, Timeout: 100 * time.Millisecond}, nil)
 	_, err = readObject(c, bigBucket, o.Key)
-	checkSentence(t, err, ErrRead, "reading s3://"+bigBucket+"/"+o.Key+" failed at byte 0", "no data for 100ms")
+	checkSentence(t, err, ErrRead, "reading s3://"+bigBucket+"/"+o.Key+" failed at byte 0", "no data from "+p.URL+" for 100ms")
 }
 
 // An object stored with a checksum (as the SDK uploads by default): the

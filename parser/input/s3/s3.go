@@ -18,11 +18,15 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -31,6 +35,7 @@ import (
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/smithy-go/logging"
 
 	"github.com/lbtriage/lbtriage/parser"
 )
@@ -46,6 +51,8 @@ const (
 	DefaultRegion = "us-east-1"
 	// DefaultWorkers is the number of folders listed at once.
 	DefaultWorkers = 8
+	// DefaultTimeout bounds one S3 call (see Options.Timeout).
+	DefaultTimeout = 30 * time.Second
 )
 
 // Back-off between attempts: full jitter over an exponentially growing cap.
@@ -85,16 +92,23 @@ type Options struct {
 	Workers int
 	// HTTPClient replaces the SDK's HTTP client (tests).
 	HTTPClient *http.Client
-	// MaxAttempts bounds retries (DefaultMaxAttempts when 0).
+	// MaxAttempts bounds retries (DefaultMaxAttempts when 0). Throttling,
+	// S3 5xx and dropped connections are retried; a refused connection or
+	// a host name that does not resolve is not.
 	MaxAttempts int
+	// Timeout is the deadline of one S3 call, retries included: a listing
+	// page, a PutObject, the lookup of credentials; and how long a
+	// GetObject may go without a byte (its response headers, then each
+	// read of its body) before it is cut and made again from where it
+	// stopped (DefaultTimeout when 0). An endpoint that accepts the
+	// connection and never answers is told after it.
+	Timeout time.Duration
 
 	// backoffBase scales the back-off (defaultBackoffBase when 0); tests
 	// shrink it.
 	backoffBase time.Duration
 	// maxKeys, when set, is the page size of listings; tests shrink it.
 	maxKeys int
-	// idleTimeout replaces DefaultIdleTimeout; tests shrink it.
-	idleTimeout time.Duration
 }
 
 // Client lists and reads S3 objects. It is safe for concurrent use.
@@ -123,6 +137,14 @@ func New(ctx context.Context, opts Options) (*Client, error) {
 	if opts.backoffBase <= 0 {
 		opts.backoffBase = defaultBackoffBase
 	}
+	if opts.Timeout <= 0 {
+		opts.Timeout = DefaultTimeout
+	}
+	for _, e := range []string{opts.EndpointURL, os.Getenv("AWS_ENDPOINT_URL_S3"), os.Getenv("AWS_ENDPOINT_URL")} {
+		if err := CheckEndpoint(e); err != nil {
+			return nil, err
+		}
+	}
 	backoff := jitterBackoff{base: opts.backoffBase, max: defaultBackoffMax}
 	loadOpts := []func(*config.LoadOptions) error{
 		config.WithRetryer(func() aws.Retryer {
@@ -133,8 +155,16 @@ func New(ctx context.Context, opts Options) (*Client, error) {
 				// Many objects read at once must not run out of retry
 				// tokens: every request has its own bounded attempts.
 				o.RateLimiter = ratelimit.None
+				// Checked before the SDK's own rules, which retry these.
+				o.Retryables = append([]retry.IsErrorRetryable{retry.IsErrorRetryableFunc(noRetryUnreachable)}, o.Retryables...)
 			})
 		}),
+		// The SDK logs to stderr on its own (such as "WARN falling back
+		// to IMDSv1" when no credentials are found): what users see is
+		// the one sentence of the error, never SDK log lines.
+		config.WithLogger(logging.Nop{}),
+		config.WithClientLogMode(0),
+		config.WithLogConfigurationWarnings(false),
 	}
 	if opts.Profile != "" {
 		loadOpts = append(loadOpts, config.WithSharedConfigProfile(opts.Profile))
@@ -187,15 +217,48 @@ func (c *Client) Region() string { return c.region }
 // (301 PermanentRedirect, or 400 AuthorizationHeaderMalformed, with
 // x-amz-bucket-region), the region is remembered for the bucket and the
 // request made again there, so that --region is seldom needed.
-func (c *Client) listObjects(ctx context.Context, in *s3.ListObjectsV2Input) (*s3.ListObjectsV2Output, error) {
+func (c *Client) listObjects(ctx context.Context, in *s3.ListObjectsV2Input) (out *s3.ListObjectsV2Output, err error) {
 	bucket := aws.ToString(in.Bucket)
-	signed, opt := c.regionFor(bucket)
-	out, err := c.api.ListObjectsV2(ctx, in, opt)
-	if err != nil && c.learnRegion(bucket, signed, err) {
-		_, opt = c.regionFor(bucket)
+	err = c.withDeadline(ctx, func(ctx context.Context) error {
+		signed, opt := c.regionFor(bucket)
 		out, err = c.api.ListObjectsV2(ctx, in, opt)
-	}
+		if err != nil && c.learnRegion(bucket, signed, err) {
+			_, opt = c.regionFor(bucket)
+			out, err = c.api.ListObjectsV2(ctx, in, opt)
+		}
+		return err
+	})
 	return out, err
+}
+
+// errTimedOut marks a call cut by its deadline, Options.Timeout.
+var errTimedOut = errors.New("no answer in time")
+
+// withDeadline runs one S3 call, fn, with the deadline Options.Timeout; an
+// error of a call the deadline cut wraps errTimedOut.
+func (c *Client) withDeadline(ctx context.Context, fn func(context.Context) error) error {
+	cctx, cancel := context.WithTimeoutCause(ctx, c.opts.Timeout, errTimedOut)
+	defer cancel()
+	err := fn(cctx)
+	if err != nil && ctx.Err() == nil && errors.Is(context.Cause(cctx), errTimedOut) {
+		return fmt.Errorf("%w: %w", errTimedOut, err)
+	}
+	return err
+}
+
+// noRetryUnreachable stops the retries of a request whose connection was
+// refused or whose host does not resolve: a server that is not there now
+// will not be there in the next seconds, and a typo in an endpoint should
+// not take eight attempts to tell.
+func noRetryUnreachable(err error) aws.Ternary {
+	var dns *net.DNSError
+	switch {
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return aws.FalseTernary
+	case errors.As(err, &dns) && !dns.IsTimeout:
+		return aws.FalseTernary
+	}
+	return aws.UnknownTernary
 }
 
 func (c *Client) getObject(ctx context.Context, in *s3.GetObjectInput) (*s3.GetObjectOutput, error) {
@@ -253,11 +316,18 @@ func (c *Client) checkCredentials(ctx context.Context, url string) error {
 			c.credErr = errors.New("no credentials provider")
 			return
 		}
-		_, c.credErr = cfg.Credentials.Retrieve(ctx)
+		c.credErr = c.withDeadline(ctx, func(ctx context.Context) error {
+			_, err := cfg.Credentials.Retrieve(ctx)
+			return err
+		})
 	})
 	if c.credErr != nil {
-		if ctx.Err() != nil {
-			return ctx.Err()
+		if err := ctx.Err(); err != nil {
+			return canceledError(url, err)
+		}
+		if errors.Is(c.credErr, errTimedOut) {
+			return newError(ErrTimeout, url, c.credErr,
+				"looking up the AWS credentials for %s took more than %v: set AWS_PROFILE or AWS_ACCESS_KEY_ID, or use --profile", url, c.opts.Timeout)
 		}
 		return newError(ErrNoCredentials, url, c.credErr,
 			"no AWS credentials found for %s: set AWS_PROFILE or AWS_ACCESS_KEY_ID, or use --profile", url)
@@ -305,6 +375,30 @@ func firstNonEmpty(s ...string) string {
 		}
 	}
 	return ""
+}
+
+// CheckEndpoint checks an S3 endpoint URL ("" is none): an http or https
+// URL with a host and, if any, a port number, and nothing else, so that a
+// typo is told before any request. The error is one sentence naming it.
+func CheckEndpoint(endpoint string) error {
+	if endpoint == "" {
+		return nil
+	}
+	u, err := url.Parse(endpoint)
+	ok := err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Hostname() != "" &&
+		u.User == nil && u.RawQuery == "" && u.Fragment == "" && (u.Path == "" || u.Path == "/")
+	if ok && u.Port() != "" {
+		p, perr := strconv.Atoi(u.Port())
+		ok = perr == nil && p > 0 && p < 1<<16
+	}
+	if !ok {
+		if err == nil && u.User != nil {
+			endpoint = u.Redacted()
+		}
+		return newError(ErrConfig, "", nil,
+			"the S3 endpoint %q is not an endpoint URL: want http:// or https:// and a host, such as http://127.0.0.1:7070 or https://s3.eu-west-1.amazonaws.com", endpoint)
+	}
+	return nil
 }
 
 // ParseURL splits s3://bucket/prefix into the bucket and the key prefix (""
