@@ -69,7 +69,7 @@ func (m *Main) runAnalyses(ctx context.Context, cfg analysisConfig) ([]*analysis
 		var err error
 		objects, skipped, listed, err = m.expandInputs(ctx, cfg.Args, cfg.S3, cfg.Analysis.Since, cfg.Analysis.Until, cfg.Workers)
 		if err != nil {
-			return nil, exitUsage, err
+			return nil, exitUsage, orInterrupted(ctx, err)
 		}
 	}
 	if len(objects) == 0 {
@@ -101,10 +101,7 @@ func (m *Main) runAnalyses(ctx context.Context, cfg analysisConfig) ([]*analysis
 	sinks, results, err := input.Scan(ctx, objects, opts, func() input.Sink { return families.NewRouter(cfg.Analysis) })
 	p.Finish()
 	if err != nil {
-		if ctx.Err() != nil {
-			return nil, exitUsage, errors.New("interrupted")
-		}
-		return nil, exitUsage, err
+		return nil, exitUsage, orInterrupted(ctx, err)
 	}
 	reps := analysis.BuildReports(families, sinks, analysis.Run{Results: results, Skipped: skipped, Rejects: rejects.Samples()})
 	for _, rep := range reps {
@@ -393,14 +390,14 @@ func runAnalyze(ctx context.Context, m *Main, args []string) int {
 // analyzeAndWrite runs the analysis, writes one report per input format
 // and returns the exit status.
 func (m *Main) analyzeAndWrite(ctx context.Context, cmd string, cfg analysisConfig, out *outputFlags) int {
-	if err := checkOutput(*out.out); err != nil {
+	if err := m.checkOutput(*out.out, cfg.S3); err != nil {
 		return m.usageErr(cmd, "--out: %v", err)
 	}
 	reps, code, err := m.runAnalyses(ctx, cfg)
 	if err != nil {
 		return m.usageErr(cmd, "%v", err)
 	}
-	if err := out.writeAll(ctx, m, reps, cfg.S3); err != nil {
+	if err := orInterrupted(ctx, out.writeAll(ctx, m, reps, cfg.S3)); err != nil {
 		if errors.Is(err, io.ErrClosedPipe) || errors.Is(err, os.ErrClosed) {
 			return exitPartial
 		}

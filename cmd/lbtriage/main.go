@@ -46,6 +46,23 @@ type Main struct {
 	Stderr io.Writer
 	Getenv func(string) string
 	Now    func() time.Time
+
+	// s3Timeout replaces s3.DefaultTimeout, the deadline of one S3 call;
+	// tests shrink it.
+	s3Timeout time.Duration
+}
+
+// errInterrupted is what a run the user stopped (Ctrl-C) says.
+var errInterrupted = errors.New("interrupted")
+
+// orInterrupted returns errInterrupted for an error met once ctx was
+// cancelled, so that whatever the interrupted call said is not shown, and
+// err otherwise.
+func orInterrupted(ctx context.Context, err error) error {
+	if err != nil && ctx.Err() != nil {
+		return errInterrupted
+	}
+	return err
 }
 
 type command struct {

@@ -25,16 +25,19 @@ var contentTypes = map[string]string{
 // checkOutput tells, before any input is read, whether a report can go to
 // dest: for a path, that it is not a folder, that its folder exists and
 // that it is writable (report.CheckOutputPath); for s3://bucket/key, that
-// the URL names an object in a valid bucket (whether the bucket exists and
-// may be written is known only when the report is put). The error is one
+// the URL names an object in a valid bucket and that the endpoint is a URL
+// (whether the bucket exists and may be written is known only when the
+// report is put). The error is one
 // sentence naming dest.
-func checkOutput(dest string) error {
+func (m *Main) checkOutput(dest string, f *s3Flags) error {
 	switch {
 	case dest == "" || dest == "-":
 		return nil
 	case strings.HasPrefix(dest, "s3://"):
-		_, _, err := s3.ParseObjectURL(dest)
-		return err
+		if _, _, err := s3.ParseObjectURL(dest); err != nil {
+			return err
+		}
+		return s3.CheckEndpoint(m.s3Endpoint(f))
 	}
 	return report.CheckOutputPath(dest)
 }

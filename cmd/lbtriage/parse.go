@@ -51,7 +51,7 @@ func runParse(ctx context.Context, m *Main, args []string) int {
 	}
 	objects, skipped, listed, err := m.expandInputs(ctx, fs.Args(), &s3f, time.Time{}, time.Time{}, *workers)
 	if err != nil {
-		return m.usageErr("parse", "%v", err)
+		return m.usageErr("parse", "%v", orInterrupted(ctx, err))
 	}
 
 	var (
@@ -82,7 +82,7 @@ func runParse(ctx context.Context, m *Main, args []string) int {
 	}
 	_, results, err := input.Scan(ctx, objects, opts, newSink)
 	if err != nil {
-		fmt.Fprintf(m.Stderr, "lbtriage parse: %s\n", sanitizeArg(err.Error()))
+		fmt.Fprintf(m.Stderr, "lbtriage parse: %s\n", sanitizeArg(orInterrupted(ctx, err).Error()))
 		return exitUsage
 	}
 	summaryOut := m.Stdout

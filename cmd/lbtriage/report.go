@@ -90,7 +90,7 @@ func runReport(ctx context.Context, m *Main, args []string) int {
 		// Standard input can be read only once: there would be no baseline.
 		return m.usageErr("report", "reads its inputs twice (period and baseline), so it cannot read standard input")
 	}
-	if err := checkOutput(*out.out); err != nil {
+	if err := m.checkOutput(*out.out, &s3f); err != nil {
 		return m.usageErr("report", "--out: %v", err)
 	}
 	cfg.Args, cfg.S3 = fs.Args(), &s3f
@@ -134,7 +134,7 @@ func runReport(ctx context.Context, m *Main, args []string) int {
 		opts.Title = reportTitle(rep, cfg.Analysis, *day != "")
 	}
 	render := func(w io.Writer) error { return report.Render(w, rep, opts) }
-	if err := m.writeOutput(ctx, *out.out, *out.output, &s3f, render); err != nil {
+	if err := orInterrupted(ctx, m.writeOutput(ctx, *out.out, *out.output, &s3f, render)); err != nil {
 		if errors.Is(err, io.ErrClosedPipe) || errors.Is(err, os.ErrClosed) {
 			return exitPartial
 		}

@@ -95,17 +95,27 @@ func (m *Main) s3Client(ctx context.Context, f *s3Flags, since, until time.Time,
 	opts := s3.Options{
 		Profile:      f.profile,
 		Region:       f.region,
-		EndpointURL:  f.endpointURL,
+		EndpointURL:  m.s3Endpoint(f),
 		Since:        since,
 		Until:        until,
 		LoadBalancer: f.lb,
 		Decoders:     decoders(),
 		Workers:      workers,
-	}
-	if opts.EndpointURL == "" && m.Getenv != nil {
-		opts.EndpointURL = firstNonEmpty(m.Getenv("AWS_ENDPOINT_URL_S3"), m.Getenv("AWS_ENDPOINT_URL"))
+		Timeout:      m.s3Timeout,
 	}
 	return s3.New(ctx, opts)
+}
+
+// s3Endpoint is the endpoint URL --endpoint-url or the environment name,
+// or "" for AWS.
+func (m *Main) s3Endpoint(f *s3Flags) string {
+	if f != nil && f.endpointURL != "" {
+		return f.endpointURL
+	}
+	if m.Getenv == nil {
+		return ""
+	}
+	return firstNonEmpty(m.Getenv("AWS_ENDPOINT_URL_S3"), m.Getenv("AWS_ENDPOINT_URL"))
 }
 
 func firstNonEmpty(s ...string) string {

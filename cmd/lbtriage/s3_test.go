@@ -269,3 +269,90 @@ func TestProgress(t *testing.T) {
 		t.Error("mode sometimes accepted")
 	}
 }
+
+// silentEndpoint listens on 127.0.0.1, accepts every connection and never
+// answers; it returns the endpoint URL.
+func silentEndpoint(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	conns := make(chan net.Conn, 64)
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			conns <- c
+		}
+	}()
+	t.Cleanup(func() {
+		l.Close()
+		for len(conns) > 0 {
+			(<-conns).Close()
+		}
+	})
+	return "http://" + l.Addr().String()
+}
+
+// runMain runs lbtriage in-process with m's S3 deadline and ctx.
+func runMain(ctx context.Context, s3Timeout time.Duration, args ...string) (int, string, string) {
+	var stdout, stderr bytes.Buffer
+	m := &Main{Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr, Getenv: func(string) string { return "" },
+		Now: func() time.Time { return testNow }, s3Timeout: s3Timeout}
+	code := m.Run(ctx, args)
+	return code, stdout.String(), stderr.String()
+}
+
+// An S3 endpoint that accepts the connection and never answers: after the
+// deadline, one sentence naming the endpoint, exit 2; the same for the
+// report put to it. Ctrl-C while waiting: one sentence, no SDK text.
+func TestS3_SilentEndpoint(t *testing.T) {
+	isolateAWS(t)
+	t.Setenv("AWS_ACCESS_KEY_ID", "CMDTESTKEY")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "cmd-test-secret")
+	endpoint := silentEndpoint(t)
+	code, out, errOut := runMain(context.Background(), 300*time.Millisecond, "analyze", "--endpoint-url", endpoint, "s3://my-logs/prod/")
+	if code != exitUsage || out != "" {
+		t.Fatalf("exit %d, stdout %q; want %d and nothing", code, out, exitUsage)
+	}
+	oneLine(t, errOut, "lbtriage analyze: the S3 endpoint "+endpoint+" did not answer within 300ms for s3://my-logs/prod/")
+
+	dir := writeSample(t)
+	code, _, errOut = runMain(context.Background(), 300*time.Millisecond, "analyze", "--endpoint-url", endpoint, "--out", "s3://reports/night.txt", dir)
+	if code != exitUsage {
+		t.Fatalf("--out s3://: exit %d, want %d", code, exitUsage)
+	}
+	oneLine(t, errOut, "lbtriage analyze: the S3 endpoint "+endpoint+" did not answer within 300ms for s3://reports/night.txt")
+
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(100*time.Millisecond, cancel)
+	code, _, errOut = runMain(ctx, time.Hour, "analyze", "--endpoint-url", endpoint, "s3://my-logs/prod/")
+	if code != exitUsage || errOut != "lbtriage analyze: interrupted\n" {
+		t.Fatalf("Ctrl-C: exit %d, stderr %q; want %d and \"lbtriage analyze: interrupted\"", code, errOut, exitUsage)
+	}
+}
+
+// An endpoint that is not a URL is told in one sentence before any
+// request, and before any input is read when the report goes to S3.
+func TestS3_BadEndpoint(t *testing.T) {
+	isolateAWS(t)
+	t.Setenv("AWS_ACCESS_KEY_ID", "CMDTESTKEY")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "cmd-test-secret")
+	for _, e := range []string{"http://[::1", "not a url", "127.0.0.1:9", "ftp://x", "http://127.0.0.1:99999", "%zz"} {
+		want := "the S3 endpoint \"" + e + "\" is not an endpoint URL"
+		code, _, errOut := run(t, "analyze", "--endpoint-url", e, "s3://my-logs/x/")
+		if code != exitUsage {
+			t.Errorf("--endpoint-url %q: exit %d, want %d", e, code, exitUsage)
+		}
+		oneLine(t, errOut, want)
+		checkPlain(t, "--endpoint-url "+e, errOut)
+		code, _, errOut = run(t, "analyze", "--endpoint-url", e, "--out", "s3://reports/r.md", filepath.Join(t.TempDir(), "missing"))
+		if code != exitUsage {
+			t.Errorf("--endpoint-url %q --out s3://: exit %d, want %d", e, code, exitUsage)
+		}
+		oneLine(t, errOut, "lbtriage analyze: --out: "+want)
+	}
+}
