@@ -79,7 +79,7 @@ func TestBrowser(t *testing.T) {
 		if os.Getenv("CI") != "" {
 			t.Fatalf("%s is missing and CI is set: make test installs it (mk/browser.mk)", chromiumPath)
 		}
-		t.Skipf("%s is missing (make test installs it)", chromiumPath)
+		t.Skipf("%s is missing: the browser test is skipped (make test installs it as root or with passwordless sudo; CI always runs it)", chromiumPath)
 	}
 	dir := t.TempDir()
 	page := filepath.Join(dir, "report.html")
