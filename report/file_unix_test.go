@@ -10,6 +10,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/lbtriage/lbtriage/internal/testfs"
 )
 
 // A named pipe is written through, and stays a pipe.
@@ -38,33 +40,13 @@ func TestWriteFileAtomic_Pipe(t *testing.T) {
 // a temporary folder (root only), then /dev/null itself, only once the
 // first has passed.
 func TestWriteFileAtomic_Device(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("only root can make a device node")
-	}
-	fi, err := os.Stat("/dev/null")
-	if err != nil {
-		t.Skipf("no /dev/null: %v", err)
-	}
-	st, ok := fi.Sys().(*syscall.Stat_t)
-	if !ok || fi.Mode()&fs.ModeCharDevice == 0 {
-		t.Skip("/dev/null is not a character device here")
-	}
-	dev := filepath.Join(t.TempDir(), "null")
-	if err := syscall.Mknod(dev, syscall.S_IFCHR|0o666, int(st.Rdev)); err != nil {
-		t.Skipf("cannot make a device node: %v", err)
-	}
-	if f, err := os.OpenFile(dev, os.O_WRONLY, 0); err != nil {
-		t.Skipf("cannot open a device node here (a nodev mount?): %v", err)
-	} else {
-		f.Close()
-	}
+	dev := testfs.NullDevice(t)
 	for _, p := range []string{dev, "/dev/null"} {
 		if err := WriteFileAtomic(p, writeString("into the void")); err != nil {
 			t.Fatalf("%s: %v", p, err)
 		}
-		fi, err := os.Lstat(p)
-		if err != nil || fi.Mode()&fs.ModeCharDevice == 0 {
-			t.Fatalf("%s is no longer a character device: %v %v", p, fi.Mode(), err)
+		if !testfs.IsCharDevice(p) {
+			t.Fatalf("%s is no longer a character device", p)
 		}
 	}
 }
