@@ -243,7 +243,9 @@ func ParseThreshold(expr string, causes []string) (Threshold, error) {
 	case pct && !t.IsRate():
 		return bad("%s is not a rate, so it takes no %%", t.Metric)
 	case t.IsRate() && !pct && v != 0:
-		return bad("%s is a rate: write it as a percentage, e.g. %s%s%s%%", t.Metric, t.Metric, op, num)
+		asPct := strconv.FormatFloat(math.Round(v*100*1e9)/1e9, 'f', -1, 64)
+		return bad("%s is a rate: write it as a percentage, %s%s%s%% or, if %s is a fraction, %s%s%s%%",
+			t.Metric, t.Metric, op, num, num, t.Metric, op, asPct)
 	case v < 0:
 		return bad("%s is never below 0", t.Metric)
 	case t.IsRate() && v > 100:

@@ -64,7 +64,8 @@ func TestParseThreshold_Failure(t *testing.T) {
 	// Thresholds that could never fire.
 	f("cause:target.nosuch>0.5%", `unknown cause "target.nosuch" (want one of `)
 	f("cause:target.nosuch>0.5%", "target.connection_error")
-	f("lb_5xx_rate>0.5", "lb_5xx_rate is a rate: write it as a percentage, e.g. lb_5xx_rate>0.5%")
+	f("lb_5xx_rate>0.5", "lb_5xx_rate is a rate: write it as a percentage, lb_5xx_rate>0.5% or, if 0.5 is a fraction, lb_5xx_rate>50%")
+	f("5xx_rate>=0.001", "5xx_rate>=0.001% or, if 0.001 is a fraction, 5xx_rate>=0.1%")
 	f("cause:target.timeout>=0.001", "is a rate: write it as a percentage")
 	f("5xx_rate>150%", "5xx_rate is never above 100%")
 	f("5xx_rate>-1%", "5xx_rate is never below 0")

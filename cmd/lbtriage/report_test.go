@@ -196,7 +196,7 @@ func TestReport_Usage(t *testing.T) {
 	f("--fail-on: bad threshold", "--day", "2026-11-20", "--fail-on", "lb_5xx_rate=1%", "x.log")
 	f("unknown metric", "--day", "2026-11-20", "--fail-on", "latency>1", "x.log")
 	f(`unknown cause "target.nosuch" (want one of lb.lambda_service,`, "--day", "2026-11-20", "--fail-on", "cause:target.nosuch>0.5%", "x.log")
-	f("is a rate: write it as a percentage, e.g. lb_5xx_rate>0.5%", "--day", "2026-11-20", "--fail-on", "lb_5xx_rate>0.5", "x.log")
+	f("is a rate: write it as a percentage, lb_5xx_rate>0.5% or, if 0.5 is a fraction, lb_5xx_rate>50%", "--day", "2026-11-20", "--fail-on", "lb_5xx_rate>0.5", "x.log")
 	f("5xx_rate is never above 100%", "--day", "2026-11-20", "--fail-on", "5xx_rate>150%", "x.log")
 	f("5xx_rate is never below 0", "--day", "2026-11-20", "--fail-on", "5xx_rate>-1%", "x.log")
 	f("--baseline-until needs --baseline-since", "--day", "2026-11-20", "--baseline-until", "2026-11-19", "x.log")
