@@ -252,13 +252,20 @@ func (t *Tokens) tokenizeMasked(line []byte) bool {
 	return true
 }
 
-// tokenizeScalar splits line into at most MaxFields tokens. A token starting with
-// '"' runs to the next '"' that is followed by a space or the end of the line
-// and not preceded by a backslash (ALB writes a quote inside a value as \x22,
-// but a backslash-escaped \" is tolerated); its content is kept as written.
-// Any other token runs to the next space, so bare tokens (an unquoted TID_…,
-// old unquoted list fields, unquoted domain/cert) are accepted anywhere. Runs
-// of spaces between tokens count as one separator.
+// tokenizeScalar splits line into at most MaxFields tokens. A token starting
+// with '"' runs to the next '"' not preceded by a backslash (ALB writes a
+// quote inside a value as \x22, but a backslash-escaped \" is tolerated),
+// which must be followed by a space or the end of the line, or by `,"` to
+// quote the next item of a list in one token ("h2","http/1.1", as NLB
+// logs write theirs); its content is kept as written. Any other token runs
+// to the next space, so bare tokens (an unquoted TID_…, old unquoted list
+// fields, unquoted domain/cert) are accepted anywhere, but may hold no '"'
+// that a backslash does not escape. Runs of spaces between tokens count as
+// one separator.
+//
+// A quote that neither opens nor closes a value is a stray quote: the line
+// is rejected, as the space missing beside it ("…-123456789012"1 2018-…")
+// or the raw quote in a value would merge or shift the fields.
 func (t *Tokens) tokenizeScalar(line []byte) string {
 	n, i := 0, 0
 	for n < MaxFields {
@@ -284,15 +291,28 @@ func (t *Tokens) tokenizeScalar(line []byte) string {
 					return fmt.Sprintf("unterminated quote in field %d", n+1)
 				}
 				q := j + k
-				if (q+1 == len(line) || line[q+1] == ' ') && (q == start || line[q-1] != '\\') {
-					t.b.set(n, start, q)
-					i = q + 1
-					break
+				if q > start && line[q-1] == '\\' {
+					j = q + 1
+					continue
 				}
-				j = q + 1
+				if q+1 < len(line) && line[q+1] != ' ' {
+					if q+2 < len(line) && line[q+1] == ',' && line[q+2] == '"' {
+						// A list of quoted items is one token, as
+						// NLB's alpn_client_preference_list.
+						j = q + 3
+						continue
+					}
+					return strayQuote(n)
+				}
+				t.b.set(n, start, q)
+				i = q + 1
+				break
 			}
 		} else {
 			end := indexSpace(line, i)
+			if hasStrayQuote(line[i:end]) {
+				return strayQuote(n)
+			}
 			t.b.set(n, i, end)
 			i = end
 		}
@@ -300,6 +320,23 @@ func (t *Tokens) tokenizeScalar(line []byte) string {
 	}
 	t.N = n
 	return ""
+}
+
+func strayQuote(n int) string { return fmt.Sprintf("stray quote in field %d", n+1) }
+
+// hasStrayQuote reports whether the bare token tok holds a '"' that no
+// backslash escapes.
+func hasStrayQuote(tok []byte) bool {
+	for {
+		k := bytes.IndexByte(tok, '"')
+		if k < 0 {
+			return false
+		}
+		if k == 0 || tok[k-1] != '\\' {
+			return true
+		}
+		tok = tok[k+1:]
+	}
 }
 
 // indexSpace returns the index of the first space in line at or after i,

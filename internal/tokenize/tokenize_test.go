@@ -143,6 +143,64 @@ func TestTokenize_MatchesScalar(t *testing.T) {
 	}
 }
 
+func TestTokenize_Failure(t *testing.T) {
+	// f checks that line is rejected with reason, by every way.
+	f := func(line, reason string) {
+		t.Helper()
+		checkTokenize(t, []byte(line))
+		var tk Tokens
+		if got := tk.Split([]byte(line)); got != reason {
+			t.Fatalf("Split(%q) = %q, want %q", line, got, reason)
+		}
+	}
+	f(`"unterminated`, "unterminated quote in field 1")
+	f(`a "b" "c d`, "unterminated quote in field 3")
+	f(`"a \"`, "unterminated quote in field 1")
+	// A closing quote with no space after it.
+	f(`"a"b c`, "stray quote in field 1")
+	f(`"a""b"`, "stray quote in field 1")
+	f(`a "-"b`, "stray quote in field 2")
+	f(`a "b"c"`, "stray quote in field 2")
+	f(`a ""b`, "stray quote in field 2")
+	f(`"GET /x?q="y" HTTP/1.1" "ua"`, "stray quote in field 1")
+	f(`"a "b" c"`, "stray quote in field 1")
+	// A quote opening with no space before it, or inside a bare value.
+	f(`a"b c`, "stray quote in field 1")
+	f(`ab" c`, "stray quote in field 1")
+	f(`a b"`, "stray quote in field 2")
+	f(`a 57"GET / HTTP/1.1" "ua"`, "stray quote in field 2")
+	f(`a \"b" c`, "stray quote in field 2")
+	f(`"h2",x`, "stray quote in field 1")
+	f(`"h2","`, "unterminated quote in field 1")
+	// Past the last field, nothing is looked at.
+	f(strings.Repeat("x ", MaxFields)+`a"b`, "")
+}
+
+func TestTokenize_EscapedQuotes(t *testing.T) {
+	f := func(line string, want ...string) {
+		t.Helper()
+		checkTokenize(t, []byte(line))
+		var tk Tokens
+		if reason := tk.Split([]byte(line)); reason != "" {
+			t.Fatalf("Split(%q): %s", line, reason)
+		}
+		got := make([]string, tk.N)
+		for i := range got {
+			got[i] = string(tk.Field([]byte(line), i))
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("Split(%q) = %q, want %q", line, got, want)
+		}
+	}
+	f(`"a \"b\" c" d`, `a \"b\" c`, "d")
+	f(`"\"" x`, `\"`, "x")
+	f(`a\"b c`, `a\"b`, "c")
+	f(`"a\x22b" c`, `a\x22b`, "c")
+	// A list of quoted items, as NLB's alpn_client_preference_list.
+	f(`h2 "h2","http/1.1" 2020-04-01T08:51:20`, "h2", `h2","http/1.1`, "2020-04-01T08:51:20")
+	f(`h2 "h2","http/1.1","x"`, "h2", `h2","http/1.1","x`)
+}
+
 func TestTokenize_Random(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	alphabet := []byte(`  ""\ab-`)
@@ -173,6 +231,8 @@ func FuzzTokenize(f *testing.F) {
 	f.Add([]byte(albLine))
 	f.Add([]byte(`"a \"b\" c" d`))
 	f.Add([]byte(`"GET /x?q="y" HTTP/1.1" "ua"`))
+	f.Add([]byte(strings.Replace(albLine, `-123456789012" 1 `, `-123456789012"1 `, 1)))
+	f.Add([]byte(strings.Replace(albLine, ` 57 "GET`, ` 57"GET`, 1)))
 	f.Fuzz(func(t *testing.T, line []byte) {
 		if len(line) > 1<<16 {
 			return

@@ -217,10 +217,16 @@ func TestReaderRejects_Failure(t *testing.T) {
 	f(lineWith(fMatchedRulePriority, `TLSv1.2`), `bad matched_rule_priority "TLSv1.2"`)
 	f(lineWith(fRequestCreationTime, `yesterday`), `bad request_creation_time "yesterday"`)
 	f(lineWith(fRequestTransformStatus, `"TransformSuccess`), "unterminated quote in field 33")
-	// A quote left open mid-line swallows the fields after it up to the next
-	// quote that can close; the shifted fields then fail to parse.
-	f(lineWith(fUserAgent, `"curl/7.46.0`), `bad request_creation_time "10.0.0.1:80"`)
+	// A quote left open mid-line meets the opening quote of a later field.
+	f(lineWith(fUserAgent, `"curl/7.46.0`), "stray quote in field 14")
 	f(`https 2018-07-02T22:23:00.186641Z app/x 1.2.3.4:5 - -1 -1 -1 400 - 0 0 "GET /`, "unterminated quote in field 13")
+	// A quote must open or close a field: a missing space beside one would
+	// merge fields, and shift the others.
+	f(strings.Replace(lineWith(), `-123456789012" 1 `, `-123456789012"1 `, 1), "stray quote in field 20")
+	f(strings.Replace(lineWith(), ` 57 "GET`, ` 57"GET`, 1), "stray quote in field 12")
+	f(strings.Replace(lineWith(), `"-" "10.0.0.1:80"`, `"-""10.0.0.1:80"`, 1), "stray quote in field 25")
+	f(lineWith(fUserAgent, `"curl/"7.46.0"`), "stray quote in field 14")
+	f(lineWith(fTraceID, `Root=1-5"8337281`), "stray quote in field 18")
 	f(lineWith(fType, `tcp`), `unknown type "tcp"`)
 	f(lineWith(fType, `HTTP`), `unknown type "HTTP"`)
 	// Other formats.

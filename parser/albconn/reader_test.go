@@ -73,13 +73,13 @@ func TestReaderFields_Success(t *testing.T) {
 	f(lineWith(fTLSHandshakeLatency, `4.036`), with(ColTLSHandshakeLatency, 4.036))
 	f(lineWith(fTLSHandshakeLatency, `0.000250`), with(ColTLSHandshakeLatency, 0.00025))
 	f(lineWith(fTLSHandshakeLatency, `12`), with(ColTLSHandshakeLatency, 12.0))
-	// The certificate: quoted or bare "-", a subject with spaces and quotes
-	// inside, the validity in either order, without a fraction.
+	// The certificate: quoted or bare "-", a subject with spaces and
+	// escaped quotes inside, the validity in either order, without a
+	// fraction.
 	f(lineWith(fCertSubject, `"-"`, fCertValidity, `-`, fCertSerial, `-`),
 		with(ColCertSubject, nil, ColCertNotBefore, nil, ColCertNotAfter, nil, ColCertSerial, nil))
 	f(lineWith(fCertSubject, `-`), with(ColCertSubject, nil))
 	f(lineWith(fCertSubject, `"CN=a b, O=\"Q\" Ltd"`), with(ColCertSubject, `CN=a b, O=\"Q\" Ltd`))
-	f(lineWith(fCertSubject, `"CN=x"y,O=z"`), with(ColCertSubject, `CN=x"y,O=z`))
 	f(lineWith(fCertValidity, `NotAfter=2027-03-14T09:00:00Z;NotBefore=2025-03-14T09:00:00Z`),
 		with(ColCertNotAfter, "2027-03-14T09:00:00.000000Z"))
 	// Other values kept as written; runs of spaces between fields.
@@ -122,6 +122,9 @@ func TestReader_Failure(t *testing.T) {
 		`bad leaf_client_cert_validity "Since=2025-03-14T09:00:00Z;NotAfter=2027"...`)
 	f(lineWith(fTLSVerifyStatus, `:ClientCertExpired`), `bad tls_verify_status ":ClientCertExpired"`)
 	f(lineWith(fCertSubject, `"CN=unterminated`), "unterminated quote in field 8")
+	// A raw quote inside a value looks like a missing space beside a
+	// closing quote: the line is rejected rather than read shifted.
+	f(lineWith(fCertSubject, `"CN=x"y,O=z"`), "stray quote in field 8")
 	// Lines of the other logs AWS writes.
 	f(`https 2018-07-02T22:23:00.186641Z app/my-loadbalancer/50dc6c495c0c9188 192.168.131.39:2817 10.0.0.1:80 0.086 0.048 0.037 200 200 0 57 "GET https://www.example.com:443/ HTTP/1.1" "curl/7.46.0" ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2`,
 		"ALB access-log line, not a connection-log line")
