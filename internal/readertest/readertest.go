@@ -272,7 +272,8 @@ func CorpusDir(t testing.TB) string {
 
 // CheckStream checks what every decoder's Reader does the same way with
 // good, one line it accepts (no newline): lines counted as rows, rejects
-// and blank lines with Bytes and the reject's line number; a read error
+// and blank lines with Bytes and the reject's line number; comment lines;
+// a read error
 // that cuts a line, and one that cuts none; lines over the cap; and a
 // Release in the middle of a stream, twice, with Next after it and a
 // batch retained across it.
@@ -290,6 +291,23 @@ func CheckStream(t *testing.T, newReader NewReader, good string) {
 		if res.Rejects[0].Line != 4 {
 			t.Errorf("reject at line %d, want 4", res.Rejects[0].Line)
 		}
+	})
+	t.Run("comments", func(t *testing.T) {
+		// Comment lines, whatever they say, count as comments
+		// (rowbatch.IsComment): a lone "#" first line costs no line of
+		// the object.
+		f := func(in string, parsed, comments int64) {
+			t.Helper()
+			res := ReadAll(t, newReader, strings.NewReader(in), parser.Options{})
+			if s := res.Stats; s.Parsed != parsed || s.Comments != comments || s.Rejected != 0 {
+				t.Fatalf("stats %+v, want %d parsed, %d comments, no reject; rejects %v", s, parsed, comments, res.Rejects)
+			}
+		}
+		line := good + "\n"
+		f("#\n"+strings.Repeat(line, 100), 100, 1)
+		f("# written by hand\n"+line+"  #\n\t# indented\n"+line, 2, 3)
+		f("#Version: 1.0\n#Fields: date time\n"+line, 1, 2)
+		f("#", 0, 1)
 	})
 	t.Run("read error", func(t *testing.T) {
 		boom := errors.New("unexpected EOF in gzip")

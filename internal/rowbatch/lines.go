@@ -40,9 +40,9 @@ func NewLines(r io.Reader, opts parser.Options) *Lines {
 
 // Next returns the next line that may be a row, and counts it. It passes
 // over what is not: a line too long or cut short by a read error is
-// rejected, and a blank line (spaces and tabs) counted as a comment. toks,
-// when not nil, splits the line first if it can while finding its end
-// (tokenize.Tokens.SplitLine): split then reports that toks holds the
+// rejected, and a blank or comment line (IsComment) counted as a comment.
+// toks, when not nil, splits the line first if it can while finding its
+// end (tokenize.Tokens.SplitLine): split then reports that toks holds the
 // line's tokens. ok is false at the end of the input or after a read
 // error, which Err then reports. The line is valid until the next call.
 func (l *Lines) Next(toks *tokenize.Tokens) (line []byte, split, ok bool) {
@@ -75,7 +75,7 @@ func (l *Lines) Next(toks *tokenize.Tokens) (line []byte, split, ok bool) {
 				continue
 			}
 		}
-		if IsBlank(line) {
+		if IsComment(line) {
 			l.stats.Comments++
 			split = false
 			continue
@@ -147,6 +147,19 @@ func BadField(name string, b []byte) string {
 		return fmt.Sprintf("bad %s %q...", name, b[:max])
 	}
 	return fmt.Sprintf("bad %s %q", name, b)
+}
+
+// IsComment reports whether line is blank (IsBlank) or a comment: its
+// first byte other than a space or tab is '#'. No line of a log AWS writes
+// starts with either, so every line decoder counts them as comments, not
+// rejects (a lone "#" heading an object costs none of its lines).
+func IsComment(line []byte) bool {
+	for _, c := range line {
+		if c != ' ' && c != '\t' {
+			return c == '#'
+		}
+	}
+	return true
 }
 
 // IsBlank reports whether line holds only spaces and tabs.

@@ -77,7 +77,7 @@ func TestSourceMetadata(t *testing.T) {
 // TestLines reads lines of every kind, with and without a tokenizer, and
 // checks what Next hands out and what it counts.
 func TestLines(t *testing.T) {
-	in := "a b\n\n \t\n" + strings.Repeat("x", 200) + "\nc \"d e\"\r\nlast"
+	in := "a b\n\n \t\n# a comment\n\t#\n" + strings.Repeat("x", 200) + "\nc \"d e\"\r\nlast"
 	for _, toks := range []*tokenize.Tokens{nil, {}} {
 		var rejects []string
 		l := NewLines(strings.NewReader(in), parser.Options{MaxLineBytes: 160, Source: parser.Source{Name: "f"},
@@ -107,12 +107,12 @@ func TestLines(t *testing.T) {
 		if want := []string{"a b", `c "d e"`}; !slices.Equal(got, want) {
 			t.Fatalf("lines %q, want %q", got, want)
 		}
-		wantRejects := []string{`f:4: line longer than 160 bytes: "` + strings.Repeat("x", 160) + `"`, `f:6: no good: "last"`}
+		wantRejects := []string{`f:6: line longer than 160 bytes: "` + strings.Repeat("x", 160) + `"`, `f:8: no good: "last"`}
 		if !slices.Equal(rejects, wantRejects) {
 			t.Fatalf("rejects %q, want %q", rejects, wantRejects)
 		}
 		s := l.Stats()
-		if s.Lines != 6 || s.Parsed != 2 || s.Rejected != 2 || s.Comments != 2 || s.Bytes != int64(len(in)) ||
+		if s.Lines != 8 || s.Parsed != 2 || s.Rejected != 2 || s.Comments != 4 || s.Bytes != int64(len(in)) ||
 			s.MinTime != time.UnixMicro(1).UTC() || s.MaxTime != time.UnixMicro(2).UTC() {
 			t.Fatalf("stats %+v", s)
 		}
@@ -151,4 +151,20 @@ func TestBadField(t *testing.T) {
 	}
 	f("x", `bad port "x"`)
 	f(strings.Repeat("9", 41), `bad port "`+strings.Repeat("9", 40)+`"...`)
+}
+
+func TestIsComment(t *testing.T) {
+	f := func(line string, want bool) {
+		t.Helper()
+		if got := IsComment([]byte(line)); got != want {
+			t.Fatalf("IsComment(%q) = %v, want %v", line, got, want)
+		}
+	}
+	f("", true)
+	f(" \t", true)
+	f("#", true)
+	f("#Version: 1.0", true)
+	f(" \t# indented", true)
+	f("http 2018-07-02T22:23:00.186641Z", false)
+	f("a #", false)
 }

@@ -97,7 +97,7 @@ func runCorpus(t *testing.T, dir string) {
 			byIndex := map[int]map[string]any{}
 			next := 0
 			for i, l := range lines {
-				if _, rejected := got[i]; rejected || rowbatch.IsBlank([]byte(strings.TrimSuffix(l, "\r"))) {
+				if _, rejected := got[i]; rejected || rowbatch.IsComment([]byte(strings.TrimSuffix(l, "\r"))) {
 					continue
 				}
 				byIndex[i] = res.Rows[next]

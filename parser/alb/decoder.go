@@ -3,8 +3,9 @@
 //
 // Every historical layout is accepted, from the 16-field lines of early ALB
 // logs (ending at ssl_protocol) to today's 33 fields; fields past the 33rd
-// are ignored. Lines that are blank count as comments; lines that cannot be
-// parsed are rejected with a reason and counted, and never stop the stream.
+// are ignored. Blank lines and lines starting with '#' count as comments;
+// lines that cannot be parsed are rejected with a reason and counted, and
+// never stop the stream.
 package alb
 
 import (

@@ -238,7 +238,6 @@ func TestReaderRejects_Failure(t *testing.T) {
 		"ALB connection-log line, not an access-log line")
 	f("2019-12-04\t21:02:31\tLAX1\t392\t192.0.2.100\tGET\td111111abcdef8.cloudfront.net\t/index.html\t200",
 		"CloudFront access-log line, not an ALB access-log line")
-	f("#Version: 1.0", "header line of another format (CloudFront?), not an ALB access-log line")
 }
 
 func TestReaderTimeRange(t *testing.T) {

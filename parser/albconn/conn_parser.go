@@ -191,8 +191,6 @@ func notConn(line []byte) string {
 	_, secondIsTime := bytesconv.ParseTimestampMicros(second)
 	secondIsTime = secondIsTime && isRequestType(first)
 	switch {
-	case len(line) > 0 && line[0] == '#':
-		return "header line of another format (CloudFront?), not an ALB connection-log line"
 	case len(line) >= 11 && line[4] == '-' && line[7] == '-' && line[10] == '\t':
 		return "CloudFront access-log line, not an ALB connection-log line"
 	case string(first) == "tls":

@@ -135,7 +135,6 @@ func TestReader_Failure(t *testing.T) {
 	f(`2015-05-13T23:39:43.945958Z my-loadbalancer 192.168.131.39:2817 10.0.0.1:80 0.000073 0.001048 0.000057 200 200 0 29 "GET http://www.example.com:80/ HTTP/1.1" "curl/7.38.0" - -`,
 		"Classic Load Balancer access-log line, not an ALB connection-log line")
 	f("2014-05-23\t01:13:11\tFRA2\t182\t192.0.2.10\tGET\td111111abcdef8.cloudfront.net", "CloudFront access-log line, not an ALB connection-log line")
-	f("#Version: 1.0", "header line of another format (CloudFront?), not an ALB connection-log line")
 	f("hello world", `bad time "hello"`)
 }
 

@@ -298,8 +298,6 @@ func notNLB(line []byte) string {
 	switch {
 	case len(line) > 0 && line[0] == ' ':
 		return "line starts with a space"
-	case len(line) > 0 && line[0] == '#':
-		return "header line of another format (CloudFront?), not an NLB access-log line"
 	case len(line) >= 11 && line[4] == '-' && line[7] == '-' && line[10] == '\t':
 		return "CloudFront access-log line, not an NLB access-log line"
 	}

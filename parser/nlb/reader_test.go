@@ -224,7 +224,6 @@ func TestReaderRejects_Failure(t *testing.T) {
 		"line starts with a timestamp (Classic Load Balancer, ALB connection or health-check log?), not an NLB access-log line")
 	f("2019-12-04\t21:02:31\tLAX1\t392\t192.0.2.100\tGET\td111111abcdef8.cloudfront.net\t/index.html\t200",
 		"CloudFront access-log line, not an NLB access-log line")
-	f("#Version: 1.0", "header line of another format (CloudFront?), not an NLB access-log line")
 	f(strings.Repeat("x", 60)+" tls", `unknown type "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"...`)
 	f(" "+lineWith(), "line starts with a space")
 	f(`"tls" 2.0`, `unknown type "\"tls\""`)
