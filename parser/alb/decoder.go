@@ -57,13 +57,39 @@ func (Decoder) ParseName(base string) (parser.Source, bool) {
 const Interval = 5 * time.Minute
 
 // Sniff counts the lines of head that look like ALB access-log lines: the
-// first token is an ALB request type and the second starts like a timestamp
-// ("20YY-MM-DDT"). Blank lines and "#" comments are passed over.
+// first token is an ALB request type, the second starts like a timestamp
+// ("20YY-MM-DDT") and the third, when there is one, is no number: ALB
+// health-check log lines, "http 2026-03-14T09:26:40.118204Z 0.006209174
+// 10.0.2.17:8080 …", give the latency where access logs give the load
+// balancer. Blank lines and "#" comments are passed over.
 func (Decoder) Sniff(head []byte) int {
 	return rowbatch.CountLines(head, func(line []byte) bool {
 		sp := bytes.IndexByte(line, ' ')
-		return sp > 0 && validType(line[:sp]) && looksLikeTime(line[sp+1:])
+		return sp > 0 && validType(line[:sp]) && looksLikeTime(line[sp+1:]) && !thirdIsNumber(line[sp+1:])
 	})
+}
+
+// thirdIsNumber reports whether the token after the first of rest is a
+// decimal number, such as "0.006209174". The token ends at a space, or at
+// the '\r' of a line that ends in "\r\n".
+func thirdIsNumber(rest []byte) bool {
+	sp := bytes.IndexByte(rest, ' ')
+	if sp < 0 {
+		return false
+	}
+	tok := bytes.TrimSuffix(rest[sp+1:], []byte{'\r'})
+	if end := bytes.IndexByte(tok, ' '); end >= 0 {
+		tok = tok[:end]
+	}
+	if len(tok) == 0 || tok[0] < '0' || tok[0] > '9' {
+		return false
+	}
+	for _, c := range tok {
+		if (c < '0' || c > '9') && c != '.' {
+			return false
+		}
+	}
+	return true
 }
 
 // looksLikeTime reports whether b starts like "20YY-MM-DDT".

@@ -411,6 +411,13 @@ func TestSniff(t *testing.T) {
 	f("2015-05-13T23:39:43.945958Z my-loadbalancer 192.168.131.39:2817", 0)
 	f("#Version: 1.0\n#Fields: date time", 0)
 	f("http 1999-01-01T00:00:00Z", 0)
+	// ALB health-check log lines start as access-log lines do.
+	f("http 2026-03-14T09:26:40.118204Z 0.006209174 10.0.2.17:8080 web-blue PASS 200 - app/shop-alb/8c3e5f7a9b1d2c4e 10.0.1.233", 0)
+	f("https 2026-03-14T09:26:47.992310Z 5 10.0.3.41:443 api-green FAIL 503 TargetError", 0)
+	f("http 2026-03-14T09:26:40.118204Z 0.00", 0)
+	f("http 2026-03-14T09:26:40.118204Z 0.00\r\n", 0)
+	f("http 2026-03-14T09:26:40.118204Z app/x", 1)
+	f("http 2016-08-10T00:42:46.123Z 5x 1.2.3.4:5", 1)
 	if (Decoder{}).Format() != Format || (Decoder{}).Schema() != Schema() {
 		t.Errorf("Format/Schema")
 	}
