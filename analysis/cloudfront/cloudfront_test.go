@@ -19,6 +19,7 @@ import (
 	"github.com/lbtriage/lbtriage/analysis/analysistest"
 	cffam "github.com/lbtriage/lbtriage/analysis/cloudfront"
 	"github.com/lbtriage/lbtriage/internal/gen"
+	"github.com/lbtriage/lbtriage/internal/readertest"
 	"github.com/lbtriage/lbtriage/parser"
 	"github.com/lbtriage/lbtriage/parser/cloudfront"
 	"github.com/lbtriage/lbtriage/parser/input"
@@ -90,13 +91,10 @@ func TestDocsTaxonomyCloudFrontExamples(t *testing.T) {
 }
 
 // TestCloudFrontCorpus analyzes the CloudFront files of the shared corpus
-// ($LBTRIAGE_CORPUS, or ../../shared/corpus): every file gives a CloudFront
-// report whose requests are the parsed lines.
+// (readertest.CorpusDir): every file gives a CloudFront report whose
+// requests are the parsed lines.
 func TestCloudFrontCorpus(t *testing.T) {
-	dir := os.Getenv("LBTRIAGE_CORPUS")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "shared", "corpus")
-	}
+	dir := readertest.CorpusDir(t)
 	files, _ := filepath.Glob(filepath.Join(dir, "*", "cloudfront-*.log"))
 	if len(files) == 0 {
 		t.Skipf("no CloudFront corpus under %s (set LBTRIAGE_CORPUS)", dir)

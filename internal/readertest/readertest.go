@@ -253,18 +253,18 @@ func CorpusDir(t testing.TB) string {
 		}
 		return dir
 	}
-	dir, err := filepath.Abs(".")
+	start, err := filepath.Abs(".")
 	if err != nil {
 		t.Skipf("corpus not found: %v", err)
 	}
-	for {
+	for dir := start; ; {
 		c := filepath.Join(dir, "shared", "corpus")
 		if fi, err := os.Stat(c); err == nil && fi.IsDir() {
 			return c
 		}
 		up := filepath.Dir(dir)
 		if up == dir {
-			t.Skip("corpus not found in shared/corpus above the package (set LBTRIAGE_CORPUS)")
+			t.Skipf("corpus not found in shared/corpus in any directory above %s (set LBTRIAGE_CORPUS)", start)
 		}
 		dir = up
 	}
