@@ -19,26 +19,43 @@ import (
 )
 
 // fakeDecoder is a tiny line format for testing Scan without the real
-// decoders: lines starting with prefix are rows, blank lines and lines
-// starting with "#" are comments, anything else is rejected.
+// decoders: lines starting with prefix (or that match accepts, when set)
+// are rows, blank lines and lines starting with "#" are comments, anything
+// else is rejected.
 type fakeDecoder struct {
 	format parser.Format
 	prefix string
-	// real is the decoder whose title and object names the fake borrows.
-	real parser.Decoder
+	match  func(line []byte) bool
+	// real is the decoder whose title and object names the fake borrows;
+	// title, when set, is the title instead.
+	real  parser.Decoder
+	title string
+}
+
+func (d fakeDecoder) isRow(line []byte) bool {
+	if d.match != nil {
+		return d.match(line)
+	}
+	return bytes.HasPrefix(line, []byte(d.prefix))
 }
 
 var fakeSchema = arrow.NewSchema([]arrow.Field{{Name: "line", Type: arrow.BinaryTypes.String}}, nil)
 
 func (d fakeDecoder) Format() parser.Format { return d.format }
 func (d fakeDecoder) Schema() *arrow.Schema { return fakeSchema }
-func (d fakeDecoder) Title() string         { return d.real.Title() }
 
-// Sniff counts the lines starting with the prefix.
+func (d fakeDecoder) Title() string {
+	if d.title != "" {
+		return d.title
+	}
+	return d.real.Title()
+}
+
+// Sniff counts the rows.
 func (d fakeDecoder) Sniff(head []byte) int {
 	n := 0
 	for _, l := range bytes.Split(head, []byte("\n")) {
-		if len(l) > 0 && bytes.HasPrefix(l, []byte(d.prefix)) {
+		if len(l) > 0 && l[0] != '#' && d.isRow(l) {
 			n++
 		}
 	}
@@ -47,6 +64,9 @@ func (d fakeDecoder) Sniff(head []byte) int {
 
 // ParseName reads the real decoder's layout.
 func (d fakeDecoder) ParseName(base string) (parser.Source, bool) {
+	if d.real == nil {
+		return parser.Source{}, false
+	}
 	src, ok := d.real.ParseName(base)
 	src.Format = d.format
 	return src, ok
@@ -60,20 +80,20 @@ func (d fakeDecoder) NewReader(r io.Reader, opts parser.Options) (parser.Reader,
 		}
 	}
 	return &fakeReader{
-		prefix: []byte(d.prefix),
-		lr:     parser.NewLineReader(r, opts.MaxLineBytes),
-		opts:   opts,
-		bld:    array.NewStringBuilder(opts.Allocator),
+		dec:  d,
+		lr:   parser.NewLineReader(r, opts.MaxLineBytes),
+		opts: opts,
+		bld:  array.NewStringBuilder(opts.Allocator),
 	}, nil
 }
 
 type fakeReader struct {
-	prefix []byte
-	lr     *parser.LineReader
-	opts   parser.Options
-	bld    *array.StringBuilder
-	rec    arrow.RecordBatch
-	stats  parser.Stats
+	dec   fakeDecoder
+	lr    *parser.LineReader
+	opts  parser.Options
+	bld   *array.StringBuilder
+	rec   arrow.RecordBatch
+	stats parser.Stats
 }
 
 func (r *fakeReader) Next() bool {
@@ -89,7 +109,7 @@ func (r *fakeReader) Next() bool {
 			r.reject("incomplete line", line)
 		case len(line) == 0 || line[0] == '#':
 			r.stats.Comments++
-		case bytes.HasPrefix(line, r.prefix):
+		case r.dec.isRow(line):
 			r.bld.Append(string(line))
 			r.stats.Parsed++
 		default:

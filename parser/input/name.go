@@ -28,7 +28,7 @@ func Classify(name string, decoders []parser.Decoder) (skipReason string) {
 			return ""
 		}
 	}
-	return k.Title() + ": not read by this build"
+	return unreadReason(k.Title())
 }
 
 // IsTestFile reports whether the object called name is the ELB test file.

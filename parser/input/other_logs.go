@@ -3,40 +3,108 @@ package input
 import (
 	"bytes"
 	"net/netip"
+
+	"github.com/lbtriage/lbtriage/parser"
+	"github.com/lbtriage/lbtriage/parser/awskey"
 )
 
-// Skip reasons for logs recognised by their content.
-const (
-	SkipNLBLog  = "NLB access log: not supported yet"
-	SkipCLBLog  = "Classic Load Balancer access log: not supported yet"
-	SkipConnLog = "ALB connection log: not supported yet"
-)
+// otherLog is a kind of log AWS writes beside the access logs lbtriage
+// reads, recognised line by line by its content, so that an object or a
+// line of that kind is named rather than failed or rejected unnamed.
+type otherLog struct {
+	// title names the kind as parser.Decoder.Title does, and as an object
+	// name of that kind does (awskey.ELB.Title).
+	title string
+	// match reports whether the fields of a line are one of the kind's.
+	match func(f [][]byte) bool
+}
 
-// otherLogKind recognises, from its first line, a load-balancer log that
-// lbtriage does not read yet, and returns the reason to skip it; "" when
-// the content is none of them.
-func otherLogKind(head []byte) string {
-	line := head
-	if i := bytes.IndexByte(line, '\n'); i >= 0 {
-		line = line[:i]
+// otherLogs are the kinds recognised, in the order they are tried.
+var otherLogs = []otherLog{
+	{awskey.ELB{Type: "net"}.Title(), isNLBLine},
+	{awskey.ELB{Type: "app", Prefix: awskey.PrefixConnection}.Title(), isConnLine},
+	{awskey.ELB{Type: "app", Prefix: awskey.PrefixHealthCheck}.Title(), isHealthCheckLine},
+	{awskey.ELB{}.Title(), isCLBLine},
+}
+
+// unreadLogs returns the kinds of otherLogs that none of decoders reads:
+// once a decoder of that title is registered, its Sniff recognises the
+// kind's lines instead.
+func unreadLogs(decoders []parser.Decoder) []otherLog {
+	var kinds []otherLog
+	for _, k := range otherLogs {
+		read := false
+		for _, d := range decoders {
+			read = read || d.Title() == k.title
+		}
+		if !read {
+			kinds = append(kinds, k)
+		}
 	}
-	f := bytes.Fields(line)
-	if len(f) < 4 {
-		return ""
+	return kinds
+}
+
+// unreadReason is why an object of the kind called title, which no decoder
+// reads, is set aside.
+func unreadReason(title string) string { return title + ": not read by this build" }
+
+// otherLogKind returns the title of the kind among kinds that the most
+// lines of head are lines of ("" when none is), as parser.Detect does for
+// decoders. Blank and comment lines count for nothing; the last line of
+// head may be cut short.
+func otherLogKind(head []byte, kinds []otherLog) string {
+	counts := make([]int, len(kinds))
+	best, bestN := "", 0
+	for len(head) > 0 {
+		line := head
+		if i := bytes.IndexByte(head, '\n'); i >= 0 {
+			line, head = head[:i], head[i+1:]
+		} else {
+			head = nil
+		}
+		f := bytes.Fields(line)
+		if len(f) < 4 || f[0][0] == '#' {
+			continue
+		}
+		for i, k := range kinds {
+			if k.match(f) {
+				counts[i]++
+				if counts[i] > bestN {
+					best, bestN = k.title, counts[i]
+				}
+				break
+			}
+		}
 	}
-	switch {
-	case string(f[0]) == "tls" && (string(f[1]) == "1.0" || string(f[1]) == "2.0"):
-		return SkipNLBLog
-	case !looksLikeTimestamp(f[0]):
-		return ""
-	case isAddr(f[1]) && isDigits(f[2]) && isDigits(f[3]):
-		// timestamp client_ip client_port listener_port ...
-		return SkipConnLog
-	case isAddrPort(f[2]):
-		// timestamp elb client:port backend:port ...
-		return SkipCLBLog
+	return best
+}
+
+// isNLBLine: "tls 2.0 2018-12-20T02:59:40 net/… listener client:port …".
+func isNLBLine(f [][]byte) bool {
+	return string(f[0]) == "tls" && (string(f[1]) == "1.0" || string(f[1]) == "2.0") && looksLikeTimestamp(f[2])
+}
+
+// isConnLine: "2023-12-02T21:04:58.174561Z 192.168.1.1 37532 443 …"
+// (time, client IP, client port, listener port).
+func isConnLine(f [][]byte) bool {
+	return looksLikeTimestamp(f[0]) && isAddr(f[1]) && isDigits(f[2]) && isDigits(f[3])
+}
+
+// isHealthCheckLine: "http 2026-03-14T09:26:40.118204Z 0.006209174
+// 10.0.2.17:8080 …" (type, time, latency, target or Lambda ARN).
+func isHealthCheckLine(f [][]byte) bool {
+	switch string(f[0]) {
+	case "http", "https", "h2", "grpc", "lambda":
+	default:
+		return false
 	}
-	return ""
+	return looksLikeTimestamp(f[1]) && isDecimal(f[2]) && (isAddrPort(f[3]) || bytes.HasPrefix(f[3], []byte("arn:")))
+}
+
+// isCLBLine: "2015-05-13T23:39:43.945958Z my-loadbalancer
+// 192.168.131.39:2817 10.0.0.1:80 …" (time, name, client, backend).
+func isCLBLine(f [][]byte) bool {
+	return looksLikeTimestamp(f[0]) && isAddrPort(f[2])
 }
 
 func looksLikeTimestamp(b []byte) bool {
@@ -53,6 +121,14 @@ func isDigits(b []byte) bool {
 		}
 	}
 	return true
+}
+
+// isDecimal accepts digits with at most one '.' between them ("0.0062").
+func isDecimal(b []byte) bool {
+	if i := bytes.IndexByte(b, '.'); i >= 0 {
+		return isDigits(b[:i]) && isDigits(b[i+1:])
+	}
+	return isDigits(b)
 }
 
 func isAddr(b []byte) bool {

@@ -38,11 +38,17 @@ var ErrUnknownFormat = errors.New("unknown log format")
 // Sink from newSink; Scan returns those sinks (one per worker, at least one)
 // for the caller to merge. For each object Scan opens it, undoes gzip
 // (Decompress), picks a decoder and passes every batch to the worker's sink.
-// The decoder is opts.Format when set; otherwise the first of opts.Decoders
-// whose Sniff accepts the first HeadBytes; otherwise the decoder of the
-// format the object's name implies. An empty object yields zero lines and no
-// error. An object named like a log Scan skips (see Classify) is not read
-// and has SkipReason set.
+// The decoder is opts.Format when set; otherwise the one of opts.Decoders
+// whose Sniff recognises the most lines of the first HeadBytes (see
+// parser.Detect); otherwise the decoder of the format the object's name
+// implies. An empty object yields zero lines and no error. An object named
+// like a log Scan skips (see Classify), or whose content is a kind of log no
+// decoder reads (Classic or Network Load Balancer access logs, ALB
+// connection or health-check logs), is not read and has SkipReason set.
+//
+// A line the chosen decoder rejects that is of another known format
+// reaches opts.OnReject with a reason naming that format ("Classic Load
+// Balancer access log line in an ALB access log").
 //
 // Results come back in the order of objects whatever the number of workers.
 // A failure of one object (it cannot be opened, its content is of no known
@@ -57,6 +63,7 @@ func Scan(ctx context.Context, objects []Object, opts ScanOptions, newSink func(
 	if err != nil {
 		return nil, nil, err
 	}
+	unread := unreadLogs(opts.Decoders)
 	workers := opts.Workers
 	if workers <= 0 {
 		workers = runtime.NumCPU()
@@ -80,7 +87,7 @@ func Scan(ctx context.Context, objects []Object, opts ScanOptions, newSink func(
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			s := &scanner{opts: &opts, forced: forced, sink: sinks[w]}
+			s := &scanner{opts: &opts, forced: forced, unread: unread, sink: sinks[w]}
 			for {
 				i := int(next.Add(1) - 1)
 				if i >= len(objects) || ctx.Err() != nil {
@@ -156,6 +163,8 @@ func decoderFor(decoders []parser.Decoder, f parser.Format) parser.Decoder {
 type scanner struct {
 	opts   *ScanOptions
 	forced parser.Decoder
+	// unread are the kinds of log recognised that no decoder reads.
+	unread []otherLog
 	sink   Sink
 }
 
@@ -171,25 +180,18 @@ func (s *scanner) read(ctx context.Context, obj Object) (res ObjectResult, sinkE
 		res.SkipReason = reason
 		return res, nil
 	}
-	rc, err := obj.Open(ctx)
+	o, err := s.open(ctx, obj)
+	defer func() {
+		if o != nil {
+			res.StoredBytes += o.close()
+		}
+	}()
 	if err != nil {
 		res.Err = objectError(src.Name, err)
 		return res, nil
 	}
-	defer rc.Close()
-	cr := &countingReader{r: rc, onBytes: s.opts.OnBytes}
-	defer func() { res.StoredBytes = cr.n }()
 
-	dr, err := Decompress(cr)
-	if err != nil {
-		res.Err = objectError(src.Name, err)
-		return res, nil
-	}
-	defer dr.Close()
-	hr := getHeadReader(dr)
-	defer putHeadReader(hr)
-
-	head, peekErr := hr.Peek(HeadBytes)
+	head, peekErr := o.hr.Peek(HeadBytes)
 	if errors.Is(peekErr, io.EOF) || errors.Is(peekErr, bufio.ErrBufferFull) {
 		peekErr = nil
 	}
@@ -201,12 +203,26 @@ func (s *scanner) read(ctx context.Context, obj Object) (res ObjectResult, sinkE
 	case dec == nil && len(head) == 0:
 		return res, nil // an empty object of no known format: zero lines
 	case dec == nil:
-		if reason := otherLogKind(head); reason != "" {
-			res.SkipReason = reason
+		kind := otherLogKind(head, s.unread)
+		if kind == "" {
+			res.Err = unknownFormat(src.Name, s.opts.Decoders, head)
 			return res, nil
 		}
-		res.Err = unknownFormat(src.Name, s.opts.Decoders, head)
-		return res, nil
+		if dec, err = s.laterDecoder(ctx, o.hr); err != nil {
+			res.Err = err
+			return res, nil
+		}
+		if dec == nil {
+			res.SkipReason = unreadReason(kind)
+			return res, nil
+		}
+		// Lines of a format read come after the head: read the object
+		// again with their decoder, which rejects the others, named.
+		res.StoredBytes += o.close()
+		if o, err = s.open(ctx, obj); err != nil {
+			res.Err = objectError(src.Name, err)
+			return res, nil
+		}
 	}
 	res.Format = dec.Format()
 
@@ -216,9 +232,9 @@ func (s *scanner) read(ctx context.Context, obj Object) (res ObjectResult, sinkE
 		popts.Columns = cols
 	}
 	if s.opts.OnReject != nil {
-		popts.OnReject = s.opts.OnReject
+		popts.OnReject = s.nameForeign(dec, s.opts.OnReject)
 	}
-	r, err := dec.NewReader(hr, popts)
+	r, err := dec.NewReader(o.hr, popts)
 	if err != nil {
 		res.Err = fmt.Errorf("cannot read %q: %w", src.Name, err)
 		return res, nil
@@ -240,12 +256,75 @@ func (s *scanner) read(ctx context.Context, obj Object) (res ObjectResult, sinkE
 	if err := r.Err(); err != nil {
 		// Report the stream's own error when it is the cause: decoders may
 		// wrap it with the object's name, which objectError adds anyway.
-		if d, ok := dr.(*decompressReader); ok && d.err != nil && !errors.Is(d.err, io.EOF) {
+		if d, ok := o.dr.(*decompressReader); ok && d.err != nil && !errors.Is(d.err, io.EOF) {
 			err = d.err
 		}
 		res.Err = objectError(src.Name, err)
 	}
 	return res, nil
+}
+
+// opened is an object being read: its stored bytes counted, gzip undone,
+// and a buffer to peek at its head through.
+type opened struct {
+	rc io.ReadCloser
+	cr countingReader
+	dr io.ReadCloser
+	hr *bufio.Reader
+}
+
+// open opens obj for reading. On an error after the object was opened, it
+// returns the opened object too, for the caller to close.
+func (s *scanner) open(ctx context.Context, obj Object) (*opened, error) {
+	rc, err := obj.Open(ctx)
+	if err != nil {
+		return nil, err
+	}
+	o := &opened{rc: rc, cr: countingReader{r: rc, onBytes: s.opts.OnBytes}}
+	if o.dr, err = Decompress(&o.cr); err != nil {
+		return o, err
+	}
+	o.hr = getHeadReader(o.dr)
+	return o, nil
+}
+
+// close closes o and returns the number of stored bytes read from it.
+func (o *opened) close() int64 {
+	if o.hr != nil {
+		putHeadReader(o.hr)
+	}
+	if o.dr != nil {
+		o.dr.Close()
+	}
+	o.rc.Close()
+	return o.cr.n
+}
+
+// laterDecoder reads the rest of an object whose head holds lines of a kind
+// no decoder reads and none a decoder reads, and returns the decoder that
+// recognises the most of its lines, or nil when none recognises any: a
+// Classic Load Balancer log with ALB lines past its head is then read
+// rather than set aside with them. A read error ends the count (the
+// decoder meets it again); the error returned is ctx's cause only.
+func (s *scanner) laterDecoder(ctx context.Context, r io.Reader) (parser.Decoder, error) {
+	lr := parser.NewLineReader(r, s.opts.Parser.MaxLineBytes)
+	counts := make([]int, len(s.opts.Decoders))
+	for n := 0; lr.Next(); n++ {
+		if n%4096 == 0 && ctx.Err() != nil {
+			return nil, context.Cause(ctx)
+		}
+		for i, d := range s.opts.Decoders {
+			counts[i] += d.Sniff(lr.Line())
+		}
+	}
+	var best parser.Decoder
+	bestN := 0
+	for i, n := range counts {
+		if n > bestN {
+			best, bestN = s.opts.Decoders[i], n
+		}
+	}
+	return best, nil
 }
 
 // pick chooses the decoder for an object whose content starts with head.
@@ -261,6 +340,41 @@ func (s *scanner) pick(head []byte, byName parser.Format) parser.Decoder {
 	// The name is evidence too: a damaged first line of an ALB object should
 	// cost that line, not the object.
 	return decoderFor(s.opts.Decoders, byName)
+}
+
+// nameForeign wraps onReject, for an object read by dec, so that no line
+// of a known format is rejected unnamed: a line dec does not recognise (its
+// Sniff counts nothing) that another decoder recognises, or that is a line
+// of a kind of log no decoder reads, gets a reason naming its format,
+// "Classic Load Balancer access log line in an ALB access log". Other
+// rejects keep dec's reason.
+func (s *scanner) nameForeign(dec parser.Decoder, onReject func(*parser.LineError)) func(*parser.LineError) {
+	return func(e *parser.LineError) {
+		if kind := s.foreignKind(dec, []byte(e.Snippet)); kind != "" {
+			named := *e
+			named.Reason = kind + " line in " + article(dec.Title()) + " " + dec.Title()
+			e = &named
+		}
+		onReject(e)
+	}
+}
+
+// foreignKind returns the title of the format line is of when dec does not
+// recognise it and another decoder or kind of log does, else "".
+func (s *scanner) foreignKind(dec parser.Decoder, line []byte) string {
+	if dec.Sniff(line) > 0 {
+		return ""
+	}
+	for _, d := range s.opts.Decoders {
+		if d.Format() != dec.Format() && d.Sniff(line) > 0 {
+			return d.Title()
+		}
+	}
+	kind := otherLogKind(line, s.unread)
+	if kind == dec.Title() {
+		return ""
+	}
+	return kind
 }
 
 // objectError makes err one sentence naming the object.

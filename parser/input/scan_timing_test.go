@@ -13,6 +13,7 @@ import (
 // GlobalSink keeps benchmark results alive so the work is not optimised away.
 var GlobalSink atomic.Int64
 
+// countSink counts the rows of any decoder's batches.
 type countSink struct{ rows int64 }
 
 func (s *countSink) Consume(_ parser.Source, _ parser.Format, rec arrow.RecordBatch) error {

@@ -1,0 +1,198 @@
+package input
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/lbtriage/lbtriage/internal/readertest"
+	"github.com/lbtriage/lbtriage/parser"
+	"github.com/lbtriage/lbtriage/parser/alb"
+	"github.com/lbtriage/lbtriage/parser/cloudfront"
+)
+
+// realDecoders are the decoders lbtriage registers.
+var realDecoders = []parser.Decoder{alb.Decoder{}, cloudfront.Decoder{}}
+
+// scanned is what Scan made of one object.
+type scanned struct {
+	res     ObjectResult
+	rejects map[int64]string // line number -> reason
+}
+
+// scanOne scans one object with opts (the real decoders when none) on a
+// checked allocator.
+func scanOne(t *testing.T, obj Object, opts ScanOptions) scanned {
+	t.Helper()
+	if opts.Decoders == nil {
+		opts.Decoders = realDecoders
+	}
+	opts.Workers = 1
+	opts.Parser.Allocator = checkedAllocator(t)
+	out := scanned{rejects: map[int64]string{}}
+	opts.OnReject = func(e *parser.LineError) { out.rejects[e.Line] = e.Reason }
+	sinks, results, err := Scan(t.Context(), []Object{obj}, opts, func() Sink { return &countSink{} })
+	if err != nil {
+		t.Fatalf("Scan: %s", err)
+	}
+	out.res = results[0]
+	if n := sinks[0].(*countSink).rows; n != out.res.Stats.Parsed {
+		t.Fatalf("the sink got %d rows, Parsed=%d", n, out.res.Stats.Parsed)
+	}
+	if s := out.res.Stats; s.Lines != s.Parsed+s.Rejected+s.Comments || int(s.Rejected) != len(out.rejects) {
+		t.Fatalf("stats %+v with %d rejects reported", s, len(out.rejects))
+	}
+	return out
+}
+
+// TestScan_ForeignLines reads objects mixing formats: the lines of the
+// format read are rows, and every line of another known format is rejected
+// with a reason naming it.
+func TestScan_ForeignLines(t *testing.T) {
+	f := func(opts ScanOptions, lines []string, wantFormat parser.Format, wantParsed int64, wantRejects map[int64]string) {
+		t.Helper()
+		got := scanOne(t, memObject("mixed.log", []byte(strings.Join(lines, "\n")+"\n")), opts)
+		if got.res.Err != nil || got.res.SkipReason != "" {
+			t.Fatalf("Err=%v SkipReason=%q, want the object read", got.res.Err, got.res.SkipReason)
+		}
+		if got.res.Format != wantFormat || got.res.Stats.Parsed != wantParsed {
+			t.Fatalf("format %q, %d parsed; want %q, %d", got.res.Format, got.res.Stats.Parsed, wantFormat, wantParsed)
+		}
+		for n, reason := range got.rejects {
+			if wantRejects[n] != reason {
+				t.Errorf("line %d rejected: %q, want %q", n, reason, wantRejects[n])
+			}
+		}
+		for n, reason := range wantRejects {
+			if _, ok := got.rejects[n]; !ok {
+				t.Errorf("line %d not rejected, want %q", n, reason)
+			}
+		}
+	}
+	const inALB = " line in an ALB access log"
+	strayQuote := strings.Replace(albLine, ` 366 "GET`, ` 366"GET`, 1)
+	// The first line is a Classic Load Balancer's: the object is read as
+	// ALB by its other lines, and nothing is dropped unnamed.
+	f(ScanOptions{}, []string{clbLine, albLine, albLine, nlbLine, connLine, hcLine, cfLine, albLine, strayQuote, "#", "garbage"},
+		alb.Format, 3, map[int64]string{
+			1: titleCLB + inALB, 4: titleNLB + inALB, 5: titleConn + inALB, 6: titleHC + inALB,
+			7: "CloudFront access log" + inALB,
+			// An ALB line of its own fault keeps its reason; so does noise.
+			9: "stray quote in field 12", 11: `unknown type "garbage"`,
+		})
+	// Lines in a CloudFront log.
+	f(ScanOptions{}, []string{"#Version: 1.0", cfLine, albLine, clbLine, cfLine}, cloudfront.Format, 2, map[int64]string{
+		3: "ALB access log line in a CloudFront access log",
+		4: titleCLB + " line in a CloudFront access log",
+	})
+	// A forced format names the lines of the others too.
+	f(ScanOptions{Format: alb.Format}, []string{clbLine, cfLine}, alb.Format, 0, map[int64]string{
+		1: titleCLB + inALB, 2: "CloudFront access log" + inALB,
+	})
+	// A decoder registered for a kind is named by its title, and reads an
+	// object of its own.
+	clb := fakeDecoder{format: "clb", title: "CLB access log (registered)", match: fieldsMatch(isCLBLine)}
+	withCLB := ScanOptions{Decoders: []parser.Decoder{alb.Decoder{}, cloudfront.Decoder{}, clb}}
+	f(withCLB, []string{clbLine, albLine, albLine}, alb.Format, 2, map[int64]string{
+		1: "CLB access log (registered)" + inALB,
+	})
+	f(withCLB, []string{clbLine, albLine, clbLine}, "clb", 2, map[int64]string{
+		2: "ALB access log line in a CLB access log (registered)",
+	})
+}
+
+// TestScan_MixedCorpus mixes the shared corpus's lines of other formats into
+// its ALB and CloudFront lines.
+func TestScan_MixedCorpus(t *testing.T) {
+	dir := readertest.CorpusDir(t)
+	lines := func(glob string) []string {
+		t.Helper()
+		files, _ := filepath.Glob(filepath.Join(dir, "*", glob))
+		if len(files) == 0 {
+			t.Fatalf("no %s in %s", glob, dir)
+		}
+		var out []string
+		for _, path := range files {
+			data, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, l := range strings.Split(strings.TrimRight(string(data), "\n"), "\n") {
+				// Lines of under four fields (a peer's "incomplete line"
+				// case, a lone timestamp) are of no format.
+				if l = strings.TrimSuffix(l, "\r"); len(strings.Fields(l)) >= 4 {
+					out = append(out, l)
+				}
+			}
+		}
+		return out
+	}
+	clb, nlb := lines("clb-*.log"), lines("nlb-*.log")
+	conn := lines("alb-connection-*.log")
+	albs := lines("alb-appelblog-*.log")
+	cf := lines("cloudfront-doc-example-file.log")[2:] // the records, under no header
+
+	// check reads text and wants every line of each kind in foreign
+	// rejected with the reason naming it, and the others parsed.
+	check := func(name string, text []string, foreign map[string]string, wantFormat parser.Format) {
+		t.Run(name, func(t *testing.T) {
+			got := scanOne(t, memObject(name, []byte(strings.Join(text, "\n")+"\n")), ScanOptions{})
+			if got.res.Err != nil || got.res.Format != wantFormat {
+				t.Fatalf("Err=%v Format=%q, want read as %q", got.res.Err, got.res.Format, wantFormat)
+			}
+			var wantParsed int64
+			for i, l := range text {
+				want, isForeign := foreign[l]
+				reason, rejected := got.rejects[int64(i+1)]
+				switch {
+				case isForeign && reason != want:
+					t.Errorf("line %d: rejected %v %q, want %q: %.80s", i+1, rejected, reason, want, l)
+				case !isForeign && rejected:
+					t.Errorf("line %d rejected: %s: %.80s", i+1, reason, l)
+				case !isForeign:
+					wantParsed++
+				}
+			}
+			if got.res.Stats.Parsed != wantParsed {
+				t.Errorf("%d parsed, want %d", got.res.Stats.Parsed, wantParsed)
+			}
+		})
+	}
+	kinds := func(in string, sets ...any) map[string]string {
+		m := map[string]string{}
+		for i := 0; i < len(sets); i += 2 {
+			for _, l := range sets[i].([]string) {
+				m[l] = sets[i+1].(string) + " line in " + in
+			}
+		}
+		return m
+	}
+	inALB := kinds("an ALB access log", clb, titleCLB, nlb, titleNLB, conn, titleConn, cf, "CloudFront access log")
+
+	// A Classic Load Balancer line first, then ALB and CLB lines in turn.
+	var mixed []string
+	for i := range 100 {
+		mixed = append(mixed, clb[i], albs[i], albs[100+i])
+	}
+	check("clb-first", mixed, inALB, alb.Format)
+	// The head mostly Classic: the ALB lines still decide.
+	check("clb-mostly", slices.Concat(clb[:40], albs[:5], clb[40:]), inALB, alb.Format)
+	// Every foreign line of the corpus in an ALB log.
+	check("every-kind", slices.Concat(albs[:3], clb, nlb, conn, cf, albs[3:6]), inALB, alb.Format)
+	// ALB and Classic lines in a CloudFront log.
+	inCF := kinds("a CloudFront access log", albs[:50], "ALB access log", clb[:50], titleCLB)
+	check("in-cloudfront", slices.Concat(cf, cf, cf, albs[:50], cf, clb[:50]), inCF, cloudfront.Format)
+
+	// Objects of one kind no decoder reads are set aside, named.
+	for _, c := range []struct {
+		kind  string
+		lines []string
+	}{{titleCLB, clb}, {titleNLB, nlb}, {titleConn, conn}} {
+		got := scanOne(t, memObject("only.log", []byte(strings.Join(c.lines, "\n"))), ScanOptions{})
+		if want := c.kind + ": not read by this build"; got.res.SkipReason != want || got.res.Err != nil {
+			t.Errorf("%s only: SkipReason=%q Err=%v, want %q", c.kind, got.res.SkipReason, got.res.Err, want)
+		}
+	}
+}
