@@ -40,14 +40,14 @@ var corpusDir = readertest.CorpusDir
 //   - simnalamburt alb-parser-tests.log line 17 (expected_error): a 2-field
 //     line.
 //   - elastic-integrations alb-connection-test-alb.log: ALB connection-log
-//     lines, not access logs.
+//     lines, not access logs (input.Scan names them as such).
 var corpusRejects = map[string]map[int]string{
 	"crowdsec-hub/alb-aws-alb-logs.log":                {5: `bad matched_rule_priority "TLSv1.2"`},
 	"simnalamburt-elb-log-parser/alb-parser-tests.log": {17: "2 fields, want at least 16"},
 	"elastic-integrations/alb-connection-test-alb.log": {
-		0: "ALB connection-log line, not an access-log line",
-		1: "ALB connection-log line, not an access-log line",
-		2: "ALB connection-log line, not an access-log line",
+		0: `unknown type "2024-10-04T17:05:15."...`,
+		1: `unknown type "2024-10-04T17:05:15."...`,
+		2: `unknown type "2024-11-29T13:45:24."...`,
 	},
 }
 

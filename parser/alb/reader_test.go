@@ -229,15 +229,13 @@ func TestReaderRejects_Failure(t *testing.T) {
 	f(lineWith(fTraceID, `Root=1-5"8337281`), "stray quote in field 18")
 	f(lineWith(fType, `tcp`), `unknown type "tcp"`)
 	f(lineWith(fType, `HTTP`), `unknown type "HTTP"`)
-	// Other formats.
+	// Other formats: input.Scan names them.
 	f(`2015-05-13T23:39:43.945958Z my-loadbalancer 192.168.131.39:2817 10.0.0.1:80 0.000073 0.001048 0.000057 200 200 0 29 "GET http://www.example.com:80/ HTTP/1.1" "curl/7.38.0" - -`,
-		"Classic Load Balancer access-log line (starts with a timestamp), not an ALB access-log line")
+		`unknown type "2015-05-13T23:39:43."...`)
 	f(`tls 2.0 2018-12-20T02:59:40 net/my-network-loadbalancer/c6e77e28c25b2234 g3d4b5e8bb8464cd 72.21.218.154:51341 172.100.100.185:443 5 2 98 246 - arn:aws:acm:us-east-2:671290407336:certificate/2a108f19-aded-46b0-8493-c63eb1ef4a99 - ECDHE-RSA-AES128-SHA tlsv12 - my-network-loadbalancer-c6e77e28c25b2234.elb.us-east-2.amazonaws.com - - - 2018-12-20T02:59:30`,
-		"NLB access-log line, not an ALB access-log line")
-	f(`2024-11-29T13:45:24.599544Z 172.31.43.26 58206 80 - - - "-" - - - TID_16132ed0b4112148`,
-		"ALB connection-log line, not an access-log line")
+		`unknown type "tls"`)
 	f("2019-12-04\t21:02:31\tLAX1\t392\t192.0.2.100\tGET\td111111abcdef8.cloudfront.net\t/index.html\t200",
-		"CloudFront access-log line, not an ALB access-log line")
+		`unknown type "2019-12-04\t21:02:31\t"...`)
 }
 
 func TestReaderTimeRange(t *testing.T) {
