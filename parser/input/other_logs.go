@@ -25,6 +25,7 @@ var otherLogs = []otherLog{
 	{awskey.ELB{Type: "app", Prefix: awskey.PrefixConnection}.Title(), isConnLine},
 	{awskey.ELB{Type: "app", Prefix: awskey.PrefixHealthCheck}.Title(), isHealthCheckLine},
 	{awskey.ELB{}.Title(), isCLBLine},
+	{SkipTestFile, isTestFileLine},
 }
 
 // unreadLogs returns the kinds of otherLogs that none of decoders reads:
@@ -77,6 +78,21 @@ func otherLogKind(head []byte, kinds []otherLog) string {
 		}
 	}
 	return best
+}
+
+// testFileText starts the one line of the test file ELB writes when access
+// logging is enabled: "Enable AccessLog for ELB: my-lb at 2014-02-15T23:39:43.945958Z".
+var testFileText = []byte("Enable AccessLog for ELB: ")
+
+// isTestFile reports whether data, a whole object, is the ELB test file:
+// its one line, whatever the object's name.
+func isTestFile(data []byte) bool {
+	data = bytes.TrimSpace(data)
+	return bytes.HasPrefix(data, testFileText) && bytes.IndexByte(data, '\n') < 0
+}
+
+func isTestFileLine(f [][]byte) bool {
+	return string(f[0]) == "Enable" && string(f[1]) == "AccessLog" && string(f[2]) == "for" && string(f[3]) == "ELB:"
 }
 
 // isNLBLine: "tls 2.0 2018-12-20T02:59:40 net/… listener client:port …".

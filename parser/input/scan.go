@@ -42,9 +42,10 @@ var ErrUnknownFormat = errors.New("unknown log format")
 // whose Sniff recognises the most lines of the first HeadBytes (see
 // parser.Detect); otherwise the decoder of the format the object's name
 // implies. An empty object yields zero lines and no error. An object named
-// like a log Scan skips (see Classify), or whose content is a kind of log no
-// decoder reads (Classic or Network Load Balancer access logs, ALB
-// connection or health-check logs), is not read and has SkipReason set.
+// like a log Scan skips (see Classify), or whose content is the ELB test
+// file (SkipTestFile, whatever its name) or a kind of log no decoder reads
+// (Classic or Network Load Balancer access logs, ALB connection or
+// health-check logs), is not read and has SkipReason set.
 //
 // A line the chosen decoder rejects that is of another known format
 // reaches opts.OnReject with a reason naming that format ("Classic Load
@@ -192,6 +193,10 @@ func (s *scanner) read(ctx context.Context, obj Object) (res ObjectResult, sinkE
 	}
 
 	head, peekErr := o.hr.Peek(HeadBytes)
+	if errors.Is(peekErr, io.EOF) && isTestFile(head) {
+		res.SkipReason = SkipTestFile
+		return res, nil
+	}
 	if errors.Is(peekErr, io.EOF) || errors.Is(peekErr, bufio.ErrBufferFull) {
 		peekErr = nil
 	}

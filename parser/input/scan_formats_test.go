@@ -196,3 +196,43 @@ func TestScan_MixedCorpus(t *testing.T) {
 		}
 	}
 }
+
+// TestScan_CommentFirst reads an ALB object whose first line is a lone "#"
+// by its data lines, the comment counted as one.
+func TestScan_CommentFirst(t *testing.T) {
+	for _, first := range []string{"#", "# exported by hand", "#Version: 1.0"} {
+		text := first + "\n" + strings.Repeat(albLine+"\n", 100)
+		for _, obj := range []Object{memObject("x.log", []byte(text)), memObject("x.log.gz", gzipBytes(t, text))} {
+			got := scanOne(t, obj, ScanOptions{})
+			s := got.res.Stats
+			if got.res.Err != nil || got.res.Format != alb.Format || s.Parsed != 100 || s.Comments != 1 || s.Rejected != 0 {
+				t.Fatalf("%q first: Err=%v Format=%q Stats=%+v, want ALB, 100 parsed, 1 comment", first, got.res.Err, got.res.Format, s)
+			}
+		}
+	}
+}
+
+// TestScan_TestFileContent sets the ELB test file aside by its content,
+// whatever its name.
+func TestScan_TestFileContent(t *testing.T) {
+	const msg = "Enable AccessLog for ELB: app/my-loadbalancer/50dc6c495c0c9188 at 2026-11-18T09:00:00.000Z"
+	f := func(obj Object, opts ScanOptions) {
+		t.Helper()
+		got := scanOne(t, obj, opts)
+		if got.res.SkipReason != SkipTestFile || got.res.Err != nil || got.res.Stats != (parser.Stats{}) {
+			t.Fatalf("%s: SkipReason=%q Err=%v Stats=%+v, want set aside as %q", obj.Source.Name, got.res.SkipReason, got.res.Err, got.res.Stats, SkipTestFile)
+		}
+	}
+	f(memObject("x.log", []byte(msg)), ScanOptions{})
+	f(memObject("x.log", []byte(msg+"\r\n")), ScanOptions{})
+	f(memObject("ELBAccessLogTestFile.gz", gzipBytes(t, msg+"\n")), ScanOptions{})
+	f(memObject(albName, []byte(msg+"\n")), ScanOptions{})                   // named as an ALB log
+	f(memObject("x.log", []byte(msg+"\n")), ScanOptions{Format: alb.Format}) // a forced format
+	f(memObject("Enable AccessLog for ELB: my-lb at 2014-02-15T23:39:43.945958Z", []byte("Enable AccessLog for ELB: my-lb at 2014-02-15T23:39:43.945958Z")), ScanOptions{})
+
+	// Beside log lines (files concatenated), the message is a named reject.
+	got := scanOne(t, memObject("all.log", []byte(msg+"\n"+albLine+"\n"+albLine+"\n")), ScanOptions{})
+	if got.res.Format != alb.Format || got.res.Stats.Parsed != 2 || got.rejects[1] != SkipTestFile+" line in an ALB access log" {
+		t.Fatalf("Format=%q Stats=%+v rejects=%v", got.res.Format, got.res.Stats, got.rejects)
+	}
+}
