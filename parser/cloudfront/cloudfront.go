@@ -19,6 +19,12 @@
 // record must have one of the known layout lengths. Header lines count as
 // parser.Stats.Comments.
 //
+// The logs of RTMP distributions (a "#Fields:" header with x-event and
+// x-sname and no sc-status) hold streaming events, not HTTP requests:
+// NewReader refuses such a log with a *parser.UnsupportedError (RTMPTitle),
+// and records under such a header after others' (files concatenated) are
+// rejected with a reason naming them.
+//
 // Value conventions:
 //
 //   - "-" and empty values are null in every column; columns a file lacks are

@@ -66,6 +66,7 @@ type Reader struct {
 	fields   []fieldID
 	plan     []step
 	noTime   bool // the header names no time source
+	rtmp     bool // the header is an RTMP distribution log's
 	legacy   []step
 	lastDate []byte
 	lastDays int64
@@ -137,6 +138,10 @@ func NewReader(r io.Reader, opts parser.Options) (*Reader, error) {
 	)
 	rd.schema = arrow.NewSchema(fields, &md)
 	rd.legacy = rd.buildPlan(nil, legacyFields)
+	if err := rd.readHead(); err != nil {
+		rd.Release()
+		return nil, err
+	}
 	return rd, nil
 }
 
@@ -161,6 +166,52 @@ func (rd *Reader) newColumn(i int) rowbatch.Column {
 		return rowbatch.AddFixed(&rd.uint16s, mem, dt, &c.u16, &c.ok)
 	}
 	return rowbatch.AddFixed(&rd.float64s, mem, dt, &c.f64, &c.ok)
+}
+
+// RTMPTitle names the logs of RTMP distributions, which CloudFront wrote
+// until 2020 under a "#Fields:" header of their own (x-event, x-sname, …,
+// and no sc-status): streaming events, not HTTP requests. NewReader
+// returns an *parser.UnsupportedError with it as What for such a log.
+const RTMPTitle = "CloudFront RTMP distribution log"
+
+// readHead reads the header, blank and comment lines before the first
+// record, so that NewReader refuses a log it recognises and does not read.
+// The first other line is left pending for Next.
+func (r *Reader) readHead() error {
+	for r.lr.Next() {
+		if line := r.lr.Line(); r.lr.Status() != parser.LineOK || !isHeadLine(line) {
+			r.pending = true
+			return nil
+		}
+		r.stats.Lines++
+		r.handle(r.lr.Line())
+		if r.rtmp {
+			return &parser.UnsupportedError{What: RTMPTitle}
+		}
+	}
+	r.done = true
+	return nil
+}
+
+// isHeadLine reports whether line is blank or a "#" line.
+func isHeadLine(line []byte) bool {
+	line = bytes.TrimLeft(bytes.TrimPrefix(line, utf8BOM), " \t\r")
+	return len(line) == 0 || line[0] == '#'
+}
+
+// isRTMPHeader reports whether the names of a "#Fields:" line are an RTMP
+// distribution log's: x-event or x-sname, and no sc-status.
+func isRTMPHeader(names []byte) bool {
+	rtmp := false
+	for _, name := range bytes.Fields(names) {
+		switch string(name) {
+		case "sc-status":
+			return false
+		case "x-event", "x-sname":
+			rtmp = true
+		}
+	}
+	return rtmp
 }
 
 var legacyFields = func() []fieldID {
@@ -274,6 +325,10 @@ func (r *Reader) handle(line []byte) {
 	if first == ' ' || first == '\t' {
 		first = bytes.TrimLeft(line, " \t")[0]
 	}
+	if r.rtmp && first != '#' {
+		r.reject(rtmpLine, line)
+		return
+	}
 	switch first {
 	case '#':
 		r.stats.Comments++
@@ -301,9 +356,14 @@ func (r *Reader) handle(line []byte) {
 	r.appendRow(len(line))
 }
 
+// rtmpLine is the reason a record under an RTMP distribution log's header
+// is rejected, worded as input.Scan names the lines of other formats.
+const rtmpLine = RTMPTitle + " line in a CloudFront access log"
+
 // setHeader maps the names of a "#Fields:" line. A line with no names
 // returns to reading by position.
 func (r *Reader) setHeader(names []byte) {
+	r.rtmp = isRTMPHeader(names)
 	r.fields = r.fields[:0]
 	var seen [numColumns + 3]bool
 	for len(names) > 0 {

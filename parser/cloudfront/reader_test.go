@@ -1,6 +1,7 @@
 package cloudfront
 
 import (
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -364,5 +365,56 @@ func TestSniff(t *testing.T) {
 	f("#Remark\n", 0)
 	if (Decoder{}).Format() != Format || (Decoder{}).Schema().NumFields() != numColumns {
 		t.Fatal("Format or Schema")
+	}
+}
+
+// rtmpLog is the RTMP distribution log of the CloudFront documentation's
+// example, fields separated by a TAB and a space as there.
+const rtmpLog = "#Version: 1.0\n" +
+	"#Fields: date time x-edge-location c-ip x-event sc-bytes x-cf-status x-cf-client-id cs-uri-stem cs-uri-query c-referrer x-page-url\tc-user-agent x-sname x-sname-query x-file-ext x-sid\n" +
+	"2010-03-12\t 23:51:20\t SEA4\t 192.0.2.147\t connect\t 2014\t OK\t bfd8a98bee0840d9b871b7f6ade9908f\t rtmp://shqshne4jdp4b6.cloudfront.net/cfx/st\tkey=value\t http://player.example.com/player.swf\t http://www.example.com/video\t LNX%2010,0,32,18\t -\t -\t -\t -\n" +
+	"2010-03-12\t 23:51:21\t SEA4\t 192.0.2.222\t play\t 3914\t OK\t bfd8a98bee0840d9b871b7f6ade9908f\t rtmp://shqshne4jdp4b6.cloudfront.net/cfx/st\tkey=value\t http://player.example.com/player.swf\t http://www.example.com/video\t LNX%2010,0,32,18\t myvideo\t p=2&q=4\t flv\t 1\n"
+
+// TestNewReader_RTMP refuses RTMP distribution logs, which have no HTTP
+// status, as a log recognised and not read.
+func TestNewReader_RTMP(t *testing.T) {
+	f := func(in string) {
+		t.Helper()
+		mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+		defer mem.AssertSize(t, 0)
+		r, err := NewReader(strings.NewReader(in), parser.Options{Allocator: mem})
+		var ue *parser.UnsupportedError
+		if !errors.As(err, &ue) || ue.What != "CloudFront RTMP distribution log" {
+			if r != nil {
+				r.Release()
+			}
+			t.Fatalf("NewReader: %v, want an UnsupportedError for an RTMP log", err)
+		}
+	}
+	f(rtmpLog)
+	f("\xef\xbb\xbf" + rtmpLog)
+	f("\n  \n# written by hand\n" + strings.Replace(rtmpLog, "\n", "\r\n", -1))
+	f(strings.SplitAfter(rtmpLog, "\n")[1]) // the header alone
+	f("#Fields: date time x-edge-location c-ip x-event sc-bytes x-sname\n")
+
+	// Headers that are not an RTMP log's.
+	for _, in := range []string{header(33), "#Fields: date time sc-status x-event\n", "#Fields: date time c-ip\n", ""} {
+		res := readAll(t, in+rec(33), parser.Options{})
+		if len(res.rows)+len(res.rejects) != 1 {
+			t.Fatalf("%q: %d rows, rejects %q", in, len(res.rows), res.rejects)
+		}
+	}
+}
+
+// TestReader_RTMPLater rejects, named, the records under an RTMP header
+// that comes after records of a web distribution (files concatenated).
+func TestReader_RTMPLater(t *testing.T) {
+	const named = "CloudFront RTMP distribution log line in a CloudFront access log"
+	res := readAll(t, header(33)+rec(33)+rtmpLog+header(33)+rec(33), parser.Options{})
+	if want := []string{"6: " + named, "7: " + named}; !slices.Equal(res.rejects, want) {
+		t.Fatalf("rejects %q, want %q", res.rejects, want)
+	}
+	if len(res.rows) != 2 || res.stats.Comments != 6 {
+		t.Fatalf("%d rows, stats %+v; want 2 rows, 6 header lines", len(res.rows), res.stats)
 	}
 }
