@@ -45,7 +45,9 @@ var ErrUnknownFormat = errors.New("unknown log format")
 // like a log Scan skips (see Classify), or whose content is the ELB test
 // file (SkipTestFile, whatever its name) or a kind of log no decoder reads
 // (Classic or Network Load Balancer access logs, ALB connection or
-// health-check logs), is not read and has SkipReason set.
+// health-check logs), is not read and has SkipReason set; so is an object
+// whose decoder recognises it as a log it does not read (NewReader returns
+// a *parser.UnsupportedError, such as CloudFront's for RTMP logs).
 //
 // A line the chosen decoder rejects that is of another known format
 // reaches opts.OnReject with a reason naming that format ("Classic Load
@@ -240,6 +242,11 @@ func (s *scanner) read(ctx context.Context, obj Object) (res ObjectResult, sinkE
 		popts.OnReject = s.nameForeign(dec, s.opts.OnReject)
 	}
 	r, err := dec.NewReader(o.hr, popts)
+	var unsupported *parser.UnsupportedError
+	if errors.As(err, &unsupported) {
+		res.Format, res.SkipReason = parser.FormatUnknown, unsupported.Error()
+		return res, nil
+	}
 	if err != nil {
 		res.Err = fmt.Errorf("cannot read %q: %w", src.Name, err)
 		return res, nil

@@ -236,3 +236,20 @@ func TestScan_TestFileContent(t *testing.T) {
 		t.Fatalf("Format=%q Stats=%+v rejects=%v", got.res.Format, got.res.Stats, got.rejects)
 	}
 }
+
+// TestScan_Unsupported sets aside, with the decoder's reason, an object its
+// decoder recognises as a log it does not read: a CloudFront RTMP log.
+func TestScan_Unsupported(t *testing.T) {
+	const rtmp = "#Version: 1.0\n" +
+		"#Fields: date time x-edge-location c-ip x-event sc-bytes x-cf-status x-cf-client-id cs-uri-stem cs-uri-query c-referrer x-page-url c-user-agent x-sname x-sname-query x-file-ext x-sid\n" +
+		"2010-03-12\t23:51:21\tSEA4\t192.0.2.222\tplay\t3914\tOK\tbfd8a98bee0840d9b871b7f6ade9908f\trtmp://shqshne4jdp4b6.cloudfront.net/cfx/st\tkey=value\thttp://player.example.com/player.swf\thttp://www.example.com/video\tLNX%2010,0,32,18\tmyvideo\tp=2&q=4\tflv\t1\n"
+	for _, obj := range []Object{
+		memObject("E2QWRUHAPOMQZL.2010-03-12-23.a1b2c3d4.gz", gzipBytes(t, rtmp)),
+		memObject("rtmp.log", []byte(rtmp)),
+	} {
+		got := scanOne(t, obj, ScanOptions{})
+		if want := "CloudFront RTMP distribution log: not read by lbtriage"; got.res.SkipReason != want || got.res.Err != nil || got.res.Format != parser.FormatUnknown {
+			t.Fatalf("%s: SkipReason=%q Err=%v Format=%q, want set aside: %q", obj.Source.Name, got.res.SkipReason, got.res.Err, got.res.Format, want)
+		}
+	}
+}
