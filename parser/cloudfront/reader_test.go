@@ -312,6 +312,14 @@ func TestReader_Failure(t *testing.T) {
 	f(`{"date":"2024-03-01","time":"12:00:00","sc-status":"abc`, none, 0, `1: invalid JSON: want a closing '"' at byte 56`)
 	f(`{"date":"2024-03-01",}`, none, 0, "1: invalid JSON: want a key at byte 22")
 
+	// A separator missing between two values (the equivalent of ALB's
+	// missing space beside a quote) merges them: the line is short of a
+	// field, or is invalid JSON, never read with the fields shifted.
+	f(h+strings.Replace(rec(33), "\t", "", 1), none, 0, "3: 32 fields, header has 33")
+	f(h+strings.Replace(rec(33, "sc-status", "502"), "\t502\t", "502\t", 1), none, 0, "3: 32 fields, header has 33")
+	f(`{"date":"2024-03-01""time":"12:00:00"}`, none, 0, "1: invalid JSON: want ',' or '}' at byte 21")
+	f(`{"date":"2024-03-01",x"time":"12:00:00"}`, none, 0, "1: invalid JSON: want a key at byte 22")
+
 	// A line over the cap is rejected and skipped, never buffered whole.
 	long := h + rec(33, "cs(User-Agent)", strings.Repeat("x", 5000)) + rec(33)
 	f(long, parser.Options{MaxLineBytes: 4096}, 1, "3: line longer than 4096 bytes")
