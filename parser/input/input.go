@@ -28,6 +28,9 @@ type Object struct {
 // ELBAccessLogTestFile or an ALB connection-log object.
 type Skipped struct {
 	Source string
+	// Reason starts with the kind of input, then ": " and why when there
+	// is more to say ("ALB connection log: not read by this build"); see
+	// SkipKind.
 	Reason string
 }
 
@@ -69,7 +72,8 @@ type ObjectResult struct {
 	// StoredBytes is the number of stored (compressed) bytes read.
 	StoredBytes int64
 	Stats       parser.Stats
-	// SkipReason is set when the object was not read on purpose.
+	// SkipReason is set when the object was not read on purpose, worded
+	// as Skipped.Reason.
 	SkipReason string
 	// Err is set when the object could not be read whole; rows read before
 	// the fault were still delivered.
