@@ -74,7 +74,7 @@ func (m *Main) runAnalyses(ctx context.Context, cfg analysisConfig) ([]*analysis
 	}
 	if len(objects) == 0 {
 		if len(skipped) > 0 {
-			return nil, exitUsage, fmt.Errorf("no log to read: every input was set aside (%s: %s)", skipped[0].Source, skipped[0].Reason)
+			return nil, exitUsage, fmt.Errorf("%w: %s", errNothingRead, input.SetAside(skipped, nil))
 		}
 		return nil, exitUsage, errors.New("no log to read in the inputs given")
 	}
@@ -107,15 +107,16 @@ func (m *Main) runAnalyses(ctx context.Context, cfg analysisConfig) ([]*analysis
 	for _, rep := range reps {
 		rep.Inputs.Listed, rep.Inputs.Selected = int64(listed.Listed), int64(listed.Selected)
 	}
-	code, err := exitStatus(results, reps)
+	code, err := exitStatus(results, skipped, reps)
 	return reps, code, err
 }
 
 // exitStatus judges a run by its objects: exitUsage with an error when
 // nothing could be read, exitPartial when some object failed, else exitOK.
 // The reports give the first failure and the first rejected line, in
-// source order.
-func exitStatus(results []input.ObjectResult, reps []*analysis.Report) (int, error) {
+// source order; skipped, the inputs set aside before reading, and results
+// say which kinds of log were set aside when all were.
+func exitStatus(results []input.ObjectResult, skipped []input.Skipped, reps []*analysis.Report) (int, error) {
 	var objects, failed, parsed, rejected int64
 	for _, res := range results {
 		if res.SkipReason != "" {
@@ -141,7 +142,7 @@ func exitStatus(results []input.ObjectResult, reps []*analysis.Report) (int, err
 	}
 	switch {
 	case objects == 0:
-		return exitUsage, fmt.Errorf("%w: every input was set aside", errNothingRead)
+		return exitUsage, fmt.Errorf("%w: %s", errNothingRead, input.SetAside(skipped, results))
 	case failed == objects && parsed == 0 && firstFailed != nil:
 		return exitUsage, fmt.Errorf("%w: %s", errNothingRead, firstFailed.Error)
 	case parsed == 0 && rejected > 0 && firstReject != nil:

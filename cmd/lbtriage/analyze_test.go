@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -103,6 +104,34 @@ func TestAnalyze_NothingReadable(t *testing.T) {
 		t.Fatalf("exit %d, stdout %q", code, out)
 	}
 	oneLine(t, errOut, "nothing could be read")
+}
+
+// TestAnalyze_SetAside says which kinds of log every input set aside was,
+// whether the name or the content told.
+func TestAnalyze_SetAside(t *testing.T) {
+	const conn = "conn_log_123456789012_elasticloadbalancing_us-east-2_app.my-loadbalancer.1234567890abcdef_20140215T2340Z_172.160.001.192_%s.log.gz"
+	const nlbLine = "tls 2.0 2018-12-20T02:59:40 net/my-network-loadbalancer/c6e77e28c25b2234 g3d4b5e8bb8464cd 72.21.218.154:51341 172.100.100.185:443 5 2 98 246 - - - - - - - - - - 2018-12-20T02:59:30\n"
+	f := func(files map[string][]byte, want string) {
+		t.Helper()
+		dir := t.TempDir()
+		for name, data := range files {
+			writeFile(t, dir, name, data)
+		}
+		code, out, errOut := run(t, "analyze", dir)
+		if code != exitUsage || out != "" {
+			t.Fatalf("exit %d, stdout %q, want %d and nothing", code, out, exitUsage)
+		}
+		oneLine(t, errOut, want)
+	}
+	testFile := []byte("Enable AccessLog for ELB: app/my-loadbalancer/50dc6c495c0c9188 at 2026-11-20T13:00:00Z\n")
+	// Set aside by their names.
+	f(map[string][]byte{
+		fmt.Sprintf(conn, "a"): gzipped(t, "x"), fmt.Sprintf(conn, "b"): gzipped(t, "x"), "ELBAccessLogTestFile": testFile,
+	}, "3 inputs set aside: 2 ALB connection logs, 1 ELB access-log test file")
+	// And by their content.
+	f(map[string][]byte{
+		fmt.Sprintf(conn, "a"): gzipped(t, "x"), "test.txt": testFile, "nlb.log": []byte(nlbLine),
+	}, "3 inputs set aside: 1 ALB connection log, 1 ELB access-log test file, 1 NLB access log")
 }
 
 func TestAnalyze_TruncatedGzipAmongGoodFiles(t *testing.T) {
