@@ -56,13 +56,7 @@ func unreadReason(title string) string { return title + ": not read by this buil
 func otherLogKind(head []byte, kinds []otherLog) string {
 	counts := make([]int, len(kinds))
 	best, bestN := "", 0
-	for len(head) > 0 {
-		line := head
-		if i := bytes.IndexByte(head, '\n'); i >= 0 {
-			line, head = head[:i], head[i+1:]
-		} else {
-			head = nil
-		}
+	for line := range bytes.Lines(head) {
 		f := bytes.Fields(line)
 		if len(f) < 4 || f[0][0] == '#' {
 			continue
