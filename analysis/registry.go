@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/lbtriage/lbtriage/parser"
 )
@@ -20,6 +21,9 @@ type Registry struct {
 // malformed, or when a cause code used by several families is in different
 // domains.
 func NewRegistry(families ...Family) (*Registry, error) {
+	if len(families) == 0 {
+		return nil, fmt.Errorf("register families: none given")
+	}
 	r := &Registry{byFormat: map[parser.Format]Family{}}
 	domainOf := map[string]string{} // cause code → domain, across families
 	for _, f := range families {
@@ -124,6 +128,20 @@ func (r *Registry) Codes() []string {
 		if !seen[c.Code] {
 			seen[c.Code] = true
 			out = append(out, c.Code)
+		}
+	}
+	return out
+}
+
+// Tables returns the CSV tables the families' report parts offer, each
+// once, in registration order.
+func (r *Registry) Tables() []string {
+	var out []string
+	for _, f := range r.families {
+		for _, t := range f.Taxonomy().Tables {
+			if !slices.Contains(out, t) {
+				out = append(out, t)
+			}
 		}
 	}
 	return out

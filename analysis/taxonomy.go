@@ -107,6 +107,10 @@ type Taxonomy struct {
 	// 5xx ("460", "client.aborted"): Context[i] has ContextID i+1. Every
 	// report of the family lists each, zero or not.
 	Context []string
+	// Tables names the tables the family's report part offers to CSV
+	// (analysis.Table.Name), so that "-o csv --table NAME" can be checked
+	// before any input is read.
+	Tables []string
 }
 
 // check reports what is wrong with t, or nil.

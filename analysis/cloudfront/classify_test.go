@@ -2,6 +2,7 @@ package cloudfront
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -185,4 +186,17 @@ func TestCloudFrontLikelyOriginTimeout(t *testing.T) {
 	f(150.0, false)
 	f(math.NaN(), false)
 	f(-1, false)
+}
+
+// TestPart_Tables: the CSV tables the taxonomy announces are the part's.
+func TestPart_Tables(t *testing.T) {
+	var names []string
+	for _, s := range Part(newState().figures()).Sections {
+		for _, tb := range s.Tables {
+			names = append(names, tb.Name)
+		}
+	}
+	if !slices.Equal(names, taxonomy.Tables) {
+		t.Fatalf("tables %q, taxonomy says %q", names, taxonomy.Tables)
+	}
 }

@@ -102,7 +102,7 @@ func Part(f *Figures) analysis.Part {
 		sec.Counts = append(sec.Counts, analysis.Count{Key: k, N: f.Flags[k]})
 	}
 	rt := analysis.Table{
-		Name: "result-types", Title: "Result types",
+		Name: tableResultTypes, Title: "Result types",
 		Columns: []analysis.Column{
 			{Header: "Result type", Kind: analysis.CellName},
 			{Header: "Requests", Kind: analysis.CellCount},
@@ -115,13 +115,13 @@ func Part(f *Figures) analysis.Part {
 			analysis.CountCell(r.Errors5xx), analysis.LatencyCell(r.LatencyMs)})
 	}
 	sec.Tables = append(sec.Tables, rt,
-		namedTable("distributions", "Distributions", "Distribution", f.Distributions),
-		namedTable("hosts", "Hosts", "Host", f.Hosts))
+		namedTable(tableDistributions, "Distributions", "Distribution", f.Distributions),
+		namedTable(tableHosts, "Hosts", "Host", f.Hosts))
 	edges := make([]Named, len(f.EdgeLocations))
 	for i, e := range f.EdgeLocations {
 		edges[i] = Named{Name: e.Location, Requests: e.Requests, Errors5xx: e.Errors5xx}
 	}
-	sec.Tables = append(sec.Tables, namedTable("edge-locations", "Edge locations", "Edge location", edges))
+	sec.Tables = append(sec.Tables, namedTable(tableEdgeLocations, "Edge locations", "Edge location", edges))
 	p.Sections = []analysis.Section{sec}
 	return p
 }

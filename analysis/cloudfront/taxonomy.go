@@ -155,4 +155,13 @@ var taxonomy = &analysis.Taxonomy{
 		},
 	},
 	Context: []string{ContextClientAborted},
+	Tables:  []string{tableResultTypes, tableDistributions, tableHosts, tableEdgeLocations},
 }
+
+// The CSV tables of the CloudFront part (-o csv --table NAME).
+const (
+	tableResultTypes   = "result-types"
+	tableDistributions = "distributions"
+	tableHosts         = "hosts"
+	tableEdgeLocations = "edge-locations"
+)

@@ -165,7 +165,7 @@ type outputFlags struct {
 
 func (o *outputFlags) register(fs *pflag.FlagSet) {
 	o.output = fs.StringP("output", "o", "text", "report format: "+strings.Join(report.Formats(), ", "))
-	o.table = fs.String("table", "", "table for -o csv: "+strings.Join(report.Tables(), ", ")+" (default timeline)")
+	o.table = fs.String("table", "", "table for -o csv: "+strings.Join(csvTables(), ", ")+" (default timeline)")
 	o.color = fs.String("color", "auto", "colour in the text report: auto, always, never")
 	o.out = fs.String("out", "", "write the report to this file (a regular file is replaced atomically; a device or pipe is written through) or to s3://bucket/key instead of standard output")
 }
@@ -174,8 +174,8 @@ func (o *outputFlags) check() error {
 	if !slices.Contains(report.Formats(), *o.output) && *o.output != "md" {
 		return fmt.Errorf("-o takes %s, not %q", strings.Join(report.Formats(), ", "), *o.output)
 	}
-	if *o.table != "" && !slices.Contains(report.Tables(), *o.table) {
-		return fmt.Errorf("--table takes %s, not %q", strings.Join(report.Tables(), ", "), *o.table)
+	if *o.table != "" && !slices.Contains(csvTables(), *o.table) {
+		return fmt.Errorf("--table takes %s, not %q", strings.Join(csvTables(), ", "), *o.table)
 	}
 	switch *o.color {
 	case "auto", "always", "never":

@@ -415,3 +415,16 @@ func TestAnalyze_LoadBalancers(t *testing.T) {
 		t.Fatalf("--lb nosuch-alb: exit %d\n%.400s", code, out)
 	}
 }
+
+// TestDemo_FamilyTable: -o csv offers the tables of a family's part.
+func TestDemo_FamilyTable(t *testing.T) {
+	code, out, errOut := run(t, "demo", "cloudfront", "-o", "csv", "--table", "result-types")
+	if code != exitOK || !strings.HasPrefix(out, "result_type,requests,errors_5xx,p50_ms,p95_ms,p99_ms\n") {
+		t.Fatalf("exit %d: %.200q %s", code, out, errOut)
+	}
+	code, _, errOut = run(t, "demo", "-o", "csv", "--table", "nosuch")
+	if code != exitUsage {
+		t.Fatalf("--table nosuch: exit %d", code)
+	}
+	oneLine(t, errOut, "comparison, result-types, distributions, hosts, edge-locations")
+}

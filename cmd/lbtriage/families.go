@@ -9,6 +9,7 @@ import (
 	albfam "github.com/lbtriage/lbtriage/analysis/alb"
 	cffam "github.com/lbtriage/lbtriage/analysis/cloudfront"
 	"github.com/lbtriage/lbtriage/parser"
+	"github.com/lbtriage/lbtriage/report"
 )
 
 // families is the only list of the log families lbtriage reads, in the
@@ -73,4 +74,10 @@ func parseFormatFlag(s string) (parser.Format, error) {
 // formatFlagHelp is the help of --format.
 func formatFlagHelp() string {
 	return "force the input format (" + formatNames() + ") instead of detecting it"
+}
+
+// csvTables lists the tables -o csv writes: the report's own, then those
+// the families' parts offer.
+func csvTables() []string {
+	return append(report.Tables(), families.Tables()...)
 }
