@@ -1,6 +1,7 @@
 package alb
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 
@@ -111,21 +112,35 @@ func (k *consumer) Consume(src parser.Source, rec arrow.RecordBatch, to *analysi
 		a    *analysis.Aggregator
 		node *analysis.NodeCount
 		lb   string // the load balancer of the rows going to a
-		have bool
 	)
+	// A batch is almost always one load balancer's: then the subject is
+	// found once, and no row's elb is compared.
+	one, same := src.Resource, true
+	if c.lb != nil {
+		one, same = uniform(c.lb)
+	}
+	if same {
+		lb = one
+		if a = to.Subject(subjectOf(lb)); a == nil {
+			return nil // another load balancer's batch, left out
+		}
+		node = a.Node(src)
+	}
 	for i := 0; i < n; i++ {
-		row := src.Resource
-		if c.lb != nil && c.lb.IsValid(i) {
-			row = c.lb.Value(i)
-		}
-		if !have || row != lb {
-			lb, have = row, true
-			if a = to.Subject(subjectOf(lb)); a != nil {
-				node = a.Node(src)
+		if !same {
+			row := src.Resource
+			if c.lb.IsValid(i) {
+				row = c.lb.Value(i)
 			}
-		}
-		if a == nil {
-			continue // another load balancer's row, left out
+			if a == nil && i == 0 || row != lb {
+				lb = row
+				if a = to.Subject(subjectOf(lb)); a != nil {
+					node = a.Node(src)
+				}
+			}
+			if a == nil {
+				continue // another load balancer's row, left out
+			}
 		}
 		if !a.Admit(int64(times[i]), c.time.IsValid(i)) {
 			continue
@@ -159,6 +174,29 @@ func (k *consumer) Consume(src parser.Source, rec arrow.RecordBatch, to *analysi
 		a.Observe(node, &o)
 	}
 	return nil
+}
+
+// uniform returns the value of every row of a, and whether they all hold
+// the same one. The rows hold the same value when the values have one
+// length and the bytes repeat with that period: one comparison of the
+// buffer with itself shifted by a value's length, instead of one per row.
+func uniform(a *array.String) (string, bool) {
+	n := a.Len()
+	if n == 0 || a.NullN() > 0 {
+		return "", false
+	}
+	offs := a.ValueOffsets()
+	width := offs[1] - offs[0]
+	for i := 1; i <= n; i++ {
+		if offs[i]-offs[i-1] != width {
+			return "", false
+		}
+	}
+	data := a.ValueBytes()
+	if !bytes.Equal(data[width:], data[:len(data)-int(width)]) {
+		return "", false
+	}
+	return a.Value(0), true
 }
 
 // subjectOf returns the subject of the load balancer with resource ID
