@@ -130,3 +130,41 @@ func TestRender_OtherLoadBalancers(t *testing.T) {
 		}
 	}
 }
+
+// TestSections: a family's section, rendered by every format from its
+// generic parts: facts, counters, tables (text and markdown cut at Top)
+// and a state timeline.
+func TestSections(t *testing.T) {
+	rep := quietReport()
+	tl := analysis.StateTimeline{Title: "Target health", Start: at("2026-11-20T13:00:00Z"), BucketSeconds: 60,
+		States: []string{"healthy", "unhealthy"},
+		Rows:   []analysis.StateRow{{Name: "10.0.1.5:80", Cells: []int8{0, 0, 1, -1}}, {Name: "10.0.1.6:80", Cells: []int8{0, 1}}}}
+	rep.AddPart(analysis.Part{Sections: []analysis.Section{{
+		ID: "health", Title: "Health checks",
+		Facts:     []analysis.Fact{{Label: "checks", Kind: analysis.CellCount, Value: analysis.CountCell(1200)}, {Label: "slowest", Kind: analysis.CellMs, Value: analysis.MsCell(250)}},
+		Counts:    []analysis.Count{{Key: "timeouts", N: 3}, {Key: "resets"}},
+		Tables:    []analysis.Table{namedTable("checks", "Checks", "Target", 1, named{"10.0.1.5:80", 600, 12}, named{"10.0.1.6:80", 600, 0})},
+		Timelines: []analysis.StateTimeline{tl},
+	}}})
+	want := map[string][]string{
+		"text": {"\nHealth checks\n", "  checks 1,200   slowest 250 ms\n", "  timeouts 3\n", "  TARGET       REQUESTS  5XX   RATE\n  10.0.1.5:80       600   12  2.00%\n\n",
+			"Target health, from 2026-11-20 13:00 UTC, 1m a cell", "10.0.1.5:80  │██▒ │", "10.0.1.6:80  │█▒│", "█ healthy  ▒ unhealthy"},
+		"markdown": {"## Health checks\n", "Checks 1,200. Slowest 250 ms.\n", "- `timeouts`: 3\n", "| `10.0.1.5:80` | 600 | 12 | 2.00% |\n\n", "10.0.1.5:80 │██▒ │"},
+		"html":     {`<section class="card" id="health">`, "<h3>Checks</h3>", "<code>10.0.1.6:80</code>", `class="st-1"`, "<h3>Target health, from 2026-11-20 13:00 UTC, 1m a cell</h3>"},
+		"csv":      {"target,requests,errors_5xx,rate_5xx\n10.0.1.5:80,600,12,0.020000\n10.0.1.6:80,600,0,0.000000\n"},
+	}
+	for format, wants := range want {
+		var b bytes.Buffer
+		if err := Render(&b, rep, Options{Format: format, Table: "checks"}); err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range wants {
+			if !strings.Contains(b.String(), w) {
+				t.Errorf("%s lacks %q:\n%s", format, w, b.String())
+			}
+		}
+		if format != "csv" && strings.Contains(b.String(), "resets") {
+			t.Errorf("%s shows a zero counter", format)
+		}
+	}
+}
