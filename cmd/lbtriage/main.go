@@ -76,6 +76,7 @@ func commands() []command {
 		{"analyze", "classify every 5xx and say who is at fault", runAnalyze},
 		{"report", "nightly report of a whole day against a baseline", runReport},
 		{"parse", "check the parser on your logs: counts, rejects, rows", runParse},
+		{"export", "write the logs' rows as a Parquet lake for Athena, Trino, Spark, ClickHouse, DuckDB", runExport},
 		{"demo", demoSummary(), runDemo},
 		{"version", "print the version", runVersion},
 	}
