@@ -1,0 +1,254 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"math"
+	"math/big"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+
+	"github.com/lbtriage/lbtriage/internal/enginetest"
+	"github.com/lbtriage/lbtriage/internal/gen"
+	"github.com/lbtriage/lbtriage/parser"
+	albparser "github.com/lbtriage/lbtriage/parser/alb"
+	cfparser "github.com/lbtriage/lbtriage/parser/cloudfront"
+	"github.com/lbtriage/lbtriage/parser/input"
+	"github.com/lbtriage/lbtriage/parser/lake"
+)
+
+// lakeCase is one family of the lake's engine tests: how to write a
+// generated incident of it. A family joins the tests with one entry.
+type lakeCase struct {
+	family parser.Format
+	write  func(t *testing.T, dir string)
+}
+
+var lakeCases = []lakeCase{
+	{albparser.Format, func(t *testing.T, dir string) {
+		start := time.Date(2026, 11, 20, 23, 30, 0, 0, time.UTC)
+		end := start.Add(time.Hour) // across midnight: two day partitions
+		if _, err := gen.WriteALBObjects(dir, &gen.ALBScenario{Seed: 14, Start: start, End: end, Rows: 8000,
+			Incidents: gen.EveryALBCause(start, end, 0.03)}); err != nil {
+			t.Fatal(err)
+		}
+	}},
+	{cfparser.Format, func(t *testing.T, dir string) {
+		start := time.Date(2026, 11, 20, 22, 30, 0, 0, time.UTC)
+		end := start.Add(2 * time.Hour)
+		if _, err := gen.WriteCloudFrontObjects(dir, &gen.CFScenario{Seed: 14, Start: start, End: end, Rows: 6000,
+			Incidents: gen.EveryCFCause(start, end, 0.03)}); err != nil {
+			t.Fatal(err)
+		}
+	}},
+}
+
+// colAgg is what an engine must find in one column over the whole lake:
+// the non-null values, and their sum (integers), sum (doubles), bytes
+// (strings) or microseconds since the epoch (timestamps).
+type colAgg struct {
+	n     int64
+	ints  big.Int
+	float float64
+	kind  arrow.Type
+}
+
+// aggSink adds up every column of the decoders' batches, and the columns
+// lbtriage derives from the object's name.
+type aggSink struct {
+	mu    sync.Mutex
+	cols  map[string]*colAgg
+	rows  int64
+	byDay map[string]int64
+}
+
+func newAggSink() *aggSink { return &aggSink{cols: map[string]*colAgg{}, byDay: map[string]int64{}} }
+
+func (s *aggSink) col(name string, kind arrow.Type) *colAgg {
+	c := s.cols[name]
+	if c == nil {
+		c = &colAgg{kind: kind}
+		s.cols[name] = c
+	}
+	return c
+}
+
+func (s *aggSink) Consume(src parser.Source, f parser.Format, rec arrow.RecordBatch) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := rec.NumRows()
+	s.rows += n
+	for i, fd := range rec.Schema().Fields() {
+		arr := rec.Column(i)
+		c := s.col(fd.Name, fd.Type.ID())
+		c.n += int64(arr.Len() - arr.NullN())
+		for j := range arr.Len() {
+			if arr.IsNull(j) {
+				continue
+			}
+			switch a := arr.(type) {
+			case *array.Uint16:
+				c.ints.Add(&c.ints, big.NewInt(int64(a.Value(j))))
+			case *array.Int32:
+				c.ints.Add(&c.ints, big.NewInt(int64(a.Value(j))))
+			case *array.Int64:
+				c.ints.Add(&c.ints, big.NewInt(a.Value(j)))
+			case *array.Float64:
+				c.float += a.Value(j)
+			case *array.String:
+				c.ints.Add(&c.ints, big.NewInt(int64(len(a.Value(j)))))
+			case *array.Timestamp:
+				us := a.Value(j).ToTime(a.DataType().(*arrow.TimestampType).Unit).UnixMicro()
+				c.ints.Add(&c.ints, big.NewInt(us))
+				if fd.Name == parser.ColTime {
+					s.byDay[time.UnixMicro(us).UTC().Format("2006-01-02")]++
+				}
+			default:
+				return fmt.Errorf("column %s: no aggregate for %T", fd.Name, arr)
+			}
+		}
+	}
+	for _, nc := range lake.NameColumns() {
+		c := s.col(nc.Name, arrow.STRING)
+		if v := nc.Value(src); v != "" {
+			c.n += n
+			c.ints.Add(&c.ints, big.NewInt(int64(len(v))*n))
+		}
+	}
+	return nil
+}
+
+// aggQuery returns the query that computes the aggregates of colAgg over
+// table in dialect d (DuckDB or ClickHouse), one output column each, in
+// the order of names.
+func aggQuery(d lake.Dialect, table string, names []string, kinds map[string]arrow.Type) string {
+	var sel []string
+	for _, name := range names {
+		q := `"` + name + `"`
+		sel = append(sel, "count("+q+")")
+		switch kinds[name] {
+		case arrow.STRING:
+			if d == lake.DuckDB {
+				sel = append(sel, "sum(strlen("+q+"))")
+			} else {
+				sel = append(sel, "sum(length("+q+"))")
+			}
+		case arrow.TIMESTAMP:
+			if d == lake.DuckDB {
+				sel = append(sel, "sum(epoch_us("+q+"))")
+			} else {
+				sel = append(sel, "toString(sum(toInt128(toUnixTimestamp64Micro("+q+"))))")
+			}
+		default:
+			sel = append(sel, "sum("+q+")")
+		}
+	}
+	return "SELECT count(*), " + strings.Join(sel, ", ") + " FROM " + table
+}
+
+// TestLake_Engines exports generated incidents of every family and reads
+// the lake back with DuckDB and chDB through the views lbtriage sql prints:
+// the rows, the rows per day, and every column's non-null values and sum
+// (bytes for strings, microseconds for times) must equal what the
+// decoders read from the logs.
+func TestLake_Engines(t *testing.T) {
+	enginetest.Require(t)
+	for _, c := range lakeCases {
+		t.Run(string(c.family), func(t *testing.T) {
+			logs, lakeDir := t.TempDir(), t.TempDir()
+			c.write(t, logs)
+			if code, out, errOut := run(t, "export", "--out", lakeDir, "--row-group-rows", "1000", logs); code != exitOK {
+				t.Fatalf("export: exit %d\n%s%s", code, out, errOut)
+			}
+			want := newAggSink()
+			objects, _, err := input.Expand([]string{logs}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, _, err := input.Scan(context.Background(), objects, input.ScanOptions{Decoders: decoders()},
+				func() input.Sink { return want }); err != nil {
+				t.Fatal(err)
+			}
+			tables, err := lakeTables(string(c.family))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var names []string
+			kinds := map[string]arrow.Type{}
+			for _, f := range tables[0].Schema.Fields() {
+				names = append(names, f.Name)
+				kinds[f.Name] = f.Type.ID()
+			}
+			table := lake.TableName(c.family)
+			var jobs []enginetest.Job
+			for _, d := range []lake.Dialect{lake.DuckDB, lake.ClickHouse} {
+				script := sqlOf(t, "--dialect", string(d), "--location", lakeDir, "--family", string(c.family))
+				script += aggQuery(d, table, names, kinds) + ";\n"
+				script += "SELECT CAST(day AS VARCHAR), count(*) FROM " + table + " GROUP BY day ORDER BY day;\n"
+				jobs = append(jobs, enginetest.Job{Engine: string(d), SQL: script})
+			}
+			for i, r := range enginetest.Run(t, jobs...) {
+				engine := jobs[i].Engine
+				if r.Error != "" {
+					t.Fatalf("%s: %s", engine, r.Error)
+				}
+				aggs := r.Statements[len(r.Statements)-2].Strings()[0]
+				checkAggregates(t, engine, want, names, aggs)
+				var days []string
+				for _, row := range r.Last().Strings() {
+					days = append(days, row[0]+"="+row[1])
+				}
+				var wantDays []string
+				for _, d := range sortedDays(want.byDay) {
+					wantDays = append(wantDays, d+"="+strconv.FormatInt(want.byDay[d], 10))
+				}
+				if strings.Join(days, " ") != strings.Join(wantDays, " ") {
+					t.Errorf("%s: rows per day %v, want %v", engine, days, wantDays)
+				}
+			}
+		})
+	}
+}
+
+func checkAggregates(t *testing.T, engine string, want *aggSink, names []string, got []string) {
+	t.Helper()
+	if got[0] != strconv.FormatInt(want.rows, 10) || want.rows == 0 {
+		t.Errorf("%s: %s rows, want %d", engine, got[0], want.rows)
+	}
+	for i, name := range names {
+		w := want.cols[name]
+		if w == nil {
+			t.Errorf("%s: column %s is not in the logs' schema", engine, name)
+			continue
+		}
+		n, sum := got[1+2*i], got[2+2*i]
+		if n != strconv.FormatInt(w.n, 10) {
+			t.Errorf("%s: column %s has %s values, want %d", engine, name, n, w.n)
+		}
+		if w.n == 0 {
+			continue // sum is NULL
+		}
+		if w.kind == arrow.FLOAT64 {
+			g, err := strconv.ParseFloat(sum, 64)
+			if err != nil || math.Abs(g-w.float) > 1e-9*math.Max(1, math.Abs(w.float)) {
+				t.Errorf("%s: column %s sums to %s, want %g", engine, name, sum, w.float)
+			}
+			continue
+		}
+		if sum != w.ints.String() {
+			t.Errorf("%s: column %s sums to %s, want %s", engine, name, sum, w.ints.String())
+		}
+	}
+}
+
+func sortedDays(m map[string]int64) []string {
+	return slices.Sorted(maps.Keys(m))
+}

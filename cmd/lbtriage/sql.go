@@ -1,0 +1,101 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/lbtriage/lbtriage/parser/lake"
+)
+
+const sqlSynopsis = "--dialect athena|trino|spark|clickhouse|duckdb [--location URL] [--family F]"
+
+// runSQL implements "lbtriage sql": it prints, for the Parquet lake that
+// export writes, each family's table in one SQL dialect.
+func runSQL(_ context.Context, m *Main, args []string) int {
+	fs := newFlagSet("sql")
+	dialect := fs.String("dialect", "", "SQL dialect: "+dialectList())
+	location := fs.String("location", "", "the lake's root, as given to export --out: s3://bucket/prefix, or a directory for duckdb and clickhouse (default "+lake.PlaceholderLocation+", to replace)")
+	family := fs.String("family", "", "print only this family's table: "+familyList())
+	if code, ok := m.parseFlags(fs, args, sqlSynopsis); !ok {
+		return code
+	}
+	if fs.NArg() > 0 {
+		return m.usageErr("sql", "takes no input, only flags (it prints SQL for the lake that export writes)")
+	}
+	d := lake.Dialect(strings.ToLower(*dialect))
+	if !slices.Contains(lake.Dialects(), d) {
+		return m.usageErr("sql", "--dialect takes %s, not %q", dialectList(), *dialect)
+	}
+	tables, err := lakeTables(*family)
+	if err != nil {
+		return m.usageErr("sql", "%v", err)
+	}
+	loc := *location
+	if loc == "" {
+		loc = lake.PlaceholderLocation
+	}
+	stmts, err := sqlScript(d, loc, tables)
+	if err != nil {
+		return m.usageErr("sql", "%v", err)
+	}
+	fmt.Fprintf(m.Stdout, "-- lbtriage sql --dialect %s: the tables of the Parquet lake that\n", d)
+	fmt.Fprintf(m.Stdout, "-- lbtriage export writes (schema version %d).", lake.SchemaVersion)
+	if *location == "" {
+		fmt.Fprintf(m.Stdout, " Replace %s with the lake's root.", lake.PlaceholderLocation)
+	}
+	fmt.Fprint(m.Stdout, "\n\n")
+	if err := lake.WriteScript(m.Stdout, stmts); err != nil {
+		return exitPartial
+	}
+	return exitOK
+}
+
+// sqlScript returns the statements lbtriage sql prints.
+func sqlScript(d lake.Dialect, location string, tables []lake.Table) ([]lake.Statement, error) {
+	stmts := lake.Preamble(d, location)
+	for _, t := range tables {
+		s, err := lake.CreateTable(d, location, t)
+		if err != nil {
+			return nil, err
+		}
+		stmts = append(stmts, s...)
+	}
+	return stmts, nil
+}
+
+// lakeTables returns the lake's table of every family, or of the one named.
+func lakeTables(family string) ([]lake.Table, error) {
+	var out []lake.Table
+	for _, dec := range decoders() {
+		if family != "" && string(dec.Format()) != strings.ToLower(family) {
+			continue
+		}
+		s, err := lake.Schema(dec.Format(), dec.Schema())
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, lake.Table{Format: dec.Format(), Schema: s})
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("--family takes %s, not %q", familyList(), family)
+	}
+	return out, nil
+}
+
+func dialectList() string {
+	var s []string
+	for _, d := range lake.Dialects() {
+		s = append(s, string(d))
+	}
+	return strings.Join(s, ", ")
+}
+
+func familyList() string {
+	var s []string
+	for _, dec := range decoders() {
+		s = append(s, string(dec.Format()))
+	}
+	return strings.Join(s, ", ")
+}
