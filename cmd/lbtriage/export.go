@@ -34,7 +34,7 @@ func runExport(ctx context.Context, m *Main, args []string) int {
 	workers := fs.Int("workers", 0, "objects read at once (default: number of CPUs)")
 	format := fs.String("format", "", "force the input format (alb, cloudfront) instead of detecting it")
 	batch := fs.Int("batch-size", parser.DefaultBatchSize, "rows per Arrow record batch")
-	rowGroup := fs.Int("row-group-rows", lake.DefaultRowGroupRows, "rows per Parquet row group, at most")
+	rowGroup := fs.Int("row-group-rows", lake.DefaultRowGroupRows, "rows per Parquet row group, at most; they are held in memory until written (about 680 bytes an ALB row)")
 	maxRejects := fs.Int("rejects", 10, "rejected lines to show")
 	progressMode := registerProgressFlag(fs)
 	var s3f s3Flags

@@ -5,6 +5,7 @@ import (
 	"context"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/apache/arrow-go/v18/arrow"
 
@@ -23,9 +24,10 @@ type Exporter struct {
 	store Store
 	opts  Options
 
-	mu      sync.Mutex
-	open    map[string]*ObjectWriter
-	written []Written
+	mu       sync.Mutex
+	open     map[string]*ObjectWriter
+	written  []Written
+	buffered atomic.Int64 // shared by the ObjectWriters
 }
 
 // NewExporter returns an Exporter writing into store.
@@ -43,6 +45,7 @@ func (e *Exporter) Consume(src parser.Source, f parser.Format, rec arrow.RecordB
 		if w, err = NewObjectWriter(e.ctx, e.store, f, src, rec.Schema(), e.opts); err != nil {
 			return err
 		}
+		w.buffered = &e.buffered
 		e.mu.Lock()
 		e.open[src.Name] = w
 		e.mu.Unlock()

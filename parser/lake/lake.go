@@ -20,9 +20,9 @@
 // S3 PUT).
 //
 // Inside a file. Row groups of at most Options.RowGroupRows rows (1 Mi by
-// default) and Options.RowGroupBytes of Arrow data (256 MiB), whichever
-// comes first, each sorted by time (stable, so that equal times keep the
-// log's order); zstd; dictionary encoding; statistics and the page index on
+// default), fewer when the rows buffered for all the files being written
+// reach Options.MemoryBytes (1 GiB), each sorted by time (stable, so that
+// equal times keep the log's order); zstd; dictionary encoding; statistics and the page index on
 // every column. Types are those every engine agrees on: timestamps are
 // INT64 microseconds adjusted to UTC (never INT96), status codes and ports
 // signed 32-bit integers (never unsigned logical types), absent values

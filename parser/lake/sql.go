@@ -192,45 +192,38 @@ func columnList(b *strings.Builder, d Dialect, s *arrow.Schema, extra ...[2]stri
 	return nil
 }
 
+// sqlTypes are the column types of the lake's Arrow types in Hive DDL
+// (Athena, and Spark in upper case) and in Trino. Timestamps are
+// microseconds adjusted to UTC: Athena and Spark read them as timestamp,
+// Trino's Hive connector at its configured precision (milliseconds unless
+// hive.timestamp-precision says otherwise).
+var sqlTypes = map[arrow.Type]struct{ hive, trino string }{
+	arrow.STRING:       {"string", "varchar"},
+	arrow.LARGE_STRING: {"string", "varchar"},
+	arrow.BINARY:       {"binary", "varbinary"},
+	arrow.BOOL:         {"boolean", "boolean"},
+	arrow.INT8:         {"tinyint", "tinyint"},
+	arrow.INT16:        {"smallint", "smallint"},
+	arrow.INT32:        {"int", "integer"},
+	arrow.INT64:        {"bigint", "bigint"},
+	arrow.FLOAT32:      {"float", "real"},
+	arrow.FLOAT64:      {"double", "double"},
+	arrow.DATE32:       {"date", "date"},
+	arrow.TIMESTAMP:    {"timestamp", "timestamp"},
+}
+
 // sqlType is the column type of t in a DDL of dialect d.
 func sqlType(d Dialect, t arrow.DataType) (string, error) {
-	var hive, trino string
-	switch t.ID() {
-	case arrow.STRING, arrow.LARGE_STRING:
-		hive, trino = "string", "varchar"
-	case arrow.BINARY:
-		hive, trino = "binary", "varbinary"
-	case arrow.BOOL:
-		hive, trino = "boolean", "boolean"
-	case arrow.INT8:
-		hive, trino = "tinyint", "tinyint"
-	case arrow.INT16:
-		hive, trino = "smallint", "smallint"
-	case arrow.INT32:
-		hive, trino = "int", "integer"
-	case arrow.INT64:
-		hive, trino = "bigint", "bigint"
-	case arrow.FLOAT32:
-		hive, trino = "float", "real"
-	case arrow.FLOAT64:
-		hive, trino = "double", "double"
-	case arrow.DATE32:
-		hive, trino = "date", "date"
-	case arrow.TIMESTAMP:
-		// Microseconds adjusted to UTC: Athena and Spark read them as
-		// timestamp; Trino's Hive connector at its configured precision
-		// (milliseconds unless hive.timestamp-precision says otherwise).
-		hive, trino = "timestamp", "timestamp"
-	default:
+	st, ok := sqlTypes[t.ID()]
+	switch {
+	case !ok:
 		return "", fmt.Errorf("no SQL type for %s", t)
+	case d == Trino:
+		return st.trino, nil
+	case d == Spark:
+		return strings.ToUpper(st.hive), nil
 	}
-	switch d {
-	case Trino:
-		return trino, nil
-	case Spark:
-		return strings.ToUpper(hive), nil
-	}
-	return hive, nil
+	return st.hive, nil
 }
 
 // quoteIdent quotes a column name for dialect d: backticks for Hive

@@ -8,6 +8,7 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -24,8 +25,8 @@ import (
 
 // Defaults for Options.
 const (
-	DefaultRowGroupRows  = 1 << 20
-	DefaultRowGroupBytes = 256 << 20
+	DefaultRowGroupRows = 1 << 20
+	DefaultMemoryBytes  = 1 << 30
 	// DefaultZstdLevel is zstd's fastest level: on ALB and CloudFront rows
 	// it writes 10% faster than its default level 3 and files no larger.
 	DefaultZstdLevel = 1
@@ -38,12 +39,14 @@ const writeBufferBytes = 1 << 20
 type Options struct {
 	// RowGroupRows caps the rows of a row group (DefaultRowGroupRows when 0).
 	RowGroupRows int
-	// RowGroupBytes caps the Arrow bytes buffered for a row group
-	// (DefaultRowGroupBytes when 0). The rows of a row group are held in
-	// memory until it is sorted and written, so this bounds the memory of
-	// each file being written: the buffered rows, plus two copies of one
-	// column while it is sorted.
-	RowGroupBytes int64
+	// MemoryBytes caps the Arrow bytes buffered for the row groups of all
+	// the files being written at once, by one Exporter or one
+	// ObjectWriter (DefaultMemoryBytes when 0). The rows of a row group
+	// are held until it is sorted and written; when the files' buffered
+	// rows reach this, the file that adds rows writes its row group
+	// early, with fewer rows. An ALB row takes about 680 bytes, so one
+	// large object at a time gets row groups of RowGroupRows rows.
+	MemoryBytes int64
 	// ZstdLevel is the zstd compression level (DefaultZstdLevel when 0).
 	ZstdLevel int
 	// Allocator allocates the Arrow buffers (memory.DefaultAllocator when nil).
@@ -55,8 +58,8 @@ func (o Options) WithDefaults() Options {
 	if o.RowGroupRows <= 0 {
 		o.RowGroupRows = DefaultRowGroupRows
 	}
-	if o.RowGroupBytes <= 0 {
-		o.RowGroupBytes = DefaultRowGroupBytes
+	if o.MemoryBytes <= 0 {
+		o.MemoryBytes = DefaultMemoryBytes
 	}
 	if o.ZstdLevel == 0 {
 		o.ZstdLevel = DefaultZstdLevel
@@ -99,6 +102,9 @@ type ObjectWriter struct {
 	timeCol int
 	props   *parquet.WriterProperties
 	days    map[int64]*dayFile
+	// buffered counts the Arrow bytes buffered by this writer's files and,
+	// under an Exporter, by those of the other objects being written.
+	buffered *atomic.Int64
 }
 
 // NewObjectWriter returns a writer for the rows of the object src, of
@@ -146,6 +152,7 @@ func NewObjectWriter(ctx context.Context, store Store, f parser.Format, src pars
 	return &ObjectWriter{
 		ctx: ctx, store: store, opts: opts, format: f, src: src, in: in, schema: ls,
 		conv: conv, timeCol: timeCol, props: parquet.NewWriterProperties(props...), days: map[int64]*dayFile{},
+		buffered: new(atomic.Int64),
 	}, nil
 }
 
@@ -242,7 +249,7 @@ func (w *ObjectWriter) add(d int64, cols []arrow.Array, n int) error {
 		}
 		df.buffer(part, take)
 		off += take
-		if df.rows >= w.opts.RowGroupRows || df.bytes >= w.opts.RowGroupBytes {
+		if df.rows >= w.opts.RowGroupRows || w.buffered.Load() >= w.opts.MemoryBytes {
 			if err := df.flush(); err != nil {
 				return err
 			}
@@ -310,15 +317,19 @@ func (df *dayFile) path() string {
 func (df *dayFile) buffer(cols []arrow.Array, n int) {
 	df.pending = append(df.pending, cols)
 	df.rows += n
+	var size int64
 	for _, c := range cols {
-		df.bytes += arraySize(c.Data())
+		size += arraySize(c.Data())
 	}
+	df.bytes += size
+	df.w.buffered.Add(size)
 }
 
 func (df *dayFile) releasePending() {
 	for _, cols := range df.pending {
 		releaseAll(cols)
 	}
+	df.w.buffered.Add(-df.bytes)
 	df.pending, df.rows, df.bytes = nil, 0, 0
 }
 

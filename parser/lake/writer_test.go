@@ -457,3 +457,35 @@ func buildRecord(t *testing.T, mem memory.Allocator, s *arrow.Schema, base int64
 	}
 	return b.NewRecordBatch()
 }
+
+// TestObjectWriter_MemoryBytes checks that a row group is written early
+// when the buffered rows reach the memory cap.
+func TestObjectWriter_MemoryBytes(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	in := arrow.NewSchema([]arrow.Field{
+		{Name: "time", Type: arrow.FixedWidthTypes.Timestamp_ms},
+		{Name: "n", Type: arrow.PrimitiveTypes.Uint16, Nullable: true},
+	}, nil)
+	base := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC).UnixMilli()
+	dir := t.TempDir()
+	w, err := NewObjectWriter(context.Background(), DirStore{Root: dir}, alb.Format, parser.Source{Name: "x.log"}, in,
+		Options{Allocator: mem, RowGroupRows: 100, MemoryBytes: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 {
+		rec := buildRecord(t, mem, in, base, [][2]int64{{int64(i), 0}, {int64(i), 1}})
+		if err := w.Write(rec); err != nil {
+			t.Fatal(err)
+		}
+		rec.Release()
+	}
+	written, err := w.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(written) != 1 || written[0].RowGroups != 3 || written[0].Rows != 6 {
+		t.Fatalf("written %+v, want one file of 3 row groups of 2 rows", written)
+	}
+}
