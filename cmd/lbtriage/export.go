@@ -66,7 +66,7 @@ func runExport(ctx context.Context, m *Main, args []string) int {
 
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	exp := lake.NewExporter(ctx, store, lake.Options{RowGroupRows: cfg.rowGroupRows})
+	exp := lake.NewExporter(ctx, store, lake.Options{RowGroupRows: cfg.rowGroupRows, Derivers: lakeDerivers})
 	var (
 		mu      sync.Mutex
 		rejects []*parser.LineError

@@ -184,6 +184,9 @@ func TestLake_Engines(t *testing.T) {
 			var names []string
 			kinds := map[string]arrow.Type{}
 			for _, f := range tables[0].Schema.Fields() {
+				if slices.ContainsFunc(lake.DerivedFields, func(d arrow.Field) bool { return d.Name == f.Name }) {
+					continue // TestLake_Analyze checks them
+				}
 				names = append(names, f.Name)
 				kinds[f.Name] = f.Type.ID()
 			}

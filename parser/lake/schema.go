@@ -3,6 +3,7 @@ package lake
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/compute"
@@ -43,6 +44,38 @@ var nameColumns = []NameColumn{
 // follow the family's own columns in every family's files.
 func NameColumns() []NameColumn { return nameColumns }
 
+// Columns lbtriage derives of each row, in every family's files after the
+// family's own columns: NULL where the family derives nothing.
+const (
+	// ColCause is the row's cause code ("target.connection_error"), NULL
+	// for a row that is no 5xx.
+	ColCause = "cause"
+	// ColDomain is the cause's domain ("target"), NULL with the cause.
+	ColDomain = "domain"
+	// ColDuration is the request's duration in seconds as the family sees
+	// it, so that queries need no timestamp arithmetic.
+	ColDuration = "duration"
+	// ColSubnet is the subnet of the target that served the row (a /24, or
+	// a /64 for IPv6), NULL when none did.
+	ColSubnet = "subnet"
+)
+
+// DerivedFields are the derived columns, in order.
+var DerivedFields = []arrow.Field{
+	{Name: ColCause, Type: arrow.BinaryTypes.String, Nullable: true},
+	{Name: ColDomain, Type: arrow.BinaryTypes.String, Nullable: true},
+	{Name: ColDuration, Type: arrow.PrimitiveTypes.Float64, Nullable: true},
+	{Name: ColSubnet, Type: arrow.BinaryTypes.String, Nullable: true},
+}
+
+// Deriver computes the derived columns of a family's batches. It is not
+// safe for concurrent use: each ObjectWriter gets its own.
+type Deriver interface {
+	// Derive returns the columns of DerivedFields for the rows of rec, a
+	// batch of the family's decoder; the caller releases them.
+	Derive(rec arrow.RecordBatch, mem memory.Allocator) ([]arrow.Array, error)
+}
+
 // Type returns the type a column of type t has in the lake, the one every
 // engine reads alike: unsigned integers become the next wider signed type
 // (a port or status code is an INT32, never a UINT_16 that Hive and
@@ -64,8 +97,9 @@ func Type(t arrow.DataType) (arrow.DataType, error) {
 }
 
 // Schema returns the lake schema of family f whose decoder's schema is s:
-// s's columns in order with their lake types (Type), then the columns
-// derived from the object's name (NameColumns). It holds no metadata.
+// s's columns in order with their lake types (Type), then the derived
+// columns (DerivedFields), then the columns derived from the object's name
+// (NameColumns). It holds no metadata.
 func Schema(f parser.Format, s *arrow.Schema) (*arrow.Schema, error) {
 	fields := make([]arrow.Field, 0, s.NumFields()+4)
 	seen := map[string]bool{}
@@ -77,11 +111,15 @@ func Schema(f parser.Format, s *arrow.Schema) (*arrow.Schema, error) {
 		fields = append(fields, arrow.Field{Name: fd.Name, Type: t, Nullable: fd.Nullable})
 		seen[fd.Name] = true
 	}
+	extra := slices.Clone(DerivedFields)
 	for _, c := range NameColumns() {
-		if seen[c.Name] {
-			return nil, fmt.Errorf("the %s schema already has a column %q", f, c.Name)
+		extra = append(extra, arrow.Field{Name: c.Name, Type: arrow.BinaryTypes.String, Nullable: true})
+	}
+	for _, fd := range extra {
+		if seen[fd.Name] {
+			return nil, fmt.Errorf("the %s schema already has a column %q", f, fd.Name)
 		}
-		fields = append(fields, arrow.Field{Name: c.Name, Type: arrow.BinaryTypes.String, Nullable: true})
+		fields = append(fields, fd)
 	}
 	return arrow.NewSchema(fields, nil), nil
 }

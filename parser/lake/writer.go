@@ -51,6 +51,9 @@ type Options struct {
 	ZstdLevel int
 	// Allocator allocates the Arrow buffers (memory.DefaultAllocator when nil).
 	Allocator memory.Allocator
+	// Derivers returns, for a family, what computes its derived columns
+	// (DerivedFields), or nil: they are then NULL. Called once per object.
+	Derivers func(parser.Format) Deriver
 }
 
 // WithDefaults returns o with zero fields set to their defaults.
@@ -101,6 +104,7 @@ type ObjectWriter struct {
 	conv    *converter
 	timeCol int
 	props   *parquet.WriterProperties
+	derive  Deriver
 	days    map[int64]*dayFile
 	// buffered counts the Arrow bytes buffered by this writer's files and,
 	// under an Exporter, by those of the other objects being written.
@@ -152,8 +156,15 @@ func NewObjectWriter(ctx context.Context, store Store, f parser.Format, src pars
 	return &ObjectWriter{
 		ctx: ctx, store: store, opts: opts, format: f, src: src, in: in, schema: ls,
 		conv: conv, timeCol: timeCol, props: parquet.NewWriterProperties(props...), days: map[int64]*dayFile{},
-		buffered: new(atomic.Int64),
+		buffered: new(atomic.Int64), derive: deriverOf(opts, f),
 	}, nil
+}
+
+func deriverOf(opts Options, f parser.Format) Deriver {
+	if opts.Derivers == nil {
+		return nil
+	}
+	return opts.Derivers(f)
 }
 
 // Write adds the rows of rec, whose schema must be the one given to
@@ -170,7 +181,12 @@ func (w *ObjectWriter) Write(rec arrow.RecordBatch) error {
 	if err != nil {
 		return fmt.Errorf("cannot export %q: %w", w.src.Name, err)
 	}
-	defer releaseAll(cols)
+	defer func() { releaseAll(cols) }()
+	derived, err := w.derived(rec)
+	if err != nil {
+		return fmt.Errorf("cannot export %q: %w", w.src.Name, err)
+	}
+	cols = append(cols, derived...)
 	ts := cols[w.timeCol].(*array.Timestamp)
 	if ts.NullN() > 0 {
 		return fmt.Errorf("cannot export %q: %d rows have no time", w.src.Name, ts.NullN())
@@ -205,6 +221,33 @@ func (w *ObjectWriter) Write(rec arrow.RecordBatch) error {
 		}
 	}
 	return nil
+}
+
+// derived returns the derived columns of rec: the Deriver's, or nulls.
+func (w *ObjectWriter) derived(rec arrow.RecordBatch) ([]arrow.Array, error) {
+	n := int(rec.NumRows())
+	if w.derive == nil {
+		out := make([]arrow.Array, len(DerivedFields))
+		for i, f := range DerivedFields {
+			out[i] = array.MakeArrayOfNull(w.opts.Allocator, f.Type, n)
+		}
+		return out, nil
+	}
+	out, err := w.derive.Derive(rec, w.opts.Allocator)
+	if err != nil {
+		return nil, err
+	}
+	if len(out) != len(DerivedFields) {
+		releaseAll(out)
+		return nil, fmt.Errorf("the %s deriver returned %d columns, want %d", w.format, len(out), len(DerivedFields))
+	}
+	for i, a := range out {
+		if a.Len() != n || !arrow.TypeEqual(a.DataType(), DerivedFields[i].Type) {
+			releaseAll(out)
+			return nil, fmt.Errorf("the %s deriver's %s column is %d %s, want %d %s", w.format, DerivedFields[i].Name, a.Len(), a.DataType(), n, DerivedFields[i].Type)
+		}
+	}
+	return out, nil
 }
 
 // take returns the rows idx of cols.
@@ -377,7 +420,7 @@ func (df *dayFile) flush() error {
 	}
 	ctx := compute.WithAllocator(w.ctx, w.opts.Allocator)
 	chunks := make([]arrow.Array, len(df.pending))
-	for c := range len(w.in.Fields()) {
+	for c := range len(w.in.Fields()) + len(DerivedFields) {
 		for i, cols := range df.pending {
 			chunks[i] = cols[c]
 		}
@@ -386,7 +429,7 @@ func (df *dayFile) flush() error {
 		}
 	}
 	for i, nc := range NameColumns() {
-		col, err := constant(nc.Value(w.src), w.schema.Field(len(w.in.Fields())+i).Type, df.rows, w.opts.Allocator)
+		col, err := constant(nc.Value(w.src), w.schema.Field(len(w.in.Fields())+len(DerivedFields)+i).Type, df.rows, w.opts.Allocator)
 		if err != nil {
 			return df.writeErr(err)
 		}

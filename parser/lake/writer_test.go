@@ -118,8 +118,8 @@ func checkRoundTrip(t *testing.T, f parser.Format, objects []input.Object, opts 
 					t.Fatalf("%s row %d: %s = %#v, want %#v", w.Path, i, k, got[k], v)
 				}
 			}
-			if len(got) != len(wantRows[i])+len(NameColumns()) {
-				t.Fatalf("%s row %d: %d columns, want %d + %d", w.Path, i, len(got), len(wantRows[i]), len(NameColumns()))
+			if len(got) != len(wantRows[i])+len(DerivedFields)+len(NameColumns()) {
+				t.Fatalf("%s row %d: %d columns, want %d + %d + %d", w.Path, i, len(got), len(wantRows[i]), len(DerivedFields), len(NameColumns()))
 			}
 		}
 		delete(want, w.Path)
