@@ -2,6 +2,8 @@ package analysis
 
 import (
 	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/lbtriage/lbtriage/internal/rule"
 )
 
 // Deriver is a Family that tells, row by row, what lbtriage derives of its
@@ -49,3 +51,11 @@ func (d *Derived) Reset(n int) {
 // of an IPv4 address, the /64 of an IPv6 one, "(unknown)" for what is no
 // address.
 func SubnetOf(ip string) string { return subnetOf(ip) }
+
+// Ruled is a Family whose classification rules are also written as data
+// (package rule), in the order its classifier applies them, so that other
+// engines classify as lbtriage does: lbtriage sql prints them as one SQL
+// CASE, and tests hold it to the classifier on every row.
+type Ruled interface {
+	Rules() *rule.Table
+}

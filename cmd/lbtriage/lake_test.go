@@ -255,3 +255,130 @@ func checkAggregates(t *testing.T, engine string, want *aggSink, names []string,
 func sortedDays(m map[string]int64) []string {
 	return slices.Sorted(maps.Keys(m))
 }
+
+// TestLake_Analyze exports generated incidents of every family and runs
+// the scripts lbtriage sql prints for DuckDB and ClickHouse on the lake:
+// their 5xx by cause (from the exported cause and from the taxonomy's
+// CASE), per-target requests and 5xx, and timeline must equal lbtriage
+// analyze -o json on the same logs, and the CASE must give every row the
+// exported cause.
+func TestLake_Analyze(t *testing.T) {
+	enginetest.Require(t)
+	for _, c := range lakeCases {
+		t.Run(string(c.family), func(t *testing.T) {
+			logs, lakeDir := t.TempDir(), t.TempDir()
+			c.write(t, logs)
+			if code, out, errOut := run(t, "export", "--out", lakeDir, logs); code != exitOK {
+				t.Fatalf("export: exit %d\n%s%s", code, out, errOut)
+			}
+			code, out, errOut := run(t, "analyze", "-o", "json", logs)
+			if code != exitOK {
+				t.Fatalf("analyze: exit %d: %s", code, errOut)
+			}
+			rep := decodeReport(t, out)
+			tables, err := lakeTables(string(c.family))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var jobs []enginetest.Job
+			var scripts [][]lake.Statement
+			for _, d := range []lake.Dialect{lake.DuckDB, lake.ClickHouse} {
+				stmts, err := sqlScript(d, lakeDir, tables)
+				if err != nil {
+					t.Fatal(err)
+				}
+				check := fmt.Sprintf("SELECT count(*) FROM %s WHERE coalesce(%q, '') <> coalesce(%s, '')",
+					lake.TableName(c.family), lake.ColCause, lake.CauseCase(d, tables[0].Rules))
+				stmts = append(stmts, lake.Statement{Kind: lake.Query, SQL: check})
+				scripts = append(scripts, stmts)
+				var b strings.Builder
+				if err := lake.WriteScript(&b, stmts); err != nil {
+					t.Fatal(err)
+				}
+				// The script is what lbtriage sql prints, then the check.
+				printed := sqlOf(t, "--dialect", string(d), "--location", lakeDir, "--family", string(c.family))
+				if _, body, _ := strings.Cut(printed, "\n\n"); !strings.HasPrefix(b.String(), body) {
+					t.Fatalf("sqlScript differs from what lbtriage sql prints")
+				}
+				jobs = append(jobs, enginetest.Job{Engine: string(d), SQL: b.String()})
+			}
+			wantCauses := map[string]string{}
+			for code, n := range rep.Errors.ByCause {
+				wantCauses[code] = strconv.FormatInt(n, 10)
+			}
+			var wantTargets []string
+			for _, tg := range rep.Targets {
+				wantTargets = append(wantTargets, fmt.Sprintf("%s %d %d", tg.Target, tg.Requests, tg.Errors5xx))
+			}
+			slices.Sort(wantTargets)
+			var wantTimeline []string
+			for _, b := range rep.Timeline {
+				if b.Requests > 0 {
+					wantTimeline = append(wantTimeline, fmt.Sprintf("%s %d %d", minuteKey(b.Start.UTC().Format("2006-01-02 15:04")), b.Requests, b.Errors5xx))
+				}
+			}
+			for i, r := range enginetest.Run(t, jobs...) {
+				engine := jobs[i].Engine
+				if r.Error != "" {
+					t.Fatalf("%s: %s", engine, r.Error)
+				}
+				if len(r.Statements) != len(scripts[i]) {
+					t.Fatalf("%s ran %d statements of %d", engine, len(r.Statements), len(scripts[i]))
+				}
+				byComment := func(prefix string) [][]string {
+					for j, s := range scripts[i] {
+						if strings.HasPrefix(s.Comment, prefix) {
+							return r.Statements[j].Strings()
+						}
+					}
+					t.Fatalf("no statement %q", prefix)
+					return nil
+				}
+				got := map[string]string{}
+				for _, row := range byComment(fmt.Sprintf("The %s 5xx by domain and cause", c.family)) {
+					got[row[1]] = row[2]
+				}
+				if !maps.Equal(got, wantCauses) || len(got) == 0 {
+					t.Errorf("%s: 5xx by cause %v, analyze says %v", engine, got, wantCauses)
+				}
+				got = map[string]string{}
+				for _, row := range byComment("The same from the raw columns") {
+					got[row[0]] = row[1]
+				}
+				if !maps.Equal(got, wantCauses) {
+					t.Errorf("%s: 5xx by the rules' CASE %v, analyze says %v", engine, got, wantCauses)
+				}
+				if n := r.Last().Strings()[0][0]; n != "0" {
+					t.Errorf("%s: the rules' CASE gives %s rows another cause than the exported one", engine, n)
+				}
+				if tables[0].Rules.TargetIP != "" {
+					var targets []string
+					for _, row := range byComment("The targets") {
+						targets = append(targets, fmt.Sprintf("%s:%s %s %s", row[0], row[1], row[3], row[4]))
+					}
+					slices.Sort(targets)
+					if !slices.Equal(targets, wantTargets) || len(targets) == 0 {
+						t.Errorf("%s: targets %v, analyze says %v", engine, targets, wantTargets)
+					}
+				}
+				var timeline []string
+				for _, row := range byComment("The timeline") {
+					timeline = append(timeline, fmt.Sprintf("%s %s %s", minuteKey(row[0]), row[1], row[2]))
+				}
+				if !slices.Equal(timeline, wantTimeline) || len(timeline) == 0 {
+					t.Errorf("%s: timeline %v, analyze says %v", engine, timeline, wantTimeline)
+				}
+			}
+		})
+	}
+}
+
+// minuteKey reduces the ways engines and reports write a minute to
+// "2026-11-20 13:05".
+func minuteKey(s string) string {
+	s = strings.Replace(s, "T", " ", 1)
+	if len(s) > 16 {
+		s = s[:16]
+	}
+	return s
+}

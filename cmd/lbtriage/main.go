@@ -77,7 +77,7 @@ func commands() []command {
 		{"report", "nightly report of a whole day against a baseline", runReport},
 		{"parse", "check the parser on your logs: counts, rejects, rows", runParse},
 		{"export", "write the logs' rows as a Parquet lake for Athena, Trino, Spark, ClickHouse, DuckDB", runExport},
-		{"sql", "print the lake's tables for Athena, Trino, Spark, ClickHouse or DuckDB", runSQL},
+		{"sql", "print the lake's tables and the report's queries for Athena, Trino, Spark, ClickHouse, DuckDB", runSQL},
 		{"demo", demoSummary(), runDemo},
 		{"version", "print the version", runVersion},
 	}

@@ -6,13 +6,16 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/lbtriage/lbtriage/analysis"
 	"github.com/lbtriage/lbtriage/parser/lake"
 )
 
 const sqlSynopsis = "--dialect athena|trino|spark|clickhouse|duckdb [--location URL] [--family F]"
 
 // runSQL implements "lbtriage sql": it prints, for the Parquet lake that
-// export writes, each family's table in one SQL dialect.
+// export writes, each family's table in one SQL dialect, then the report's
+// core queries: 5xx by cause (from the exported cause, and from the
+// family's rules as one CASE), the targets, the timeline.
 func runSQL(_ context.Context, m *Main, args []string) int {
 	fs := newFlagSet("sql")
 	dialect := fs.String("dialect", "", "SQL dialect: "+dialectList())
@@ -41,7 +44,7 @@ func runSQL(_ context.Context, m *Main, args []string) int {
 		return m.usageErr("sql", "%v", err)
 	}
 	fmt.Fprintf(m.Stdout, "-- lbtriage sql --dialect %s: the tables of the Parquet lake that\n", d)
-	fmt.Fprintf(m.Stdout, "-- lbtriage export writes (schema version %d).", lake.SchemaVersion)
+	fmt.Fprintf(m.Stdout, "-- lbtriage export writes (schema version %d), then the report's queries.", lake.SchemaVersion)
 	if *location == "" {
 		fmt.Fprintf(m.Stdout, " Replace %s with the lake's root.", lake.PlaceholderLocation)
 	}
@@ -62,6 +65,9 @@ func sqlScript(d lake.Dialect, location string, tables []lake.Table) ([]lake.Sta
 		}
 		stmts = append(stmts, s...)
 	}
+	for _, t := range tables {
+		stmts = append(stmts, lake.Queries(d, t)...)
+	}
 	return stmts, nil
 }
 
@@ -76,7 +82,11 @@ func lakeTables(family string) ([]lake.Table, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, lake.Table{Format: dec.Format(), Schema: s})
+		t := lake.Table{Format: dec.Format(), Schema: s}
+		if r, ok := families.Family(dec.Format()).(analysis.Ruled); ok {
+			t.Rules = r.Rules()
+		}
+		out = append(out, t)
 	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("--family takes %s, not %q", familyList(), family)

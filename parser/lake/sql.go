@@ -3,10 +3,12 @@ package lake
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 
+	"github.com/lbtriage/lbtriage/internal/rule"
 	"github.com/lbtriage/lbtriage/parser"
 )
 
@@ -56,6 +58,9 @@ type Table struct {
 	Format parser.Format
 	// Schema is the lake schema (Schema), without the partition column.
 	Schema *arrow.Schema
+	// Rules are the family's classification rules, nil when it has none:
+	// the core queries are printed from them.
+	Rules *rule.Table
 }
 
 // TableName is the name of family f's table: "lbtriage_alb".
@@ -276,4 +281,159 @@ func wrap(text string, width int) []string {
 		lines = append(lines, line)
 	}
 	return lines
+}
+
+// quoteQuery quotes a column name in a query of dialect d: Athena's queries
+// are Trino's.
+func quoteQuery(d Dialect, name string) string {
+	if d == Spark {
+		return quoteIdent(Spark, name)
+	}
+	return quoteIdent(Trino, name)
+}
+
+// CauseCase returns t as one SQL CASE over the raw columns in dialect d:
+// the cause code of a row Guard picks, NULL for the others.
+func CauseCase(d Dialect, t *rule.Table) string {
+	var b strings.Builder
+	b.WriteString("CASE\n")
+	fmt.Fprintf(&b, "    WHEN NOT COALESCE(%s, FALSE) THEN NULL\n", exprSQL(d, t.Guard))
+	for _, r := range t.Rules {
+		fmt.Fprintf(&b, "    WHEN %s THEN %s\n", exprSQL(d, r.When), quoteString(r.Cause))
+	}
+	fmt.Fprintf(&b, "    ELSE %s\n  END", quoteString(t.Else))
+	return b.String()
+}
+
+func termSQL(d Dialect, t rule.Term) string {
+	switch t := t.(type) {
+	case rule.Column:
+		return quoteQuery(d, string(t))
+	case rule.FallbackTerm:
+		v, o := termSQL(d, t.Term), termSQL(d, t.Other)
+		if len(t.Empty) == 0 {
+			return "COALESCE(" + v + ", " + o + ")"
+		}
+		return fmt.Sprintf("CASE WHEN %s IS NULL OR %s IN (%s) THEN %s ELSE %s END", v, v, valuesSQL(stringsAny(t.Empty)), o, v)
+	}
+	panic(fmt.Sprintf("lake: unknown rule term %T", t))
+}
+
+func stringsAny(s []string) []any {
+	out := make([]any, len(s))
+	for i, v := range s {
+		out[i] = v
+	}
+	return out
+}
+
+func valueSQL(v any) string {
+	switch v := v.(type) {
+	case string:
+		return quoteString(v)
+	case int:
+		return strconv.Itoa(v)
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	}
+	panic(fmt.Sprintf("lake: unknown rule value %T", v))
+}
+
+func valuesSQL(vs []any) string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = valueSQL(v)
+	}
+	return strings.Join(out, ", ")
+}
+
+func exprSQL(d Dialect, e rule.Expr) string {
+	switch e := e.(type) {
+	case rule.Compare:
+		return fmt.Sprintf("%s %s %s", termSQL(d, e.Term), e.Op, valueSQL(e.Value))
+	case rule.CompareTerms:
+		return fmt.Sprintf("%s = %s", termSQL(d, e.A), termSQL(d, e.B))
+	case rule.InList:
+		return fmt.Sprintf("%s IN (%s)", termSQL(d, e.Term), valuesSQL(e.Values))
+	case rule.Like:
+		pat := map[rule.LikeKind]string{rule.Prefix: e.Text + "%", rule.Suffix: "%" + e.Text, rule.Contains: "%" + e.Text + "%"}[e.Kind]
+		return fmt.Sprintf("%s LIKE %s", termSQL(d, e.Term), quoteString(pat))
+	case rule.Null:
+		if e.Not {
+			return termSQL(d, e.Term) + " IS NOT NULL"
+		}
+		return termSQL(d, e.Term) + " IS NULL"
+	case rule.Logic:
+		op := " AND "
+		if e.Or {
+			op = " OR "
+		}
+		parts := make([]string, len(e.Exprs))
+		for i, x := range e.Exprs {
+			parts[i] = exprSQL(d, x)
+		}
+		return "(" + strings.Join(parts, op) + ")"
+	case rule.Negation:
+		return "NOT COALESCE(" + exprSQL(d, e.Expr) + ", FALSE)"
+	}
+	panic(fmt.Sprintf("lake: unknown rule expression %T", e))
+}
+
+// percentile returns the dialect's approximate percentile p of x.
+func percentile(d Dialect, x string, p float64) string {
+	ps := strconv.FormatFloat(p, 'f', -1, 64)
+	switch d {
+	case DuckDB:
+		return "quantile_cont(" + x + ", " + ps + ")"
+	case ClickHouse:
+		return "quantile(" + ps + ")(" + x + ")"
+	case Spark:
+		return "percentile_approx(" + x + ", " + ps + ")"
+	}
+	return "approx_percentile(" + x + ", " + ps + ")"
+}
+
+// minuteOf returns the dialect's start of the minute of timestamp x.
+func minuteOf(d Dialect, x string) string {
+	switch d {
+	case ClickHouse:
+		return "toStartOfMinute(" + x + ")"
+	case Spark:
+		return "date_trunc('MINUTE', " + x + ")"
+	}
+	return "date_trunc('minute', " + x + ")"
+}
+
+// Queries returns the report's core queries over t's table in dialect d:
+// the 5xx by cause and domain (the exported cause), the same by the
+// taxonomy's CASE over the raw columns, the targets with their 5xx and
+// latency percentiles (families with targets), and the timeline by minute.
+// They read the whole table: add a condition on day to read fewer days.
+func Queries(d Dialect, t Table) []Statement {
+	if t.Rules == nil {
+		return nil
+	}
+	q := func(name string) string { return quoteQuery(d, name) }
+	name := TableName(t.Format)
+	is5xx := "sum(CASE WHEN " + q(ColCause) + " IS NOT NULL THEN 1 ELSE 0 END)"
+	stmts := []Statement{
+		{Kind: Query, Comment: fmt.Sprintf("The %s 5xx by domain and cause, as lbtriage classified them.", t.Format),
+			SQL: fmt.Sprintf("SELECT %s, %s, count(*) AS errors_5xx\nFROM %s\nWHERE %s IS NOT NULL\nGROUP BY %s, %s\nORDER BY errors_5xx DESC, %s",
+				q(ColDomain), q(ColCause), name, q(ColCause), q(ColDomain), q(ColCause), q(ColCause))},
+		{Kind: Query, Comment: fmt.Sprintf("The same from the raw columns: lbtriage's %s rules as one CASE, for tables without the cause column.", t.Format),
+			SQL: fmt.Sprintf("SELECT cause_by_rules, count(*) AS errors_5xx\nFROM (\n  SELECT %s AS cause_by_rules\n  FROM %s\n) AS classified\nWHERE cause_by_rules IS NOT NULL\nGROUP BY cause_by_rules\nORDER BY errors_5xx DESC, cause_by_rules",
+				CauseCase(d, t.Rules), name)},
+	}
+	if r := t.Rules; r.TargetIP != "" {
+		lat := q(r.Latency) + " * 1000"
+		stmts = append(stmts, Statement{Kind: Query, Comment: "The targets: requests, 5xx, and processing time percentiles in milliseconds (approximate).",
+			SQL: fmt.Sprintf("SELECT %s, %s, %s, count(*) AS requests, %s AS errors_5xx,\n  %s AS p50_ms, %s AS p95_ms, %s AS p99_ms\nFROM %s\nWHERE %s IS NOT NULL\nGROUP BY %s, %s, %s\nORDER BY errors_5xx DESC, requests DESC, %s, %s",
+				q(r.TargetIP), q(r.TargetPort), q(ColSubnet), is5xx,
+				percentile(d, lat, 0.5), percentile(d, lat, 0.95), percentile(d, lat, 0.99),
+				name, q(r.TargetIP), q(r.TargetIP), q(r.TargetPort), q(ColSubnet), q(r.TargetIP), q(r.TargetPort))})
+	}
+	stmts = append(stmts, Statement{Kind: Query, Comment: "The timeline: requests and 5xx by minute (UTC).",
+		SQL: fmt.Sprintf("SELECT %s AS minute, count(*) AS requests, %s AS errors_5xx\nFROM %s\nGROUP BY %s\nORDER BY minute",
+			minuteOf(d, q("time")), is5xx, name, minuteOf(d, q("time")))})
+	return stmts
 }
