@@ -229,3 +229,29 @@ func NewLineError(source string, lineNum int64, reason string, line []byte) *Lin
 func (e *LineError) Error() string {
 	return fmt.Sprintf("%s:%d: %s: %q", e.Source, e.Line, e.Reason, e.Snippet)
 }
+
+// FileDecoder reads objects that need random access rather than a stream:
+// the Parquet files of lbtriage's own lake (package lake). Scan hands it
+// the objects whose first bytes are its Magic.
+type FileDecoder interface {
+	// Magic is how its objects start ("PAR1").
+	Magic() []byte
+	// OpenFile reads the footer of the object src, of size bytes, read
+	// through r, and tells the format of its rows.
+	OpenFile(r io.ReaderAt, size int64, src Source) (File, error)
+}
+
+// File is an object a FileDecoder opened.
+type File interface {
+	// Format is the format of the rows: that of the Decoder whose rows
+	// were stored.
+	Format() Format
+	// Source is what the name of the object the rows came from tells,
+	// with the Name of the file itself: the node, load balancer, account
+	// and region, which the file's own name does not tell.
+	Source() Source
+	// NewReader returns a Reader over the rows, taking opts as a Decoder
+	// does: its batches have that Decoder's schema, projected to
+	// opts.Columns.
+	NewReader(opts Options) (Reader, error)
+}

@@ -17,6 +17,7 @@ import (
 	"github.com/lbtriage/lbtriage/analysis"
 	"github.com/lbtriage/lbtriage/parser"
 	"github.com/lbtriage/lbtriage/parser/input"
+	"github.com/lbtriage/lbtriage/parser/lake"
 	"github.com/lbtriage/lbtriage/report"
 )
 
@@ -91,6 +92,8 @@ func (m *Main) runAnalyses(ctx context.Context, cfg analysisConfig) ([]*analysis
 		Parser:   parser.Options{BatchSize: batch},
 		Columns:  families.Columns(),
 		OnReject: rejects.Add,
+		// The lake's Parquet files, read back with only these columns.
+		Files: lake.FileDecoder{Decoders: decoders(), Since: cfg.Analysis.Since, Until: cfg.Analysis.Until},
 	}
 	var stored int64
 	for _, o := range objects {

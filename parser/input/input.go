@@ -48,6 +48,9 @@ type ScanOptions struct {
 	Workers int
 	// Decoders are tried in order on each object's first bytes.
 	Decoders []parser.Decoder
+	// Files, when set, reads the objects that start with its Magic (the
+	// Parquet lake) instead of the decoders.
+	Files parser.FileDecoder
 	// Format, when set, forces that decoder instead of sniffing.
 	Format parser.Format
 	// Parser is passed to each decoder; Source and OnReject are set per object.

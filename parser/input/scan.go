@@ -202,6 +202,9 @@ func (s *scanner) read(ctx context.Context, obj Object) (res ObjectResult, sinkE
 	if errors.Is(peekErr, io.EOF) || errors.Is(peekErr, bufio.ErrBufferFull) {
 		peekErr = nil
 	}
+	if fd := s.opts.Files; fd != nil && bytes.HasPrefix(head, fd.Magic()) {
+		return s.readFile(ctx, fd, o, obj.Size, res)
+	}
 	dec := s.pick(head, src.Format)
 	switch {
 	case dec == nil && peekErr != nil:
@@ -252,19 +255,9 @@ func (s *scanner) read(ctx context.Context, obj Object) (res ObjectResult, sinkE
 		return res, nil
 	}
 	defer r.Release()
-	for r.Next() {
-		if err := s.sink.Consume(src, res.Format, r.RecordBatch()); err != nil {
-			res.Stats = r.Stats()
-			res.Err = err
-			return res, err
-		}
-		if err := ctx.Err(); err != nil {
-			res.Stats = r.Stats()
-			res.Err = context.Cause(ctx)
-			return res, nil
-		}
+	if done, sinkErr := s.drain(ctx, r, src, &res); done {
+		return res, sinkErr
 	}
-	res.Stats = r.Stats()
 	if err := r.Err(); err != nil {
 		// Report the stream's own error when it is the cause: decoders may
 		// wrap it with the object's name, which objectError adds anyway.
@@ -274,6 +267,80 @@ func (s *scanner) read(ctx context.Context, obj Object) (res ObjectResult, sinkE
 		res.Err = objectError(src.Name, err)
 	}
 	return res, nil
+}
+
+// drain hands every batch of r to the sink and sets res.Stats. It reports
+// done when the object ended early: the sink failed (its error returned)
+// or ctx was cancelled.
+func (s *scanner) drain(ctx context.Context, r parser.Reader, src parser.Source, res *ObjectResult) (done bool, sinkErr error) {
+	defer func() { res.Stats = r.Stats() }()
+	for r.Next() {
+		if err := s.sink.Consume(src, res.Format, r.RecordBatch()); err != nil {
+			res.Err = err
+			return true, err
+		}
+		if err := ctx.Err(); err != nil {
+			res.Err = context.Cause(ctx)
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// readFile reads an object of a FileDecoder: through the object itself
+// when it reads at offsets and its size is known (a local file: only what
+// the decoder asks for is read), else from its bytes read whole (S3
+// objects, standard input).
+func (s *scanner) readFile(ctx context.Context, fd parser.FileDecoder, o *opened, size int64, res ObjectResult) (ObjectResult, error) {
+	src := res.Source
+	var f parser.File
+	var err error
+	if ra, ok := o.rc.(io.ReaderAt); ok && size > 0 {
+		f, err = fd.OpenFile(&countingReaderAt{r: ra, onBytes: s.opts.OnBytes}, size, src)
+	} else {
+		var b []byte
+		if b, err = io.ReadAll(o.hr); err == nil {
+			f, err = fd.OpenFile(bytes.NewReader(b), int64(len(b)), src)
+		}
+	}
+	if err != nil {
+		res.Err = objectError(src.Name, err)
+		return res, nil
+	}
+	res.Format, src = f.Format(), f.Source()
+	res.Source = src
+	popts := s.opts.Parser
+	popts.Source = src
+	if cols, ok := s.opts.Columns[res.Format]; ok {
+		popts.Columns = cols
+	}
+	r, err := f.NewReader(popts)
+	if err != nil {
+		res.Err = objectError(src.Name, err)
+		return res, nil
+	}
+	defer r.Release()
+	if done, sinkErr := s.drain(ctx, r, src, &res); done {
+		return res, sinkErr
+	}
+	if err := r.Err(); err != nil {
+		res.Err = objectError(src.Name, err)
+	}
+	return res, nil
+}
+
+// countingReaderAt reports the bytes read through it to onBytes.
+type countingReaderAt struct {
+	r       io.ReaderAt
+	onBytes func(int64)
+}
+
+func (c *countingReaderAt) ReadAt(p []byte, off int64) (int, error) {
+	n, err := c.r.ReadAt(p, off)
+	if n > 0 && c.onBytes != nil {
+		c.onBytes(int64(n))
+	}
+	return n, err
 }
 
 // opened is an object being read: its stored bytes counted, gzip undone,
