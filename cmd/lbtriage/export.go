@@ -109,16 +109,22 @@ func runExport(ctx context.Context, m *Main, args []string) int {
 	}
 	sum := summarize(results, skipped)
 	sum.listed = listed
-	sum.write(m.Stdout, rejects)
 	written := exp.Written()
+	// Nothing read: one sentence, as analyze says it.
+	if err == nil && len(written) == 0 {
+		switch {
+		case sum.objects == 0:
+			return m.usageErr("export", "%v: every input was set aside", errNothingRead)
+		case sum.failed == sum.objects && sum.stats.Parsed == 0:
+			return m.usageErr("export", "%v: %s", errNothingRead, sum.failures[0].Err)
+		case sum.stats.Parsed == 0 && sum.stats.Rejected > 0:
+			return m.usageErr("export", "%v: all %d lines were rejected", errNothingRead, sum.stats.Rejected)
+		}
+	}
+	sum.write(m.Stdout, rejects)
 	writeExported(m.Stdout, store, written, sum.stats.Parsed)
 	switch {
 	case err != nil:
-		return exitUsage
-	case sum.objects == 0 || (sum.failed == sum.objects && sum.stats.Parsed == 0):
-		return exitUsage
-	case sum.stats.Parsed == 0 && sum.stats.Rejected > 0:
-		fmt.Fprintf(m.Stderr, "lbtriage export: %s: all %d lines were rejected\n", errNothingRead, sum.stats.Rejected)
 		return exitUsage
 	case sum.failed > 0:
 		fmt.Fprintf(m.Stderr, "lbtriage export: %d of %d inputs could not be read whole (what was read is exported): %s\n",
