@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"github.com/lbtriage/lbtriage/analysis"
+	"github.com/lbtriage/lbtriage/analysis/analysistest"
 	"github.com/lbtriage/lbtriage/internal/gen"
-	"github.com/lbtriage/lbtriage/internal/rule"
 	"github.com/lbtriage/lbtriage/parser"
 	albparser "github.com/lbtriage/lbtriage/parser/alb"
 )
@@ -27,32 +27,10 @@ func TestRules(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer r.Release()
-	var k deriver
-	var d analysis.Derived
-	seen := map[string]int{}
-	for r.Next() {
-		rec := r.RecordBatch()
-		if err := k.Derive(rec, &d); err != nil {
-			t.Fatal(err)
+	analysistest.CheckRules(t, Family{}, r, func(d *analysis.Derived, i int) map[string]any {
+		if v := d.Durations[i]; v == v {
+			return map[string]any{"duration": v}
 		}
-		for i := range int(rec.NumRows()) {
-			want := ""
-			if id := d.Causes[i]; id != 0 {
-				want = taxonomy.Cause(id).Code
-			}
-			var dur any
-			if v := d.Durations[i]; v == v {
-				dur = v
-			}
-			if got := rules.Classify(rule.RecordRow(rec, i, map[string]any{"duration": dur})); got != want {
-				t.Fatalf("row %d: the rules say %q, classifyBatch %q", i, got, want)
-			}
-			seen[want]++
-		}
-	}
-	for _, c := range taxonomy.Causes {
-		if seen[c.Code] == 0 {
-			t.Errorf("no row of cause %s: the test does not cover its rule", c.Code)
-		}
-	}
+		return nil
+	})
 }

@@ -13,6 +13,8 @@ import (
 
 	"github.com/lbtriage/lbtriage/analysis"
 	"github.com/lbtriage/lbtriage/internal/gen"
+	"github.com/lbtriage/lbtriage/internal/rule"
+	"github.com/lbtriage/lbtriage/parser"
 	"github.com/lbtriage/lbtriage/parser/input"
 )
 
@@ -78,4 +80,46 @@ func CPUTime() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// CheckRules holds family f's rule table (analysis.Ruled) to its own
+// classification (analysis.Deriver) on every row r reads: the same cause,
+// row for row, and every cause of the taxonomy met at least once. extra
+// gives a row the values of the columns the lake derives (ALB's
+// duration).
+func CheckRules(t testing.TB, f analysis.Family, r parser.Reader, extra func(d *analysis.Derived, i int) map[string]any) {
+	t.Helper()
+	tab := f.(analysis.Ruled).Rules()
+	rd := f.(analysis.Deriver).NewRowDeriver()
+	tax := f.Taxonomy()
+	var d analysis.Derived
+	seen := map[string]int{}
+	for r.Next() {
+		rec := r.RecordBatch()
+		if err := rd.Derive(rec, &d); err != nil {
+			t.Fatal(err)
+		}
+		for i := range int(rec.NumRows()) {
+			want := ""
+			if id := d.Causes[i]; id != 0 {
+				want = tax.Cause(id).Code
+			}
+			var more map[string]any
+			if extra != nil {
+				more = extra(&d, i)
+			}
+			if got := tab.Classify(rule.RecordRow(rec, i, more)); got != want {
+				t.Fatalf("row %d: the rules say %q, the classifier %q", i, got, want)
+			}
+			seen[want]++
+		}
+	}
+	if err := r.Err(); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range tax.Causes {
+		if seen[c.Code] == 0 {
+			t.Errorf("no row of cause %s: the test does not cover its rule", c.Code)
+		}
+	}
 }

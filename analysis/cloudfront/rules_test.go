@@ -5,9 +5,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/lbtriage/lbtriage/analysis"
+	"github.com/lbtriage/lbtriage/analysis/analysistest"
 	"github.com/lbtriage/lbtriage/internal/gen"
-	"github.com/lbtriage/lbtriage/internal/rule"
 	"github.com/lbtriage/lbtriage/parser"
 	cfparser "github.com/lbtriage/lbtriage/parser/cloudfront"
 )
@@ -33,31 +32,8 @@ func TestRules(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer r.Release()
-	var k deriver
-	var d analysis.Derived
-	seen := map[string]int{}
-	for r.Next() {
-		rec := r.RecordBatch()
-		if err := k.Derive(rec, &d); err != nil {
-			t.Fatal(err)
-		}
-		for i := range int(rec.NumRows()) {
-			want := ""
-			if id := d.Causes[i]; id != 0 {
-				want = taxonomy.Cause(id).Code
-			}
-			if got := rules.Classify(rule.RecordRow(rec, i, nil)); got != want {
-				t.Fatalf("row %d: the rules say %q, classifyBatch %q", i, got, want)
-			}
-			seen[want]++
-		}
-	}
+	analysistest.CheckRules(t, Family{}, r, nil)
 	if r.Stats().Rejected > 0 {
 		t.Fatalf("%d lines rejected", r.Stats().Rejected)
-	}
-	for _, c := range taxonomy.Causes {
-		if seen[c.Code] == 0 {
-			t.Errorf("no row of cause %s: the test does not cover its rule", c.Code)
-		}
 	}
 }
