@@ -14,15 +14,21 @@ import (
 )
 
 // MaxFields is the most tokens a line is split into: the fields of an ALB
-// access log, the longest of these logs. Tokens past it are not scanned.
+// access log, the longest of these logs. Tokens past it (or past
+// Tokens.Max) are not scanned: a stray quote there is no reason to refuse
+// the line.
 const MaxFields = 33
 
 // Tokens is a line split into tokens. It is reused from line to line: a
 // split overwrites N and the bounds of the tokens it reports, which index
 // into the line it was given.
 type Tokens struct {
-	// N is the number of tokens found, at most MaxFields.
+	// N is the number of tokens found, at most Max.
 	N int
+	// Max is the most tokens a line is split into, at most MaxFields (0
+	// means MaxFields): a decoder of a log with fewer fields sets it to
+	// their number, so that what follows them is not looked at.
+	Max int
 	// Need is how many tokens the tokenizer must find the bounds of; past
 	// them it may only count (N is the same either way). Zero means all.
 	Need int
@@ -62,6 +68,11 @@ func (t *Tokens) Field(line []byte, f int) []byte {
 	return line[t.b.start[f]:t.b.end[f]]
 }
 
+// Bounds returns where the N tokens found start and end in the line, after
+// and before their quotes: token f is line[start[f]:end[f]]. Past Need,
+// the bounds are not set.
+func (t *Tokens) Bounds() (start, end []int32) { return t.b.start[:t.N], t.b.end[:t.N] }
+
 // masks is the scratch space of tokenizeMasked: one bit per byte of the
 // line, 64 to a word, with one more word than the line needs.
 type masks struct {
@@ -69,7 +80,7 @@ type masks struct {
 	tail                    [64]byte
 }
 
-// Split splits line into at most MaxFields tokens by the rules of
+// Split splits line into at most Max tokens by the rules of
 // tokenizeScalar and returns "" or, for a line those rules refuse, the
 // reason ("unterminated quote in field 13"). Almost every line takes a fast
 // way: tokenizeFast where the CPU has AVX-512 (VBMI2), else
@@ -91,11 +102,19 @@ func (t *Tokens) Split(line []byte) string {
 // holds no '\n', the line ends "\r\n" or the fast way would refuse it: the
 // caller then reads the line from the LineReader and calls Split.
 func (t *Tokens) SplitLine(data []byte) (length int, ok bool) {
-	nf, length, ok := tokenizeLine(data, &t.b)
+	nf, length, ok := tokenizeLine(data, &t.b, t.Max)
 	if ok {
 		t.N = nf
 	}
 	return length, ok
+}
+
+// limit returns Max, or MaxFields when Max is 0 or more than MaxFields.
+func (t *Tokens) limit() int {
+	if t.Max <= 0 || t.Max > MaxFields {
+		return MaxFields
+	}
+	return t.Max
 }
 
 // SetVector turns the AVX-512 tokenizer on or off, where the CPU has it,
@@ -110,15 +129,11 @@ func SetVector(on bool) (was bool) {
 
 // tokenizeFast is tokenizeMasked for the lines that have no two separators
 // in a row, on CPUs where tokenizeVector runs; it returns false, with t.b
-// in no particular state, for any other line or CPU. It finds the bounds of
-// every token, whatever t.Need.
+// and t.N in no particular state, for any other line or CPU. It finds the
+// bounds of every token, whatever t.Need.
 func (t *Tokens) tokenizeFast(line []byte) bool {
-	nf := tokenizeVector(line, &t.b)
-	if nf < 0 {
-		return false
-	}
-	t.N = nf
-	return true
+	t.N = tokenizeVector(line, &t.b, t.Max)
+	return t.N >= 0
 }
 
 // tokenizeMasked tokenizes line from bit masks of its spaces, quotes and
@@ -143,9 +158,10 @@ func (t *Tokens) tokenizeFast(line []byte) bool {
 // which is inside a value for an opener and the bytes after it, and
 // outside again from its closer on.
 func (t *Tokens) tokenizeMasked(line []byte) bool {
+	limit := t.limit()
 	need := t.Need
-	if need <= 0 || need > MaxFields {
-		need = MaxFields
+	if need <= 0 || need > limit {
+		need = limit
 	}
 	n := len(line)
 	nw := n/64 + 1 // words holding bits 0..n; bit n is a virtual space
@@ -239,8 +255,8 @@ func (t *Tokens) tokenizeMasked(line []byte) bool {
 			// separator ends a token unless one comes just before it.
 			nf += bits.OnesCount64(sep &^ (all<<1 | prevSep))
 		}
-		if nf >= MaxFields {
-			t.N = MaxFields
+		if nf >= limit {
+			t.N = limit
 			return true
 		}
 		prevSep = all >> 63
@@ -252,7 +268,7 @@ func (t *Tokens) tokenizeMasked(line []byte) bool {
 	return true
 }
 
-// tokenizeScalar splits line into at most MaxFields tokens. A token starting
+// tokenizeScalar splits line into at most Max tokens. A token starting
 // with '"' runs to the next '"' not preceded by a backslash (ALB writes a
 // quote inside a value as \x22, but a backslash-escaped \" is tolerated),
 // which must be followed by a space or the end of the line, or by `,"` to
@@ -268,7 +284,7 @@ func (t *Tokens) tokenizeMasked(line []byte) bool {
 // or the raw quote in a value would merge or shift the fields.
 func (t *Tokens) tokenizeScalar(line []byte) string {
 	n, i := 0, 0
-	for n < MaxFields {
+	for limit := t.limit(); n < limit; {
 		for i < len(line) && line[i] == ' ' {
 			i++
 		}

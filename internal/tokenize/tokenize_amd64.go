@@ -13,11 +13,11 @@ var hasAVX512 = cpu.X86.HasAVX512F && cpu.X86.HasAVX512BW && cpu.X86.HasAVX512VB
 var useAVX512 = hasAVX512
 
 // tokenizeVector writes the bounds of every token of line to t and returns
-// how many tokens there are, at most maxFields, or -1 when it cannot vouch
+// how many tokens there are, at most MaxFields and max (Tokens.Max), or -1 when it cannot vouch
 // for the line or the CPU lacks the instructions (see tokenizeFast). A
 // '\n' in line is a byte like another to the other tokenizers, so a line
 // holding one is left to them.
-func tokenizeVector(line []byte, t *bounds) int {
+func tokenizeVector(line []byte, t *bounds, max int) int {
 	if !useAVX512 || len(line) == 0 {
 		return -1
 	}
@@ -25,22 +25,33 @@ func tokenizeVector(line []byte, t *bounds) int {
 	if length >= 0 {
 		return -1
 	}
+	return clamp(nf, max)
+}
+
+// clamp returns nf, the tokens tokenizeAVX512 found, or max (Tokens.Max)
+// when that is fewer and not 0. The clamping is done here rather than by
+// the callers so that SplitLine and tokenizeFast stay small enough to
+// inline.
+func clamp(nf, max int) int {
+	if max > 0 && nf > max {
+		return max
+	}
 	return nf
 }
 
 // tokenizeLine tokenizes the line data starts with, which must end with a
 // '\n' within data, as tokenizeVector would tokenize it, and returns the
-// number of tokens and the line's length, '\n' excluded. It finds the end
+// number of tokens (at most max) and the line's length, '\n' excluded. It finds the end
 // of the line in the same pass, where the LineReader would search for it
 // first. ok is false when the CPU lacks the instructions, data holds no
 // '\n', the line ends "\r\n" or tokenizeVector would refuse it: the caller
 // then reads the line from the LineReader.
-func tokenizeLine(data []byte, t *bounds) (nf, length int, ok bool) {
+func tokenizeLine(data []byte, t *bounds, max int) (nf, length int, ok bool) {
 	if !useAVX512 || len(data) == 0 {
 		return 0, 0, false
 	}
 	nf, length = tokenizeAVX512(&data[0], len(data), t)
-	return nf, length, nf >= 0 && length >= 0
+	return clamp(nf, max), length, nf >= 0 && length >= 0
 }
 
 // tokenizeAVX512 is tokenizeVector and tokenizeLine on the n bytes at p.

@@ -14,20 +14,32 @@ import (
 // checkTokenize tokenizes line with tokenizeScalar and with each faster
 // way that takes it (tokenizeFast, tokenizeMasked, and tokenize, which
 // picks one), and fails unless they agree on the reason, the field count
-// and every token, also when asked for fewer bounds. The line is tried
-// twice: as its own slice, whose last block tokenizeMasked must copy, and
-// as a window on a larger buffer, whose last block it reads in place. It
-// reports which faster ways took the line.
+// and every token, also when asked for fewer bounds (Need) or fewer
+// tokens (Max: 15 is a Classic line's). The line is tried twice: as its
+// own slice, whose last block tokenizeMasked must copy, and as a window on
+// a larger buffer, whose last block it reads in place. It reports which
+// faster ways took the line with all tokens.
 func checkTokenize(t *testing.T, line []byte) (fast, masked bool) {
 	t.Helper()
-	var want Tokens
+	for _, max := range []int{0, 15, 2} {
+		f, m := checkTokenizeMax(t, line, max)
+		if max == 0 {
+			fast, masked = f, m
+		}
+	}
+	return fast, masked
+}
+
+func checkTokenizeMax(t *testing.T, line []byte, max int) (fast, masked bool) {
+	t.Helper()
+	want := Tokens{Max: max}
 	wantReason := want.tokenizeScalar(line)
 	for _, in := range [][]byte{
 		bytes.Clone(line),
 		append(append([]byte(nil), line...), bytes.Repeat([]byte(` "\`), 30)...)[:len(line)],
 	} {
-		// 22 and 25 are what ALB triage parsing needs.
-		for _, need := range []int{0, 1, 3, 22, 25} {
+		// 22 and 25 are what ALB triage parsing needs, 11 and 14 Classic.
+		for _, need := range []int{0, 1, 3, 11, 14, 22, 25} {
 			k := want.N
 			if need > 0 {
 				k = min(need, want.N)
@@ -35,7 +47,7 @@ func checkTokenize(t *testing.T, line []byte) (fast, masked bool) {
 			same := func(way string, got *Tokens) {
 				t.Helper()
 				if got.N != want.N || !slices.Equal(tokens(got, k), tokens(&want, k)) {
-					t.Fatalf("%s(%q) with need %d: %d fields %v, scalar %d fields %v", way, line, need, got.N, tokens(got, k), want.N, tokens(&want, k))
+					t.Fatalf("%s(%q) with need %d, max %d: %d fields %v, scalar %d fields %v", way, line, need, max, got.N, tokens(got, k), want.N, tokens(&want, k))
 				}
 			}
 			for _, way := range []struct {
@@ -46,19 +58,19 @@ func checkTokenize(t *testing.T, line []byte) (fast, masked bool) {
 				{"tokenizeFast", (*Tokens).tokenizeFast, &fast},
 				{"tokenizeMasked", (*Tokens).tokenizeMasked, &masked},
 			} {
-				got := Tokens{Need: need}
+				got := Tokens{Need: need, Max: max}
 				if !way.tokenize(&got, in) {
 					continue
 				}
 				*way.took = true
 				if wantReason != "" {
-					t.Fatalf("%s(%q) took a line the scalar rules reject: %s", way.name, line, wantReason)
+					t.Fatalf("%s(%q) with max %d took a line the scalar rules reject: %s", way.name, line, max, wantReason)
 				}
 				same(way.name, &got)
 			}
-			got := Tokens{Need: need}
+			got := Tokens{Need: need, Max: max}
 			if reason := got.Split(in); reason != wantReason {
-				t.Fatalf("Split(%q) = %q, scalar %q", line, reason, wantReason)
+				t.Fatalf("Split(%q) with max %d = %q, scalar %q", line, max, reason, wantReason)
 			} else if reason == "" {
 				same("Split", &got)
 			}
@@ -272,5 +284,23 @@ func BenchmarkTokenize(b *testing.B) {
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(lines)), "ns/line")
 		})
+	}
+}
+
+// TestSplit_Max splits a Classic line followed by fields of another kind,
+// one with a stray quote: with Max at the Classic line's 15 fields, what
+// follows them is not looked at.
+func TestSplit_Max(t *testing.T) {
+	const clbLine = `2015-05-13T23:39:43.945958Z my-loadbalancer 192.168.131.39:2817 10.0.0.1:80 0.000086 0.001048 0.001337 200 200 0 57 "GET https://www.example.com:443/ HTTP/1.1" "curl/7.38.0" DHE-RSA-AES128-SHA TLSv1.2`
+	line := []byte(clbLine + ` extra "unterminated`)
+	var all Tokens
+	if reason := all.Split(line); reason != "unterminated quote in field 17" {
+		t.Fatalf("Split = %q", reason)
+	}
+	for _, l := range [][]byte{line, []byte(clbLine)} {
+		tk := Tokens{Max: 15}
+		if reason := tk.Split(l); reason != "" || tk.N != 15 || string(tk.Field(l, 14)) != "TLSv1.2" || string(tk.Field(l, 11)) != "GET https://www.example.com:443/ HTTP/1.1" {
+			t.Fatalf("Split(%q) with Max 15 = %q, %d tokens", l, reason, tk.N)
+		}
 	}
 }
