@@ -342,3 +342,33 @@ func TestMinuteCache(t *testing.T) {
 	f("2018-07-02T22:24:00.000001Z", base+60000001, true)
 	f("2018-07-02T22:23:00.000000Z", base, true)
 }
+
+// ParseMicro and ParseMilli are fast paths of ParseFloat64: where they
+// take a value, they must give ParseFloat64's result.
+func TestParseFixedPoint_FastPaths(t *testing.T) {
+	f := func(s string, takes bool) {
+		t.Helper()
+		parse := ParseMicro
+		if len(s) == 5 {
+			parse = ParseMilli
+		}
+		got, ok := parse([]byte(s))
+		if ok != takes {
+			t.Fatalf("fast path of %q: ok = %v, want %v", s, ok, takes)
+		}
+		if want, wok := ParseFloat64([]byte(s)); ok && (!wok || got != want) {
+			t.Fatalf("fast path of %q = %v, ParseFloat64 %v %v", s, got, want, wok)
+		}
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 100000 {
+		v := rng.IntN(10_000_000)
+		f(fmt.Sprintf("%d.%06d", v/1e6, v%1e6), true)
+		f(fmt.Sprintf("%d.%03d", v%10000/1000, v%1000), true)
+	}
+	f("0.000073", true)
+	f("9.999999", true)
+	for _, s := range []string{"-1.00000", "0.00007a", "a.000073", "0,000073", "10.00007", "0.0000731", "0.00007", "/.000000", ":.000000", "0.00000/", "0.00000:", "-0.00001"} {
+		f(s, false)
+	}
+}

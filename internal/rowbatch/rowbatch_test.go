@@ -168,3 +168,28 @@ func TestIsComment(t *testing.T) {
 	f("http 2018-07-02T22:23:00.186641Z", false)
 	f("a #", false)
 }
+
+func TestCountLines(t *testing.T) {
+	f := func(head string, want int) {
+		t.Helper()
+		var seen []string
+		got := CountLines([]byte(head), func(line []byte) bool {
+			seen = append(seen, string(line))
+			return len(line) > 0 && line[0] == 'x'
+		})
+		if got != want {
+			t.Fatalf("CountLines(%q) = %d, want %d (lines %q)", head, got, want, seen)
+		}
+		for _, l := range seen {
+			if strings.Contains(l, "\n") {
+				t.Fatalf("CountLines(%q) handed %q", head, l)
+			}
+		}
+	}
+	f("", 0)
+	f("x", 1)
+	f("x\n", 1)
+	f("x\r\ny\r\nx", 2) // the "\r" stays, for match to judge
+	f("\n\nx1\nx2\n", 2)
+	f("yx\n x", 0)
+}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 
+	"github.com/lbtriage/lbtriage/internal/elblog"
 	"github.com/lbtriage/lbtriage/internal/rowbatch"
 	"github.com/lbtriage/lbtriage/parser"
 	"github.com/lbtriage/lbtriage/parser/awskey"
@@ -65,7 +66,7 @@ const Interval = 5 * time.Minute
 func (Decoder) Sniff(head []byte) int {
 	return rowbatch.CountLines(head, func(line []byte) bool {
 		sp := bytes.IndexByte(line, ' ')
-		return sp > 0 && validType(line[:sp]) && looksLikeTime(line[sp+1:]) && !thirdIsNumber(line[sp+1:])
+		return sp > 0 && elblog.IsALBType(line[:sp]) && elblog.LooksLikeTime(line[sp+1:]) && !thirdIsNumber(line[sp+1:])
 	})
 }
 
@@ -86,19 +87,6 @@ func thirdIsNumber(rest []byte) bool {
 	}
 	for _, c := range tok {
 		if (c < '0' || c > '9') && c != '.' {
-			return false
-		}
-	}
-	return true
-}
-
-// looksLikeTime reports whether b starts like "20YY-MM-DDT".
-func looksLikeTime(b []byte) bool {
-	if len(b) < 11 || b[0] != '2' || b[1] != '0' || b[4] != '-' || b[7] != '-' || b[10] != 'T' {
-		return false
-	}
-	for _, i := range [...]int{2, 3, 5, 6, 8, 9} {
-		if b[i] < '0' || b[i] > '9' {
 			return false
 		}
 	}

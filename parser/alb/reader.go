@@ -7,6 +7,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/lbtriage/lbtriage/internal/colbuild"
+	"github.com/lbtriage/lbtriage/internal/elblog"
 	"github.com/lbtriage/lbtriage/internal/rowbatch"
 	"github.com/lbtriage/lbtriage/parser"
 )
@@ -71,20 +72,20 @@ func (rd *Reader) newColumn(c colID) rowbatch.Column {
 	r := &rd.row
 	if fields[c].Type == utf8 {
 		b := colbuild.NewString(mem)
-		bytesAt := func(s *span, ok *bool) {
-			rd.spans = append(rd.spans, rowbatch.Span{B: b, Start: &s.start, End: &s.end, OK: ok})
+		bytesAt := func(s *elblog.Span, ok *bool) {
+			rd.spans = append(rd.spans, rowbatch.Span{B: b, Start: &s.Start, End: &s.End, OK: ok})
 		}
 		switch c {
 		case cClientIP:
-			bytesAt(&r.clientIP, &rowbatch.AlwaysOK)
+			bytesAt(&r.ClientIP, &rowbatch.AlwaysOK)
 		case cTargetIP:
-			bytesAt(&r.targetIP, &r.hasTarget)
+			bytesAt(&r.TargetIP, &r.HasTarget)
 		case cRequestMethod:
-			bytesAt(&r.method, &r.methodOK)
+			bytesAt(&r.req.Method, &r.req.MethodOK)
 		case cRequestURL:
-			bytesAt(&r.url, &r.urlOK)
+			bytesAt(&r.req.URL, &r.req.URLOK)
 		case cRequestProto:
-			bytesAt(&r.proto, &r.protoOK)
+			bytesAt(&r.req.Proto, &r.req.ProtoOK)
 		case cType:
 			// Never null: a line without them is rejected.
 			rd.fields = append(rd.fields, rowbatch.Field{B: b, F: fType, Dash: false})
@@ -103,20 +104,20 @@ func (rd *Reader) newColumn(c colID) rowbatch.Column {
 	case cRequestCreationTime:
 		return addFixed(&rd.int64s, mem, c, &r.created, &r.createdOK)
 	case cClientPort:
-		return addFixed(&rd.uint16s, mem, c, &r.clientPort, &rowbatch.AlwaysOK)
+		return addFixed(&rd.uint16s, mem, c, &r.ClientPort, &rowbatch.AlwaysOK)
 	case cTargetPort:
-		return addFixed(&rd.uint16s, mem, c, &r.targetPort, &r.hasTarget)
+		return addFixed(&rd.uint16s, mem, c, &r.TargetPort, &r.HasTarget)
 	case cRequestProcessingTime, cTargetProcessingTime, cResponseProcessingTime:
 		k := int(c - cRequestProcessingTime)
-		return addFixed(&rd.float64s, mem, c, &r.timing[k], &r.timingOK[k])
+		return addFixed(&rd.float64s, mem, c, &r.Timing[k], &r.TimingOK[k])
 	case cELBStatusCode:
-		return addFixed(&rd.uint16s, mem, c, &r.elbStatus, &r.elbStatusOK)
+		return addFixed(&rd.uint16s, mem, c, &r.ELBStatus, &r.ELBStatusOK)
 	case cTargetStatusCode:
-		return addFixed(&rd.uint16s, mem, c, &r.targetState, &r.targetOK)
+		return addFixed(&rd.uint16s, mem, c, &r.TargetStatus, &r.TargetStatusOK)
 	case cReceivedBytes:
-		return addFixed(&rd.int64s, mem, c, &r.received, &r.receivedOK)
+		return addFixed(&rd.int64s, mem, c, &r.Received, &r.ReceivedOK)
 	case cSentBytes:
-		return addFixed(&rd.int64s, mem, c, &r.sent, &r.sentOK)
+		return addFixed(&rd.int64s, mem, c, &r.Sent, &r.SentOK)
 	case cMatchedRulePriority:
 		return addFixed(&rd.int32s, mem, c, &r.priority, &r.priorityOK)
 	}
@@ -152,7 +153,7 @@ func (rd *Reader) appendRow(line []byte) {
 			continue
 		}
 		v := r.field(line, c.F)
-		if c.Dash && isDash(v) {
+		if c.Dash && elblog.IsDash(v) {
 			c.B.AppendNull()
 			continue
 		}
