@@ -10,6 +10,7 @@ import (
 
 	"github.com/klauspost/compress/gzip"
 
+	"github.com/lbtriage/lbtriage/internal/tokenize"
 	"github.com/lbtriage/lbtriage/parser"
 )
 
@@ -42,6 +43,21 @@ func NewBench(newReader NewReader, text []byte, lines int) *Bench {
 		panic(err)
 	}
 	return &Bench{NewReader: newReader, Text: text, Gz: buf.Bytes(), Lines: lines}
+}
+
+// RunParse runs the sub-benchmarks of a decoder that reads HTTP access
+// logs: parse=triage (the columns triage), parse=all, parse=triage,generic
+// (without the AVX-512 tokenizer, as on CPUs that lack it),
+// gzip+parse=triage and gunzip-only.
+func (bn *Bench) RunParse(b *testing.B, triage []string) {
+	bn.Run(b, "parse=triage", func(b *testing.B) { bn.Parse(b, false, triage) })
+	bn.Run(b, "parse=all", func(b *testing.B) { bn.Parse(b, false, nil) })
+	bn.Run(b, "parse=triage,generic", func(b *testing.B) {
+		defer tokenize.SetVector(tokenize.SetVector(false))
+		bn.Parse(b, false, triage)
+	})
+	bn.Run(b, "gzip+parse=triage", func(b *testing.B) { bn.Parse(b, true, triage) })
+	bn.Run(b, "gunzip-only", bn.Gunzip)
 }
 
 // Run runs body as the sub-benchmark name, reporting MB/s of Text and,

@@ -1,7 +1,9 @@
 // Package readertest holds what the tests of the line decoders share: a
 // Reader run to its end on a checked allocator, its batches turned into Go
-// values and compared loosely, and the properties a fuzzed Reader must
-// keep.
+// values and compared loosely, the lines and rows a test builds, the checks
+// every Reader must pass (stream, batches, rejects, metadata), the shared
+// corpus checked against the peers' expectations (Corpus), the properties
+// a fuzzed Reader must keep, and the benchmarks' harness (Bench).
 package readertest
 
 import (
@@ -12,6 +14,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -240,6 +243,88 @@ func FuzzRead(t *testing.T, newReader NewReader, data []byte, cols []string, bat
 	return s
 }
 
+// CheckBatches checks how a Reader cuts lines, ten lines of one length it
+// accepts, into batches: by Options.BatchSize, and before a batch's text
+// would pass *maxBatchBytes (the decoder's cap, lowered for the test), the
+// line that would pass it opening the next batch. A rejected and a blank
+// line among them count for nothing, and the rows come in the order of the
+// lines, whatever the batches.
+func CheckBatches(t *testing.T, newReader NewReader, lines []string, maxBatchBytes *int) {
+	t.Helper()
+	in := strings.Join(lines[:5], "\n") + "\nbad\n\n" + strings.Join(lines[5:], "\n") + "\n"
+	want := ReadAll(t, newReader, strings.NewReader(in), parser.Options{}).Rows
+	f := func(batchSize int, batches ...int) {
+		t.Helper()
+		res := ReadAll(t, newReader, strings.NewReader(in), parser.Options{BatchSize: batchSize})
+		if fmt.Sprint(res.Batches) != fmt.Sprint(batches) {
+			t.Fatalf("BatchSize %d, cap %d: batches %v, want %v", batchSize, *maxBatchBytes, res.Batches, batches)
+		}
+		for i, r := range res.Rows {
+			CheckRow(t, r, want[i])
+		}
+	}
+	f(1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1)
+	f(3, 3, 3, 3, 1)
+	f(5, 5, 5)
+	f(0, 10)
+	defer func(v int) { *maxBatchBytes = v }(*maxBatchBytes)
+	*maxBatchBytes = 3*len(lines[0]) + 2
+	f(0, 3, 3, 3, 1)
+	f(4, 3, 3, 3, 1)
+	*maxBatchBytes = 1 // a line longer than the cap still makes a batch alone
+	f(0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1)
+}
+
+// CheckReject reads line, named obj.log, and fails unless it is rejected
+// with reason, as line 1 of obj.log, quoting the line when it is short.
+func CheckReject(t testing.TB, newReader NewReader, line, reason string) {
+	t.Helper()
+	res := ReadAll(t, newReader, strings.NewReader(line), parser.Options{Source: parser.Source{Name: "obj.log"}})
+	if len(res.Rows) != 0 || len(res.Rejects) != 1 {
+		t.Fatalf("%d rows, %d rejects; want the line rejected with %q", len(res.Rows), len(res.Rejects), reason)
+	}
+	e := res.Rejects[0]
+	if e.Reason != reason {
+		t.Errorf("reason %q, want %q", e.Reason, reason)
+	}
+	if e.Source != "obj.log" || e.Line != 1 {
+		t.Errorf("LineError at %s:%d, want obj.log:1", e.Source, e.Line)
+	}
+	if want := strings.TrimRight(line, "\n"); len(want) <= parser.SnippetBytes && e.Snippet != want {
+		t.Errorf("snippet %q, want %q", e.Snippet, want)
+	}
+}
+
+// CheckMetadata reads line with the Source src and fails unless the batch
+// schema's metadata is want.
+func CheckMetadata(t testing.TB, newReader NewReader, line string, src parser.Source, want map[string]string) {
+	t.Helper()
+	md := ReadAll(t, newReader, strings.NewReader(line), parser.Options{Source: src}).Schema.Metadata()
+	if md.Len() != len(want) {
+		t.Fatalf("metadata %v, want %v", md, want)
+	}
+	for k, v := range want {
+		if i := md.FindKey(k); i < 0 || md.Values()[i] != v {
+			t.Errorf("metadata %s missing or wrong: %v", k, md)
+		}
+	}
+}
+
+// Fuzz is the property of a fuzzed Reader: FuzzRead's, with all columns
+// in batches of three rows and with the projection cols in batches of one,
+// which must accept, reject and pass over the same lines. Inputs over 64
+// KiB are passed over.
+func Fuzz(t *testing.T, newReader NewReader, data []byte, cols []string) {
+	if len(data) > 1<<16 {
+		return
+	}
+	all := FuzzRead(t, newReader, data, nil, 3)
+	tri := FuzzRead(t, newReader, data, cols, 1)
+	if all.Parsed != tri.Parsed || all.Rejected != tri.Rejected || all.Comments != tri.Comments {
+		t.Fatalf("all columns %+v, projection %+v", all, tri)
+	}
+}
+
 // CorpusDir returns the shared corpus of public log lines (see its
 // SOURCES.md): $LBTRIAGE_CORPUS, or shared/corpus in the nearest directory
 // above the test's that holds one, as it sits beside the checkout. It skips
@@ -428,4 +513,14 @@ func CheckReadWays(t *testing.T, newReader NewReader, in string) Result {
 	defer tokenize.SetVector(tokenize.SetVector(false))
 	check("without the vector tokenizer", ReadAll(t, newReader, strings.NewReader(in), parser.Options{}))
 	return want
+}
+
+// LineWith joins fields with spaces, with the changes kv, pairs of a field
+// position and its text, applied.
+func LineWith(fields []string, kv ...any) string {
+	fs := slices.Clone(fields)
+	for i := 0; i < len(kv); i += 2 {
+		fs[kv[i].(int)] = kv[i+1].(string)
+	}
+	return strings.Join(fs, " ")
 }

@@ -1,19 +1,13 @@
 package alb
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/lbtriage/lbtriage/internal/readertest"
-	"github.com/lbtriage/lbtriage/internal/rowbatch"
-	"github.com/lbtriage/lbtriage/parser"
 )
 
 // The shared corpus holds ALB lines collected from other projects' tests and
@@ -51,115 +45,46 @@ var corpusRejects = map[string]map[int]string{
 	},
 }
 
-func TestCorpus(t *testing.T) { runCorpus(t, corpusDir(t)) }
+func TestCorpus(t *testing.T) { corpus.Run(t, corpusDir(t)) }
 
 // TestCorpusTestdata runs the permissively licensed corpus lines copied into
 // testdata, so the checks run even without the shared corpus.
-func TestCorpusTestdata(t *testing.T) { runCorpus(t, filepath.Join("testdata", "corpus")) }
+func TestCorpusTestdata(t *testing.T) { corpus.Run(t, filepath.Join("testdata", "corpus")) }
 
-func runCorpus(t *testing.T, dir string) {
-	files, err := filepath.Glob(filepath.Join(dir, "*", "alb-*.log"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no alb-*.log files in %s (%v)", dir, err)
-	}
-	for _, path := range files {
-		rel, _ := filepath.Rel(dir, path)
-		rel = filepath.ToSlash(rel)
-		t.Run(rel, func(t *testing.T) {
-			data, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			res := readAll(t, bytes.NewReader(data), parser.Options{BatchSize: 3, Source: parser.Source{Name: rel}})
-			if res.Err != nil {
-				t.Fatalf("Err() = %v", res.Err)
-			}
-			wantRejects := corpusRejects[rel]
-			got := map[int]string{}
-			for _, e := range res.Rejects {
-				got[int(e.Line-1)] = e.Reason
-			}
-			for i, reason := range got {
-				if want, ok := wantRejects[i]; !ok || want != reason {
-					t.Errorf("line %d rejected: %s, want %q", i, reason, want)
-				}
-			}
-			for i, want := range wantRejects {
-				if _, ok := got[i]; !ok {
-					t.Errorf("line %d accepted, want rejected: %s", i, want)
-				}
-			}
-			// Map rows back to line indexes.
-			lines := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
-			if int(res.Stats.Lines) != len(lines) {
-				t.Errorf("Lines = %d, file has %d", res.Stats.Lines, len(lines))
-			}
-			byIndex := map[int]map[string]any{}
-			next := 0
-			for i, l := range lines {
-				if _, rejected := got[i]; rejected || rowbatch.IsComment([]byte(strings.TrimSuffix(l, "\r"))) {
-					continue
-				}
-				byIndex[i] = res.Rows[next]
-				next++
-			}
-			t.Logf("%d lines: %d parsed, %d rejected, %d blank", res.Stats.Lines, res.Stats.Parsed, res.Stats.Rejected, res.Stats.Comments)
-
-			// The triage projection accepts and rejects the same lines.
-			tri := readAll(t, bytes.NewReader(data), parser.Options{Columns: TriageColumns})
-			if tri.Stats.Parsed != res.Stats.Parsed || tri.Stats.Rejected != res.Stats.Rejected {
-				t.Errorf("triage projection: %+v, all columns: %+v", tri.Stats, res.Stats)
-			}
-
-			exp := strings.TrimSuffix(path, ".log") + ".expected.json"
-			if _, err := os.Stat(exp); err == nil {
-				checkExpected(t, rel, exp, byIndex)
-			}
-		})
-	}
+var corpus = &readertest.Corpus{
+	Glob: "alb-*.log", NewReader: Decoder{}.NewReader, Columns: TriageColumns,
+	Rejects: corpusRejects, Peers: peerFields, Aggregate: countByType,
 }
 
-type expectedFile struct {
-	Lines []struct {
-		Index    int            `json:"index"`
-		Expected map[string]any `json:"expected"`
-	} `json:"lines"`
-	Aggregate map[string]any `json:"aggregate"`
+// countByType checks a peer's count of rows per type.
+func countByType(t *testing.T, agg map[string]any, rows map[int]map[string]any) {
+	counts, ok := agg["count_by_type"].(map[string]any)
+	if !ok {
+		return
+	}
+	got := map[string]float64{}
+	for _, r := range rows {
+		got[r[ColType].(string)]++
+	}
+	for typ, n := range counts {
+		if got[typ] != n.(float64) {
+			t.Errorf("type %s: %v rows, peer counts %v", typ, got[typ], n)
+		}
+	}
+	if n, ok := agg["total_lines"].(float64); ok && float64(len(rows)) != n {
+		t.Errorf("%d rows, peer counts %v", len(rows), n)
+	}
 }
 
 // getter renders one of our row's values the way a peer's field holds it.
-type getter func(r map[string]any) any
+type getter = readertest.Getter
 
-func col(name string) getter { return func(r map[string]any) any { return r[name] } }
-
-// timing renders a null timing as the -1 the log holds.
-func timing(name string) getter {
-	return func(r map[string]any) any {
-		if v := r[name]; v != nil {
-			return v
-		}
-		return -1.0
-	}
-}
-
-func hostPort(ip, port string) getter {
-	return func(r map[string]any) any {
-		if r[ip] == nil {
-			return nil
-		}
-		return fmt.Sprintf("%v:%v", r[ip], r[port])
-	}
-}
-
-func request(r map[string]any) any {
-	var parts []string
-	for _, c := range []string{ColRequestMethod, ColRequestURL, ColRequestProto} {
-		if v, ok := r[c].(string); ok {
-			parts = append(parts, v)
-		}
-	}
-	return strings.Join(parts, " ")
-}
+var (
+	col      = readertest.Col
+	timing   = readertest.Timing
+	hostPort = readertest.HostPort
+	request  = readertest.Joined(ColRequestMethod, ColRequestURL, ColRequestProto)
+)
 
 // list renders a space- or comma-separated column as a list ([] for null).
 func list(name, sep string) getter {
@@ -187,21 +112,11 @@ func offsetTime(name string) getter {
 
 // sameNames maps peer fields that carry our column names unchanged.
 func sameNames(m map[string]getter) map[string]getter {
-	for _, c := range []string{ColType, ColTime, ColELB, ColClientIP, ColClientPort, ColELBStatusCode, ColTargetStatusCode,
-		ColReceivedBytes, ColSentBytes, ColUserAgent, ColSSLCipher, ColSSLProtocol, ColTargetGroupARN, ColTraceID,
-		ColDomainName, ColChosenCertARN, ColMatchedRulePriority, ColRequestCreationTime, ColActionsExecuted,
+	return readertest.SameNames(m, []string{ColType, ColTime, ColELB, ColClientIP, ColClientPort, ColELBStatusCode,
+		ColTargetStatusCode, ColReceivedBytes, ColSentBytes, ColUserAgent, ColSSLCipher, ColSSLProtocol, ColTargetGroupARN,
+		ColTraceID, ColDomainName, ColChosenCertARN, ColMatchedRulePriority, ColRequestCreationTime, ColActionsExecuted,
 		ColRedirectURL, ColErrorReason, ColTargetPortList, ColTargetStatusCodeList, ColClassification,
-		ColClassificationReason} {
-		if _, ok := m[c]; !ok {
-			m[c] = col(c)
-		}
-	}
-	for _, c := range []string{ColRequestProcessingTime, ColTargetProcessingTime, ColResponseProcessingTime} {
-		if _, ok := m[c]; !ok {
-			m[c] = timing(c)
-		}
-	}
-	return m
+		ColClassificationReason}, []string{ColRequestProcessingTime, ColTargetProcessingTime, ColResponseProcessingTime})
 }
 
 // peerFields maps each peer's field names and conventions (the
@@ -211,15 +126,8 @@ var peerFields = map[string]map[string]getter{
 	// '-' -> null; host -> {ip, port}; actions split on ','.
 	"aws-log-parser/alb-test-fixtures.log": sameNames(map[string]getter{
 		"timestamp": col(ColTime),
-		"client": func(r map[string]any) any {
-			return map[string]any{"ip": r[ColClientIP], "port": r[ColClientPort]}
-		},
-		"target": func(r map[string]any) any {
-			if r[ColTargetIP] == nil {
-				return nil
-			}
-			return map[string]any{"ip": r[ColTargetIP], "port": r[ColTargetPort]}
-		},
+		"client":    readertest.IPPort(ColClientIP, ColClientPort),
+		"target":    readertest.IPPort(ColTargetIP, ColTargetPort),
 		"http_request": func(r map[string]any) any {
 			return map[string]any{"method": r[ColRequestMethod], "url": r[ColRequestURL], "protocol": r[ColRequestProto]}
 		},
@@ -314,128 +222,4 @@ var peerFields = map[string]map[string]getter{
 	"lnav/alb-format-samples.log": {
 		"matches_format": func(map[string]any) any { return "alb_log" },
 	},
-}
-
-func checkExpected(t *testing.T, rel, path string, rows map[int]map[string]any) {
-	t.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var exp expectedFile
-	if err := json.Unmarshal(data, &exp); err != nil {
-		t.Fatalf("%s: %s", path, err)
-	}
-	if counts, ok := exp.Aggregate["count_by_type"].(map[string]any); ok {
-		got := map[string]float64{}
-		for _, r := range rows {
-			got[r[ColType].(string)]++
-		}
-		for typ, n := range counts {
-			if got[typ] != n.(float64) {
-				t.Errorf("type %s: %v rows, peer counts %v", typ, got[typ], n)
-			}
-		}
-		if n, ok := exp.Aggregate["total_lines"].(float64); ok && float64(len(rows)) != n {
-			t.Errorf("%d rows, peer counts %v", len(rows), n)
-		}
-	}
-	if len(exp.Lines) == 0 {
-		return
-	}
-	fields, ok := peerFields[rel]
-	if !ok {
-		t.Fatalf("no field mapping for %s", rel)
-	}
-	checked := 0
-	for _, l := range exp.Lines {
-		if l.Expected == nil {
-			continue // rejected by the peer; see corpusRejects for ours
-		}
-		r, ok := rows[l.Index]
-		if !ok {
-			if _, rejected := corpusRejects[rel][l.Index]; rejected {
-				continue
-			}
-			t.Errorf("line %d: no row", l.Index)
-			continue
-		}
-		for k, want := range l.Expected {
-			g, ok := fields[k]
-			if !ok {
-				t.Errorf("line %d: peer field %q has no mapping", l.Index, k)
-				continue
-			}
-			if g == nil {
-				continue
-			}
-			if got := g(r); !samePeerValue(got, want) {
-				t.Errorf("line %d: %s = %#v, peer expects %#v", l.Index, k, got, want)
-			}
-			checked++
-		}
-	}
-	t.Logf("%d peer field values checked", checked)
-}
-
-// samePeerValue compares our value with a peer's JSON value across
-// conventions: numbers may be strings on either side, and a null of ours
-// matches a peer's null, "-" or "".
-func samePeerValue(ours, theirs any) bool {
-	if ours == nil {
-		return theirs == nil || theirs == "-" || theirs == ""
-	}
-	switch w := theirs.(type) {
-	case nil:
-		return false
-	case string:
-		if s, ok := ours.(string); ok {
-			return s == w
-		}
-		f, err := strconv.ParseFloat(w, 64)
-		return err == nil && toFloat(ours) == f
-	case float64:
-		if s, ok := ours.(string); ok {
-			f, err := strconv.ParseFloat(s, 64)
-			return err == nil && f == w
-		}
-		return toFloat(ours) == w
-	case []any:
-		o, ok := ours.([]any)
-		if !ok || len(o) != len(w) {
-			return false
-		}
-		for i := range w {
-			if !samePeerValue(o[i], w[i]) {
-				return false
-			}
-		}
-		return true
-	case map[string]any:
-		o, ok := ours.(map[string]any)
-		if !ok {
-			return false
-		}
-		for k, v := range o {
-			if !samePeerValue(v, w[k]) {
-				return false
-			}
-		}
-		return true
-	}
-	return false
-}
-
-func toFloat(v any) float64 {
-	switch n := v.(type) {
-	case uint16:
-		return float64(n)
-	case int32:
-		return float64(n)
-	case int64:
-		return float64(n)
-	case float64:
-		return n
-	}
-	return -12345.678
 }

@@ -95,13 +95,7 @@ func TestReaderLayouts_Success(t *testing.T) {
 func with(kv ...any) map[string]any { return readertest.With(fullWant, kv...) }
 
 // lineWith returns the 33-field line with field i replaced.
-func lineWith(kv ...any) string {
-	fs := append([]string(nil), fullFields[:33]...)
-	for i := 0; i < len(kv); i += 2 {
-		fs[kv[i].(int)] = kv[i+1].(string)
-	}
-	return strings.Join(fs, " ")
-}
+func lineWith(kv ...any) string { return readertest.LineWith(fullFields[:33], kv...) }
 
 func TestReaderFields_Success(t *testing.T) {
 	f := func(line string, want map[string]any) {
@@ -181,23 +175,7 @@ func TestReaderFields_Success(t *testing.T) {
 func TestReaderRejects_Failure(t *testing.T) {
 	f := func(line, reason string) {
 		t.Helper()
-		res := readString(t, line, parser.Options{Source: parser.Source{Name: "obj.log"}})
-		if len(res.Rows) != 0 {
-			t.Fatalf("line accepted, want rejected with %q", reason)
-		}
-		if len(res.Rejects) != 1 {
-			t.Fatalf("got %d rejects, want 1", len(res.Rejects))
-		}
-		e := res.Rejects[0]
-		if e.Reason != reason {
-			t.Errorf("reason %q, want %q", e.Reason, reason)
-		}
-		if e.Source != "obj.log" || e.Line != 1 {
-			t.Errorf("LineError at %s:%d, want obj.log:1", e.Source, e.Line)
-		}
-		if want := strings.TrimRight(line, "\n"); len(want) <= parser.SnippetBytes && e.Snippet != want {
-			t.Errorf("snippet %q, want %q", e.Snippet, want)
-		}
+		readertest.CheckReject(t, Decoder{}.NewReader, line, reason)
 	}
 	f(`h2 2024-05-28T13:34:14.804475Z`, "2 fields, want at least 16")
 	f(strings.Join(fullFields[:15], " "), "15 fields, want at least 16")
@@ -259,51 +237,10 @@ func TestReaderTimeRange(t *testing.T) {
 
 func TestReaderBatches(t *testing.T) {
 	var lines []string
-	for i := 0; i < 10; i++ {
+	for i := range 10 {
 		lines = append(lines, lineWith(fSentBytes, string(rune('0'+i))))
-		if i == 4 {
-			lines = append(lines, "bad", "")
-		}
 	}
-	in := strings.Join(lines, "\n") + "\n"
-	f := func(batchSize int, want []int) {
-		t.Helper()
-		res := readString(t, in, parser.Options{BatchSize: batchSize})
-		if !equalInts(res.Batches, want) {
-			t.Fatalf("BatchSize %d: batches %v, want %v", batchSize, res.Batches, want)
-		}
-		for i, r := range res.Rows {
-			if r[ColSentBytes] != int64(i) {
-				t.Fatalf("BatchSize %d: row %d sent_bytes %v", batchSize, i, r[ColSentBytes])
-			}
-			checkRow(t, r, with(ColSentBytes, i))
-		}
-	}
-	f(1, []int{1, 1, 1, 1, 1, 1, 1, 1, 1, 1})
-	f(3, []int{3, 3, 3, 1})
-	f(5, []int{5, 5})
-	f(0, []int{10})
-
-	// A batch also ends before its text would pass maxBatchBytes; the line
-	// that would pass it opens the next batch, and nothing is lost.
-	defer func(v int) { maxBatchBytes = v }(maxBatchBytes)
-	maxBatchBytes = 3*len(lines[0]) + 2
-	f(0, []int{3, 3, 3, 1})
-	f(4, []int{3, 3, 3, 1})
-	maxBatchBytes = 1 // a line longer than the cap still makes a batch alone
-	f(0, []int{1, 1, 1, 1, 1, 1, 1, 1, 1, 1})
-}
-
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
+	readertest.CheckBatches(t, Decoder{}.NewReader, lines, &maxBatchBytes)
 }
 
 func TestReaderProjection(t *testing.T) {
@@ -354,23 +291,13 @@ func TestNewReader_Failure(t *testing.T) {
 
 func TestReaderMetadata(t *testing.T) {
 	end := time.Date(2014, 2, 15, 23, 40, 0, 0, time.UTC)
-	res := readString(t, lineWith(), parser.Options{Source: parser.Source{
+	readertest.CheckMetadata(t, Decoder{}.NewReader, lineWith(), parser.Source{
 		Name: "s3://b/k.log.gz", NodeIP: "172.160.1.192", Resource: "app/my-lb/50dc6c495c0c9188", End: end,
-	}})
-	md := res.Schema.Metadata()
-	want := map[string]string{
+	}, map[string]string{
 		MetaSource: "s3://b/k.log.gz", MetaNodeIP: "172.160.1.192",
 		MetaLoadBalancer: "app/my-lb/50dc6c495c0c9188", MetaIntervalEnd: "2014-02-15T23:40:00Z",
-	}
-	if md.Len() != len(want) {
-		t.Fatalf("metadata %v, want %v", md, want)
-	}
-	for k, v := range want {
-		if i := md.FindKey(k); i < 0 || md.Values()[i] != v {
-			t.Errorf("metadata %s missing or wrong: %v", k, md)
-		}
-	}
-	res = readString(t, lineWith(), parser.Options{Source: parser.Source{Name: "a.log"}})
+	})
+	res := readString(t, lineWith(), parser.Options{Source: parser.Source{Name: "a.log"}})
 	if md := res.Schema.Metadata(); md.Len() != 1 || md.Keys()[0] != MetaSource {
 		t.Errorf("metadata %v, want only %s", md, MetaSource)
 	}

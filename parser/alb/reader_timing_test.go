@@ -10,24 +10,12 @@ import (
 	"time"
 
 	"github.com/lbtriage/lbtriage/internal/readertest"
-	"github.com/lbtriage/lbtriage/internal/tokenize"
 	"github.com/lbtriage/lbtriage/parser"
 )
 
 // BenchmarkReader runs the sub-benchmarks of readertest.Bench (see there
 // for benchstat and the yardstick) over 50 MB of synthesize's lines.
-func BenchmarkReader(b *testing.B) {
-	bn := benchInput()
-	bn.Run(b, "parse=triage", func(b *testing.B) { bn.Parse(b, false, TriageColumns) })
-	bn.Run(b, "parse=all", func(b *testing.B) { bn.Parse(b, false, nil) })
-	// The same without the AVX-512 tokenizer, as on CPUs that lack it.
-	bn.Run(b, "parse=triage,generic", func(b *testing.B) {
-		defer tokenize.SetVector(tokenize.SetVector(false))
-		bn.Parse(b, false, TriageColumns)
-	})
-	bn.Run(b, "gzip+parse=triage", func(b *testing.B) { bn.Parse(b, true, TriageColumns) })
-	bn.Run(b, "gunzip-only", bn.Gunzip)
-}
+func BenchmarkReader(b *testing.B) { benchInput().RunParse(b, TriageColumns) }
 
 var benchInput = sync.OnceValue(func() *readertest.Bench {
 	text, lines := synthesize(50<<20, 1)
