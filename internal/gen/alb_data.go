@@ -1,5 +1,7 @@
 package gen
 
+import "math/rand/v2"
+
 // Static vocabularies of the ALB traffic: paths, user agents and TLS
 // settings. Order matters: random draws index into these slices.
 
@@ -113,3 +115,56 @@ var clientNets4 = [][2]byte{
 
 // IPv6 /32 prefixes of the same networks.
 var clientNets6 = []string{"2a02:810d", "2a01:c23", "2003:e5", "2a00:20", "2a0a:a541", "2001:16b8"}
+
+// webMix draws the requests of a web shop from albPaths and albUAs, by
+// their weights: ALB and Classic traffic alike.
+type webMix struct{ pathCum, uaCum []int }
+
+func newWebMix() webMix {
+	var m webMix
+	sum := 0
+	for _, p := range albPaths {
+		sum += p.weight
+		m.pathCum = append(m.pathCum, sum)
+	}
+	sum = 0
+	for _, u := range albUAs {
+		sum += u.weight
+		m.uaCum = append(m.uaCum, sum)
+	}
+	return m
+}
+
+// draw draws a request: its user agent and path (indexes into albUAs and
+// albPaths), the path's id and query, and the method.
+func (m *webMix) draw(r *rand.Rand) (ua, path, id, query int, method string) {
+	ua = pick(r, m.uaCum)
+	path = pick(r, m.pathCum)
+	p := &albPaths[path]
+	if p.idMax > 0 {
+		id = 1 + r.IntN(p.idMax)
+	}
+	if len(p.queries) > 0 {
+		query = r.IntN(len(p.queries))
+	}
+	method = p.method
+	if method == "" {
+		method = "GET"
+		if r.IntN(200) == 0 {
+			method = "HEAD"
+		}
+	}
+	return ua, path, id, query, method
+}
+
+// pickPermille returns the index of the first of tls whose cumulative
+// per-mille threshold is above a draw.
+func pickPermille(r *rand.Rand, tls []albTLS) int {
+	x := r.IntN(1000)
+	for i, s := range tls {
+		if x < s.permille {
+			return i
+		}
+	}
+	return len(tls) - 1
+}

@@ -5,18 +5,26 @@ import (
 	"time"
 )
 
-// albFormatter appends rows as log lines. It caches the formatted date and
-// second of the last two timestamps it wrote.
+// albFormatter appends rows as log lines.
 type albFormatter struct {
-	g        *albGen
-	layout   int
+	g      *albGen
+	layout int
+	timeFormatter
+}
+
+// timeFormatter appends ELB timestamps ("2006-01-02T15:04:05.000000Z"). It
+// caches the formatted date and second of the last timestamp written to
+// each of two slots.
+type timeFormatter struct {
 	secCache [2]struct {
 		sec int64
 		b   [20]byte // "2006-01-02T15:04:05."
 	}
 }
 
-func (f *albFormatter) appendTime(dst []byte, us int64, slot int) []byte {
+// appendTime appends the timestamp of us, microseconds since the epoch,
+// caching its second in slot 0 or 1.
+func (f *timeFormatter) appendTime(dst []byte, us int64, slot int) []byte {
 	sec := us / 1e6
 	frac := us % 1e6
 	if frac < 0 {
@@ -45,13 +53,17 @@ func appendPad(dst []byte, v, width int) []byte {
 }
 
 // appendMs writes milliseconds as seconds with three decimals, or -1.
-func appendMs(dst []byte, ms int) []byte {
-	if ms < 0 {
+func appendMs(dst []byte, ms int) []byte { return appendSeconds(dst, ms, 1000, 3) }
+
+// appendSeconds writes v, in 1/unit seconds (unit = 10^digits), as seconds
+// with digits decimals, or -1 when v is negative.
+func appendSeconds(dst []byte, v, unit, digits int) []byte {
+	if v < 0 {
 		return append(dst, '-', '1')
 	}
-	dst = strconv.AppendInt(dst, int64(ms/1000), 10)
+	dst = strconv.AppendInt(dst, int64(v/unit), 10)
 	dst = append(dst, '.')
-	return appendPad(dst, ms%1000, 3)
+	return appendPad(dst, v%unit, digits)
 }
 
 func appendQuoted(dst []byte, s string) []byte {
@@ -61,28 +73,34 @@ func appendQuoted(dst []byte, s string) []byte {
 }
 
 func (f *albFormatter) appendURL(dst []byte, row *albRow) []byte {
-	g := f.g
-	if row.typ == typHTTP {
-		dst = append(dst, "http://"...)
-		dst = append(dst, g.sc.Host...)
-		dst = append(dst, ":80"...)
-	} else {
-		dst = append(dst, "https://"...)
-		dst = append(dst, g.sc.Host...)
-		dst = append(dst, ":443"...)
-	}
-	return f.appendPath(dst, row)
+	return appendURL(dst, row.typ != typHTTP, f.g.sc.Host, row.path, row.id, row.query)
 }
 
-func (f *albFormatter) appendPath(dst []byte, row *albRow) []byte {
-	p := &albPaths[row.path]
+// appendURL appends the URL of a request for path (an index into
+// albPaths), its id and query, on host by HTTPS or HTTP.
+func appendURL(dst []byte, https bool, host string, path, id, query int) []byte {
+	if https {
+		dst = append(dst, "https://"...)
+		dst = append(dst, host...)
+		dst = append(dst, ":443"...)
+	} else {
+		dst = append(dst, "http://"...)
+		dst = append(dst, host...)
+		dst = append(dst, ":80"...)
+	}
+	return appendPath(dst, path, id, query)
+}
+
+// appendPath appends path (an index into albPaths) with its id and query.
+func appendPath(dst []byte, path, id, query int) []byte {
+	p := &albPaths[path]
 	dst = append(dst, p.prefix...)
 	if p.idMax > 0 {
-		dst = strconv.AppendInt(dst, int64(row.id), 10)
+		dst = strconv.AppendInt(dst, int64(id), 10)
 		dst = append(dst, p.suffix...)
 	}
 	if len(p.queries) > 0 {
-		dst = append(dst, p.queries[row.query]...)
+		dst = append(dst, p.queries[query]...)
 	}
 	return dst
 }
@@ -193,7 +211,7 @@ func (f *albFormatter) appendRow(dst []byte, row *albRow) []byte {
 		dst = append(dst, "https://"...)
 		dst = append(dst, g.sc.Host...)
 		dst = append(dst, ":443"...)
-		dst = f.appendPath(dst, row)
+		dst = appendPath(dst, row.path, row.id, row.query)
 	} else {
 		dst = append(dst, '-')
 	}

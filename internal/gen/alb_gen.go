@@ -84,8 +84,7 @@ type albGen struct {
 	targets   []albTarget
 	clients   []string
 	zipf      *rand.Zipf
-	pathCum   []int
-	uaCum     []int
+	mix       webMix
 	incidents []albIncident
 	start     int64
 	end       int64
@@ -133,16 +132,7 @@ func newALBGen(sc *ALBScenario) (*albGen, error) {
 	}
 	g.makeClients()
 	g.zipf = rand.NewZipf(g.r, 1.15, 4, uint64(len(g.clients)-1))
-	sum := 0
-	for _, p := range albPaths {
-		sum += p.weight
-		g.pathCum = append(g.pathCum, sum)
-	}
-	sum = 0
-	for _, u := range albUAs {
-		sum += u.weight
-		g.uaCum = append(g.uaCum, sum)
-	}
+	g.mix = newWebMix()
 	for _, in := range c.Incidents {
 		ai := albIncident{ALBIncident: in, start: in.Start.UnixMicro(), end: in.End.UnixMicro(),
 			every: in.BurstEvery.Microseconds(), burst: in.BurstFor.Microseconds(), node: -1,
@@ -309,34 +299,14 @@ func (g *albGen) makeRow(row *albRow, t int64) bool {
 	}
 	row.client = int(g.zipf.Uint64())
 	row.cport = 1024 + r.IntN(64511)
-	row.ua = pick(r, g.uaCum)
-	row.path = pick(r, g.pathCum)
+	row.ua, row.path, row.id, row.query, row.method = g.mix.draw(r)
 	p := &albPaths[row.path]
-	if p.idMax > 0 {
-		row.id = 1 + r.IntN(p.idMax)
-	}
-	if len(p.queries) > 0 {
-		row.query = r.IntN(len(p.queries))
-	}
-	row.method = p.method
-	if row.method == "" {
-		row.method = "GET"
-		if r.IntN(200) == 0 {
-			row.method = "HEAD"
-		}
-	}
 	row.proto = "HTTP/1.1"
 	if row.typ == typH2 {
 		row.proto = "HTTP/2.0"
 	}
 	if row.typ != typHTTP {
-		x := r.IntN(1000)
-		for i, s := range albTLSs {
-			if x < s.permille {
-				row.tls = i
-				break
-			}
-		}
+		row.tls = pickPermille(r, albTLSs)
 		row.sessReused = r.IntN(100) < 30
 		row.noSNI = r.IntN(100) < 2
 	}

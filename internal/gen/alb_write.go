@@ -59,18 +59,13 @@ func WriteALB(w io.Writer, sc *ALBScenario) (*ALBTruth, error) {
 func writeALB(w io.Writer, g *albGen, onRow func(*albRow)) (*ALBTruth, error) {
 	f := &albFormatter{g: g, layout: g.sc.Layout}
 	tr := newALBTruth()
-	cw := newChunkWriter(w, nil)
-	g.run(func(row *albRow) {
+	count := func(row *albRow) {
 		tr.add(g, row)
 		if onRow != nil {
 			onRow(row)
 		}
-		if cw.err == nil {
-			cw.buf = f.appendRow(cw.buf, row)
-			cw.maybeFlush()
-		}
-	})
-	if err := cw.close(); err != nil {
+	}
+	if err := writeRows(w, nil, g.run, count, f.appendRow); err != nil {
 		return nil, fmt.Errorf("write ALB lines: %w", err)
 	}
 	tr.finish(g)
@@ -131,15 +126,12 @@ func albObjects(sc *ALBScenario, put func(Object) error) (*ALBTruth, error) {
 func albObjectsOf(g *albGen, put func(Object) error, onRow func(*albRow)) (*ALBTruth, error) {
 	c := g.sc
 	names := rand.New(rand.NewPCG(splitmix(c.Seed^0x6e616d65), 11))
-	root := c.awsLogsRoot()
-	testAt := c.Start.Add(-time.Duration(3+names.IntN(50)) * time.Minute).UTC()
-	if err := put(Object{Key: root + "ELBAccessLogTestFile",
-		Data: []byte("Enable AccessLog for ELB: " + g.elb + " at " + testAt.Format("2006-01-02T15:04:05.000Z"))}); err != nil {
+	if err := put(testFileObject(awsLogsRoot(c.Prefix, c.Account), g.elb, c.Start, names)); err != nil {
 		return nil, err
 	}
 	f := &albFormatter{g: g, layout: c.Layout}
 	tr := newALBTruth()
-	objs := newNodeObjects(c, "", names, put)
+	objs := newNodeObjects(c.objectLayout(""), names, put)
 	g.run(func(row *albRow) {
 		tr.add(g, row)
 		if onRow != nil {
@@ -156,30 +148,60 @@ func albObjectsOf(g *albGen, put func(Object) error, onRow func(*albRow)) (*ALBT
 	return tr, nil
 }
 
-// awsLogsRoot returns "{Prefix/}AWSLogs/{account}/".
-func (c *ALBScenario) awsLogsRoot() string {
-	prefix := c.Prefix
+// awsLogsRoot returns "{prefix/}AWSLogs/{account}/".
+func awsLogsRoot(prefix, account string) string {
 	if prefix != "" && prefix[len(prefix)-1] != '/' {
 		prefix += "/"
 	}
-	return prefix + "AWSLogs/" + c.Account + "/"
+	return prefix + "AWSLogs/" + account + "/"
+}
+
+// testFileObject returns the plain-text AWSLogs/{account}/ELBAccessLogTestFile
+// ELB writes when logging is enabled for the load balancer elb (as its lines
+// name it), a few minutes before start, drawn from names.
+func testFileObject(root, elb string, start time.Time, names *rand.Rand) Object {
+	at := start.Add(-time.Duration(3+names.IntN(50)) * time.Minute).UTC()
+	return Object{Key: root + "ELBAccessLogTestFile",
+		Data: []byte("Enable AccessLog for ELB: " + elb + " at " + at.Format("2006-01-02T15:04:05.000Z"))}
+}
+
+// objectLayout is how the nodes of a load balancer name and pack the
+// objects of its logs:
+//
+//	{root}elasticloadbalancing/{region}/{yyyy}/{mm}/{dd}/
+//	{file}{account}_elasticloadbalancing_{region}_{lb}_{YYYYMMDDThhmmZ}_{node-ip}_{random}{ext}
+type objectLayout struct {
+	root, account, region string
+	// file is "" for access logs and "conn_log_" for connection logs.
+	file string
+	// lb is "app.{lb-name}.{lb-id}" for an ALB, a Classic Load Balancer's
+	// bare name.
+	lb string
+	// ext is ".log.gz" for gzip objects, ".log" for plain text.
+	ext string
+	// interval is how long a span of lines one object holds, in
+	// microseconds; delay how long after its end it is delivered, which
+	// names the date folder.
+	interval int64
+	delay    time.Duration
+	nodes    []string
+}
+
+// objectLayout returns the layout of the objects of c's load balancer: file
+// "" for its access logs, "conn_log_" for its connection logs.
+func (c *ALBScenario) objectLayout(file string) objectLayout {
+	return objectLayout{root: awsLogsRoot(c.Prefix, c.Account), account: c.Account, region: c.Region, file: file,
+		lb: "app." + c.LBName + "." + c.LBID, ext: ".log.gz", interval: albInterval, delay: c.DeliveryDelay, nodes: c.Nodes}
 }
 
 // nodeObjects lays lines out as the objects a load balancer's nodes
-// deliver: one gzip object per node per 5-minute interval holding the
-// lines whose time falls in it, named
-//
-//	{Prefix/}AWSLogs/{account}/elasticloadbalancing/{region}/{yyyy}/{mm}/{dd}/
-//	{file}{account}_elasticloadbalancing_{region}_app.{lb-name}.{lb-id}_{YYYYMMDDThhmmZ}_{node-ip}_{random}.log.gz
-//
-// with {file} "" for access logs and "conn_log_" for connection logs. The
-// lines must come in time order; the objects of an interval are handed to
-// put in node order once the first line of a later interval comes, or on
-// close.
+// deliver (see objectLayout): one object per node per interval holding the
+// lines whose time falls in it, gzip-compressed unless the layout's ext is
+// ".log". The lines must come in time order; the objects of an interval are
+// handed to put in node order once the first line of a later interval
+// comes, or on close.
 type nodeObjects struct {
-	c     *ALBScenario
-	file  string
-	root  string
+	l     objectLayout
 	names *rand.Rand
 	put   func(Object) error
 	bufs  [][]byte
@@ -190,9 +212,9 @@ type nodeObjects struct {
 	errs  []error
 }
 
-func newNodeObjects(c *ALBScenario, file string, names *rand.Rand, put func(Object) error) *nodeObjects {
-	n := len(c.Nodes)
-	o := &nodeObjects{c: c, file: file, root: c.awsLogsRoot(), names: names, put: put, cur: -1,
+func newNodeObjects(l objectLayout, names *rand.Rand, put func(Object) error) *nodeObjects {
+	n := len(l.nodes)
+	o := &nodeObjects{l: l, names: names, put: put, cur: -1,
 		bufs: make([][]byte, n), zws: make([]*gzip.Writer, n), outs: make([]bytes.Buffer, n), errs: make([]error, n)}
 	for i := range o.zws {
 		o.zws[i], _ = gzip.NewWriterLevel(io.Discard, gzip.BestSpeed)
@@ -203,7 +225,7 @@ func newNodeObjects(c *ALBScenario, file string, names *rand.Rand, put func(Obje
 // buf returns the buffer to append the line of node at time t to (Unix
 // microseconds), or nil after an error.
 func (o *nodeObjects) buf(t int64, node int) *[]byte {
-	if iv := t / albInterval; iv != o.cur {
+	if iv := t / o.l.interval; iv != o.cur {
 		o.flush()
 		o.cur = iv
 	}
@@ -217,24 +239,27 @@ func (o *nodeObjects) flush() {
 	if o.cur < 0 || o.err != nil {
 		return
 	}
-	c := o.c
-	// Compress the nodes' objects in parallel, then hand them out in node
-	// order so the output stays deterministic.
-	var wg sync.WaitGroup
-	for i, b := range o.bufs {
-		if len(b) == 0 {
-			continue
+	l := &o.l
+	gz := l.ext != ".log"
+	if gz {
+		// Compress the nodes' objects in parallel, then hand them out in
+		// node order so the output stays deterministic.
+		var wg sync.WaitGroup
+		for i, b := range o.bufs {
+			if len(b) == 0 {
+				continue
+			}
+			wg.Go(func() {
+				o.outs[i] = bytes.Buffer{}
+				o.zws[i].Reset(&o.outs[i])
+				o.zws[i].Write(b)
+				o.errs[i] = o.zws[i].Close()
+			})
 		}
-		wg.Go(func() {
-			o.outs[i] = bytes.Buffer{}
-			o.zws[i].Reset(&o.outs[i])
-			o.zws[i].Write(b)
-			o.errs[i] = o.zws[i].Close()
-		})
+		wg.Wait()
 	}
-	wg.Wait()
-	end := time.UnixMicro((o.cur + 1) * albInterval).UTC()
-	deliv := end.Add(c.DeliveryDelay)
+	end := time.UnixMicro((o.cur + 1) * l.interval).UTC()
+	deliv := end.Add(l.delay)
 	for i, b := range o.bufs {
 		if len(b) == 0 {
 			continue
@@ -247,10 +272,16 @@ func (o *nodeObjects) flush() {
 		for j := range rnd {
 			rnd[j] = "abcdefghijklmnopqrstuvwxyz0123456789"[o.names.IntN(36)]
 		}
-		key := o.root + "elasticloadbalancing/" + c.Region + "/" + deliv.Format("2006/01/02") + "/" + o.file +
-			c.Account + "_elasticloadbalancing_" + c.Region + "_app." + c.LBName + "." + c.LBID + "_" +
-			end.Format("20060102T1504Z") + "_" + c.Nodes[i] + "_" + string(rnd[:]) + ".log.gz"
-		if err := o.put(Object{Key: key, Data: o.outs[i].Bytes()}); err != nil {
+		key := l.root + "elasticloadbalancing/" + l.region + "/" + deliv.Format("2006/01/02") + "/" + l.file +
+			l.account + "_elasticloadbalancing_" + l.region + "_" + l.lb + "_" +
+			end.Format("20060102T1504Z") + "_" + l.nodes[i] + "_" + string(rnd[:]) + l.ext
+		data := b
+		if gz {
+			data = o.outs[i].Bytes()
+		} else {
+			data = bytes.Clone(b) // the object keeps its bytes; the buffer is reused
+		}
+		if err := o.put(Object{Key: key, Data: data}); err != nil {
 			o.err = err
 			return
 		}
@@ -262,6 +293,20 @@ func (o *nodeObjects) flush() {
 func (o *nodeObjects) close() error {
 	o.flush()
 	return o.err
+}
+
+// writeRows writes head and then the rows run emits, each seen by count and
+// formatted by format, to w in chunks, and returns the first write error.
+func writeRows[R any](w io.Writer, head []byte, run func(emit func(*R)), count func(*R), format func([]byte, *R) []byte) error {
+	cw := newChunkWriter(w, head)
+	run(func(row *R) {
+		count(row)
+		if cw.err == nil {
+			cw.buf = format(cw.buf, row)
+			cw.maybeFlush()
+		}
+	})
+	return cw.close()
 }
 
 // chunkWriter gathers rows appended to buf and writes them to w in chunks of

@@ -47,13 +47,7 @@ func newCFTruth() *CFTruth {
 }
 
 func (tr *CFTruth) add(g *cfGen, row *cfRow) {
-	t := time.Unix(row.t/1e6, 0).UTC()
-	if tr.Rows == 0 || t.Before(tr.First) {
-		tr.First = t
-	}
-	if t.After(tr.Last) {
-		tr.Last = t
-	}
+	widen(&tr.First, &tr.Last, tr.Rows, time.Unix(row.t/1e6, 0).UTC())
 	tr.Rows++
 	if row.status == 0 {
 		tr.Classes["000"]++
@@ -79,14 +73,7 @@ func (tr *CFTruth) add(g *cfGen, row *cfRow) {
 	case row.cacheMiss:
 		tr.CacheMisses.add(is5, row.cause)
 	}
-	m := row.t / 1e6
-	m -= ((m % 60) + 60) % 60
-	c := tr.Minutes[m]
-	if c == nil {
-		c = &Counts{}
-		tr.Minutes[m] = c
-	}
-	c.add(is5, row.cause)
+	minuteCounts(tr.Minutes, row.t).add(is5, row.cause)
 }
 
 func (tr *CFTruth) finish(g *cfGen) {
@@ -126,15 +113,7 @@ func WriteCloudFront(w io.Writer, sc *CFScenario) (*CFTruth, error) {
 	}
 	f := &cfFormatter{g: g}
 	tr := newCFTruth()
-	cw := newChunkWriter(w, []byte(CFHeader()))
-	g.run(func(row *cfRow) {
-		tr.add(g, row)
-		if cw.err == nil {
-			cw.buf = f.appendRow(cw.buf, row)
-			cw.maybeFlush()
-		}
-	})
-	if err := cw.close(); err != nil {
+	if err := writeRows(w, []byte(CFHeader()), g.run, func(row *cfRow) { tr.add(g, row) }, f.appendRow); err != nil {
 		return nil, fmt.Errorf("write CloudFront records: %w", err)
 	}
 	tr.finish(g)

@@ -89,7 +89,7 @@ func connObjects(sc *ConnScenario, put func(Object) error) (*ConnTruth, *ALBTrut
 	cg.finish(tr)
 	c := cg.g.sc
 	names := rand.New(rand.NewPCG(splitmix(c.Seed^0xc0226e616d65), 17))
-	objs := newNodeObjects(c, "conn_log_", names, put)
+	objs := newNodeObjects(c.objectLayout("conn_log_"), names, put)
 	f := cg.formatter()
 	for i := range cg.conns {
 		cn := &cg.conns[i]

@@ -67,14 +67,10 @@ type IncidentWindow struct {
 // Subnets the target's /24 ("10.0.2.0/24"); Minutes the minute's start as
 // Unix seconds.
 type ALBTruth struct {
-	Rows    int
-	First   time.Time // earliest row time
-	Last    time.Time // latest row time
-	Classes map[string]int
-	Status  map[int]int
-	Causes  map[string]int
-	Domains map[string]int
-	Context map[string]int
+	Rows  int
+	First time.Time // earliest row time
+	Last  time.Time // latest row time
+	Responses
 	Targets map[string]*Counts
 	Nodes   map[string]*Counts
 	Subnets map[string]*Counts
@@ -85,47 +81,81 @@ type ALBTruth struct {
 
 func newALBTruth() *ALBTruth {
 	return &ALBTruth{
-		Classes: map[string]int{}, Status: map[int]int{}, Causes: map[string]int{},
-		Domains: map[string]int{}, Context: map[string]int{}, Targets: map[string]*Counts{},
+		Responses: newResponses(), Targets: map[string]*Counts{},
 		Nodes: map[string]*Counts{}, Subnets: map[string]*Counts{}, Minutes: map[int64]*Counts{},
+	}
+}
+
+// Responses counts HTTP responses. Map keys: Classes "2xx".."5xx"; Status
+// the elb_status_code; Causes and Domains the taxonomy codes of the 5xx;
+// Context the non-5xx context keys (Context* constants).
+type Responses struct {
+	Classes map[string]int
+	Status  map[int]int
+	Causes  map[string]int
+	Domains map[string]int
+	Context map[string]int
+}
+
+func newResponses() Responses {
+	return Responses{Classes: map[string]int{}, Status: map[int]int{}, Causes: map[string]int{},
+		Domains: map[string]int{}, Context: map[string]int{}}
+}
+
+// add counts a response of status, with the cause of a 5xx and the
+// context key of another ("" for none), and reports whether it is a 5xx.
+func (r *Responses) add(status int, cause, context string) bool {
+	r.Classes[classNames[status/100]]++
+	r.Status[status]++
+	is5 := status >= 500
+	if is5 {
+		r.Causes[cause]++
+		r.Domains[CauseDomain(cause)]++
+	}
+	if context != "" {
+		r.Context[context]++
+	}
+	return is5
+}
+
+// widen widens [*first, *last] to hold t; rows is the number of rows they
+// bound so far.
+func widen(first, last *time.Time, rows int, t time.Time) {
+	if rows == 0 || t.Before(*first) {
+		*first = t
+	}
+	if t.After(*last) {
+		*last = t
 	}
 }
 
 var classNames = [...]string{"1xx", "1xx", "2xx", "3xx", "4xx", "5xx"}
 
 func (tr *ALBTruth) add(g *albGen, row *albRow) {
-	t := time.UnixMicro(row.t).UTC()
-	if tr.Rows == 0 || t.Before(tr.First) {
-		tr.First = t
-	}
-	if t.After(tr.Last) {
-		tr.Last = t
-	}
+	widen(&tr.First, &tr.Last, tr.Rows, time.UnixMicro(row.t).UTC())
 	tr.Rows++
-	tr.Classes[classNames[row.elb/100]]++
-	tr.Status[row.elb]++
-	is5 := row.elb >= 500
-	if is5 {
-		tr.Causes[row.cause]++
-		tr.Domains[CauseDomain(row.cause)]++
-	}
-	if row.context != "" {
-		tr.Context[row.context]++
-	}
+	is5 := tr.Responses.add(row.elb, row.cause, row.context)
 	if row.target >= 0 {
 		tg := &g.targets[row.target]
 		countsOf(tr.Targets, tg.addr).add(is5, row.cause)
 		countsOf(tr.Subnets, tg.subnet).add(is5, row.cause)
 	}
 	countsOf(tr.Nodes, g.sc.Nodes[row.node]).add(is5, row.cause)
-	m := row.t / 1e6
-	m -= ((m % 60) + 60) % 60
-	c := tr.Minutes[m]
+	minuteCounts(tr.Minutes, row.t).add(is5, row.cause)
+}
+
+// minuteCounts returns the Counts of m for the minute holding us
+// (microseconds since the epoch), keyed by the minute's start in Unix
+// seconds.
+func minuteCounts(m map[int64]*Counts, us int64) *Counts {
+	s := us / 1e6
+	s -= ((s % 60) + 60) % 60
+	c := m[s]
 	if c == nil {
 		c = &Counts{}
-		tr.Minutes[m] = c
+		m[s] = c
 	}
-	c.add(is5, row.cause)
+	return c
 }
 
 func (tr *ALBTruth) finish(g *albGen) {
