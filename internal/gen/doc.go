@@ -34,4 +34,11 @@
 // connections, NLBIncident failed handshakes, and NLBTruth counts them by
 // reason, alert, client, listener, node, certificate and minute (WriteNLB,
 // NLBObjects, WriteNLBObjects, NLBTruthOf, SampleNLBIncident).
+//
+// Classic Load Balancer access logs have both: CLBScenario's HTTP and HTTPS
+// requests, with 5xx by the taxonomy's CLB table (an instance slower than
+// the idle timeout, no healthy instance, an instance answering 500, ...),
+// and its TCP and SSL listeners' connections, which carry no status.
+// CLBTruth counts both (WriteCLB, CLBObjects in plain-text objects of 5 or
+// 60 minutes, WriteCLBObjects, CLBTruthOf, SampleCLBIncident).
 package gen

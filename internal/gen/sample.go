@@ -159,3 +159,53 @@ func SamplePartnerTLSIncident() *ConnScenario {
 		},
 	}
 }
+
+// SampleCLBIncident returns the demo's Classic Load Balancer scenario,
+// about 30,000 lines over 45 minutes (12:50–13:35 UTC on 2026-11-20) of one
+// internet-facing Classic Load Balancer, shop-prod-clb, with three nodes
+// and six instances, two per subnet (10.0.1.0/24, 10.0.2.0/24,
+// 10.0.3.0/24), publishing every 60 minutes. Besides the shop's HTTP and
+// HTTPS listeners, a TCP and an SSL listener carry the devices' MQTT
+// connections (about 4 % of the lines, no status).
+//
+// What happens: at 13:05 a release with a misconfigured database pool
+// reaches instance 10.0.2.21:80. Until 13:20 about 30 % of its requests
+// hang past the load balancer's 60 s idle timeout and end in 504; the log
+// writes them with backend "-", times -1 -1 -1 and backend status 0 or
+// "-", so the 504 lines do not name the instance: it shows through its
+// other requests, half of which take 18 to 57 s (backend_processing_time)
+// where the other instances answer in well under a second. In the
+// background, instance 10.0.3.31:80 answers 500 to about 1 % of its
+// requests during the whole period (an application bug), and a handful of
+// clients send requests the load balancer refuses (400, 408).
+//
+// A correct report concludes:
+//   - most 5xx are target.timeout (domain target), several hundred lines,
+//     between 13:05 and 13:20, spread evenly over the three nodes; the
+//     instance is 10.0.2.21:80, the only one whose requests take nearly
+//     the idle timeout in that window: check what it waits for, or raise
+//     the idle timeout;
+//   - a small steady target.http_5xx on 10.0.3.31:80 alone (a few dozen
+//     lines);
+//   - no load-balancer-domain 5xx, and the TCP and SSL connections are no
+//     5xx.
+//
+// CLBTruthOf(SampleCLBIncident()) gives the exact numbers.
+func SampleCLBIncident() *CLBScenario {
+	start := time.Date(2026, 11, 20, 12, 50, 0, 0, time.UTC)
+	from := time.Date(2026, 11, 20, 13, 5, 0, 0, time.UTC)
+	to := time.Date(2026, 11, 20, 13, 20, 0, 0, time.UTC)
+	end := start.Add(45 * time.Minute)
+	return &CLBScenario{
+		Seed:   20261120,
+		Start:  start,
+		End:    end,
+		Rows:   30000,
+		LBName: "shop-prod-clb",
+		Incidents: []CLBIncident{
+			{Name: "database pool exhausted on 10.0.2.21 after a release", Kind: CLBTimeout,
+				Start: from, End: to, Rate: 0.3, Slow: 0.5, Instances: []string{"10.0.2.21:80"}},
+			CLBInstance500(start, end, "10.0.3.31:80", 0.01),
+		},
+	}
+}
