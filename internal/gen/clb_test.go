@@ -114,20 +114,13 @@ func TestWriteCLB_Deterministic(t *testing.T) {
 	if bytes.Equal(a, c) {
 		t.Fatal("different seeds, same bytes")
 	}
-	sc := clbTestScenario(1)
-	sc.Rows = 3000
-	o1, _, err := CLBObjects(sc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	o2, _, _ := CLBObjects(sc)
-	if len(o1) != len(o2) {
-		t.Fatal("object counts differ")
-	}
-	for i := range o1 {
-		if o1[i].Key != o2[i].Key || !bytes.Equal(o1[i].Data, o2[i].Data) {
-			t.Fatalf("object %d differs", i)
-		}
+	for _, interval := range []time.Duration{5 * time.Minute, time.Hour} {
+		sc := clbTestScenario(1)
+		sc.Rows, sc.Interval = 3000, interval
+		sameObjects(t, func() ([]Object, error) {
+			objs, _, err := CLBObjects(sc)
+			return objs, err
+		})
 	}
 }
 

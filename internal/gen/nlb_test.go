@@ -139,19 +139,10 @@ func TestWriteNLB_Deterministic(t *testing.T) {
 		if !bytes.Equal(a.Bytes(), b.Bytes()) || a.Len() == 0 {
 			t.Fatal("WriteNLB is not deterministic")
 		}
-		o1, _, err := NLBObjects(sc)
-		if err != nil {
-			t.Fatal(err)
-		}
-		o2, _, _ := NLBObjects(sc)
-		if len(o1) != len(o2) {
-			t.Fatal("NLBObjects is not deterministic")
-		}
-		for i := range o1 {
-			if o1[i].Key != o2[i].Key || !bytes.Equal(o1[i].Data, o2[i].Data) {
-				t.Fatalf("object %d differs", i)
-			}
-		}
+		sameObjects(t, func() ([]Object, error) {
+			objs, _, err := NLBObjects(sc)
+			return objs, err
+		})
 	}
 	// Another seed, other bytes.
 	sc := everyNLBKind()
