@@ -320,6 +320,54 @@ func ParseSecondsMicros(b []byte) (int64, bool) {
 	return int64(sec)*1e6 + micros, true
 }
 
+// maxSecondsDigits caps the whole seconds ParseSecondsNanos accepts: nine
+// digits are over 31 years, and their nanoseconds fit an int64.
+const maxSecondsDigits = 9
+
+// ParseSecondsNanos parses a non-negative duration in seconds written as a
+// plain decimal, "1.121980746", "0.5" or "30", and returns it in
+// nanoseconds, exactly: fraction digits past the ninth are truncated. At
+// most nine digits of whole seconds are accepted; signs, exponents and an
+// empty whole or fractional part ("." , ".5", "5.") are refused.
+func ParseSecondsNanos(b []byte) (int64, bool) {
+	dot := len(b)
+	for i, c := range b {
+		if c == '.' {
+			dot = i
+			break
+		}
+	}
+	if dot == 0 || dot > maxSecondsDigits || dot == len(b)-1 {
+		return 0, false
+	}
+	var sec int64
+	for _, c := range b[:dot] {
+		d := c - '0'
+		if d > 9 {
+			return 0, false
+		}
+		sec = sec*10 + int64(d)
+	}
+	var ns int64
+	n := 0
+	if dot < len(b) {
+		for _, c := range b[dot+1:] {
+			d := c - '0'
+			if d > 9 {
+				return 0, false
+			}
+			if n < 9 {
+				ns = ns*10 + int64(d)
+				n++
+			}
+		}
+	}
+	for ; n < 9; n++ {
+		ns *= 10
+	}
+	return sec*1e9 + ns, true
+}
+
 // parse8 parses the eight ASCII digits of w, the first in its low byte.
 func parse8(w uint64) (uint64, bool) {
 	const zeros = 0x3030303030303030

@@ -372,3 +372,46 @@ func TestParseFixedPoint_FastPaths(t *testing.T) {
 		f(s, false)
 	}
 }
+
+func TestParseSecondsNanos_Success(t *testing.T) {
+	f := func(s string, want int64) {
+		t.Helper()
+		got, ok := ParseSecondsNanos([]byte(s))
+		if !ok || got != want {
+			t.Fatalf("ParseSecondsNanos(%q) = %d, %v; want %d", s, got, ok, want)
+		}
+	}
+	f("0.019584011", 19584011)
+	f("1.121980746", 1121980746)
+	f("5.000813266", 5000813266)
+	f("0", 0)
+	f("30", 30e9)
+	f("0.5", 5e8)
+	f("0.001", 1e6)
+	f("12.0000000019", 12e9+1) // digits past the nanosecond are truncated
+	f("999999999.999999999", 999999999999999999)
+	f("007.000000001", 7e9+1)
+}
+
+func TestParseSecondsNanos_Failure(t *testing.T) {
+	f := func(s string) {
+		t.Helper()
+		if got, ok := ParseSecondsNanos([]byte(s)); ok {
+			t.Fatalf("ParseSecondsNanos(%q) = %d, want failure", s, got)
+		}
+	}
+	f("")
+	f("-")
+	f("-1")
+	f("-0.5")
+	f("+1.0")
+	f(".")
+	f(".5")
+	f("5.")
+	f("1.2.3")
+	f("1e3")
+	f("0.00x")
+	f("1000000000.0")
+	f("NaN")
+	f(" 1.0")
+}
