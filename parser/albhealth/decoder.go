@@ -1,0 +1,123 @@
+// Package albhealth decodes Application Load Balancer health-check logs into
+// Arrow record batches: one row per check of one registered target by one
+// load balancer node, passed or failed, with the failure's reason.
+//
+// Both documented layouts are read: the earlier eight fields, which end at
+// reason_code (the documentation's examples still stop there), and today's
+// ten, which add elb and ip_address; fields after the tenth are ignored.
+// Blank lines count as comments; lines that cannot be parsed are rejected
+// with a reason and counted, and never stop the stream.
+package albhealth
+
+import (
+	"bytes"
+	"io"
+
+	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/lbtriage/lbtriage/internal/bytesconv"
+	"github.com/lbtriage/lbtriage/parser"
+	"github.com/lbtriage/lbtriage/parser/awskey"
+)
+
+// Format names the ALB health-check log format.
+const Format parser.Format = "alb_health"
+
+// Decoder is the ALB health-check log format.
+type Decoder struct{}
+
+var _ parser.Decoder = Decoder{}
+
+// Format returns Format.
+func (Decoder) Format() parser.Format { return Format }
+
+// Title returns "ALB health-check log".
+func (Decoder) Title() string { return "ALB health-check log" }
+
+// Schema returns the full schema (see Schema).
+func (Decoder) Schema() *arrow.Schema { return Schema() }
+
+// NewReader returns a *Reader over r (see NewReader).
+func (Decoder) NewReader(r io.Reader, opts parser.Options) (parser.Reader, error) {
+	rd, err := NewReader(r, opts)
+	if err != nil {
+		return nil, err
+	}
+	return rd, nil
+}
+
+// ParseName reads the health-check object name layout (see awskey.ELB), the
+// ALB access-log name prefixed with "health_check_log_": Resource is the
+// load balancer, NodeIP the node, and the rows cover the five minutes
+// before the interval end.
+func (Decoder) ParseName(base string) (parser.Source, bool) {
+	k, ok := awskey.ParseELB(base)
+	if !ok || k.Type != "app" || k.Prefix != awskey.PrefixHealthCheck {
+		return parser.Source{}, false
+	}
+	return parser.Source{
+		Format: Format, Account: k.Account, Region: k.Region,
+		Resource: k.LoadBalancer, NodeIP: k.NodeIP,
+		Start: k.End.Add(-k.MaxInterval()), End: k.End,
+	}, true
+}
+
+// Sniff counts the lines of head that look like health-check lines: a type
+// token, a timestamp, a latency in seconds and, when the line goes that
+// far, PASS or FAIL as the sixth field. A cut line that ends before the
+// sixth field counts only with one of the documented types. Blank lines are
+// passed over.
+func (Decoder) Sniff(head []byte) int {
+	n := 0
+	var r row
+	for len(head) > 0 {
+		line := head
+		rest := []byte(nil)
+		if i := bytes.IndexByte(head, '\n'); i >= 0 {
+			line, rest = head[:i], head[i+1:]
+		}
+		head = rest
+		line = trimRight(line)
+		r.tokenize(line)
+		if r.nf < fLatency+1 {
+			continue
+		}
+		if _, ok := bytesconv.ParseTimestampMicros(r.field(line, fTime)); !ok {
+			continue
+		}
+		if _, _, ok := parseLatency(r.field(line, fLatency)); !ok {
+			continue
+		}
+		if r.nf > fStatus {
+			if s := r.field(line, fStatus); string(s) != StatusPass && string(s) != StatusFail {
+				continue
+			}
+		} else if !knownType(r.field(line, fType)) {
+			continue
+		}
+		n++
+	}
+	return n
+}
+
+// knownType reports whether b is one of the documented check types.
+func knownType(b []byte) bool {
+	switch string(b) {
+	case "http", "https", "h2", "grpc", "lambda":
+		return true
+	}
+	return false
+}
+
+// trimRight drops the spaces, tabs and carriage returns that end line.
+func trimRight(line []byte) []byte {
+	for len(line) > 0 {
+		switch line[len(line)-1] {
+		case ' ', '\t', '\r':
+			line = line[:len(line)-1]
+			continue
+		}
+		break
+	}
+	return line
+}
