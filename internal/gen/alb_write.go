@@ -172,7 +172,8 @@ func testFileObject(root, elb string, start time.Time, names *rand.Rand) Object 
 //	{file}{account}_elasticloadbalancing_{region}_{lb}_{YYYYMMDDThhmmZ}_{node-ip}_{random}{ext}
 type objectLayout struct {
 	root, account, region string
-	// file is "" for access logs and "conn_log_" for connection logs.
+	// file is "" for access logs, "conn_log_" for connection logs and
+	// "health_check_log_" for health-check logs.
 	file string
 	// lb is "app.{lb-name}.{lb-id}" for an ALB, a Classic Load Balancer's
 	// bare name.
@@ -188,7 +189,8 @@ type objectLayout struct {
 }
 
 // objectLayout returns the layout of the objects of c's load balancer: file
-// "" for its access logs, "conn_log_" for its connection logs.
+// "" for its access logs, "conn_log_" for its connection logs,
+// "health_check_log_" for its health-check logs.
 func (c *ALBScenario) objectLayout(file string) objectLayout {
 	return objectLayout{root: awsLogsRoot(c.Prefix, c.Account), account: c.Account, region: c.Region, file: file,
 		lb: "app." + c.LBName + "." + c.LBID, ext: ".log.gz", interval: albInterval, delay: c.DeliveryDelay, nodes: c.Nodes}

@@ -1,7 +1,10 @@
 // Package gen generates deterministic, realistic ALB and CloudFront access-log
 // traffic with injected incidents, together with the truth about every 5xx
 // row it wrote: which taxonomy cause it carries, which target, node, subnet,
-// minute, point of presence and distribution it belongs to.
+// minute, point of presence and distribution it belongs to; and the ALB
+// health checks of the same load balancer, with the truth about every
+// failed check and about when targets were out and the load balancer
+// failed open.
 //
 // The generator serves the tests (truth to compare reports against exactly),
 // the benchmarks (millions of varied lines), the S3 tests (gzip objects in the
@@ -27,8 +30,20 @@
 //	truth, err := gen.WriteALBObjects(dir, sc)  // the same objects on disk
 //
 // and the same for CloudFront with CFScenario, WriteCloudFront,
-// CloudFrontObjects and WriteCloudFrontObjects. SampleIncident and
-// SampleCloudFrontIncident are the demo's scenarios.
+// CloudFrontObjects and WriteCloudFrontObjects. ALB health-check logs come
+// from a HealthScenario built on an ALBScenario, so that both logs tell one
+// story (same load balancer, nodes, targets and target group):
+//
+//	hs := &gen.HealthScenario{ALB: sc, Incidents: []gen.HealthIncident{
+//		gen.MatcherMismatch(t0, sc.End, 299),
+//	}}
+//	truth, err := gen.WriteHealth(w, hs)
+//	objs, truth, err := gen.HealthObjects(hs)
+//	objs, albTruth, healthTruth, err := gen.StoryObjects(hs) // access + health objects
+//
+// Overload returns the incidents of incident 3 for both logs at once.
+// SampleIncident, SampleCloudFrontIncident and SampleHealthIncident are the
+// demo's scenarios.
 //
 // Network Load Balancer TLS access logs have no 5xx: NLBScenario describes
 // connections, NLBIncident failed handshakes, and NLBTruth counts them by
