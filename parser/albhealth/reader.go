@@ -38,6 +38,7 @@ type Reader struct {
 	err     error
 	done    bool
 	pending bool // the LineReader's current line is not handled yet
+	full    bool // the last batch had BatchSize rows
 	stats   parser.Stats
 	minT    int64
 	maxT    int64
@@ -63,9 +64,10 @@ type fixedCol[T colbuild.Value] struct {
 // spanCol is a string column whose value is the line's bytes at *s, null
 // unless *ok.
 type spanCol struct {
-	b  *colbuild.String
-	s  *span
-	ok *bool
+	b    *colbuild.String
+	s    *span
+	ok   *bool
+	last int // bytes of values in the last batch
 }
 
 // alwaysOK is the validity of the columns that are never null.
@@ -80,9 +82,7 @@ var maxBatchBytes = 1 << 30
 // batch.
 const maxLineBytes = 1 << 30
 
-// firstReserve is how many rows a batch reserves first; it doubles the
-// reservation as rows come, up to the batch size, so a small object stays
-// small.
+// firstReserve is how many rows a batch reserves first (see grow).
 const firstReserve = 1024
 
 // NewReader returns a Reader over r, which yields decompressed text.
@@ -279,11 +279,7 @@ func (rd *Reader) Next() bool {
 			continue
 		}
 		if n == reserved {
-			grow := min(size-n, max(firstReserve, reserved))
-			for _, c := range rd.cols {
-				c.Reserve(grow)
-			}
-			reserved += grow
+			reserved = rd.grow(n, size)
 		}
 		rd.appendRow(trimmed)
 		rd.count(rd.row.time)
@@ -293,6 +289,10 @@ func (rd *Reader) Next() bool {
 	rd.stats.Bytes = rd.lr.Bytes()
 	if n == 0 {
 		return false
+	}
+	rd.full = n == size
+	for i := range rd.spans {
+		rd.spans[i].last = rd.spans[i].b.DataLen()
 	}
 	for i, c := range rd.cols {
 		rd.arrs[i] = c.NewArray()
@@ -304,6 +304,30 @@ func (rd *Reader) Next() bool {
 	}
 	return true
 }
+
+// grow makes room in the builders for rows from n on and returns the
+// number of rows now reserved. After a full batch, the next is likely full
+// too: it reserves all its rows at once, and the string bytes of the last
+// batch plus an eighth. Otherwise the reservation starts at firstReserve
+// rows, so that a small object stays small, and doubles, up to size; the
+// string columns double their bytes as they need.
+func (rd *Reader) grow(n, size int) int {
+	rows := min(size-n, max(firstReserve, n))
+	if n == 0 && rd.full {
+		rows = size
+		for _, c := range rd.spans {
+			c.b.ReserveData(min(c.last+c.last/8, maxReserveData))
+		}
+	}
+	for _, c := range rd.cols {
+		c.Reserve(rows)
+	}
+	return n + rows
+}
+
+// maxReserveData caps the bytes a string column reserves from the last
+// batch.
+const maxReserveData = 64 << 20
 
 // isBlank reports whether line holds only spaces.
 func isBlank(line []byte) bool {
