@@ -55,21 +55,17 @@ func (Decoder) ParseName(base string) (parser.Source, bool) {
 	if !ok || k.Type != "app" || k.Prefix != awskey.PrefixHealthCheck {
 		return parser.Source{}, false
 	}
-	return parser.Source{
-		Format: Format, Account: k.Account, Region: k.Region,
-		Resource: k.LoadBalancer, NodeIP: k.NodeIP,
-		Start: k.End.Add(-k.MaxInterval()), End: k.End,
-	}, true
+	return k.Source(Format), true
 }
 
-// Sniff counts the lines of head that look like health-check lines: a type
-// token, a timestamp, a latency in seconds and, when the line goes that
-// far, PASS or FAIL as the sixth field. A cut line that ends before the
-// sixth field counts only with one of the documented types. Blank lines are
-// passed over.
+// Sniff counts the lines of head that look like health-check lines: a
+// timestamp second, a latency in seconds third and, when the line goes
+// that far, PASS or FAIL sixth. A line cut short before the sixth field,
+// as the last of head may be, counts only with one of the documented types
+// first. Blank lines are passed over.
 func (Decoder) Sniff(head []byte) int {
 	n := 0
-	var r row
+	r := newRow()
 	for len(head) > 0 {
 		line := head
 		rest := []byte(nil)
@@ -77,9 +73,8 @@ func (Decoder) Sniff(head []byte) int {
 			line, rest = head[:i], head[i+1:]
 		}
 		head = rest
-		line = trimRight(line)
-		r.tokenize(line)
-		if r.nf < fLatency+1 {
+		line = bytes.TrimSuffix(line, []byte("\r"))
+		if r.toks.Split(line) != "" || r.toks.N <= fLatency {
 			continue
 		}
 		if _, ok := bytesconv.ParseTimestampMicros(r.field(line, fTime)); !ok {
@@ -88,7 +83,7 @@ func (Decoder) Sniff(head []byte) int {
 		if _, _, ok := parseLatency(r.field(line, fLatency)); !ok {
 			continue
 		}
-		if r.nf > fStatus {
+		if r.toks.N > fStatus {
 			if s := r.field(line, fStatus); string(s) != StatusPass && string(s) != StatusFail {
 				continue
 			}
@@ -107,17 +102,4 @@ func knownType(b []byte) bool {
 		return true
 	}
 	return false
-}
-
-// trimRight drops the spaces, tabs and carriage returns that end line.
-func trimRight(line []byte) []byte {
-	for len(line) > 0 {
-		switch line[len(line)-1] {
-		case ' ', '\t', '\r':
-			line = line[:len(line)-1]
-			continue
-		}
-		break
-	}
-	return line
 }

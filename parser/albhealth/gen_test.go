@@ -76,13 +76,13 @@ func TestGenerated(t *testing.T) {
 				}
 				zr, _ = gzip.NewReader(bytes.NewReader(o.Data))
 				res := readAll(t, zr, parser.Options{Source: src, BatchSize: 100})
-				if res.err != nil || len(res.rejects) > 0 {
-					t.Fatalf("%s: err %v, rejects %v", o.Key, res.err, res.rejects)
+				if res.Err != nil || len(res.Rejects) > 0 {
+					t.Fatalf("%s: err %v, rejects %v", o.Key, res.Err, res.Rejects)
 				}
-				if res.stats.MinTime.Before(src.Start) || !res.stats.MaxTime.Before(src.End) {
-					t.Fatalf("%s: rows %s..%s outside %s..%s", o.Key, res.stats.MinTime, res.stats.MaxTime, src.Start, src.End)
+				if res.Stats.MinTime.Before(src.Start) || !res.Stats.MaxTime.Before(src.End) {
+					t.Fatalf("%s: rows %s..%s outside %s..%s", o.Key, res.Stats.MinTime, res.Stats.MaxTime, src.Start, src.End)
 				}
-				for _, r := range res.rows {
+				for _, r := range res.Rows {
 					node := src.NodeIP // 8-field lines: the node is in the name only
 					if r[ColNodeIP] != nil {
 						node = r[ColNodeIP].(string)
@@ -90,13 +90,13 @@ func TestGenerated(t *testing.T) {
 							t.Fatalf("%s: row of node %v, elb %v", o.Key, r[ColNodeIP], r[ColELB])
 						}
 					}
-					target := r[ColTargetIP].(string) + ":" + strconv.Itoa(r[ColTargetPort].(int))
+					target := r[ColTargetIP].(string) + ":" + strconv.Itoa(int(r[ColTargetPort].(uint16)))
 					for _, c := range []*gen.HealthCounts{count(targets, target), count(nodes, node)} {
 						c.Checks++
 					}
 					checks++
 					if r[ColStatus] == StatusPass {
-						if r[ColReasonCode] != nil || r[ColStatusCode] != 200 {
+						if r[ColReasonCode] != nil || r[ColStatusCode] != uint16(200) {
 							t.Fatalf("passed check %v", r)
 						}
 						continue
@@ -112,7 +112,7 @@ func TestGenerated(t *testing.T) {
 						c.Reasons[reason]++
 					}
 					if reason == ReasonResponseCodeMismatch {
-						codes[r[ColStatusCode].(int)]++
+						codes[int(r[ColStatusCode].(uint16))]++
 					}
 					ts, _ := time.Parse("2006-01-02T15:04:05.000000Z", r[ColTime].(string))
 					if first[target].IsZero() || ts.Before(first[target]) {

@@ -5,8 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/apache/arrow-go/v18/arrow/memory"
-
+	"github.com/lbtriage/lbtriage/internal/readertest"
 	"github.com/lbtriage/lbtriage/parser"
 )
 
@@ -22,11 +21,9 @@ var fuzzSeeds = []string{
 }
 
 // FuzzReader feeds arbitrary bytes to a Reader with small batches. The
-// properties: it never panics, every batch has the projected schema, the
-// counts reconcile (Lines = Parsed + Rejected + Comments, rows delivered =
-// Parsed, one OnReject call per rejected line, Bytes = input length), a
-// projection accepts exactly the lines all columns accept, and every Arrow
-// buffer is released.
+// properties: those of readertest.FuzzRead (it never panics, the counts
+// reconcile, every Arrow buffer is released, ...), and a projection
+// accepts exactly the lines all columns accept.
 //
 //	go test -run '^$' -fuzz '^FuzzReader$' -fuzztime 1m ./parser/albhealth
 func FuzzReader(f *testing.F) {
@@ -37,65 +34,12 @@ func FuzzReader(f *testing.F) {
 		if len(data) > 1<<16 {
 			return
 		}
-		all := fuzzRead(t, data, nil, 3)
-		one := fuzzRead(t, data, []string{ColStatus}, 1)
+		all := readertest.FuzzRead(t, Decoder{}.NewReader, data, nil, 3)
+		one := readertest.FuzzRead(t, Decoder{}.NewReader, data, []string{ColStatus}, 1)
 		if all.Parsed != one.Parsed || all.Rejected != one.Rejected || all.Comments != one.Comments {
 			t.Fatalf("all columns %+v, status only %+v", all, one)
 		}
-		lines := int64(bytes.Count(data, []byte{'\n'}))
-		if len(data) > 0 && data[len(data)-1] != '\n' {
-			lines++
-		}
-		if all.Lines != lines {
-			t.Fatalf("Lines = %d, input has %d", all.Lines, lines)
-		}
-		if all.Bytes != int64(len(data)) {
-			t.Fatalf("Bytes = %d, want %d", all.Bytes, len(data))
-		}
 	})
-}
-
-func fuzzRead(t *testing.T, data []byte, cols []string, batch int) parser.Stats {
-	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
-	defer mem.AssertSize(t, 0)
-	rejects := int64(0)
-	rd, err := NewReader(bytes.NewReader(data), parser.Options{
-		Allocator: mem, BatchSize: batch, Columns: cols, MaxLineBytes: 4096,
-		OnReject: func(e *parser.LineError) {
-			rejects++
-			if e.Reason == "" || len(e.Snippet) > parser.SnippetBytes {
-				t.Fatalf("bad LineError %+v", e)
-			}
-		},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rd.Release()
-	rows := int64(0)
-	for rd.Next() {
-		rec := rd.RecordBatch()
-		if !rec.Schema().Equal(rd.Schema()) || rec.NumRows() < 1 || rec.NumRows() > int64(batch) {
-			t.Fatalf("batch of %d rows, schema %s", rec.NumRows(), rec.Schema())
-		}
-		for _, c := range rec.Columns() {
-			if c.Len() != int(rec.NumRows()) {
-				t.Fatalf("column of %d values in a batch of %d rows", c.Len(), rec.NumRows())
-			}
-		}
-		rows += rec.NumRows()
-	}
-	if err := rd.Err(); err != nil {
-		t.Fatalf("Err() = %v on an in-memory reader", err)
-	}
-	s := rd.Stats()
-	if s.Lines != s.Parsed+s.Rejected+s.Comments || s.Parsed != rows || s.Rejected != rejects {
-		t.Fatalf("stats %+v, rows %d, rejects %d", s, rows, rejects)
-	}
-	if s.Parsed > 0 && s.MinTime.After(s.MaxTime) {
-		t.Fatalf("MinTime %v after MaxTime %v", s.MinTime, s.MaxTime)
-	}
-	return s
 }
 
 // FuzzSniff checks that Sniff never panics, counts no more lines than head
@@ -115,7 +59,7 @@ func FuzzSniff(f *testing.F) {
 		if lines := bytes.Count(head, []byte{'\n'}) + 1; n < 0 || n > lines {
 			t.Fatalf("Sniff = %d for %d lines", n, lines)
 		}
-		if s := fuzzRead(t, head, nil, 64); s.Parsed > int64(n) {
+		if s := readertest.FuzzRead(t, Decoder{}.NewReader, head, nil, 64); s.Parsed > int64(n) {
 			t.Fatalf("Sniff = %d, the reader parsed %d lines", n, s.Parsed)
 		}
 	})

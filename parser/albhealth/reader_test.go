@@ -1,14 +1,13 @@
 package albhealth
 
 import (
-	"errors"
-	"io"
 	"maps"
 	"strings"
 	"testing"
-	"testing/iotest"
 	"time"
 
+	"github.com/lbtriage/lbtriage/internal/readertest"
+	"github.com/lbtriage/lbtriage/internal/rowbatch"
 	"github.com/lbtriage/lbtriage/parser"
 )
 
@@ -69,13 +68,13 @@ func lineWith(kv ...any) string {
 func parseOne(t *testing.T, line string) map[string]any {
 	t.Helper()
 	res := readString(t, line, parser.Options{})
-	if len(res.rejects) > 0 {
-		t.Fatalf("line rejected: %s", res.rejects[0])
+	if len(res.Rejects) > 0 {
+		t.Fatalf("line rejected: %s", res.Rejects[0])
 	}
-	if len(res.rows) != 1 {
-		t.Fatalf("got %d rows, want 1", len(res.rows))
+	if len(res.Rows) != 1 {
+		t.Fatalf("got %d rows, want 1", len(res.Rows))
 	}
-	return res.rows[0]
+	return res.Rows[0]
 }
 
 func TestReaderExamples_Success(t *testing.T) {
@@ -180,13 +179,13 @@ func TestReaderRejects_Failure(t *testing.T) {
 	f := func(line, reason string) {
 		t.Helper()
 		res := readString(t, line, parser.Options{Source: parser.Source{Name: "obj.log"}})
-		if len(res.rows) != 0 {
+		if len(res.Rows) != 0 {
 			t.Fatalf("line accepted, want rejected with %q", reason)
 		}
-		if len(res.rejects) != 1 {
-			t.Fatalf("got %d rejects, want 1", len(res.rejects))
+		if len(res.Rejects) != 1 {
+			t.Fatalf("got %d rejects, want 1", len(res.Rejects))
 		}
-		e := res.rejects[0]
+		e := res.Rejects[0]
 		if e.Reason != reason {
 			t.Errorf("reason %q, want %q", e.Reason, reason)
 		}
@@ -228,27 +227,11 @@ func TestReaderRejects_Failure(t *testing.T) {
 	f("#Version: 1.0", "header line of another format (CloudFront?), not an ALB health-check line")
 }
 
-func TestReaderCounts(t *testing.T) {
-	good := lineWith()
-	in := "\n" + good + "\r\n  \n" + "bogus line\n" + good + "\n\t\n" + good // no trailing newline
-	res := readString(t, in, parser.Options{})
-	s := res.stats
-	if s.Lines != 7 || s.Parsed != 3 || s.Rejected != 1 || s.Comments != 3 {
-		t.Fatalf("stats %+v, want 7 lines = 3 parsed + 1 rejected + 3 blank", s)
-	}
-	if s.Bytes != int64(len(in)) {
-		t.Errorf("Bytes = %d, want %d", s.Bytes, len(in))
-	}
-	if res.rejects[0].Line != 4 {
-		t.Errorf("reject at line %d, want 4", res.rejects[0].Line)
-	}
-}
-
 func TestReaderTimeRange(t *testing.T) {
 	in := lineWith(fTime, "2020-01-02T00:00:00.000001Z") + "\n" +
 		lineWith(fTime, "2019-12-31T23:59:59.999999Z") + "\n" +
 		lineWith(fTime, "2020-01-01T12:00:00Z") + "\n"
-	s := readString(t, in, parser.Options{}).stats
+	s := readString(t, in, parser.Options{}).Stats
 	if got := fmtTime(s.MinTime); got != "2019-12-31T23:59:59.999999Z" {
 		t.Errorf("MinTime %s", got)
 	}
@@ -258,7 +241,7 @@ func TestReaderTimeRange(t *testing.T) {
 	if s.MinTime.Location() != time.UTC {
 		t.Errorf("MinTime not in UTC")
 	}
-	if s := readString(t, "\n", parser.Options{}).stats; !s.MinTime.IsZero() || !s.MaxTime.IsZero() {
+	if s := readString(t, "\n", parser.Options{}).Stats; !s.MinTime.IsZero() || !s.MaxTime.IsZero() {
 		t.Errorf("time range %v..%v without rows, want zero", s.MinTime, s.MaxTime)
 	}
 }
@@ -275,10 +258,10 @@ func TestReaderBatches(t *testing.T) {
 	f := func(batchSize int, want []int) {
 		t.Helper()
 		res := readString(t, in, parser.Options{BatchSize: batchSize})
-		if !slicesEqual(res.batches, want) {
-			t.Fatalf("BatchSize %d: batches %v, want %v", batchSize, res.batches, want)
+		if !slicesEqual(res.Batches, want) {
+			t.Fatalf("BatchSize %d: batches %v, want %v", batchSize, res.Batches, want)
 		}
-		for i, r := range res.rows {
+		for i, r := range res.Rows {
 			checkRow(t, r, with(ColStatusCode, i))
 		}
 	}
@@ -299,13 +282,13 @@ func TestReaderBatches(t *testing.T) {
 
 func TestReaderBatches_Growth(t *testing.T) {
 	// Batches past the first reservation grow it, and keep every value.
-	n := 3*firstReserve + 5
+	n := 3*rowbatch.FirstReserve + 5
 	in := strings.Repeat(lineWith()+"\n", n)
-	res := readString(t, in, parser.Options{BatchSize: 2*firstReserve + 1})
-	if !slicesEqual(res.batches, []int{2*firstReserve + 1, firstReserve + 4}) {
-		t.Fatalf("batches %v", res.batches)
+	res := readString(t, in, parser.Options{BatchSize: 2*rowbatch.FirstReserve + 1})
+	if !slicesEqual(res.Batches, []int{2*rowbatch.FirstReserve + 1, rowbatch.FirstReserve + 4}) {
+		t.Fatalf("batches %v", res.Batches)
 	}
-	for _, r := range res.rows {
+	for _, r := range res.Rows {
 		checkRow(t, r, fullWant)
 	}
 }
@@ -329,14 +312,14 @@ func TestReaderProjection(t *testing.T) {
 		t.Helper()
 		res := readString(t, in, parser.Options{Columns: cols, BatchSize: 1})
 		var got []string
-		for _, fl := range res.schema.Fields() {
+		for _, fl := range res.Schema.Fields() {
 			got = append(got, fl.Name)
 		}
 		if strings.Join(got, ",") != strings.Join(wantCols, ",") {
 			t.Fatalf("schema %v, want %v", got, wantCols)
 		}
-		if res.stats.Parsed != 2 || res.stats.Rejected != 1 {
-			t.Fatalf("stats %+v", res.stats)
+		if res.Stats.Parsed != 2 || res.Stats.Rejected != 1 {
+			t.Fatalf("stats %+v", res.Stats)
 		}
 		for i, want := range []map[string]any{fullWant, with(ColTargetIP, nil, ColTargetPort, nil, ColLambdaARN, arn)} {
 			sub := map[string]any{}
@@ -345,7 +328,7 @@ func TestReaderProjection(t *testing.T) {
 					sub[c] = v
 				}
 			}
-			checkRow(t, res.rows[i], sub)
+			checkRow(t, res.Rows[i], sub)
 		}
 	}
 	f(TriageColumns, TriageColumns)
@@ -362,7 +345,7 @@ func TestReaderProjection(t *testing.T) {
 
 func TestNewReader_Failure(t *testing.T) {
 	_, err := NewReader(strings.NewReader(""), parser.Options{Columns: []string{ColTime, "target"}})
-	if err == nil || err.Error() != `albhealth: unknown column "target"` {
+	if err == nil || err.Error() != `alb_health: unknown column "target"` {
 		t.Fatalf("err = %v, want unknown column", err)
 	}
 	if _, err := (Decoder{}).NewReader(strings.NewReader(""), parser.Options{Columns: []string{"x"}}); err == nil {
@@ -375,7 +358,7 @@ func TestReaderMetadata(t *testing.T) {
 	res := readString(t, lineWith(), parser.Options{Source: parser.Source{
 		Name: "s3://b/k.log.gz", NodeIP: "172.160.1.192", Resource: "app/my-lb/50dc6c495c0c9188", End: end,
 	}})
-	md := res.schema.Metadata()
+	md := res.Schema.Metadata()
 	want := map[string]string{
 		MetaSource: "s3://b/k.log.gz", MetaNodeIP: "172.160.1.192",
 		MetaLoadBalancer: "app/my-lb/50dc6c495c0c9188", MetaIntervalEnd: "2022-02-15T23:40:00Z",
@@ -388,76 +371,22 @@ func TestReaderMetadata(t *testing.T) {
 			t.Errorf("metadata %s missing or wrong: %v", k, md)
 		}
 	}
-	if md := readString(t, lineWith(), parser.Options{}).schema.Metadata(); md.Len() != 0 {
+	if md := readString(t, lineWith(), parser.Options{}).Schema.Metadata(); md.Len() != 0 {
 		t.Errorf("metadata %v, want none", md)
 	}
 }
 
-func TestReaderReadError(t *testing.T) {
-	boom := errors.New("unexpected EOF in gzip")
-	good := lineWith() + "\n"
-	r := io.MultiReader(strings.NewReader(good+good+good[:40]), iotest.ErrReader(boom))
-	res := readAll(t, r, parser.Options{Source: parser.Source{Name: "x.log.gz"}, BatchSize: 1})
-	if len(res.rows) != 2 {
-		t.Fatalf("got %d rows before the error, want 2", len(res.rows))
-	}
-	if !errors.Is(res.err, boom) || res.err.Error() != "read x.log.gz: unexpected EOF in gzip" {
-		t.Fatalf("Err() = %v", res.err)
-	}
-	if len(res.rejects) != 1 || res.rejects[0].Reason != "line cut short by a read error" || res.rejects[0].Line != 3 {
-		t.Fatalf("rejects %v", res.rejects)
-	}
-	res = readAll(t, io.MultiReader(strings.NewReader(good), iotest.ErrReader(boom)), parser.Options{})
-	if len(res.rows) != 1 || len(res.rejects) != 0 || res.err.Error() != "read input: unexpected EOF in gzip" {
-		t.Fatalf("rows %d rejects %d err %v", len(res.rows), len(res.rejects), res.err)
-	}
-}
-
-func TestReaderLongLine(t *testing.T) {
-	long := lineWith(fTargetGroup, strings.Repeat("g", 2000))
-	in := lineWith() + "\n" + long + "\n" + lineWith() + "\n"
-	res := readString(t, in, parser.Options{MaxLineBytes: 1000})
-	if res.stats.Parsed != 2 || len(res.rejects) != 1 {
-		t.Fatalf("stats %+v", res.stats)
-	}
-	if e := res.rejects[0]; e.Reason != "line longer than 1000 bytes" || e.Line != 2 || len(e.Snippet) != parser.SnippetBytes {
-		t.Fatalf("reject %v", e)
-	}
-	// Caps below parser.SnippetBytes are raised to it, caps past what a
-	// batch holds lowered to 1 GiB.
-	res = readString(t, strings.Repeat("x", 300)+"\n"+lineWith(), parser.Options{MaxLineBytes: 10})
-	if len(res.rejects) != 1 || res.rejects[0].Reason != "line longer than 160 bytes" || res.stats.Parsed != 1 {
-		t.Fatalf("rejects %v", res.rejects)
-	}
+func TestReaderHugeMaxLine(t *testing.T) {
+	// Caps beyond what int32 token bounds hold are lowered to 1 GiB.
 	rd, err := NewReader(strings.NewReader(""), parser.Options{MaxLineBytes: 1 << 40})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer rd.Release()
-	if rd.tooLong != "line longer than 1073741824 bytes" {
-		t.Fatalf("cap: %s", rd.tooLong)
+	if rd.Options().MaxLineBytes != 1<<30 {
+		t.Fatalf("cap: %d", rd.Options().MaxLineBytes)
 	}
 }
 
-func TestReaderRelease(t *testing.T) {
-	// Release in the middle of a stream, twice, and Next after Release.
-	mem := newChecked(t)
-	rd, err := NewReader(strings.NewReader(strings.Repeat(lineWith()+"\n", 5)), parser.Options{Allocator: mem, BatchSize: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !rd.Next() {
-		t.Fatal("no batch")
-	}
-	rec := rd.RecordBatch()
-	rec.Retain()
-	rd.Release()
-	rd.Release()
-	if rd.Next() {
-		t.Fatal("Next after Release")
-	}
-	if rec.NumRows() != 2 {
-		t.Fatalf("retained batch has %d rows", rec.NumRows())
-	}
-	rec.Release()
-}
+// TestReaderStream checks the behaviour every decoder's Reader shares.
+func TestReaderStream(t *testing.T) { readertest.CheckStream(t, Decoder{}.NewReader, lineWith()) }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/lbtriage/lbtriage/internal/bytesconv"
+	"github.com/lbtriage/lbtriage/internal/rowbatch"
+	"github.com/lbtriage/lbtriage/internal/tokenize"
 )
 
 // Field positions (0-based), in the order AWS documents them. The earlier
@@ -21,75 +23,64 @@ const (
 	fELB
 	fNodeIP
 
-	// maxFields is the number of documented fields; fields after them are
-	// ignored without being scanned.
+	// maxFields is the number of documented fields; the tokenizer finds
+	// the bounds of no more (tokenize.Tokens.Need), and the fields after
+	// them are ignored.
 	maxFields
 	// minFields is the shortest layout accepted: the earlier page's eight
 	// fields, which the examples of both pages still show.
 	minFields = fReasonCode + 1
 )
 
-// span is a token's position in the line.
+// span is a byte range of the line.
 type span struct{ start, end int }
 
 // row is one parsed line. It is reused from line to line: parse overwrites
-// every value it reports as present, and the spans point into the current
-// line, valid only until the next line is read.
+// every value it reports as present, and the spans and tokens index into
+// the current line, valid only until the next line is read.
 type row struct {
-	nf  int // tokens found, at most maxFields
-	tok [maxFields]span
+	toks tokenize.Tokens
 
 	time         int64 // µs since the epoch
 	latency      int64 // ns
 	latencyOK    bool
+	target       span // the whole target_addr token
 	targetIP     span
 	targetPort   uint16
-	ipTarget     bool // target_ip and target_port are set
-	arnTarget    bool // tok[fTarget] is a Lambda function's ARN
+	ipTarget     bool // targetIP and targetPort are set
+	arnTarget    bool // target is a Lambda function's ARN
 	statusCode   uint16
 	statusCodeOK bool
-	groupOK      bool
-	reasonOK     bool
-	elbOK        bool
-	nodeOK       bool
 }
 
-func (r *row) field(line []byte, f int) []byte { return line[r.tok[f].start:r.tok[f].end] }
-
-// tokenize finds the first maxFields tokens of line, separated by runs of
-// spaces.
-func (r *row) tokenize(line []byte) {
-	r.nf = 0
-	i := 0
-	for r.nf < maxFields {
-		for i < len(line) && line[i] == ' ' {
-			i++
-		}
-		if i == len(line) {
-			return
-		}
-		j := bytes.IndexByte(line[i:], ' ')
-		if j < 0 {
-			j = len(line) - i
-		}
-		r.tok[r.nf] = span{i, i + j}
-		r.nf++
-		i += j
-	}
+func newRow() row {
+	var r row
+	r.toks.Need = maxFields
+	return r
 }
+
+func (r *row) field(line []byte, f int) []byte { return r.toks.Field(line, f) }
 
 func isDash(b []byte) bool { return len(b) == 1 && b[0] == '-' }
 
-// parse parses line, with its line ending and trailing blanks removed, into
-// r. It returns "" on success or the reason the line is rejected. Every
-// typed field is converted, so validated, whichever columns are built.
+// parse splits line and parses it into r. It returns "" on success or the
+// reason the line is rejected.
 func (r *row) parse(line []byte) string {
-	r.tokenize(line)
-	if r.nf < minFields {
-		if reason := otherFormat(line); reason != "" {
+	return r.parseTokens(line, r.toks.Split(line))
+}
+
+// parseTokens parses a line already split, with the tokenizer's reason.
+// Every typed field is converted, so validated, whichever columns are
+// built.
+func (r *row) parseTokens(line []byte, reason string) string {
+	if reason != "" || r.toks.N < minFields {
+		if other := otherFormat(line); other != "" {
+			return other
+		}
+		if reason != "" {
 			return reason
 		}
-		return fmt.Sprintf("%d fields, want at least %d", r.nf, minFields)
+		return fmtFields(r.toks.N)
 	}
 	var ok bool
 	if r.time, ok = bytesconv.ParseTimestampMicros(r.field(line, fTime)); !ok {
@@ -101,22 +92,20 @@ func (r *row) parse(line []byte) string {
 	if reason := r.parseTarget(line); reason != "" {
 		return reason
 	}
-	r.groupOK = !isDash(r.field(line, fTargetGroup))
 	if s := r.field(line, fStatus); string(s) != StatusPass && string(s) != StatusFail {
-		return badField("status", s)
+		return rowbatch.BadField("status", s)
 	}
-	if b := r.field(line, fStatusCode); isDash(b) {
-		r.statusCodeOK = false
-	} else if r.statusCode, ok = bytesconv.ParseUint16(b); !ok {
-		return badField("status_code", b)
-	} else {
+	r.statusCodeOK = false
+	if b := r.field(line, fStatusCode); !isDash(b) {
+		if r.statusCode, ok = bytesconv.ParseUint16(b); !ok {
+			return rowbatch.BadField("status_code", b)
+		}
 		r.statusCodeOK = true
 	}
-	r.reasonOK = !isDash(r.field(line, fReasonCode))
-	r.elbOK = r.nf > fELB && !isDash(r.field(line, fELB))
-	r.nodeOK = r.nf > fNodeIP && !isDash(r.field(line, fNodeIP))
 	return ""
 }
+
+func fmtFields(n int) string { return fmt.Sprintf("%d fields, want at least %d", n, minFields) }
 
 // parseLatency parses the check's duration in seconds; "-" and -1 mean it
 // is not known and give valid=false.
@@ -134,8 +123,9 @@ func parseLatency(b []byte) (ns int64, valid, ok bool) {
 // the last ':'; brackets are dropped if present), a Lambda function's ARN,
 // or "-".
 func (r *row) parseTarget(line []byte) string {
-	t := r.tok[fTarget]
+	t := span{r.toks.Start(fTarget), r.toks.End(fTarget)}
 	b := line[t.start:t.end]
+	r.target = t
 	r.ipTarget, r.arnTarget = false, false
 	switch {
 	case isDash(b):
@@ -146,11 +136,11 @@ func (r *row) parseTarget(line []byte) string {
 	}
 	i := bytes.LastIndexByte(b, ':')
 	if i <= 0 {
-		return badField("target address", b)
+		return rowbatch.BadField("target address", b)
 	}
 	port, ok := bytesconv.ParseUint16(b[i+1:])
 	if !ok {
-		return badField("target port", b)
+		return rowbatch.BadField("target port", b)
 	}
 	ip := span{t.start, t.start + i}
 	if b[0] == '[' && b[i-1] == ']' && i > 2 {
@@ -160,14 +150,6 @@ func (r *row) parseTarget(line []byte) string {
 	return ""
 }
 
-func badField(name string, b []byte) string {
-	const max = 40
-	if len(b) > max {
-		return fmt.Sprintf("bad %s %q...", name, b[:max])
-	}
-	return fmt.Sprintf("bad %s %q", name, b)
-}
-
 // notHealth explains why a line whose time or latency field is bad was
 // rejected: the format it looks like when it is one AWS also writes, or
 // else the bad field.
@@ -175,7 +157,7 @@ func notHealth(line []byte, name string, b []byte) string {
 	if reason := otherFormat(line); reason != "" {
 		return reason
 	}
-	return badField(name, b)
+	return rowbatch.BadField(name, b)
 }
 
 // otherFormat names the log format line belongs to when it is another one
@@ -188,13 +170,12 @@ func otherFormat(line []byte) string {
 	if len(line) >= 11 && line[4] == '-' && line[7] == '-' && line[10] == '\t' {
 		return "CloudFront access-log line" + not
 	}
-	var r row
-	r.tokenize(line)
-	if r.nf < 3 {
-		return ""
-	}
-	first, second, third := r.field(line, 0), r.field(line, 1), r.field(line, 2)
+	first, rest := nextWord(line)
+	second, rest := nextWord(rest)
+	third, _ := nextWord(rest)
 	switch {
+	case third == nil:
+		return ""
 	case string(first) == "tls" && (string(second) == "1.0" || string(second) == "2.0"):
 		return "NLB access-log line" + not
 	case isTimestamp(first):
@@ -209,6 +190,19 @@ func otherFormat(line []byte) string {
 		return "ALB access-log line" + not
 	}
 	return ""
+}
+
+// nextWord returns the first word of b, between spaces, and what follows
+// it; word is nil when b holds none.
+func nextWord(b []byte) (word, rest []byte) {
+	b = bytes.TrimLeft(b, " ")
+	if len(b) == 0 {
+		return nil, nil
+	}
+	if i := bytes.IndexByte(b, ' '); i >= 0 {
+		return b[:i], b[i:]
+	}
+	return b, nil
 }
 
 func isTimestamp(b []byte) bool {

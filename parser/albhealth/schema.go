@@ -3,6 +3,7 @@ package albhealth
 import (
 	"github.com/apache/arrow-go/v18/arrow"
 
+	"github.com/lbtriage/lbtriage/internal/rowbatch"
 	"github.com/lbtriage/lbtriage/parser"
 )
 
@@ -48,13 +49,13 @@ const (
 	ReasonClientCertTypeUnsupported = "ClientCertTypeUnsupported"
 )
 
-// Schema metadata keys set from parser.Source (non-empty values only). They
-// are the keys the ALB access-log reader sets.
+// Schema metadata keys set from parser.Source (non-empty values only; see
+// rowbatch.SourceMetadata).
 const (
-	MetaSource       = "lbtriage.source"
-	MetaNodeIP       = "lbtriage.node_ip"
-	MetaLoadBalancer = "lbtriage.load_balancer"
-	MetaIntervalEnd  = "lbtriage.interval_end"
+	MetaSource       = rowbatch.MetaSource
+	MetaNodeIP       = rowbatch.MetaNodeIP
+	MetaLoadBalancer = rowbatch.MetaLoadBalancer
+	MetaIntervalEnd  = rowbatch.MetaIntervalEnd
 )
 
 // TriageColumns are the columns the health analysis needs (all but type);
@@ -132,11 +133,3 @@ var fullSchema = arrow.NewSchema(fields[:], nil)
 // them null: the object's name still tells the node and the load balancer
 // (parser.Source, and the schema metadata).
 func Schema() *arrow.Schema { return fullSchema }
-
-var colByName = func() map[string]colID {
-	m := make(map[string]colID, numCols)
-	for i, f := range fields {
-		m[f.Name] = colID(i)
-	}
-	return m
-}()
