@@ -137,22 +137,13 @@ func StoryObjects(hs *HealthScenario) ([]Object, *ALBTruth, *HealthTruth, error)
 // normal. StoryObjects(SampleHealthIncident()) gives the objects of both
 // logs and their truths.
 func SampleHealthIncident() *HealthScenario {
-	start := time.Date(2026, 11, 20, 12, 50, 0, 0, time.UTC)
-	end := start.Add(45 * time.Minute)
-	alb := &ALBScenario{
-		Seed:   20261121,
-		Start:  start,
-		End:    end,
-		Rows:   30000,
-		LBName: "shop-prod-alb",
-		LBID:   "50dc6c495c0c9188",
-		WAF:    true,
-		Incidents: []ALBIncident{
-			{Name: "clients sending unsupported requests", Kind: ALBBadRequest, Start: start, End: end, Rate: 0.0003},
-		},
+	alb := SampleIncident() // the same load balancer, its nodes and targets
+	alb.Seed = 20261121
+	alb.Incidents = []ALBIncident{
+		{Name: "clients sending unsupported requests", Kind: ALBBadRequest, Start: alb.Start, End: alb.End, Rate: 0.0003},
 	}
 	return &HealthScenario{
 		ALB:       alb,
-		Incidents: []HealthIncident{MatcherMismatch(time.Date(2026, 11, 20, 13, 10, 0, 0, time.UTC), end, 299)},
+		Incidents: []HealthIncident{MatcherMismatch(time.Date(2026, 11, 20, 13, 10, 0, 0, time.UTC), alb.End, 299)},
 	}
 }
