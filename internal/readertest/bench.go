@@ -123,3 +123,22 @@ func (bn *Bench) Gunzip(b *testing.B) {
 	}
 	GlobalSink.Add(n)
 }
+
+// RowParse is a decoder's BenchmarkRowParse: it measures parse, a
+// decoder's split and conversion of one line into its row, without the
+// line reader or the column builders, over the whole lines of the first
+// MiB of Text, and fails on any reason parse gives.
+func (bn *Bench) RowParse(b *testing.B, parse func(line []byte) (reason string)) {
+	text := bn.Text[:min(len(bn.Text), 1<<20)]
+	lines := bytes.Split(text, []byte("\n"))
+	lines = lines[:len(lines)-1] // the last is cut, or empty
+	b.SetBytes(int64(len(text)) / int64(len(lines)))
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if reason := parse(lines[i%len(lines)]); reason != "" {
+			b.Fatal(reason)
+		}
+		i++
+	}
+}

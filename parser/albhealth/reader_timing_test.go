@@ -54,19 +54,8 @@ var benchInput = sync.OnceValue(func() *readertest.Bench {
 })
 
 // BenchmarkRowParse measures splitting and converting one line, without
-// the line reader or the column builders.
+// the line reader or the column builders (readertest.Bench.RowParse).
 func BenchmarkRowParse(b *testing.B) {
-	text := benchInput().Text[:1<<20]
-	lines := bytes.Split(text, []byte("\n"))
-	lines = lines[:len(lines)-1] // the last is cut
 	r := newRow()
-	b.SetBytes(int64(len(text)) / int64(len(lines)))
-	b.ReportAllocs()
-	i := 0
-	for b.Loop() {
-		if reason := r.parse(lines[i%len(lines)]); reason != "" {
-			b.Fatal(reason)
-		}
-		i++
-	}
+	benchInput().RowParse(b, r.parse)
 }
