@@ -95,13 +95,17 @@ type Aggregator struct {
 	handed  int64
 
 	outsideWindow int64
-	requests      int64
-	firstUS       int64 // bounds of the rows inside the window
-	lastUS        int64
-	statusClass   [7]int64 // index status/100; 0 for unknown or out of range
-	total5xx      int64
-	byCause       [MaxCauses]int64
-	context       [MaxContexts]int64
+	// admitted counts the rows inside the window, requests or not;
+	// admitFirst and admitLast bound their times.
+	admitted              int64
+	admitFirst, admitLast int64
+	requests              int64
+	firstUS               int64 // bounds of the rows inside the window
+	lastUS                int64
+	statusClass           [7]int64 // index status/100; 0 for unknown or out of range
+	total5xx              int64
+	byCause               [MaxCauses]int64
+	context               [MaxContexts]int64
 
 	targets    map[targetKey]int32
 	targetList []*targetAgg
@@ -135,6 +139,8 @@ func New(f Family, opts Options) *Aggregator {
 		objects:    map[string]int64{},
 		firstUS:    math.MaxInt64,
 		lastUS:     math.MinInt64,
+		admitFirst: math.MaxInt64,
+		admitLast:  math.MinInt64,
 		targets:    map[targetKey]int32{},
 		nodes:      map[string]*NodeCount{},
 		paths:      newKeyCounter(opts.MaxKeys),
@@ -254,6 +260,9 @@ func (a *Aggregator) Admit(us int64, valid bool) bool {
 		a.outsideWindow++
 		return false
 	}
+	a.admitted++
+	a.admitFirst = min(a.admitFirst, us)
+	a.admitLast = max(a.admitLast, us)
 	return true
 }
 
@@ -377,6 +386,9 @@ func (a *Aggregator) Merge(o *Aggregator) {
 	}
 	a.handed += o.handed
 	a.outsideWindow += o.outsideWindow
+	a.admitted += o.admitted
+	a.admitFirst = min(a.admitFirst, o.admitFirst)
+	a.admitLast = max(a.admitLast, o.admitLast)
 	a.requests += o.requests
 	a.firstUS = min(a.firstUS, o.firstUS)
 	a.lastUS = max(a.lastUS, o.lastUS)

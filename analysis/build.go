@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"cmp"
 	"math"
 	"net/netip"
 	"sort"
@@ -27,7 +28,38 @@ const maxTimelineBuckets = 100_000
 // BuildReport turns a's aggregates and what the scan read into a Report,
 // verdict included, taking the whole run as a's: every object, every
 // rejected line. The result depends only on its arguments' figures.
-func BuildReport(a *Aggregator, run Run) *Report {
+func BuildReport(a *Aggregator, run Run) *Report { return buildReport(&group{host: a}, run) }
+
+// group is what one report is about: the Aggregator of a subject, its host,
+// and those of the companion families' subjects that join it (Companion).
+type group struct {
+	host       *Aggregator
+	companions []*Aggregator
+}
+
+// members returns the host, then the companions.
+func (g *group) members() []*Aggregator {
+	return append([]*Aggregator{g.host}, g.companions...)
+}
+
+// member returns the group's Aggregator of format f, or nil.
+func (g *group) member(f parser.Format) *Aggregator {
+	for _, m := range g.members() {
+		if m.fam.Decoder().Format() == f {
+			return m
+		}
+	}
+	return nil
+}
+
+// isCompanion reports whether f is a Companion family.
+func isCompanion(f Family) bool {
+	_, ok := f.(Companion)
+	return ok
+}
+
+func buildReport(g *group, run Run) *Report {
+	a := g.host
 	opts := a.opts
 	tax := a.tax
 	r := &Report{
@@ -40,21 +72,29 @@ func BuildReport(a *Aggregator, run Run) *Report {
 	}
 	if sub := a.subject; sub.Resource != "" {
 		r.LoadBalancer = &LoadBalancer{Name: sub.Name, ResourceID: sub.Resource, Account: a.account, Region: a.region}
+		for _, c := range g.companions {
+			r.LoadBalancer.Account = cmp.Or(r.LoadBalancer.Account, c.account)
+			r.LoadBalancer.Region = cmp.Or(r.LoadBalancer.Region, c.region)
+		}
 	}
 	stats := r.fillInputs(run)
 
-	r.Lines.OutsideWindow = a.outsideWindow
 	// The rows of the report's objects that went to no other place than
 	// another subject's report, or nowhere (Options.LoadBalancer).
-	format := a.fam.Decoder().Format()
 	for _, res := range run.Results {
-		if res.Format == format && res.SkipReason == "" {
-			r.Lines.OtherLoadBalancers += max(res.Stats.Parsed-a.objects[res.Source.Name], 0)
+		if m := g.member(res.Format); m != nil && res.SkipReason == "" {
+			r.Lines.OtherLoadBalancers += max(res.Stats.Parsed-m.objects[res.Source.Name], 0)
 		}
 	}
+	first, last := int64(math.MaxInt64), int64(math.MinInt64)
+	for _, m := range g.members() {
+		r.Lines.OutsideWindow += m.outsideWindow
+		r.Lines.OtherLogs += m.admitted - m.requests
+		first, last = min(first, m.admitFirst), max(last, m.admitLast)
+	}
 	r.Lines.RejectedSamples = sampleRejects(run.Rejects, DefaultMaxRejectedSamples)
-	if a.requests > 0 {
-		r.TimeRange = TimeRange{First: UnixMicro(a.firstUS), Last: UnixMicro(a.lastUS)}
+	if first <= last {
+		r.TimeRange = TimeRange{First: UnixMicro(first), Last: UnixMicro(last)}
 	} else if !stats.MinTime.IsZero() {
 		r.TimeRange = TimeRange{First: TimeOf(stats.MinTime), Last: TimeOf(stats.MaxTime)}
 	}
@@ -103,8 +143,10 @@ func BuildReport(a *Aggregator, run Run) *Report {
 		return Client{Client: k, Requests: s.requests, Errors5xx: s.errors}
 	})
 	r.Timeline = buildTimeline(a)
-	a.fam.Report(a, r)
-	r.Verdict = buildVerdict(a, r)
+	for _, m := range g.members() {
+		m.fam.Report(m, r)
+	}
+	r.Verdict = buildVerdict(g, r)
 	return r
 }
 
@@ -416,15 +458,17 @@ func buildTimeline(a *Aggregator) []Bucket {
 // BuildReports builds the reports of a run from the Routers among sinks:
 // one per family present, and within a family one per subject (load
 // balancer), families in registration order and each family's subjects
-// with the most 5xx first. A family counts as present when rows of it were
-// read or an object of it was recognised. Each report covers the objects
-// it has rows of (an object with rows of several subjects is in each of
-// their reports) and their rejected lines; an object of the family with no
-// row goes to the report of the subject its name tells, else to the
-// family's first; objects whose format could not be told go into every
-// report, and the inputs skipped before reading into the first one. With
-// one report, or none present, the whole run is the report (with no family
-// present, of the first registered).
+// with the most 5xx first. A companion family's subject joins the report
+// of the subject with the same resource of a family that is no companion,
+// when there is one, rather than making its own (see Companion). A family
+// counts as present when rows of it were read or an object of it was
+// recognised. Each report covers the objects it has rows of (an object
+// with rows of several subjects is in each of their reports) and their
+// rejected lines; an object with no row goes to the report of the subject
+// its name tells, else to its family's first; objects whose format could
+// not be told go into every report, and the inputs skipped before reading
+// into the first one. With one report, or none present, the whole run is
+// the report (with no family present, of the first registered).
 func BuildReports[S any](reg *Registry, sinks []S, run Run) []*Report {
 	aggs, _, opts := mergeRouters(sinks)
 	subjects := map[parser.Format][]*Aggregator{}
@@ -440,6 +484,89 @@ func BuildReports[S any](reg *Registry, sinks []S, run Run) []*Report {
 			present[res.Format] = true
 		}
 	}
+	if len(present) == 0 {
+		return []*Report{BuildReport(New(reg.families[0], opts), run)}
+	}
+	groups := groupSubjects(reg, subjects, present, run, opts)
+	if len(groups) == 1 {
+		return []*Report{buildReport(groups[0], run)}
+	}
+
+	// Which reports each object goes to.
+	runs := make([]Run, len(groups))
+	runs[0].Skipped = run.Skipped // inputs set aside before reading are of no family
+	in := make([]map[string]bool, len(groups))
+	for i := range in {
+		in[i] = map[string]bool{}
+	}
+	add := func(i int, res input.ObjectResult) {
+		if !in[i][res.Source.Name] {
+			runs[i].Results = append(runs[i].Results, res)
+			in[i][res.Source.Name] = true
+		}
+	}
+	for _, res := range run.Results {
+		if res.Format == parser.FormatUnknown {
+			for i := range groups {
+				add(i, res)
+			}
+			continue
+		}
+		// An object with no row goes to the subject its name tells: of its
+		// format, else the host a companion's object would join.
+		first, home, host, any := -1, -1, -1, false
+		for i, g := range groups {
+			named := res.Source.Resource != "" && g.host.subject.Resource == res.Source.Resource
+			if host < 0 && named {
+				host = i
+			}
+			m := g.member(res.Format)
+			if m == nil {
+				continue
+			}
+			if first < 0 {
+				first = i
+			}
+			if home < 0 && named && m.subject.Resource == res.Source.Resource {
+				home = i
+			}
+			if m.objects[res.Source.Name] > 0 {
+				add(i, res)
+				any = true
+			}
+		}
+		if !any {
+			switch {
+			case home >= 0:
+				add(home, res)
+			case host >= 0:
+				add(host, res)
+			default:
+				add(max(first, 0), res)
+			}
+		}
+	}
+	for _, e := range run.Rejects {
+		for i := range groups {
+			if in[i][e.Source] {
+				runs[i].Rejects = append(runs[i].Rejects, e)
+			}
+		}
+	}
+	out := make([]*Report, len(groups))
+	for i, g := range groups {
+		out[i] = buildReport(g, runs[i])
+	}
+	return out
+}
+
+// groupSubjects returns the reports' groups: one per subject of the
+// families present, in registration order and the most 5xx first within
+// a family, with each companion subject joined to the host of its
+// resource when there is one. A family present with no rows has one empty
+// subject, unless it is a companion whose objects all name a host's
+// resource.
+func groupSubjects(reg *Registry, subjects map[parser.Format][]*Aggregator, present map[parser.Format]bool, run Run, opts Options) []*group {
 	formats := make([]parser.Format, 0, len(present))
 	for f := range present {
 		formats = append(formats, f)
@@ -450,76 +577,56 @@ func BuildReports[S any](reg *Registry, sinks []S, run Run) []*Report {
 		}
 		return formats[i] < formats[j]
 	})
-	if len(formats) == 0 {
-		return []*Report{BuildReport(New(reg.families[0], opts), run)}
-	}
-	// The subjects of each family, the most 5xx first; a family present
-	// with no rows has one empty subject.
-	var order []*Aggregator
-	for _, f := range formats {
-		subs := subjects[f]
-		if len(subs) == 0 {
-			subs = []*Aggregator{New(reg.Family(f), opts)}
-		}
-		sort.Slice(subs, func(i, j int) bool { return faultLess(subs[i], subs[j]) })
-		order = append(order, subs...)
-	}
-	if len(order) == 1 {
-		return []*Report{BuildReport(order[0], run)}
-	}
-
-	// Which reports each object goes to.
-	runs := make([]Run, len(order))
-	runs[0].Skipped = run.Skipped // inputs set aside before reading are of no family
-	in := make([]map[string]bool, len(order))
-	for i := range in {
-		in[i] = map[string]bool{}
-	}
-	for _, res := range run.Results {
-		name := res.Source.Name
-		if res.Format == parser.FormatUnknown {
-			for i := range order {
-				runs[i].Results = append(runs[i].Results, res)
-				in[i][name] = true
-			}
-			continue
-		}
-		first, home, any := -1, -1, false
-		for i, a := range order {
-			if string(res.Format) != string(a.fam.Decoder().Format()) {
+	var groups []*group
+	hostOf := map[string]*group{}              // resource → the group of its host
+	for _, pass := range []bool{false, true} { // hosts first, then companions
+		for _, f := range formats {
+			fam := reg.Family(f)
+			if isCompanion(fam) != pass {
 				continue
 			}
-			if first < 0 {
-				first = i
+			subs := subjects[f]
+			if len(subs) == 0 {
+				if pass && allHosted(run, f, hostOf) {
+					continue
+				}
+				subs = []*Aggregator{New(fam, opts)}
 			}
-			if home < 0 && a.subject.Resource == res.Source.Resource {
-				home = i
-			}
-			if a.objects[name] > 0 {
-				runs[i].Results = append(runs[i].Results, res)
-				in[i][name], any = true, true
-			}
-		}
-		if !any && first >= 0 {
-			if home < 0 {
-				home = first
-			}
-			runs[home].Results = append(runs[home].Results, res)
-			in[home][name] = true
-		}
-	}
-	for _, e := range run.Rejects {
-		for i := range order {
-			if in[i][e.Source] {
-				runs[i].Rejects = append(runs[i].Rejects, e)
+			sort.Slice(subs, func(i, j int) bool { return faultLess(subs[i], subs[j]) })
+			for _, a := range subs {
+				res := a.subject.Resource
+				if g := hostOf[res]; pass && res != "" && g != nil {
+					g.companions = append(g.companions, a)
+					continue
+				}
+				g := &group{host: a}
+				groups = append(groups, g)
+				if !pass && res != "" && hostOf[res] == nil {
+					hostOf[res] = g
+				}
 			}
 		}
 	}
-	out := make([]*Report, len(order))
-	for i, a := range order {
-		out[i] = BuildReport(a, runs[i])
+	// Registration order, the most 5xx first within a family.
+	sort.SliceStable(groups, func(i, j int) bool {
+		x, y := groups[i].host, groups[j].host
+		if rx, ry := reg.rank(x.fam.Decoder().Format()), reg.rank(y.fam.Decoder().Format()); rx != ry {
+			return rx < ry
+		}
+		return faultLess(x, y)
+	})
+	return groups
+}
+
+// allHosted reports whether every object of format f read in run names a
+// resource that has a host.
+func allHosted(run Run, f parser.Format, hostOf map[string]*group) bool {
+	for _, res := range run.Results {
+		if res.Format == f && res.SkipReason == "" && hostOf[res.Source.Resource] == nil {
+			return false
+		}
 	}
-	return out
+	return true
 }
 
 // faultLess orders the subjects of a family: the most 5xx first, then the

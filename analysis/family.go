@@ -37,9 +37,32 @@ type Family interface {
 	// once the shared figures are in and before the verdict: its JSON
 	// object, its sections, an overall latency (r.AddPart).
 	Report(a *Aggregator, r *Report)
-	// Verdict adds the family's findings to the verdict of a report with
-	// 5xx; ranked are the causes present, most 5xx first.
+	// Verdict adds the family's findings to the verdict of report r, with
+	// 5xx or without (then ranked is nil); ranked are the causes present,
+	// most 5xx first, as IDs of r.Taxonomy, and r.Verdict.Window is the
+	// window where the 5xx rate stands out, if any.
 	Verdict(a *Aggregator, r *Report, ranked []CauseID) VerdictPart
+}
+
+// Companion is a Family whose logs tell more about a subject that another
+// family reports on: the health checks or the connections of a load
+// balancer whose access logs are read too. A companion's subject joins the
+// report of the subject with the same Resource of a family that is no
+// companion (the first such, in registration order), whatever the order
+// or the folders its objects come in: that report gets the companion's
+// objects and lines, its part (Report) and its verdict part (Verdict),
+// both called with the host's report, after the host family's own. A
+// companion subject no other report has (health checks read alone, or a
+// subject with no Resource) makes a report of its own, with a verdict.
+//
+// The core never names the families involved: the subjects' resources
+// alone join them. A companion's rows should not be Observed as requests
+// (they are no requests); it Admits them, for the window and the line
+// counts, and keeps its figures in its State.
+type Companion interface {
+	Family
+	// Companion marks the family as a companion; it is never called.
+	Companion()
 }
 
 // Consumer reads the batches of one family. For each batch it classifies
@@ -72,6 +95,16 @@ type VerdictPart struct {
 	Where string
 	// Summary, when set, is a sentence added to the verdict's summary.
 	Summary string
+	// Lead, when set, opens the summary, before the core's sentences on the
+	// 5xx: a finding that outweighs them, such as every target failing its
+	// health checks while the access logs look normal. Headline then says
+	// it in a line, shown in place of the 5xx headline (Verdict.Headline).
+	// In a report with no requests, the lead and the summary are the whole
+	// summary.
+	Lead, Headline string
+	// Hints follow the hints of the causes: what to check next about the
+	// family's own findings.
+	Hints []string
 }
 
 // Sampler is a Family with a built-in sample incident, for "lbtriage

@@ -100,10 +100,14 @@ type Lines struct {
 	OutsideWindow int64 `json:"outside_window"`
 	// OtherLoadBalancers counts the parsed rows of the report's objects
 	// that belong to other load balancers (their own reports, or left out
-	// by Options.LoadBalancer): Parsed = requests + OutsideWindow +
-	// OtherLoadBalancers.
-	OtherLoadBalancers int64            `json:"other_load_balancers,omitempty"`
-	RejectedSamples    []RejectedSample `json:"rejected_samples"`
+	// by Options.LoadBalancer): Parsed = requests + OtherLogs +
+	// OutsideWindow + OtherLoadBalancers.
+	OtherLoadBalancers int64 `json:"other_load_balancers,omitempty"`
+	// OtherLogs counts the rows inside the window that are no requests:
+	// those of the companion logs joined into the report (health checks,
+	// connections), or of a companion's own report.
+	OtherLogs       int64            `json:"other_logs,omitempty"`
+	RejectedSamples []RejectedSample `json:"rejected_samples"`
 }
 
 // RejectedSample is one rejected line, for the user to look at.
@@ -189,6 +193,11 @@ type Bucket struct {
 
 // Verdict is the answer: who is at fault, where, since when, what to check.
 type Verdict struct {
+	// Headline, when set, is what leads the story instead of the 5xx (a
+	// family's VerdictPart.Headline: every target failing its health
+	// checks while the access logs look normal); renderers show it as the
+	// verdict's headline.
+	Headline      string  `json:"headline,omitempty"`
 	PrimaryDomain *string `json:"primary_domain"`
 	PrimaryCause  *string `json:"primary_cause"`
 	// Share is the primary cause's fraction of all 5xx.

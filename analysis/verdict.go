@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"sort"
@@ -31,23 +32,29 @@ const (
 	windowRatio = 2.0
 )
 
-func buildVerdict(a *Aggregator, r *Report) Verdict {
+func buildVerdict(g *group, r *Report) Verdict {
+	a := g.host
 	v := Verdict{Hints: []string{}, Findings: []string{}}
 	if a.total5xx == 0 {
-		v.Summary = noErrorSummary(a, r)
-		// A quiet node matters even without 5xx: its clients time out
-		// before anything is logged.
-		if nf := nodeFindings(r); len(nf) > 0 {
-			v.Findings = append(v.Findings, nf...)
-			v.Summary += " But a load balancer node served far less than its share of the requests: clients reaching it may be failing before anything is logged (see the findings)."
-		}
 		// A family may have something to say without any 5xx (the health
 		// of targets, say).
-		part := a.fam.Verdict(a, r, nil)
-		v.Findings = append(append(v.Findings, part.Findings...), part.Notes...)
-		if part.Summary != "" {
-			v.Summary += " " + part.Summary
+		part := familyVerdicts(g, r, nil)
+		v.Headline = part.Headline
+		if r.Requests == 0 && (part.Lead != "" || part.Summary != "") {
+			// Nothing but the families' words: no requests to speak of.
+			v.Summary = joinSentences(part.Lead, part.Summary)
+		} else {
+			v.Summary = noErrorSummary(a, r)
+			// A quiet node matters even without 5xx: its clients time out
+			// before anything is logged.
+			if nf := nodeFindings(r); len(nf) > 0 {
+				v.Findings = append(v.Findings, nf...)
+				v.Summary += " But a load balancer node served far less than its share of the requests: clients reaching it may be failing before anything is logged (see the findings)."
+			}
+			v.Summary = joinSentences(part.Lead, v.Summary, part.Summary)
 		}
+		v.Findings = append(append(v.Findings, part.Findings...), part.Notes...)
+		v.Hints = append(v.Hints, part.Hints...)
 		return v
 	}
 	tax := a.tax
@@ -74,7 +81,10 @@ func buildVerdict(a *Aggregator, r *Report) Verdict {
 			where = w
 		}
 	}
-	part := a.fam.Verdict(a, r, ranked)
+	// The families' findings see the window found so far.
+	r.Verdict.Window = v.Window
+	part := familyVerdicts(g, r, ranked)
+	v.Headline = part.Headline
 	v.Findings = append(v.Findings, part.Findings...)
 	if where == "" {
 		where = part.Where
@@ -84,11 +94,41 @@ func buildVerdict(a *Aggregator, r *Report) Verdict {
 	}
 	v.Findings = append(v.Findings, nodeFindings(r)...)
 	v.Findings = append(v.Findings, part.Notes...)
-	v.Summary = errorSummary(a, r, primary, where, v.Window)
-	if part.Summary != "" {
-		v.Summary += " " + part.Summary
-	}
+	v.Hints = append(v.Hints, part.Hints...)
+	v.Summary = joinSentences(part.Lead, errorSummary(a, r, primary, where, v.Window), part.Summary)
 	return v
+}
+
+// familyVerdicts gathers the verdict parts of the group's families, the
+// host's first: findings, notes and hints in that order, the first Where
+// and Headline, leads and summaries joined.
+func familyVerdicts(g *group, r *Report, ranked []CauseID) VerdictPart {
+	var out VerdictPart
+	var leads, sums []string
+	for _, m := range g.members() {
+		p := m.fam.Verdict(m, r, ranked)
+		out.Findings = append(out.Findings, p.Findings...)
+		out.Notes = append(out.Notes, p.Notes...)
+		out.Hints = append(out.Hints, p.Hints...)
+		out.Where = cmp.Or(out.Where, p.Where)
+		if p.Lead != "" {
+			out.Headline = cmp.Or(out.Headline, p.Headline)
+		}
+		leads, sums = append(leads, p.Lead), append(sums, p.Summary)
+	}
+	out.Lead, out.Summary = joinSentences(leads...), joinSentences(sums...)
+	return out
+}
+
+// joinSentences joins the non-empty sentences with spaces.
+func joinSentences(s ...string) string {
+	var out []string
+	for _, x := range s {
+		if x != "" {
+			out = append(out, x)
+		}
+	}
+	return strings.Join(out, " ")
 }
 
 // rankCauses orders the causes present by count, ties by code.

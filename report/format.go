@@ -383,12 +383,15 @@ func loadBalancerText(rep *analysis.Report) string {
 }
 
 // linesText is the line count of the inputs: "lines read 10, parsed 9,
-// rejected 1, comments 0, outside window 0", with the rows of other load
-// balancers when there are any; outside names the window ("outside
+// rejected 1, comments 0, outside window 0", with the rows of other logs
+// (no requests) and of other load balancers when there are any; outside names the window ("outside
 // window", "outside the window").
 func linesText(ln analysis.Lines, outside string) string {
 	s := "read " + numfmt.Int(ln.Read) + ", parsed " + numfmt.Int(ln.Parsed) + ", rejected " + numfmt.Int(ln.Rejected) +
 		", comments " + numfmt.Int(ln.Comments) + ", " + outside + " " + numfmt.Int(ln.OutsideWindow)
+	if ln.OtherLogs > 0 {
+		s += ", other logs " + numfmt.Int(ln.OtherLogs)
+	}
 	if ln.OtherLoadBalancers > 0 {
 		s += ", other load balancers " + numfmt.Int(ln.OtherLoadBalancers)
 	}
@@ -437,6 +440,9 @@ func overview(reps []*analysis.Report) string {
 // target.connection_error, 87% of 5xx".
 func headline(rep *analysis.Report) string {
 	v := rep.Verdict
+	if v.Headline != "" {
+		return Sanitize(v.Headline)
+	}
 	if !hasFivexx(rep) || v.PrimaryCause == nil {
 		return "No 5xx in " + numfmt.Int(rep.Requests) + " requests"
 	}

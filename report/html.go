@@ -127,6 +127,7 @@ type htmlView struct {
 
 type htmlVerdict struct {
 	OK       bool
+	Lead     bool   // a family's headline leads (analysis.Verdict.Headline)
 	Class    string // domain class for the colour
 	Party    string // "Target", "Load balancer", ...
 	Cause    string
@@ -426,11 +427,22 @@ func htmlVerdictOf(rep *analysis.Report) htmlVerdict {
 	if strings.TrimSuffix(hv.Summary, ".") == hv.Headline {
 		hv.Summary = ""
 	}
-	if !hasFivexx(rep) || v.PrimaryCause == nil {
+	switch {
+	case v.Headline != "":
+		// Something beyond the 5xx leads.
+		hv.Lead, hv.Class = true, "lead"
+		switch {
+		case rep.Requests == 0:
+		case hasFivexx(rep):
+			hv.Party = "Beyond the 5xx"
+		default:
+			hv.Party = "No 5xx, but"
+		}
+	case !hasFivexx(rep) || v.PrimaryCause == nil:
 		hv.OK = true
 		hv.Class = "ok"
 		hv.Party = "No 5xx"
-	} else {
+	default:
 		dom := domainOf(rep, *v.PrimaryCause)
 		if v.PrimaryDomain != nil {
 			dom = *v.PrimaryDomain

@@ -151,7 +151,7 @@ func renderMarkdown(w io.Writer, rep *analysis.Report, cmp *Comparison, opts Opt
 
 func mdVerdict(m *mdWriter, rep *analysis.Report) {
 	v := rep.Verdict
-	if hasFivexx(rep) && v.PrimaryCause != nil {
+	if hasFivexx(rep) && v.PrimaryCause != nil && v.Headline == "" {
 		dom := domainOf(rep, *v.PrimaryCause)
 		if v.PrimaryDomain != nil {
 			dom = *v.PrimaryDomain

@@ -168,3 +168,25 @@ func TestSections(t *testing.T) {
 		}
 	}
 }
+
+// TestRender_Headline: a verdict's headline (something beyond the 5xx
+// leads) replaces the 5xx headline in every format, and the lines count
+// the rows of other logs.
+func TestRender_Headline(t *testing.T) {
+	rep := incidentReport()
+	rep.Verdict.Headline = "Every backend fails its check"
+	rep.Lines.OtherLogs = 2430
+	for _, format := range []string{"text", "markdown", "html"} {
+		var b bytes.Buffer
+		if err := Render(&b, rep, Options{Format: format}); err != nil {
+			t.Fatal(err)
+		}
+		out := b.String()
+		if !strings.Contains(out, "Every backend fails its check") || !strings.Contains(out, ", other logs 2,430") {
+			t.Errorf("%s: no headline or no count of other logs' rows", format)
+		}
+		if format == "html" && !strings.Contains(out, `<div class="party">Beyond the 5xx</div>`) {
+			t.Errorf("html: the verdict does not say the headline is beyond the 5xx")
+		}
+	}
+}

@@ -98,7 +98,9 @@ func textVerdict(t *textWriter, rep *analysis.Report, title string) {
 	t.line("")
 	v := rep.Verdict
 	head := headline(rep)
-	if hasFivexx(rep) {
+	if v.Headline != "" {
+		t.line(t.c.yellow(head))
+	} else if hasFivexx(rep) {
 		t.line(t.c.red(head))
 	} else {
 		t.line(t.c.green(head))
