@@ -11,6 +11,7 @@ import (
 	"github.com/lbtriage/lbtriage/analysis"
 	"github.com/lbtriage/lbtriage/parser"
 	albparser "github.com/lbtriage/lbtriage/parser/alb"
+	"github.com/lbtriage/lbtriage/parser/awskey"
 )
 
 // columns are typed views of one batch's columns; nil when absent.
@@ -202,13 +203,7 @@ func uniform(a *array.String) (string, bool) {
 // subjectOf returns the subject of the load balancer with resource ID
 // resource ("app/my-lb/50dc6c495c0c9188", named "my-lb").
 func subjectOf(resource string) analysis.Subject {
-	name := resource
-	if _, rest, ok := strings.Cut(resource, "/"); ok {
-		if n, _, ok := strings.Cut(rest, "/"); ok && n != "" {
-			name = n
-		}
-	}
-	return analysis.Subject{Resource: resource, Name: name}
+	return analysis.Subject{Resource: resource, Name: awskey.LoadBalancerName(resource)}
 }
 
 // pathOf returns the path of a request URL ("scheme://host:port/path?q"),

@@ -149,6 +149,18 @@ func ParseELB(base string) (ELB, bool) {
 	return k, true
 }
 
+// LoadBalancerName returns the name in a load balancer's resource ID as
+// the logs write it ("app/my-lb/50dc6c495c0c9188" gives "my-lb"); a
+// Classic Load Balancer's bare name, or anything else, is returned as it is.
+func LoadBalancerName(resource string) string {
+	if _, rest, ok := strings.Cut(resource, "/"); ok {
+		if n, _, ok := strings.Cut(rest, "/"); ok && n != "" {
+			return n
+		}
+	}
+	return resource
+}
+
 // CloudFront is what a CloudFront standard-log object name tells:
 // {distribution}.{YYYY-MM-DD-HH}.{unique}.gz.
 type CloudFront struct {

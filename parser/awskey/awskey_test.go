@@ -143,3 +143,17 @@ func TestELBSource(t *testing.T) {
 		parser.Source{Format: "x", Account: "123456789012", Region: "us-east-2", Resource: "my-classic-lb",
 			NodeIP: "10.0.0.1", Start: end.Add(-time.Hour), End: end})
 }
+
+func TestLoadBalancerName(t *testing.T) {
+	f := func(resource, want string) {
+		t.Helper()
+		if got := LoadBalancerName(resource); got != want {
+			t.Fatalf("LoadBalancerName(%q) = %q, want %q", resource, got, want)
+		}
+	}
+	f("app/my-lb/50dc6c495c0c9188", "my-lb")
+	f("net/my-nlb/c6e77e28c25b2234", "my-nlb")
+	f("my-classic-lb", "my-classic-lb")
+	f("app//x", "app//x")
+	f("", "")
+}
