@@ -25,10 +25,12 @@
 // equal times keep the log's order); zstd; dictionary encoding; statistics and the page index on
 // every column. Types are those every engine agrees on: timestamps are
 // INT64 microseconds adjusted to UTC (never INT96), status codes and ports
-// signed 32-bit integers (never unsigned logical types), absent values
-// NULL (never "-" or -1). After the family's own columns come the columns
-// derived from the object's name: resource (the load balancer or the
-// distribution), node_ip, account_id and region. The key-value metadata names the family
+// signed 32-bit integers (never unsigned logical types), durations
+// seconds as DOUBLE, absent values NULL (never "-" or -1). After the
+// family's own columns come the columns derived from the object's name:
+// resource (the load balancer or the distribution), node_ip, account_id
+// and region, but for those the family's lines carry, whose NULLs the name
+// fills. The key-value metadata names the family
 // (MetaFamily), the schema version (MetaSchemaVersion) and the source
 // object (MetaSource).
 package lake

@@ -244,7 +244,7 @@ func (r *fileReader) Next() (ok bool) {
 			cols[i] = col
 			continue
 		}
-		conv, err := compute.CastArray(r.ctx, col, compute.SafeCastOptions(want))
+		conv, err := convert(r.ctx, col, want)
 		if err != nil {
 			releaseAll(cols)
 			r.err = fmt.Errorf("cannot read %q: column %q: %w", r.src.Name, r.schema.Field(i).Name, err)

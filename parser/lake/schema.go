@@ -3,9 +3,12 @@ package lake
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/compute"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
@@ -41,8 +44,23 @@ var nameColumns = []NameColumn{
 }
 
 // NameColumns returns the columns derived from the objects' names, which
-// follow the family's own columns in every family's files.
+// follow the family's own columns in every family's files. A family whose
+// lines carry one of them (the health-check and connection logs write the
+// node's IP in node_ip) keeps its own column in its place, whose NULLs the
+// lake fills from the name (AddedNameColumns).
 func NameColumns() []NameColumn { return nameColumns }
+
+// AddedNameColumns returns the name columns the lake adds after the
+// columns of a family of schema s: those s has no column of.
+func AddedNameColumns(s *arrow.Schema) []NameColumn {
+	var out []NameColumn
+	for _, c := range nameColumns {
+		if !s.HasField(c.Name) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
 
 // Columns lbtriage derives of each row, in every family's files after the
 // family's own columns: NULL where the family derives nothing.
@@ -79,8 +97,12 @@ type Deriver interface {
 // Type returns the type a column of type t has in the lake, the one every
 // engine reads alike: unsigned integers become the next wider signed type
 // (a port or status code is an INT32, never a UINT_16 that Hive and
-// Athena's older readers reject), and every timestamp becomes microseconds
-// in UTC, stored as INT64 (never INT96). Other supported types are kept.
+// Athena's older readers reject), every timestamp becomes microseconds in
+// UTC, stored as INT64 (never INT96), and every duration becomes seconds
+// as a DOUBLE, as the derived duration and the ALB access log's processing
+// times are (Parquet has no duration an engine reads, and a count of
+// milli- or nanoseconds would not say its unit). Other supported types
+// are kept.
 func Type(t arrow.DataType) (arrow.DataType, error) {
 	switch t.ID() {
 	case arrow.BOOL, arrow.INT8, arrow.INT16, arrow.INT32, arrow.INT64,
@@ -92,6 +114,8 @@ func Type(t arrow.DataType) (arrow.DataType, error) {
 		return arrow.PrimitiveTypes.Int64, nil
 	case arrow.TIMESTAMP:
 		return arrow.FixedWidthTypes.Timestamp_us, nil
+	case arrow.DURATION:
+		return arrow.PrimitiveTypes.Float64, nil
 	}
 	return nil, fmt.Errorf("no lake type for %s", t)
 }
@@ -99,7 +123,8 @@ func Type(t arrow.DataType) (arrow.DataType, error) {
 // Schema returns the lake schema of family f whose decoder's schema is s:
 // s's columns in order with their lake types (Type), then the derived
 // columns (DerivedFields), then the columns derived from the object's name
-// (NameColumns). It holds no metadata.
+// that s lacks (AddedNameColumns; a column of s named as one must be a
+// string). It holds no metadata.
 func Schema(f parser.Format, s *arrow.Schema) (*arrow.Schema, error) {
 	fields := make([]arrow.Field, 0, s.NumFields()+4)
 	seen := map[string]bool{}
@@ -111,8 +136,13 @@ func Schema(f parser.Format, s *arrow.Schema) (*arrow.Schema, error) {
 		fields = append(fields, arrow.Field{Name: fd.Name, Type: t, Nullable: fd.Nullable})
 		seen[fd.Name] = true
 	}
-	extra := slices.Clone(DerivedFields)
 	for _, c := range NameColumns() {
+		if i := s.FieldIndices(c.Name); len(i) > 0 && s.Field(i[0]).Type.ID() != arrow.STRING {
+			return nil, fmt.Errorf("column %q of the %s schema is a %s, not the string the object's name gives", c.Name, f, s.Field(i[0]).Type)
+		}
+	}
+	extra := slices.Clone(DerivedFields)
+	for _, c := range AddedNameColumns(s) {
 		extra = append(extra, arrow.Field{Name: c.Name, Type: arrow.BinaryTypes.String, Nullable: true})
 	}
 	for _, fd := range extra {
@@ -125,42 +155,98 @@ func Schema(f parser.Format, s *arrow.Schema) (*arrow.Schema, error) {
 }
 
 // converter turns a decoder's batches into batches of the lake's types,
-// column by column; a nil cast keeps a column as it is.
+// column by column; a nil type keeps a column as it is.
 type converter struct {
-	casts []*compute.CastOptions
-	ctx   context.Context
+	to  []arrow.DataType
+	ctx context.Context
 }
 
 func newConverter(in, out *arrow.Schema, mem memory.Allocator) (*converter, error) {
-	c := &converter{casts: make([]*compute.CastOptions, in.NumFields()), ctx: compute.WithAllocator(context.Background(), mem)}
+	c := &converter{to: make([]arrow.DataType, in.NumFields()), ctx: compute.WithAllocator(context.Background(), mem)}
 	for i, f := range in.Fields() {
-		want := out.Field(i).Type
-		if arrow.TypeEqual(f.Type, want) {
-			continue
+		if want := out.Field(i).Type; !arrow.TypeEqual(f.Type, want) {
+			c.to[i] = want
 		}
-		c.casts[i] = compute.SafeCastOptions(want)
 	}
 	return c, nil
 }
 
 // columns returns rec's columns converted; the caller releases them.
 func (c *converter) columns(rec arrow.RecordBatch) ([]arrow.Array, error) {
-	cols := make([]arrow.Array, 0, len(c.casts))
-	for i, opts := range c.casts {
+	cols := make([]arrow.Array, 0, len(c.to))
+	for i, want := range c.to {
 		col := rec.Column(i)
-		if opts == nil {
+		if want == nil {
 			col.Retain()
 			cols = append(cols, col)
 			continue
 		}
-		conv, err := compute.CastArray(c.ctx, col, opts)
+		conv, err := convert(c.ctx, col, want)
 		if err != nil {
 			releaseAll(cols)
-			return nil, fmt.Errorf("convert column %q to %s: %w", rec.ColumnName(i), opts.ToType, err)
+			return nil, fmt.Errorf("convert column %q to %s: %w", rec.ColumnName(i), want, err)
 		}
 		cols = append(cols, conv)
 	}
 	return cols, nil
+}
+
+// convert returns col as type want, with ctx's allocator: a duration to
+// seconds and back (Type), anything else by a safe cast. The caller
+// releases the result.
+func convert(ctx context.Context, col arrow.Array, want arrow.DataType) (arrow.Array, error) {
+	mem := compute.GetAllocator(ctx)
+	switch {
+	case col.DataType().ID() == arrow.DURATION && want.ID() == arrow.FLOAT64:
+		return durationSeconds(col.(*array.Duration), mem), nil
+	case col.DataType().ID() == arrow.FLOAT64 && want.ID() == arrow.DURATION:
+		return secondsDuration(col.(*array.Float64), want.(*arrow.DurationType), mem)
+	}
+	return compute.CastArray(ctx, col, compute.SafeCastOptions(want))
+}
+
+// unitsPerSecond is how many units of u make a second.
+func unitsPerSecond(u arrow.TimeUnit) float64 {
+	return float64(time.Second / u.Multiplier())
+}
+
+// durationSeconds returns the durations of d in seconds.
+func durationSeconds(d *array.Duration, mem memory.Allocator) arrow.Array {
+	per := unitsPerSecond(d.DataType().(*arrow.DurationType).Unit)
+	b := array.NewFloat64Builder(mem)
+	defer b.Release()
+	b.Reserve(d.Len())
+	for i, v := range d.DurationValues() {
+		if d.IsNull(i) {
+			b.UnsafeAppendBoolToBitmap(false)
+			continue
+		}
+		b.UnsafeAppend(float64(v) / per)
+	}
+	return b.NewArray()
+}
+
+// secondsDuration returns the seconds of s as durations of type t, each
+// the nearest count of t's unit: the durations durationSeconds wrote come
+// back as they were (up to 2^51 units, 26 days of nanoseconds). A value
+// that is no finite number of seconds within t's range is an error.
+func secondsDuration(s *array.Float64, t *arrow.DurationType, mem memory.Allocator) (arrow.Array, error) {
+	per := unitsPerSecond(t.Unit)
+	b := array.NewDurationBuilder(mem, t)
+	defer b.Release()
+	b.Reserve(s.Len())
+	for i, v := range s.Float64Values() {
+		if s.IsNull(i) {
+			b.UnsafeAppendBoolToBitmap(false)
+			continue
+		}
+		n := math.Round(v * per)
+		if math.IsNaN(n) || n < math.MinInt64 || n >= math.MaxInt64 {
+			return nil, fmt.Errorf("%v seconds is no duration in %s", v, t.Unit)
+		}
+		b.UnsafeAppend(arrow.Duration(n))
+	}
+	return b.NewArray(), nil
 }
 
 func releaseAll(arrs []arrow.Array) {

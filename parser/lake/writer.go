@@ -105,7 +105,11 @@ type ObjectWriter struct {
 	timeCol int
 	props   *parquet.WriterProperties
 	derive  Deriver
-	days    map[int64]*dayFile
+	// names are the name columns the lake adds; fills, the family's own
+	// columns named as a name column, with the value their NULLs take.
+	names []NameColumn
+	fills []fill
+	days  map[int64]*dayFile
 	// buffered counts the Arrow bytes buffered by this writer's files and,
 	// under an Exporter, by those of the other objects being written.
 	buffered *atomic.Int64
@@ -153,11 +157,39 @@ func NewObjectWriter(ctx context.Context, store Store, f parser.Format, src pars
 			props = append(props, parquet.WithDictionaryFor(f.Name, false))
 		}
 	}
+	var fills []fill
+	for _, nc := range NameColumns() {
+		if idx := in.FieldIndices(nc.Name); len(idx) == 1 && nc.Value(src) != "" {
+			fills = append(fills, fill{col: idx[0], value: nc.Value(src)})
+		}
+	}
 	return &ObjectWriter{
 		ctx: ctx, store: store, opts: opts, format: f, src: src, in: in, schema: ls,
 		conv: conv, timeCol: timeCol, props: parquet.NewWriterProperties(props...), days: map[int64]*dayFile{},
-		buffered: new(atomic.Int64), derive: deriverOf(opts, f),
+		buffered: new(atomic.Int64), derive: deriverOf(opts, f), names: AddedNameColumns(in), fills: fills,
 	}, nil
+}
+
+// fill is a string column whose NULLs take a value.
+type fill struct {
+	col   int
+	value string
+}
+
+// fillNulls returns col with its NULLs replaced by v.
+func fillNulls(col *array.String, v string, mem memory.Allocator) arrow.Array {
+	b := array.NewStringBuilder(mem)
+	defer b.Release()
+	b.Reserve(col.Len())
+	b.ReserveData(len(col.ValueBytes()) + col.NullN()*len(v))
+	for i := range col.Len() {
+		if col.IsNull(i) {
+			b.Append(v)
+		} else {
+			b.Append(col.Value(i))
+		}
+	}
+	return b.NewArray()
 }
 
 func deriverOf(opts Options, f parser.Format) Deriver {
@@ -182,6 +214,12 @@ func (w *ObjectWriter) Write(rec arrow.RecordBatch) error {
 		return fmt.Errorf("cannot export %q: %w", w.src.Name, err)
 	}
 	defer func() { releaseAll(cols) }()
+	for _, f := range w.fills {
+		if c := cols[f.col]; c.NullN() > 0 {
+			cols[f.col] = fillNulls(c.(*array.String), f.value, w.opts.Allocator)
+			c.Release()
+		}
+	}
 	derived, err := w.derived(rec)
 	if err != nil {
 		return fmt.Errorf("cannot export %q: %w", w.src.Name, err)
@@ -428,7 +466,7 @@ func (df *dayFile) flush() error {
 			return df.writeErr(err)
 		}
 	}
-	for i, nc := range NameColumns() {
+	for i, nc := range w.names {
 		col, err := constant(nc.Value(w.src), w.schema.Field(len(w.in.Fields())+len(DerivedFields)+i).Type, df.rows, w.opts.Allocator)
 		if err != nil {
 			return df.writeErr(err)

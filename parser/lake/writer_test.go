@@ -489,3 +489,52 @@ func TestObjectWriter_MemoryBytes(t *testing.T) {
 		t.Fatalf("written %+v, want one file of 3 row groups of 2 rows", written)
 	}
 }
+
+// TestObjectWriter_OwnNameColumn: a family whose lines carry the node's IP
+// keeps its node_ip column, NULLs filled from the object's name, and gets
+// no second one; its durations are seconds.
+func TestObjectWriter_OwnNameColumn(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	in := arrow.NewSchema([]arrow.Field{
+		{Name: "time", Type: arrow.FixedWidthTypes.Timestamp_us},
+		{Name: "latency", Type: arrow.FixedWidthTypes.Duration_ns, Nullable: true},
+		{Name: ColNodeIP, Type: arrow.BinaryTypes.String, Nullable: true},
+	}, nil)
+	b := array.NewRecordBuilder(mem, in)
+	base := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC).UnixMicro()
+	b.Field(0).(*array.TimestampBuilder).AppendValues([]arrow.Timestamp{arrow.Timestamp(base), arrow.Timestamp(base + 1)}, nil)
+	b.Field(1).(*array.DurationBuilder).AppendValues([]arrow.Duration{1_500_000_000, 0}, []bool{true, false})
+	b.Field(2).(*array.StringBuilder).AppendValues([]string{"10.0.1.5", ""}, []bool{true, false})
+	rec := b.NewRecordBatch()
+	b.Release()
+	defer rec.Release()
+
+	dir := t.TempDir()
+	src := parser.Source{Name: "x.log", Format: "own", Resource: "app/lb/1", NodeIP: "10.0.9.9"}
+	w, err := NewObjectWriter(context.Background(), DirStore{Root: dir}, "own", src, in, Options{Allocator: mem})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Write(rec); err != nil {
+		t.Fatal(err)
+	}
+	written, err := w.Close()
+	if err != nil || len(written) != 1 {
+		t.Fatalf("%v %v", written, err)
+	}
+	pf := readParquet(t, filepath.Join(dir, written[0].Path))
+	if n := len(pf.schema.FieldIndices(ColNodeIP)); n != 1 {
+		t.Fatalf("%d node_ip columns: %s", n, pf.schema)
+	}
+	var nodes, lat []any
+	for _, r := range pf.rows {
+		nodes, lat = append(nodes, r[ColNodeIP]), append(lat, r["latency"])
+	}
+	if !slices.Equal(nodes, []any{"10.0.1.5", "10.0.9.9"}) || !slices.Equal(lat, []any{1.5, nil}) || pf.rows[0][ColResource] != "app/lb/1" {
+		t.Errorf("node_ip %v, latency %v, resource %v", nodes, lat, pf.rows[0][ColResource])
+	}
+	if _, err := Schema("own", arrow.NewSchema([]arrow.Field{{Name: ColRegion, Type: arrow.PrimitiveTypes.Int32}}, nil)); err == nil {
+		t.Errorf("a region column of integers takes the name's place")
+	}
+}
