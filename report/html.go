@@ -282,8 +282,10 @@ type htmlCell struct {
 type htmlStates struct {
 	Title  string
 	Legend []htmlLegend
-	W      float64 // SVG width of a strip
+	W      float64 // SVG width of a strip, stretched to the column
 	Rows   []htmlStateRow
+	// Axis labels the strips' start, middle and end times.
+	From, Mid, To string
 }
 
 type htmlStateRow struct {
@@ -975,6 +977,15 @@ func htmlStatesOf(tl *analysis.StateTimeline) htmlStates {
 		}
 		h.W = max(h.W, float64(len(r.Cells))*htmlStateCellW)
 		h.Rows = append(h.Rows, row)
+	}
+	if n := int64(h.W / htmlStateCellW); n > 0 && tl.BucketSeconds > 0 {
+		start := tl.Start.UTC()
+		end := start.Add(timeDur(n * tl.BucketSeconds))
+		layout := "15:04"
+		if start.Format("2006-01-02") != end.Add(-time.Second).Format("2006-01-02") {
+			layout = "Jan 2 15:04"
+		}
+		h.From, h.Mid, h.To = start.Format(layout), start.Add(end.Sub(start)/2).Format(layout), end.Format(layout)
 	}
 	return h
 }

@@ -85,7 +85,7 @@ func TestAnalyze_Usage(t *testing.T) {
 	f("--since (2026-11-20T14:00:00Z) must be before --until", "analyze", "--since", "14:00", "--until", "13:00", "x.log")
 	f("--bucket must be a whole number of seconds", "analyze", "--bucket", "1500ms", "x.log")
 	f("--top must be positive", "analyze", "--top", "0", "x.log")
-	f("--format takes alb or cloudfront", "analyze", "--format", "nlb", "x.log")
+	f("--format takes alb, alb_health or cloudfront", "analyze", "--format", "nlb", "x.log")
 	f("--batch-size takes 1 to 1048576 rows, not 0", "analyze", "--batch-size", "0", "x.log")
 	f("--batch-size takes 1 to 1048576 rows, not 1000000000 (a batch reserves its rows up front", "analyze", "--batch-size", "1000000000", "x.log")
 	f("--batch-size takes 1 to 1048576 rows, not 2000000", "parse", "--batch-size", "2000000", "x.log")
@@ -318,7 +318,7 @@ func TestDemo_CloudFront(t *testing.T) {
 	if code != exitUsage {
 		t.Fatalf("demo nlb: exit %d", code)
 	}
-	oneLine(t, errOut, "alb or cloudfront")
+	oneLine(t, errOut, "alb, alb_health or cloudfront")
 }
 
 // TestAnalyze_MixedFormats: a directory with ALB and CloudFront logs gives

@@ -7,6 +7,7 @@ import (
 
 	"github.com/lbtriage/lbtriage/analysis"
 	albfam "github.com/lbtriage/lbtriage/analysis/alb"
+	healthfam "github.com/lbtriage/lbtriage/analysis/albhealth"
 	cffam "github.com/lbtriage/lbtriage/analysis/cloudfront"
 	"github.com/lbtriage/lbtriage/parser"
 	"github.com/lbtriage/lbtriage/report"
@@ -19,6 +20,7 @@ import (
 // all derive from it.
 var families = analysis.MustRegistry(
 	albfam.Family{},
+	healthfam.Family{},
 	cffam.Family{},
 )
 

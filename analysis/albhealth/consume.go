@@ -1,0 +1,150 @@
+package albhealth
+
+import (
+	"fmt"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+
+	"github.com/lbtriage/lbtriage/analysis"
+	"github.com/lbtriage/lbtriage/parser"
+	"github.com/lbtriage/lbtriage/parser/albhealth"
+	"github.com/lbtriage/lbtriage/parser/awskey"
+)
+
+// columnsRead are the columns the consumer reads.
+var columnsRead = []string{
+	albhealth.ColTime, albhealth.ColTargetIP, albhealth.ColTargetPort, albhealth.ColLambdaARN,
+	albhealth.ColTargetGroup, albhealth.ColStatus, albhealth.ColStatusCode, albhealth.ColReasonCode,
+	albhealth.ColELB, albhealth.ColNodeIP,
+}
+
+// columns are typed views of one batch's columns; nil when absent.
+type columns struct {
+	time       *array.Timestamp
+	targetIP   *array.String
+	targetPort *array.Uint16
+	arn        *array.String
+	group      *array.String
+	status     *array.String
+	code       *array.Uint16
+	reason     *array.String
+	lb         *array.String
+	node       *array.String
+}
+
+const title = "ALB health-check"
+
+func (c *columns) bind(rec arrow.RecordBatch) error {
+	*c = columns{}
+	sc := rec.Schema()
+	var err error
+	for i := 0; i < sc.NumFields() && err == nil; i++ {
+		name, a := sc.Field(i).Name, rec.Column(i)
+		switch name {
+		case albhealth.ColTime:
+			err = analysis.BindTime(title, name, a, &c.time)
+		case albhealth.ColTargetIP:
+			err = analysis.Bind(title, name, a, &c.targetIP)
+		case albhealth.ColTargetPort:
+			err = analysis.Bind(title, name, a, &c.targetPort)
+		case albhealth.ColLambdaARN:
+			err = analysis.Bind(title, name, a, &c.arn)
+		case albhealth.ColTargetGroup:
+			err = analysis.Bind(title, name, a, &c.group)
+		case albhealth.ColStatus:
+			err = analysis.Bind(title, name, a, &c.status)
+		case albhealth.ColStatusCode:
+			err = analysis.Bind(title, name, a, &c.code)
+		case albhealth.ColReasonCode:
+			err = analysis.Bind(title, name, a, &c.reason)
+		case albhealth.ColELB:
+			err = analysis.Bind(title, name, a, &c.lb)
+		case albhealth.ColNodeIP:
+			err = analysis.Bind(title, name, a, &c.node)
+		}
+	}
+	if err != nil {
+		return err
+	}
+	if c.time == nil || c.status == nil {
+		return fmt.Errorf("analysis: %s batch lacks the %q or %q column", title, albhealth.ColTime, albhealth.ColStatus)
+	}
+	return nil
+}
+
+// consumer reads health-check batches for one worker.
+type consumer struct {
+	c columns
+	// obj is the object being read and gen its number: a node's checks of
+	// a target from one object make one piece.
+	obj string
+	gen uint64
+}
+
+// Consume adds every check of one batch to the state of its load balancer:
+// the elb column's, else the one the object's name tells. The node is the
+// node_ip column's, else the object name's.
+func (k *consumer) Consume(src parser.Source, rec arrow.RecordBatch, to *analysis.Subjects) error {
+	c := &k.c
+	if err := c.bind(rec); err != nil {
+		return err
+	}
+	defer func() { k.c = columns{} }() // keep no reference to the batch
+	if src.Name != k.obj || k.gen == 0 {
+		k.obj = src.Name
+		k.gen++
+	}
+	times := c.time.Values()
+	var ports, codes []uint16
+	if c.targetPort != nil {
+		ports = c.targetPort.Values()
+	}
+	if c.code != nil {
+		codes = c.code.Values()
+	}
+	var (
+		a    *analysis.Aggregator
+		st   *state
+		lb   string
+		have bool
+		ch   check
+	)
+	for i := 0; i < int(rec.NumRows()); i++ {
+		row := src.Resource
+		if c.lb != nil && c.lb.IsValid(i) {
+			row = c.lb.Value(i)
+		}
+		if !have || row != lb {
+			lb, have = row, true
+			if a = to.Subject(analysis.Subject{Resource: lb, Name: awskey.LoadBalancerName(lb)}); a != nil {
+				st = a.State().(*state)
+				if st.bucketUS == 0 {
+					st.bucketUS = a.BucketUS()
+				}
+			}
+		}
+		if a == nil || !a.Admit(int64(times[i]), c.time.IsValid(i)) {
+			continue
+		}
+		ch = check{time: int64(times[i]), node: src.NodeIP, fail: analysis.Str(c.status, i) == albhealth.StatusFail}
+		if c.node != nil && c.node.IsValid(i) {
+			ch.node = c.node.Value(i)
+		}
+		ch.key = targetKey{group: analysis.Str(c.group, i), ip: analysis.Str(c.targetIP, i), arn: analysis.Str(c.arn, i)}
+		if ports != nil && c.targetPort.IsValid(i) {
+			ch.key.port = ports[i]
+		}
+		if codes != nil && c.code.IsValid(i) {
+			ch.code = codes[i]
+		}
+		if ch.fail {
+			ch.reason = analysis.Str(c.reason, i)
+			if ch.reason == "" {
+				ch.reason = "-"
+			}
+		}
+		st.add(&ch, k.gen)
+	}
+	return nil
+}
