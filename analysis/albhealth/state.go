@@ -35,7 +35,6 @@ type state struct {
 
 	// The last target and series a row went to, for the hot loop.
 	lastTarget *target
-	lastNode   string
 	lastSeries *series
 }
 
@@ -80,6 +79,7 @@ type target struct {
 	// with failures).
 	failedIn map[int64]int64
 	series   map[string]*series // by node
+	list     []*series          // the same, for a scan
 }
 
 func newTarget(k targetKey) *target {
@@ -89,6 +89,8 @@ func newTarget(k targetKey) *target {
 
 // series is one node's checks of one target.
 type series struct {
+	node           string
+	nc             *nodeCounts // the node's
 	checks, failed int64
 	pieces         []piece
 	// open is the piece being built, from object gen; -1 for none.
@@ -163,11 +165,8 @@ func (s *state) add(c *check, gen uint64) {
 	if c.time >= t.lastCheck {
 		t.lastCheck, t.lastCheckFailed = c.time, c.fail
 	}
-	n := s.nodes[c.node]
-	if n == nil {
-		n = &nodeCounts{}
-		s.nodes[strings.Clone(c.node)] = n
-	}
+	se := s.series(t, c.node)
+	n := se.nc
 	n.checks++
 	if c.fail {
 		s.failed++
@@ -183,7 +182,6 @@ func (s *state) add(c *check, gen uint64) {
 		s.passCodes[c.code]++
 	}
 
-	se := s.series(t, c.node)
 	se.checks++
 	if c.fail {
 		se.failed++
@@ -205,10 +203,25 @@ func (s *state) bucket(k int64) *bucketCounts {
 	return b
 }
 
+// smallTargets is the target count up to which target looks up by
+// scanning, and smallNodes the same for a target's nodes.
+const (
+	smallTargets = 16
+	smallNodes   = 8
+)
+
 // target returns the target of key k, whose strings may be views.
 func (s *state) target(k *targetKey) *target {
 	if t := s.lastTarget; t != nil && t.key == *k {
 		return t
+	}
+	if len(s.targetList) <= smallTargets {
+		for _, t := range s.targetList {
+			if t.key == *k {
+				s.lastTarget, s.lastSeries = t, nil
+				return t
+			}
+		}
 	}
 	t := s.targets[*k]
 	if t == nil {
@@ -221,17 +234,39 @@ func (s *state) target(k *targetKey) *target {
 	return t
 }
 
+// series returns t's series of node, whose string may be a view.
 func (s *state) series(t *target, node string) *series {
-	if s.lastSeries != nil && s.lastNode == node {
-		return s.lastSeries
+	if se := s.lastSeries; se != nil && se.node == node {
+		return se
 	}
-	se := t.series[node]
+	var se *series
+	if len(t.list) <= smallNodes {
+		for _, x := range t.list {
+			if x.node == node {
+				se = x
+				break
+			}
+		}
+	} else {
+		se = t.series[node]
+	}
 	if se == nil {
-		node = strings.Clone(node)
-		se = &series{open: -1}
-		t.series[node] = se
+		se = s.newSeries(t, node)
 	}
-	s.lastNode, s.lastSeries = node, se
+	s.lastSeries = se
+	return se
+}
+
+// newSeries adds t's series of node.
+func (s *state) newSeries(t *target, node string) *series {
+	n := s.nodes[node]
+	if n == nil {
+		n = &nodeCounts{}
+		s.nodes[strings.Clone(node)] = n
+	}
+	se := &series{node: strings.Clone(node), nc: n, open: -1}
+	t.series[se.node] = se
+	t.list = append(t.list, se)
 	return se
 }
 
@@ -276,8 +311,7 @@ func (s *state) Merge(other analysis.State) {
 		for node, ose := range ot.series {
 			se := t.series[node]
 			if se == nil {
-				se = &series{open: -1}
-				t.series[node] = se
+				se = s.newSeries(t, node)
 			}
 			se.checks += ose.checks
 			se.failed += ose.failed
