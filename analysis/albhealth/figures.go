@@ -2,6 +2,7 @@ package albhealth
 
 import (
 	"cmp"
+	"fmt"
 	"math"
 	"net/netip"
 	"slices"
@@ -426,7 +427,11 @@ var healthStates = []string{"passing", "failing checks", "unhealthy", "unhealthy
 
 // maxHealthCells caps the cells of a health timeline's row: past it,
 // buckets are grouped, each cell showing the worst state of its buckets.
-const maxHealthCells = 240
+// maxHealthRows caps its rows: the targets with the most failed checks.
+const (
+	maxHealthCells = 240
+	maxHealthRows  = 40
+)
 
 // healthTimeline draws each target's health over time, the most failed
 // checks first: a cell per bucket (or group of buckets), in the worst state
@@ -458,19 +463,27 @@ func (s *state) healthTimeline(strips []strip) *analysis.StateTimeline {
 		}
 		return false
 	}
+	if len(strips) > maxHealthRows {
+		tl.Title = fmt.Sprintf("Health of the %d targets with the most failed checks", maxHealthRows)
+		strips = strips[:maxHealthRows]
+	}
+	failing := make([]bool, cells)
 	for _, st := range strips {
 		row := analysis.StateRow{Name: st.name, Cells: make([]int8, cells)}
+		clear(failing)
+		for k, n := range st.failedIn {
+			if c := (k - lo) / group; n > 0 && c >= 0 && c < cells {
+				failing[c] = true
+			}
+		}
 		for c := range row.Cells {
 			from := (lo + int64(c)*group) * s.bucketUS
 			to := from + width
 			cell := int8(-1)
 			if st.first < to && st.last >= from {
 				cell = statePassing
-				for k := from / s.bucketUS; k < to/s.bucketUS; k++ {
-					if st.failedIn[k] > 0 {
-						cell = stateFailing
-						break
-					}
+				if failing[c] {
+					cell = stateFailing
 				}
 				if overlaps(st.out, from, to) {
 					cell = stateUnhealthy
