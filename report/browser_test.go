@@ -2,28 +2,23 @@ package report
 
 import (
 	"bytes"
-	"context"
 	"flag"
 	"image/png"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/lbtriage/lbtriage/analysis"
+	"github.com/lbtriage/lbtriage/internal/browsertest"
 )
 
 var updateScreenshot = flag.Bool("update-screenshot", false, "rewrite testdata/report-screenshot.png at the repository root")
 
-const (
-	chromiumPath = "/usr/bin/chromium"
-	// screenshotPath is the committed picture of the HTML report, at the
-	// repository root's testdata.
-	screenshotPath = "../testdata/report-screenshot.png"
-)
+// screenshotPath is the committed picture of the HTML report, at the
+// repository root's testdata.
+const screenshotPath = "../testdata/report-screenshot.png"
 
 // browserReport is the incident of incidentReport with hostile strings
 // where logs put them: paths, clients, a target, user agents in rejected
@@ -46,41 +41,12 @@ func browserReport() *analysis.Report {
 	return rep
 }
 
-// chromium runs headless Chromium with args and the page, returning its
-// standard output.
-func chromium(t *testing.T, page string, args ...string) []byte {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	base := []string{
-		"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-		"--disable-background-networking", "--disable-component-update", "--disable-sync",
-		"--disable-default-apps", "--disable-extensions", "--hide-scrollbars", "--force-device-scale-factor=1",
-		"--user-data-dir=" + t.TempDir(),
-	}
-	cmd := exec.CommandContext(ctx, chromiumPath, append(append(base, args...), "file://"+page)...)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("chromium %v: %v\n%s", args, err, stderr.Bytes())
-	}
-	return stdout.Bytes()
-}
-
 // TestBrowser renders the HTML report in headless Chromium: the page must
 // show the verdict, charts and tables, and no script from the log may run.
 // It saves the screenshot at testdata/report-screenshot.png when the file
 // is missing or with -update-screenshot.
 func TestBrowser(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test skipped under -short")
-	}
-	if _, err := os.Stat(chromiumPath); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("%s is missing and CI is set: make test installs it (mk/browser.mk)", chromiumPath)
-		}
-		t.Skipf("%s is missing: the browser test is skipped (make test installs it as root or with passwordless sudo; CI always runs it)", chromiumPath)
-	}
+	browsertest.Require(t)
 	dir := t.TempDir()
 	page := filepath.Join(dir, "report.html")
 	err := WriteFileAtomic(page, func(w io.Writer) error {
@@ -90,7 +56,7 @@ func TestBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	dom := string(chromium(t, page, "--dump-dom"))
+	dom := string(browsertest.Chromium(t, page, "--dump-dom"))
 	if !strings.Contains(dom, "<html") {
 		t.Fatalf("--dump-dom printed no document:\n%.500s", dom)
 	}
@@ -118,7 +84,7 @@ func TestBrowser(t *testing.T) {
 	}
 
 	shot := filepath.Join(dir, "shot.png")
-	chromium(t, page, "--screenshot="+shot, "--window-size=1280,2400")
+	browsertest.Chromium(t, page, "--screenshot="+shot, "--window-size=1280,2400")
 	b, err := os.ReadFile(shot)
 	if err != nil {
 		t.Fatal(err)
