@@ -13,6 +13,7 @@ import (
 
 	"github.com/lbtriage/lbtriage/analysis"
 	albfam "github.com/lbtriage/lbtriage/analysis/alb"
+	healthfam "github.com/lbtriage/lbtriage/analysis/albhealth"
 	cffam "github.com/lbtriage/lbtriage/analysis/cloudfront"
 	"github.com/lbtriage/lbtriage/internal/gen"
 )
@@ -319,6 +320,46 @@ func TestDemo_CloudFront(t *testing.T) {
 		t.Fatalf("demo nlb: exit %d", code)
 	}
 	oneLine(t, errOut, "alb, alb_health or cloudfront")
+}
+
+// TestDemo_Health: the health-check sample (incident 4b) is one report of
+// the load balancer's access and health-check logs, led by the health
+// checks, the same from memory and from disk with any worker count.
+func TestDemo_Health(t *testing.T) {
+	code, out, errOut := run(t, "demo", "alb_health", "-o", "json")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	mem := decodeReport(t, out)
+	if mem.Format != "alb" || mem.Part(healthfam.PartKey) == nil || mem.Lines.OtherLogs != 2430 {
+		t.Fatalf("format %q, parts %d, lines %+v", mem.Format, len(mem.Parts), mem.Lines)
+	}
+	if !strings.HasPrefix(mem.Verdict.Summary, "Every target fails its health check since 13:10 UTC: it answers 299 where the matcher expects 200") ||
+		mem.Verdict.Headline == "" {
+		t.Fatalf("headline %q, summary %q", mem.Verdict.Headline, mem.Verdict.Summary)
+	}
+	dir := t.TempDir()
+	if code, _, errOut := run(t, "demo", "alb_health", "--write", dir); code != exitOK {
+		t.Fatalf("--write: exit %d: %s", code, errOut)
+	}
+	var first string
+	for _, w := range []string{"1", "3"} {
+		code, out, errOut := run(t, "analyze", "-o", "json", "--workers", w, dir)
+		if code != exitOK {
+			t.Fatalf("--workers %s: exit %d: %s", w, code, errOut)
+		}
+		if first == "" {
+			first = out
+		} else if out != first {
+			t.Fatalf("--workers %s: JSON differs from --workers 1", w)
+		}
+	}
+	disk := decodeReport(t, first)
+	a, _ := json.Marshal([]any{mem.Verdict, mem.Part(healthfam.PartKey).JSON})
+	b, _ := json.Marshal([]any{disk.Verdict, disk.Part(healthfam.PartKey).JSON})
+	if !bytes.Equal(a, b) {
+		t.Fatalf("the report from disk differs from the demo's:\n%s\n%s", a, b)
+	}
 }
 
 // TestAnalyze_MixedFormats: a directory with ALB and CloudFront logs gives
