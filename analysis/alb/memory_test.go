@@ -2,12 +2,14 @@ package alb_test
 
 import (
 	"io"
-	"runtime"
 	"testing"
 	"time"
 
+	"github.com/apache/arrow-go/v18/arrow"
+
 	"github.com/lbtriage/lbtriage/analysis"
 	albfam "github.com/lbtriage/lbtriage/analysis/alb"
+	"github.com/lbtriage/lbtriage/analysis/analysistest"
 	"github.com/lbtriage/lbtriage/internal/gen"
 	"github.com/lbtriage/lbtriage/parser"
 	"github.com/lbtriage/lbtriage/parser/alb"
@@ -36,26 +38,7 @@ func peakHeap(t *testing.T, rows int, opts analysis.Options) (peak uint64, rep *
 	}
 	a := analysis.New(albfam.Family{}, opts)
 	src := parser.Source{Name: "pipe", NodeIP: "10.0.0.5"}
-	var ms runtime.MemStats
-	sample := func() {
-		runtime.GC()
-		runtime.ReadMemStats(&ms)
-		peak = max(peak, ms.HeapAlloc)
-	}
-	batches := 0
-	for r.Next() {
-		if err := a.Consume(src, r.RecordBatch()); err != nil {
-			t.Fatal(err)
-		}
-		if batches++; batches%16 == 0 {
-			sample()
-		}
-	}
-	sample()
-	if err := r.Err(); err != nil {
-		t.Fatal(err)
-	}
-	r.Release()
+	peak = analysistest.PeakHeap(t, r, func(rec arrow.RecordBatch) error { return a.Consume(src, rec) })
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}

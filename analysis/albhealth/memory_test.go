@@ -11,6 +11,7 @@ import (
 
 	"github.com/lbtriage/lbtriage/analysis"
 	healthfam "github.com/lbtriage/lbtriage/analysis/albhealth"
+	"github.com/lbtriage/lbtriage/analysis/analysistest"
 	"github.com/lbtriage/lbtriage/internal/gen"
 	"github.com/lbtriage/lbtriage/parser"
 	"github.com/lbtriage/lbtriage/parser/albhealth"
@@ -48,26 +49,7 @@ func peakHeap(t *testing.T, hs *gen.HealthScenario) (uint64, *analysis.Report) {
 	}
 	a := analysis.New(healthfam.Family{}, analysis.Options{})
 	src := parser.Source{Name: "pipe", Resource: "app/shop-prod-alb/50dc6c495c0c9188"}
-	var peak uint64
-	var ms runtime.MemStats
-	sample := func() {
-		runtime.GC()
-		runtime.ReadMemStats(&ms)
-		peak = max(peak, ms.HeapAlloc)
-	}
-	for n := 0; r.Next(); n++ {
-		if err := a.Consume(src, r.RecordBatch()); err != nil {
-			t.Fatal(err)
-		}
-		if n%16 == 0 {
-			sample()
-		}
-	}
-	sample()
-	if err := r.Err(); err != nil {
-		t.Fatal(err)
-	}
-	r.Release()
+	peak := analysistest.PeakHeap(t, r, func(rec arrow.RecordBatch) error { return a.Consume(src, rec) })
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}

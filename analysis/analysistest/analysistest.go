@@ -7,9 +7,12 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"runtime"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/lbtriage/lbtriage/analysis"
 	"github.com/lbtriage/lbtriage/internal/gen"
@@ -122,4 +125,33 @@ func CheckRules(t testing.TB, f analysis.Family, r parser.Reader, extra func(d *
 			t.Errorf("no row of cause %s: the test does not cover its rule", c.Code)
 		}
 	}
+}
+
+// PeakHeap drains r into consume and returns the largest live heap seen
+// after a GC, sampled every 16 batches and at the end, for the tests that
+// show an analysis's memory does not grow with its input. It fails the
+// test on a read or consume error, and releases r.
+func PeakHeap(t testing.TB, r parser.Reader, consume func(arrow.RecordBatch) error) uint64 {
+	t.Helper()
+	defer r.Release()
+	var peak uint64
+	var ms runtime.MemStats
+	sample := func() {
+		runtime.GC()
+		runtime.ReadMemStats(&ms)
+		peak = max(peak, ms.HeapAlloc)
+	}
+	for n := 0; r.Next(); n++ {
+		if err := consume(r.RecordBatch()); err != nil {
+			t.Fatal(err)
+		}
+		if n%16 == 0 {
+			sample()
+		}
+	}
+	sample()
+	if err := r.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return peak
 }
