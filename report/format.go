@@ -343,11 +343,12 @@ func reportTitle(rep *analysis.Report, title string) string {
 	if title != "" {
 		return title
 	}
-	kind := FamilyName(rep)
+	kind := FamilyName(rep) + " 5xx triage"
+	if rep.Requests == 0 && rep.Lines.OtherLogs > 0 {
+		kind = FamilyName(rep) + " triage" // logs with no requests: no 5xx to triage
+	}
 	if lb := rep.LoadBalancer; lb != nil && lb.Name != "" {
-		kind += " 5xx triage of " + Sanitize(lb.Name)
-	} else {
-		kind += " 5xx triage"
+		kind += " of " + Sanitize(lb.Name)
 	}
 	span := ""
 	if w := rep.Window; w != nil && !w.First.IsZero() {

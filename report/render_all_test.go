@@ -189,4 +189,10 @@ func TestRender_Headline(t *testing.T) {
 			t.Errorf("html: the verdict does not say the headline is beyond the 5xx")
 		}
 	}
+	// Logs with no request at all (health checks read alone): no 5xx in
+	// the title.
+	rep.Requests = 0
+	if got := reportTitle(rep, ""); !strings.HasPrefix(got, "ALB triage, ") {
+		t.Errorf("title %q", got)
+	}
 }
