@@ -420,12 +420,23 @@ func overview(reps []*analysis.Report) string {
 		}
 	}
 	s := fmt.Sprintf("%d reports", len(reps))
+	// What leads beyond the 5xx, in the reports that have it.
+	var beyond []string
+	for _, r := range reps {
+		if r.Verdict.Headline != "" {
+			beyond = append(beyond, subjectLabel(r)+": "+Sanitize(r.Verdict.Headline))
+		}
+	}
+	tail := "."
+	if len(beyond) > 0 {
+		tail = "; beyond the 5xx, " + strings.Join(beyond, "; ") + "."
+	}
 	if total == 0 {
 		labels := make([]string, len(reps))
 		for i, r := range reps {
 			labels[i] = subjectLabel(r)
 		}
-		return s + ", no 5xx in any: " + strings.Join(labels, ", ") + "."
+		return s + ", no 5xx in any: " + strings.Join(labels, ", ") + tail
 	}
 	s += fmt.Sprintf("; most 5xx are at %s (%s of %s)", subjectLabel(lead), numfmt.Int(lead.Errors.Total5xx), numfmt.Int(total))
 	var others []string
@@ -434,7 +445,7 @@ func overview(reps []*analysis.Report) string {
 			others = append(others, subjectLabel(r)+" "+numfmt.Int(r.Errors.Total5xx))
 		}
 	}
-	return s + "; the others: " + strings.Join(others, ", ") + "."
+	return s + "; the others: " + strings.Join(others, ", ") + tail
 }
 
 // headline is the verdict's first line, e.g. "TARGET at fault:
