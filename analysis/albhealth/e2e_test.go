@@ -359,3 +359,44 @@ func TestLayout8(t *testing.T) {
 		t.Errorf("summary %s", reps[0].Verdict.Summary)
 	}
 }
+
+// TestTwoLoadBalancers: incident 6 with 4b in it. The health checks of one
+// load balancer join its report only; the other load balancer, whose
+// targets are the same addresses in another VPC, gets none of them.
+func TestTwoLoadBalancers(t *testing.T) {
+	objs, _, ht, err := gen.StoryObjects(gen.SampleHealthIncident())
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := gen.SampleIncident()
+	other.LBName, other.LBID, other.Rows = "admin-alb", "1111111111111111", 3000
+	more, _, err := gen.ALBObjects(other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range more {
+		if !strings.HasSuffix(o.Key, "ELBAccessLogTestFile") { // one test file per account folder
+			objs = append(objs, o)
+		}
+	}
+	reps := analyze(t, objs, 3)
+	if len(reps) != 2 {
+		t.Fatalf("%d reports", len(reps))
+	}
+	for _, rep := range reps {
+		p := rep.Part(healthfam.PartKey)
+		switch rep.LoadBalancer.Name {
+		case "shop-prod-alb":
+			if p == nil || rep.Verdict.Headline == "" {
+				t.Fatalf("shop-prod-alb: no health part or headline")
+			}
+			checkTruth(t, healthOf(t, rep), ht)
+		case "admin-alb":
+			if p != nil || rep.Verdict.Headline != "" || rep.Lines.OtherLogs != 0 {
+				t.Fatalf("admin-alb has health checks: %+v", rep.Lines)
+			}
+		default:
+			t.Fatalf("report of %+v", rep.LoadBalancer)
+		}
+	}
+}
