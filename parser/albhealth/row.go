@@ -164,9 +164,6 @@ func notHealth(line []byte, name string, b []byte) string {
 // AWS writes, and returns "" otherwise.
 func otherFormat(line []byte) string {
 	const not = ", not an ALB health-check line"
-	if len(line) > 0 && line[0] == '#' {
-		return "header line of another format (CloudFront?)" + not
-	}
 	if len(line) >= 11 && line[4] == '-' && line[7] == '-' && line[10] == '\t' {
 		return "CloudFront access-log line" + not
 	}
