@@ -51,7 +51,17 @@ var taxonomy = &analysis.Taxonomy{
 	Domains: []analysis.Domain{
 		{Key: "target", Title: "target", Role: "the targets", Side: "the targets' side", Party: analysis.PartyBackend},
 	},
+	Tables: []string{tableFailures, tableFailOpen, tableTargets, tableUnhealthy, tableNodes},
 }
+
+// The CSV tables of the health part (-o csv --table NAME).
+const (
+	tableFailures  = "health-failures"
+	tableFailOpen  = "health-fail-open"
+	tableTargets   = "health-targets"
+	tableUnhealthy = "health-unhealthy"
+	tableNodes     = "health-nodes"
+)
 
 // Columns returns the columns the consumer reads.
 func (Family) Columns() []string { return columnsRead }

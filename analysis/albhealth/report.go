@@ -32,7 +32,7 @@ func Part(f *Figures, bucketSeconds int64) analysis.Part {
 	}
 
 	failures := analysis.Table{
-		Name: "health-failures", Title: "Failed checks by reason",
+		Name: tableFailures, Title: "Failed checks by reason",
 		Columns: []analysis.Column{
 			{Header: "Reason", Kind: analysis.CellName},
 			{Header: "Status code", Kind: analysis.CellName},
@@ -48,7 +48,7 @@ func Part(f *Figures, bucketSeconds int64) analysis.Part {
 		groups[t.TargetGroup] = true
 	}
 	targets := analysis.Table{
-		Name: "health-targets", Title: "Targets", Top: tableTop,
+		Name: tableTargets, Title: "Targets", Top: tableTop,
 		Columns: []analysis.Column{
 			{Header: "Target", Kind: analysis.CellName},
 			{Header: "Checks", Kind: analysis.CellCount, Bar: analysis.BarRequests},
@@ -73,7 +73,7 @@ func Part(f *Figures, bucketSeconds int64) analysis.Part {
 	}
 
 	windows := analysis.Table{
-		Name: "health-unhealthy", Title: "When targets were out", Top: tableTop,
+		Name: tableUnhealthy, Title: "When targets were out", Top: tableTop,
 		Columns: []analysis.Column{
 			{Header: "Target", Kind: analysis.CellName},
 			{Header: "Out from", Kind: analysis.CellTime},
@@ -89,7 +89,7 @@ func Part(f *Figures, bucketSeconds int64) analysis.Part {
 	}
 
 	open := analysis.Table{
-		Name: "health-fail-open", Title: "Fail-open: every target of a group out",
+		Name: tableFailOpen, Title: "Fail-open: every target of a group out",
 		Columns: []analysis.Column{
 			{Header: "From", Kind: analysis.CellTime},
 			{Header: "To", Kind: analysis.CellText},
@@ -104,7 +104,7 @@ func Part(f *Figures, bucketSeconds int64) analysis.Part {
 	}
 
 	nodes := analysis.Table{
-		Name: "health-nodes", Title: "Load balancer nodes",
+		Name: tableNodes, Title: "Load balancer nodes",
 		Columns: []analysis.Column{
 			{Header: "Node", Kind: analysis.CellName},
 			{Header: "Checks", Kind: analysis.CellCount, Bar: analysis.BarRequests},

@@ -463,9 +463,13 @@ func TestDemo_FamilyTable(t *testing.T) {
 	if code != exitOK || !strings.HasPrefix(out, "result_type,requests,errors_5xx,p50_ms,p95_ms,p99_ms\n") {
 		t.Fatalf("exit %d: %.200q %s", code, out, errOut)
 	}
+	code, out, errOut = run(t, "demo", "alb_health", "-o", "csv", "--table", "health-targets")
+	if code != exitOK || !strings.HasPrefix(out, "target,checks,failed,taken_out,first_failed,last_failed\n") {
+		t.Fatalf("health-targets: exit %d: %.200q %s", code, out, errOut)
+	}
 	code, _, errOut = run(t, "demo", "-o", "csv", "--table", "nosuch")
 	if code != exitUsage {
 		t.Fatalf("--table nosuch: exit %d", code)
 	}
-	oneLine(t, errOut, "comparison, result-types, distributions, hosts, edge-locations")
+	oneLine(t, errOut, "comparison, health-failures, health-fail-open, health-targets, health-unhealthy, health-nodes, result-types, distributions, hosts, edge-locations")
 }
