@@ -61,3 +61,13 @@ func FloorDiv(a, b int64) int64 { return floorDiv(a, b) }
 
 // Round4 rounds a ratio to 4 decimals, as the report writes ratios.
 func Round4(v float64) float64 { return round4(v) }
+
+// FindWindow returns the stretch of a gap-free timeline whose error rate
+// (Errors5xx over Requests) stands out from the rest, or nil. A family
+// whose failures are not 5xx (failed connections) fills the two counts with
+// its rows and failures to find its window as the verdict finds the 5xx's.
+func FindWindow(tl []Bucket) *Window { return findWindow(tl) }
+
+// SpanText writes a span as the verdict does: "13:05 to 13:20 UTC on
+// 2026-11-20", with both dates when it spans days.
+func SpanText(start, end Time) string { return spanText(start, end) }

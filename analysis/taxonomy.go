@@ -96,6 +96,10 @@ type Taxonomy struct {
 	// Title describes its logs in full ("Application Load Balancer access
 	// logs").
 	Title string
+	// Triage names the family's reports in their titles, for a family
+	// whose reports are not about 5xx ("NLB TLS connection triage" of
+	// my-nlb); Name + " 5xx triage" when empty.
+	Triage string
 	// Target is what the family calls the servers behind it, whose
 	// addresses its rows carry (Row.TargetIP); zero when it has none.
 	Target Noun

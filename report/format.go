@@ -241,6 +241,13 @@ func topCause(m map[string]int64) string {
 // hasFivexx reports whether the report counted any 5xx.
 func hasFivexx(rep *analysis.Report) bool { return rep.Errors.Total5xx > 0 }
 
+// noRequests reports whether the report's rows are all of other logs
+// (connections, health checks read alone): its request figures, all zero,
+// are not shown.
+func noRequests(rep *analysis.Report) bool {
+	return rep.Requests == 0 && rep.Lines.OtherLogs > 0
+}
+
 // contextOrder lists the non-5xx context counters in the order shown.
 func contextCounts(rep *analysis.Report) []kv {
 	return sortedCounts(rep.Context)
@@ -344,7 +351,10 @@ func reportTitle(rep *analysis.Report, title string) string {
 		return title
 	}
 	kind := FamilyName(rep) + " 5xx triage"
-	if rep.Requests == 0 && rep.Lines.OtherLogs > 0 {
+	switch {
+	case rep.Taxonomy != nil && rep.Taxonomy.Triage != "":
+		kind = rep.Taxonomy.Triage
+	case rep.Requests == 0 && rep.Lines.OtherLogs > 0:
 		kind = FamilyName(rep) + " triage" // logs with no requests: no 5xx to triage
 	}
 	if lb := rep.LoadBalancer; lb != nil && lb.Name != "" {

@@ -472,6 +472,9 @@ func htmlVerdictOf(rep *analysis.Report) htmlVerdict {
 }
 
 func htmlKPIs(rep *analysis.Report) []htmlKPI {
+	if noRequests(rep) {
+		return []htmlKPI{htmlInputsKPI(rep)}
+	}
 	k := []htmlKPI{
 		{Label: "Requests", Value: numfmt.Int(rep.Requests), Note: htmlSpan(rep)},
 		{Label: "5xx", Value: numfmt.Int(rep.Errors.Total5xx), Note: fmtPct(ratio(rep.Errors.Total5xx, rep.Requests)) + " of requests", Class: "bad"},
@@ -485,12 +488,16 @@ func htmlKPIs(rep *analysis.Report) []htmlKPI {
 			k = append(k, htmlKPI{Label: "5xx: " + t, Value: numfmt.Int(n), Note: fmtPct(ratio(n, rep.Requests)) + " of requests", Class: domainClass(rep, d)})
 		}
 	}
+	return append(k, htmlInputsKPI(rep))
+}
+
+func htmlInputsKPI(rep *analysis.Report) htmlKPI {
 	inputs := htmlKPI{Label: "Inputs", Value: numfmt.Int(rep.Inputs.Objects), Note: numfmt.Bytes(rep.Inputs.BytesRead) + ", " + numfmt.Int(rep.Lines.Rejected) + " lines rejected"}
 	if n := len(rep.Inputs.Failed); n > 0 {
 		inputs.Class = "bad"
 		inputs.Note = strconv.Itoa(n) + " failed, " + inputs.Note
 	}
-	return append(k, inputs)
+	return inputs
 }
 
 func htmlSpan(rep *analysis.Report) string {

@@ -190,6 +190,12 @@ func mdVerdict(m *mdWriter, rep *analysis.Report) {
 
 func mdTraffic(m *mdWriter, rep *analysis.Report) {
 	m.heading("Traffic")
+	if noRequests(rep) {
+		if !rep.TimeRange.First.IsZero() {
+			m.line("The logs span " + mdText(fmtSpan(rep.TimeRange.First, rep.TimeRange.Last)) + ".")
+		}
+		return
+	}
 	headers := []string{"Requests", "5xx", "5xx rate"}
 	row := []string{numfmt.Int(rep.Requests), numfmt.Int(rep.Errors.Total5xx), fmtPct(ratio(rep.Errors.Total5xx, rep.Requests))}
 	for _, k := range []string{"2xx", "3xx", "4xx"} {

@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/lbtriage/lbtriage/analysis"
 	"github.com/lbtriage/lbtriage/internal/numfmt"
@@ -141,14 +143,16 @@ func textVerdict(t *textWriter, rep *analysis.Report, title string) {
 
 func textTraffic(t *textWriter, rep *analysis.Report) {
 	t.heading("Traffic")
-	s := "  requests " + numfmt.Int(rep.Requests) + "   5xx " + numfmt.Int(rep.Errors.Total5xx) +
-		" (" + fmtPct(ratio(rep.Errors.Total5xx, rep.Requests)) + ")"
-	for _, k := range []string{"2xx", "3xx", "4xx"} {
-		if n, ok := rep.StatusClasses[k]; ok {
-			s += "   " + k + " " + numfmt.Int(n)
+	if !noRequests(rep) {
+		s := "  requests " + numfmt.Int(rep.Requests) + "   5xx " + numfmt.Int(rep.Errors.Total5xx) +
+			" (" + fmtPct(ratio(rep.Errors.Total5xx, rep.Requests)) + ")"
+		for _, k := range []string{"2xx", "3xx", "4xx"} {
+			if n, ok := rep.StatusClasses[k]; ok {
+				s += "   " + k + " " + numfmt.Int(n)
+			}
 		}
+		t.line(s)
 	}
-	t.line(s)
 	tr := rep.TimeRange
 	if rep.Window != nil {
 		t.line("  window " + fmtSpan(rep.Window.First, rep.Window.Last) + "; logs span " + fmtSpan(tr.First, tr.Last))
@@ -352,6 +356,7 @@ func textSections(t *textWriter, rep *analysis.Report) {
 				}
 				tb.add(out...)
 			}
+			tb.shrink = shrinkOrder(tb, cols)
 			t.line("")
 			t.table(tb)
 		}
@@ -359,6 +364,27 @@ func textSections(t *textWriter, rep *analysis.Report) {
 			textStateTimeline(t, &tl)
 		}
 	}
+}
+
+// shrinkOrder returns the columns of a section's table that give up width
+// when it is too wide: its text and name columns after the first, the
+// widest first, then the first, which names the rows.
+func shrinkOrder(tb *textTable, cols []column) []int {
+	width := func(i int) int {
+		w := utf8.RuneCountInString(tb.headers[i])
+		for _, r := range tb.rows {
+			w = max(w, utf8.RuneCountInString(r[i]))
+		}
+		return w
+	}
+	var order []int
+	for i := 1; i < len(cols); i++ {
+		if k := cols[i].kind; k == analysis.CellName || k == analysis.CellText {
+			order = append(order, i)
+		}
+	}
+	sort.SliceStable(order, func(a, b int) bool { return width(order[a]) > width(order[b]) })
+	return append(order, 0)
 }
 
 // textStateTimeline writes a state timeline: one strip of glyphs per row.
