@@ -9,6 +9,7 @@ import (
 	albfam "github.com/lbtriage/lbtriage/analysis/alb"
 	healthfam "github.com/lbtriage/lbtriage/analysis/albhealth"
 	cffam "github.com/lbtriage/lbtriage/analysis/cloudfront"
+	nlbfam "github.com/lbtriage/lbtriage/analysis/nlb"
 	"github.com/lbtriage/lbtriage/parser"
 	"github.com/lbtriage/lbtriage/report"
 )
@@ -22,6 +23,7 @@ var families = analysis.MustRegistry(
 	albfam.Family{},
 	healthfam.Family{},
 	cffam.Family{},
+	nlbfam.Family{},
 )
 
 // decoders lists the formats lbtriage reads, in sniffing order.

@@ -27,6 +27,7 @@ import (
 	cfparser "github.com/lbtriage/lbtriage/parser/cloudfront"
 	"github.com/lbtriage/lbtriage/parser/input"
 	"github.com/lbtriage/lbtriage/parser/lake"
+	nlbparser "github.com/lbtriage/lbtriage/parser/nlb"
 )
 
 // lakeCase is one family of the lake's engine tests: how to write a
@@ -64,6 +65,16 @@ var lakeCases = []lakeCase{
 				{Kind: gen.HealthCodeMismatch, Start: start.Add(25 * time.Minute), End: start.Add(45 * time.Minute), Rate: 1},
 			}}
 		if _, err := gen.WriteHealthObjects(dir, hs); err != nil {
+			t.Fatal(err)
+		}
+	}},
+	// NLB TLS connections: durations in milliseconds, seconds in the lake.
+	{nlbparser.Format, func(t *testing.T, dir string) {
+		start := time.Date(2026, 11, 20, 23, 30, 0, 0, time.UTC)
+		end := start.Add(time.Hour)
+		if _, err := gen.WriteNLBObjects(dir, &gen.NLBScenario{Seed: 14, Start: start, End: end, Connections: 6000,
+			Incidents: []gen.NLBIncident{{Kind: gen.NLBClientAlert, Alert: 48, Start: start.Add(20 * time.Minute), End: end, Rate: 1, Legacy: true, Port: 443,
+				Cert: gen.ACMCertificateARN("123456789012", "eu-west-1", 0x2026)}}}); err != nil {
 			t.Fatal(err)
 		}
 	}},
@@ -131,6 +142,8 @@ func (s *aggSink) Consume(src parser.Source, f parser.Format, rec arrow.RecordBa
 			switch a := arr.(type) {
 			case *array.Duration:
 				c.float += time.Duration(a.Value(j) * arrow.Duration(a.DataType().(*arrow.DurationType).Unit.Multiplier())).Seconds()
+			case *array.Uint8:
+				c.ints.Add(&c.ints, big.NewInt(int64(a.Value(j))))
 			case *array.Uint16:
 				c.ints.Add(&c.ints, big.NewInt(int64(a.Value(j))))
 			case *array.Int32:
