@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/lbtriage/lbtriage/analysis"
@@ -323,8 +324,13 @@ func topTitle(name string, n int) string {
 	return name
 }
 
-// textSections writes the families' sections.
+// textSections writes the families' sections. In a report of one day,
+// times of that day show as clock times in tables.
 func textSections(t *textWriter, rep *analysis.Report) {
+	day := ""
+	if tr := rep.TimeRange; !tr.First.IsZero() && tr.First.UTC().Format(time.DateOnly) == tr.Last.UTC().Format(time.DateOnly) {
+		day = tr.First.UTC().Format(time.DateOnly)
+	}
 	for _, s := range sections(rep) {
 		t.heading(Sanitize(s.Title))
 		if len(s.Facts) > 0 {
@@ -353,6 +359,9 @@ func textSections(t *textWriter, rep *analysis.Report) {
 				out := make([]string, len(cols))
 				for k, c := range cols {
 					out[k] = plainCell(c, cells[k])
+					if c.kind == analysis.CellTime && day != "" && cells[k].Time.UTC().Format(time.DateOnly) == day {
+						out[k] = clockOnly(cells[k].Time)
+					}
 				}
 				tb.add(out...)
 			}
@@ -364,6 +373,14 @@ func textSections(t *textWriter, rep *analysis.Report) {
 			textStateTimeline(t, &tl)
 		}
 	}
+}
+
+// clockOnly writes a time as "13:05" or "13:05:30".
+func clockOnly(t analysis.Time) string {
+	if t.UTC().Second() != 0 {
+		return t.UTC().Format("15:04:05")
+	}
+	return t.UTC().Format("15:04")
 }
 
 // shrinkOrder returns the columns of a section's table that give up width

@@ -41,6 +41,18 @@ type Figures struct {
 	Nodes          []Node        `json:"nodes"`
 	Certificates   []Certificate `json:"certificates,omitempty"`
 	Timeline       []Bucket      `json:"timeline"`
+	// RequestsPerConnection, when the access logs of the same load
+	// balancer are in the report, relates its requests to the connections
+	// that carried them.
+	RequestsPerConnection *PerConnection `json:"requests_per_connection,omitempty"`
+}
+
+// PerConnection is the requests of a report over the connections that
+// completed (every failed connection carries none).
+type PerConnection struct {
+	Requests    int64   `json:"requests"`
+	Connections int64   `json:"connections"`
+	Mean        float64 `json:"mean"`
 }
 
 // Reason is one failure reason.

@@ -25,8 +25,13 @@ var failStates = []string{"under 5% failed", "5% to 20% failed", "20% or more fa
 
 // Part returns the report part of the state: the "connections" JSON object
 // and its section. The figures are computed once and kept for Verdict.
-func (s *State) Part(top int, voc Vocabulary) analysis.Part {
+// requests, when > 0, are the requests of the access logs read beside the
+// connections: the part relates them to the connections that completed.
+func (s *State) Part(top int, voc Vocabulary, requests int64) analysis.Part {
 	f := s.figures(top, voc)
+	if ok := s.total - s.failed; requests > 0 && ok > 0 {
+		f.RequestsPerConnection = &PerConnection{Requests: requests, Connections: ok, Mean: analysis.Round4(float64(requests) / float64(ok))}
+	}
 	sec := analysis.Section{ID: "connections", Title: "Connections"}
 	sec.Facts = []analysis.Fact{
 		{Label: "connections", Kind: analysis.CellCount, Value: analysis.CountCell(f.Total)},
@@ -39,6 +44,10 @@ func (s *State) Part(top int, voc Vocabulary) analysis.Part {
 	}
 	if f.ConnectionMs != nil {
 		sec.Facts = append(sec.Facts, analysis.Fact{Label: "connection", Kind: analysis.CellLatency, Value: analysis.LatencyCell(*f.ConnectionMs)})
+	}
+	if pc := f.RequestsPerConnection; pc != nil {
+		sec.Facts = append(sec.Facts, analysis.Fact{Label: "requests per connection", Kind: analysis.CellText,
+			Value: analysis.Cell{Text: strconv.FormatFloat(pc.Mean, 'f', 2, 64)}})
 	}
 	sec.Tables = append(sec.Tables, reasonTable(f), clientTable(f, voc), listenerTable(f, voc), nodeTable(f))
 	if len(f.Certificates) > 0 {
@@ -65,11 +74,14 @@ func (s *State) figures(top int, voc Vocabulary) *Figures {
 }
 
 func reasonTable(f *Figures) analysis.Table {
+	labels := false // whether the labels say more than the reasons
+	for _, r := range f.Reasons {
+		labels = labels || r.Label != r.Reason
+	}
 	t := analysis.Table{
 		Name: "connection-failures", Title: "Failed connections by reason", Top: tableTop,
 		Columns: []analysis.Column{
 			{Header: "Reason", Kind: analysis.CellName},
-			{Header: "Label", Kind: analysis.CellText},
 			{Header: "Failed", Kind: analysis.CellCount, Bar: analysis.BarErrors},
 			{Header: "Share", Kind: analysis.CellRate},
 			{Header: "Clients", Kind: analysis.CellCount},
@@ -77,9 +89,16 @@ func reasonTable(f *Figures) analysis.Table {
 			{Header: "Last", Kind: analysis.CellTime},
 		},
 	}
+	if labels {
+		t.Columns = slices.Insert(t.Columns, 1, analysis.Column{Header: "Label", Kind: analysis.CellText})
+	}
 	for _, r := range f.Reasons {
-		t.Rows = append(t.Rows, []analysis.Cell{analysis.NameCell(r.Reason), {Text: r.Label}, analysis.CountCell(r.Failed),
-			analysis.RateCell(r.Share), analysis.CountCell(r.Clients), analysis.TimeCell(r.First), analysis.TimeCell(r.Last)})
+		row := []analysis.Cell{analysis.NameCell(r.Reason), analysis.CountCell(r.Failed),
+			analysis.RateCell(r.Share), analysis.CountCell(r.Clients), analysis.TimeCell(r.First), analysis.TimeCell(r.Last)}
+		if labels {
+			row = slices.Insert(row, 1, analysis.Cell{Text: r.Label})
+		}
+		t.Rows = append(t.Rows, row)
 	}
 	return t
 }
@@ -98,9 +117,11 @@ func clientTable(f *Figures, voc Vocabulary) analysis.Table {
 			{Header: "Failed", Kind: analysis.CellCount, Bar: analysis.BarErrors},
 			{Header: "Reasons", Kind: analysis.CellName},
 			{Header: "First failed", Kind: analysis.CellTime},
-			{Header: "Last failed", Kind: analysis.CellTime},
 		},
 	}
+	// The TLS versions tell older clients apart; with client certificates,
+	// these say more.
+	protos = protos && !certs
 	if protos {
 		t.Columns = append(t.Columns, analysis.Column{Header: "TLS", Key: "protocols", Kind: analysis.CellText})
 	}
@@ -110,7 +131,7 @@ func clientTable(f *Figures, voc Vocabulary) analysis.Table {
 	}
 	for _, c := range f.Clients {
 		row := []analysis.Cell{analysis.NameCell(c.Client), analysis.CountCell(c.Connections), analysis.CountCell(c.Failed),
-			analysis.NameCell(reasonList(c.ByReason, 2)), analysis.TimeCell(c.FirstFailed), analysis.TimeCell(c.LastFailed)}
+			analysis.NameCell(reasonList(c.ByReason, 2)), analysis.TimeCell(c.FirstFailed)}
 		if protos {
 			row = append(row, analysis.Cell{Text: strings.Join(c.Protocols, ", ")})
 		}
@@ -123,6 +144,10 @@ func clientTable(f *Figures, voc Vocabulary) analysis.Table {
 }
 
 func listenerTable(f *Figures, voc Vocabulary) analysis.Table {
+	ports := false // whether the ports say more than the listeners' names
+	for _, l := range f.Listeners {
+		ports = ports || l.Port != 0 && l.Listener != strconv.Itoa(int(l.Port))
+	}
 	t := analysis.Table{
 		Name: "connection-listeners", Title: "Listeners", Top: tableTop,
 		Columns: []analysis.Column{
@@ -141,6 +166,12 @@ func listenerTable(f *Figures, voc Vocabulary) analysis.Table {
 		}
 		t.Rows = append(t.Rows, []analysis.Cell{analysis.NameCell(l.Listener), {Text: port}, analysis.CountCell(l.Connections),
 			analysis.CountCell(l.Failed), analysis.RateCell(rate(l.Failed, l.Connections)), analysis.NameCell(reasonList(l.ByReason, 2))})
+	}
+	if !ports {
+		t.Columns = slices.Delete(t.Columns, 1, 2)
+		for i := range t.Rows {
+			t.Rows[i] = slices.Delete(t.Rows[i], 1, 2)
+		}
 	}
 	return t
 }

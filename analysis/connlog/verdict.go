@@ -65,13 +65,13 @@ const (
 // Verdict returns the verdict of the state's connections, which lead the
 // report: a headline, a lead naming the reason, the clients, the listener
 // and the window, findings and hints. In a report with requests and 5xx,
-// Follow makes it follow the 5xx instead.
-func (s *State) Verdict(voc Vocabulary, r *analysis.Report) analysis.VerdictPart {
+// Follow makes it follow the 5xx instead. fault says whether connections
+// fail beyond a steady trickle.
+func (s *State) Verdict(voc Vocabulary, r *analysis.Report) (p analysis.VerdictPart, fault bool) {
 	f := s.fig
 	if f == nil {
 		f = s.figures(analysis.DefaultTop, voc)
 	}
-	var p analysis.VerdictPart
 	switch {
 	case s.total == 0:
 		p.Headline = "No connections"
@@ -79,16 +79,16 @@ func (s *State) Verdict(voc Vocabulary, r *analysis.Report) analysis.VerdictPart
 		if n := r.Lines.OutsideWindow; n > 0 {
 			p.Lead = fmt.Sprintf("No connections inside the selected time window (%s rows outside it); nothing to judge.", numfmt.Int(n))
 		}
-		return p
+		return p, false
 	case s.failed == 0:
 		p.Headline = "No failed connections in " + numfmt.Int(s.total) + " connections"
 		p.Lead = fmt.Sprintf("All %s connections from %s completed their TLS handshake.", numfmt.Int(s.total), s.spanText(s.first, s.last))
-		return p
+		return p, false
 	}
 	id, _ := s.primary()
 	v := verdict{s: s, voc: voc, f: f, id: id, info: voc.Reason(s.reasons[id])}
-	v.write(&p)
-	return p
+	fault = v.write(&p)
+	return p, fault
 }
 
 // Follow turns a verdict part that leads into one whose sentences follow
@@ -108,7 +108,9 @@ type verdict struct {
 	info ReasonInfo
 }
 
-func (v *verdict) write(p *analysis.VerdictPart) {
+// write writes the verdict of connections with failures into p, and
+// reports whether they are a fault rather than a steady trickle.
+func (v *verdict) write(p *analysis.VerdictPart) bool {
 	s, f, id, info := v.s, v.f, v.id, v.info
 	n := s.reasonStat[id].failed
 	label := info.Label
@@ -118,7 +120,7 @@ func (v *verdict) write(p *analysis.VerdictPart) {
 		p.Lead = fmt.Sprintf("%s of %s connections (%s) failed their TLS handshake from %s, at a steady rate: no window stands out.",
 			numfmt.Int(s.failed), numfmt.Int(s.total), analysis.Pct(s.failed, s.total), s.spanText(s.first, s.last))
 		p.Findings = append(p.Findings, v.otherReasons(0)...)
-		return
+		return false
 	}
 	clients := v.clientsOf(id)
 	k := int64(len(clients))
@@ -128,9 +130,12 @@ func (v *verdict) write(p *analysis.VerdictPart) {
 	where, li := v.where()
 	when := v.when()
 	share := fmt.Sprintf("%s failed connections, %s of the %s failures", numfmt.Int(n), analysis.Pct(n, s.failed), numfmt.Int(s.failed))
-	named := ""
+	// With few clients, the sentence names them: "203.0.113.24 (Contoso
+	// Payments, certificate expired 13:00) and 203.0.113.57 (...)".
+	named, who := "", "they"
 	if len(clients) > 0 && len(clients) <= summaryClients && k == int64(len(clients)) {
-		named = " (" + strings.Join(v.clientNames(clients), ", ") + ")"
+		who = andList(v.clientNames(clients))
+		named = ": " + who + ","
 	}
 	change, changed := v.certChange(li)
 	meaning := capital(info.Meaning) + "."
@@ -146,12 +151,12 @@ func (v *verdict) write(p *analysis.VerdictPart) {
 			numfmt.Int(n), until, analysis.Pct(n, s.failed), numfmt.Int(s.failed), meaning)
 	case info.ClientCert:
 		p.Headline = fmt.Sprintf("%s cannot connect: %s on %s", capital(plural(k, "client")), label, where)
-		p.Lead = fmt.Sprintf("%s%s cannot connect: they fail %s on %s %s (%s). %s",
-			capital(plural(k, "client")), named, label, where, when, share, meaning)
+		p.Lead = fmt.Sprintf("%s cannot connect: %s fail %s on %s %s (%s). %s",
+			capital(plural(k, "client")), who, label, where, when, share, meaning)
 	default:
 		p.Headline = fmt.Sprintf("%s cannot connect: %s, %s of failed connections", capital(plural(k, "client")), label, analysis.Pct(n, s.failed))
 		p.Lead = fmt.Sprintf("%s%s fail with %s on %s %s (%s). %s",
-			capital(plural(k, "client")), named, label, where, when, share, meaning)
+			capital(plural(k, "client")), strings.TrimSuffix(named, ","), label, where, when, share, meaning)
 	}
 	p.Lead += " They never make a request, so no access log shows them."
 	if f := v.clientFinding(clients, k); f != "" {
@@ -181,6 +186,7 @@ func (v *verdict) write(p *analysis.VerdictPart) {
 			p.Hints = append(p.Hints, ri.Label+": "+ri.Hint)
 		}
 	}
+	return true
 }
 
 // clientsOf returns the clients (indexes) with failures of reason id, the
@@ -212,17 +218,44 @@ func (v *verdict) clientNames(clients []int32) []string {
 	return out
 }
 
+// clientName names a client by its address, with who its certificate
+// says it is and when that certificate expired, if before its failures:
+// "203.0.113.24 (Contoso Payments, certificate expired 13:00)".
 func (v *verdict) clientName(i int32) string {
 	s := v.s
 	c := &s.clientList[i]
 	name := s.clientKeys[i]
-	switch {
-	case c.identity != "" && c.notAfter != 0 && c.notAfter <= c.lastFailed:
-		return fmt.Sprintf("%s, %s, expired %s", name, c.identity, stamp(c.notAfter))
-	case c.identity != "":
-		return name + ", " + c.identity
+	var about []string
+	if who := subjectName(c.identity); who != "" {
+		about = append(about, who)
 	}
-	return name
+	if c.notAfter != 0 && c.notAfter <= c.lastFailed {
+		about = append(about, "certificate expired "+clock(c.notAfter))
+	}
+	if len(about) == 0 {
+		return name
+	}
+	return name + " (" + strings.Join(about, ", ") + ")"
+}
+
+// subjectName returns the organisation (O=) of a certificate subject, else
+// its common name (CN=), else the subject.
+func subjectName(subject string) string {
+	var cn string
+	for _, rdn := range strings.Split(subject, ",") {
+		k, val, ok := strings.Cut(strings.TrimSpace(rdn), "=")
+		switch {
+		case !ok:
+		case k == "O" && val != "":
+			return val
+		case k == "CN":
+			cn = val
+		}
+	}
+	if cn != "" {
+		return cn
+	}
+	return subject
 }
 
 // where names the listener of the primary reason's failures, or how many
@@ -257,15 +290,49 @@ func (v *verdict) where() (string, int32) {
 func (v *verdict) when() string {
 	s := v.s
 	r := &s.reasonStat[v.id]
-	first := r.first
-	if w := v.f.Window; w != nil {
-		first = max(first, w.Start.UnixMicro())
-	}
+	first := v.onset()
 	if v.lastsToEnd() && analysis.FloorDiv(first, s.bucketUS) > analysis.FloorDiv(s.first, s.bucketUS) {
 		m := analysis.FloorDiv(first, minuteUS) * minuteUS
 		return "since " + clock(m) + " UTC" + s.dateSuffix(m)
 	}
 	return "from " + s.spanText(first, r.last)
+}
+
+// strayShare is the share of a reason's failures that may come before its
+// onset.
+const strayShare = 0.05
+
+// onset returns when the primary reason's failures began, leaving out a
+// few early strays: the start of the latest run of buckets with failures
+// (consecutive buckets) before which no more than strayShare of them
+// happened; the first failure itself when that run is the first.
+func (v *verdict) onset() int64 {
+	s := v.s
+	r := &s.reasonStat[v.id]
+	var before int64
+	onset, prev, runs := r.first, int64(0), 0
+	for _, k := range s.bucketKeys() {
+		n := int64(0)
+		if i, ok := s.buckets[k]; ok {
+			n = int64(s.bucketList[i].byReason[v.id])
+		}
+		if n == 0 {
+			continue
+		}
+		if runs == 0 || k != prev+1 {
+			// A run starts here.
+			if float64(before) > strayShare*float64(r.failed) {
+				break
+			}
+			if runs > 0 {
+				onset = k * s.bucketUS
+			}
+			runs++
+		}
+		prev = k
+		before += n
+	}
+	return onset
 }
 
 // lastsToEnd reports whether the primary reason's failures go on to the
@@ -469,7 +536,8 @@ func (v *verdict) otherReasons(skip uint8) []string {
 		st := &s.reasonStat[r]
 		info := v.voc.Reason(s.reasons[r])
 		head := fmt.Sprintf("%s %s failures (%s) from %s", numfmt.Int(st.failed), info.Label, info.Meaning, plural(s.clientsWith(r), "client"))
-		spread := analysis.FindWindow(s.timeline(r)) == nil && st.last-st.first >= span/2
+		w := analysis.FindWindow(s.timeline(r))
+		spread := (w == nil || w.End.Sub(w.Start.Time).Microseconds() >= span*4/5) && st.last-st.first >= span/2
 		switch {
 		case spread && info.Noise != "":
 			out = append(out, fmt.Sprintf("%s are spread over the whole span at a steady rate: %s, not an incident.", head, info.Noise))
@@ -512,6 +580,14 @@ func stamp(us int64) string {
 		return t.Format("2006-01-02 15:04:05 UTC")
 	}
 	return t.Format("2006-01-02 15:04 UTC")
+}
+
+// andList joins words as "a", "a and b", "a, b and c".
+func andList(words []string) string {
+	if len(words) < 2 {
+		return strings.Join(words, "")
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
 }
 
 func plural(n int64, noun string) string {

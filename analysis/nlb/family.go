@@ -45,12 +45,13 @@ func (Family) NewState() analysis.State { return connlog.New() }
 
 // Report adds the "connections" object and section.
 func (Family) Report(a *analysis.Aggregator, r *analysis.Report) {
-	r.AddPart(connlog.Of(a).Part(a.Options().Top, vocabulary{}))
+	r.AddPart(connlog.Of(a).Part(a.Options().Top, vocabulary{}, 0))
 }
 
 // Verdict leads the report with the connections' verdict.
 func (Family) Verdict(a *analysis.Aggregator, r *analysis.Report, _ []analysis.CauseID) analysis.VerdictPart {
-	return connlog.Of(a).Verdict(vocabulary{}, r)
+	p, _ := connlog.Of(a).Verdict(vocabulary{}, r)
+	return p
 }
 
 // Sample returns the demo's NLB incident (gen.SampleNLBIncident): the
