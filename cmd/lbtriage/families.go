@@ -7,6 +7,7 @@ import (
 
 	"github.com/lbtriage/lbtriage/analysis"
 	albfam "github.com/lbtriage/lbtriage/analysis/alb"
+	connfam "github.com/lbtriage/lbtriage/analysis/albconn"
 	healthfam "github.com/lbtriage/lbtriage/analysis/albhealth"
 	cffam "github.com/lbtriage/lbtriage/analysis/cloudfront"
 	nlbfam "github.com/lbtriage/lbtriage/analysis/nlb"
@@ -24,6 +25,7 @@ var families = analysis.MustRegistry(
 	healthfam.Family{},
 	cffam.Family{},
 	nlbfam.Family{},
+	connfam.Family{}, // a companion of the ALB access logs, after them
 )
 
 // decoders lists the formats lbtriage reads, in sniffing order.

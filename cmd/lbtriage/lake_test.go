@@ -23,6 +23,7 @@ import (
 	"github.com/lbtriage/lbtriage/internal/gen"
 	"github.com/lbtriage/lbtriage/parser"
 	albparser "github.com/lbtriage/lbtriage/parser/alb"
+	connparser "github.com/lbtriage/lbtriage/parser/albconn"
 	healthparser "github.com/lbtriage/lbtriage/parser/albhealth"
 	cfparser "github.com/lbtriage/lbtriage/parser/cloudfront"
 	"github.com/lbtriage/lbtriage/parser/input"
@@ -76,6 +77,22 @@ var lakeCases = []lakeCase{
 			Incidents: []gen.NLBIncident{{Kind: gen.NLBClientAlert, Alert: 48, Start: start.Add(20 * time.Minute), End: end, Rate: 1, Legacy: true, Port: 443,
 				Cert: gen.ACMCertificateARN("123456789012", "eu-west-1", 0x2026)}}}); err != nil {
 			t.Fatal(err)
+		}
+	}},
+	// ALB connection logs alone (their access logs are left out), a
+	// partner's certificate expiring on the way.
+	{connparser.Format, func(t *testing.T, dir string) {
+		start := time.Date(2026, 11, 20, 23, 30, 0, 0, time.UTC)
+		end := start.Add(time.Hour)
+		objs, _, _, err := gen.ConnObjects(&gen.ConnScenario{ALB: &gen.ALBScenario{Seed: 14, Start: start, End: end, Rows: 8000},
+			Partners: []gen.ConnPartner{{Name: "Contoso Payments", IP: "203.0.113.24", NotBefore: start.AddDate(-1, 0, 0), NotAfter: start.Add(25 * time.Minute)}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range objs {
+			if strings.Contains(o.Key, "/conn_log_") {
+				writeFile(t, dir, o.Key, o.Data)
+			}
 		}
 	}},
 }

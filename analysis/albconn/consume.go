@@ -1,0 +1,168 @@
+package albconn
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+
+	"github.com/lbtriage/lbtriage/analysis"
+	"github.com/lbtriage/lbtriage/analysis/connlog"
+	"github.com/lbtriage/lbtriage/parser"
+	connparser "github.com/lbtriage/lbtriage/parser/albconn"
+)
+
+// columns are typed views of one batch's columns; nil when absent.
+type columns struct {
+	lb        *array.String
+	time      *array.Timestamp
+	clientIP  *array.String
+	port      *array.Uint16
+	protocol  *array.String
+	latency   *array.Float64
+	subject   *array.String
+	notAfter  *array.Timestamp
+	status    *array.String
+	reason    *array.String
+	node      *array.String
+	portNames map[uint16]string // the listener ports as text, made once
+}
+
+func (c *columns) bind(rec arrow.RecordBatch) error {
+	names := c.portNames
+	*c = columns{portNames: names}
+	sc := rec.Schema()
+	var err error
+	for i := 0; i < sc.NumFields() && err == nil; i++ {
+		name, a := sc.Field(i).Name, rec.Column(i)
+		switch name {
+		case connparser.ColELB:
+			err = analysis.Bind("ALB connection", name, a, &c.lb)
+		case connparser.ColTime:
+			err = analysis.BindTime("ALB connection", name, a, &c.time)
+		case connparser.ColClientIP:
+			err = analysis.Bind("ALB connection", name, a, &c.clientIP)
+		case connparser.ColListenerPort:
+			err = analysis.Bind("ALB connection", name, a, &c.port)
+		case connparser.ColTLSProtocol:
+			err = analysis.Bind("ALB connection", name, a, &c.protocol)
+		case connparser.ColTLSHandshakeLatency:
+			err = analysis.Bind("ALB connection", name, a, &c.latency)
+		case connparser.ColCertSubject:
+			err = analysis.Bind("ALB connection", name, a, &c.subject)
+		case connparser.ColCertNotAfter:
+			err = analysis.BindTime("ALB connection", name, a, &c.notAfter)
+		case connparser.ColTLSVerifyStatus:
+			err = analysis.Bind("ALB connection", name, a, &c.status)
+		case connparser.ColTLSVerifyReason:
+			err = analysis.Bind("ALB connection", name, a, &c.reason)
+		case connparser.ColNodeIP:
+			err = analysis.Bind("ALB connection", name, a, &c.node)
+		}
+	}
+	if err != nil {
+		return err
+	}
+	if c.time == nil || c.status == nil {
+		return fmt.Errorf("analysis: ALB connection batch lacks the %q or %q column", connparser.ColTime, connparser.ColTLSVerifyStatus)
+	}
+	return nil
+}
+
+// consumer reads connection-log batches for one worker.
+type consumer struct {
+	c columns
+}
+
+// Consume adds every connection of one batch to the State of its load
+// balancer: the elb column's, else the one the object's name tells.
+func (k *consumer) Consume(src parser.Source, rec arrow.RecordBatch, to *analysis.Subjects) error {
+	c := &k.c
+	if err := c.bind(rec); err != nil {
+		return err
+	}
+	defer func() { k.c = columns{portNames: k.c.portNames} }() // keep no reference to the batch
+	n := int(rec.NumRows())
+	times := c.time.Values()
+	var (
+		a    *analysis.Aggregator
+		st   *connlog.State
+		lb   string
+		have bool
+		conn connlog.Conn
+	)
+	for i := 0; i < n; i++ {
+		row := src.Resource
+		if c.lb != nil && c.lb.IsValid(i) {
+			row = c.lb.Value(i)
+		}
+		if !have || row != lb {
+			lb, have = row, true
+			if a = to.Subject(connlog.SubjectOf(lb)); a != nil {
+				st = connlog.Of(a)
+			}
+		}
+		if a == nil || !a.Admit(int64(times[i]), c.time.IsValid(i)) {
+			continue
+		}
+		c.row(i, int64(times[i]), src.NodeIP, &conn)
+		st.Add(&conn)
+	}
+	return nil
+}
+
+// ReasonHandshakeIncomplete is the reason of a failed TLS handshake whose
+// tls_verify_status gives no code.
+const ReasonHandshakeIncomplete = "handshake_incomplete"
+
+// row fills conn with row i, whose time is us; node is the object's node,
+// for lines without one.
+func (c *columns) row(i int, us int64, node string, conn *connlog.Conn) {
+	*conn = connlog.Conn{Time: us, Client: analysis.Str(c.clientIP, i), Node: analysis.Str(c.node, i)}
+	if conn.Node == "" {
+		conn.Node = node
+	}
+	if c.port != nil && c.port.IsValid(i) {
+		conn.Port = c.port.Value(i)
+		conn.Listener = c.portName(conn.Port)
+	}
+	tls := c.protocol != nil && c.protocol.IsValid(i)
+	status := analysis.Str(c.status, i)
+	handshake := c.latency != nil && c.latency.IsValid(i)
+	switch {
+	case status == connparser.VerifyFailed:
+		conn.Failed = true
+		conn.Reason = analysis.Str(c.reason, i)
+		if conn.Reason == "" {
+			conn.Reason = ReasonHandshakeIncomplete
+		}
+	case tls && !handshake:
+		conn.Failed, conn.Reason = true, ReasonHandshakeIncomplete
+	}
+	if handshake && !conn.Failed {
+		conn.HandshakeMs, conn.HasHandshake = c.latency.Value(i)*1000, true
+	}
+	if tls && !conn.Failed {
+		conn.Protocol = c.protocol.Value(i)
+	}
+	if conn.Failed {
+		conn.Identity = analysis.Str(c.subject, i)
+		if c.notAfter != nil && c.notAfter.IsValid(i) {
+			conn.NotAfter = int64(c.notAfter.Value(i))
+		}
+	}
+}
+
+// portName returns a listener port as text, made once per port.
+func (c *columns) portName(port uint16) string {
+	name, ok := c.portNames[port]
+	if !ok {
+		if c.portNames == nil {
+			c.portNames = map[uint16]string{}
+		}
+		name = strconv.Itoa(int(port))
+		c.portNames[port] = name
+	}
+	return name
+}

@@ -1,0 +1,183 @@
+package albconn_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"math/rand/v2"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/lbtriage/lbtriage/analysis"
+	albfam "github.com/lbtriage/lbtriage/analysis/alb"
+	connfam "github.com/lbtriage/lbtriage/analysis/albconn"
+	"github.com/lbtriage/lbtriage/analysis/analysistest"
+	"github.com/lbtriage/lbtriage/analysis/connlog/connlogtest"
+	"github.com/lbtriage/lbtriage/internal/gen"
+	"github.com/lbtriage/lbtriage/internal/numfmt"
+)
+
+// reg reads access and connection logs, as lbtriage does: the connection
+// family is the access family's companion.
+var reg = analysis.MustRegistry(albfam.Family{}, connfam.Family{})
+
+// analyze scans generated objects with the given worker count and builds
+// the reports.
+func analyze(t testing.TB, objs []gen.Object, workers int, opts analysis.Options) []*analysis.Report {
+	t.Helper()
+	objects, skipped := analysistest.Objects(reg, objs)
+	return analysistest.Scan(t, reg, objects, skipped, workers, opts)
+}
+
+// connOnly keeps the connection-log objects.
+func connOnly(objs []gen.Object) []gen.Object {
+	var out []gen.Object
+	for _, o := range objs {
+		if strings.Contains(o.Key, "/conn_log_") {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// truthOf turns the connection-log truth into the shared check's.
+func truthOf(tr *gen.ConnTruth) connlogtest.Truth {
+	listeners := map[string]*gen.ConnCounts{}
+	for port, c := range tr.Listeners {
+		listeners[strconv.Itoa(port)] = c
+	}
+	return connlogtest.Truth{
+		Connections: tr.Connections, Failed: tr.Failed, Reasons: tr.Reasons,
+		Clients: tr.Clients, Listeners: listeners, Nodes: tr.Nodes, Minutes: tr.Minutes,
+	}
+}
+
+// expired returns the truth of the sample's expiries: the clients whose
+// certificates expired, their failures and when the certificates expired.
+func expired(t *testing.T, tr *gen.ConnTruth) (clients []string, failed int) {
+	t.Helper()
+	for _, in := range tr.Incidents {
+		if in.Reason == gen.ConnCertExpired {
+			clients = append(clients, in.Clients...)
+			failed += in.Failed
+		}
+	}
+	if len(clients) != 2 || failed != tr.Reasons[gen.ConnCertExpired] {
+		t.Fatalf("the sample's expiries: %v, %d failures of %d", clients, failed, tr.Reasons[gen.ConnCertExpired])
+	}
+	return clients, failed
+}
+
+// TestSampleAlone_MatchesTruth reads the connection logs of the demo's
+// incident alone (partners whose client certificates expired at 13:00):
+// they make a report of their own whose counts equal the generator's truth
+// and whose verdict names the code, the clients, the port and the time.
+func TestSampleAlone_MatchesTruth(t *testing.T) {
+	objs, truth, _, err := gen.ConnObjects(gen.SamplePartnerTLSIncident())
+	if err != nil {
+		t.Fatal(err)
+	}
+	reps := analyze(t, connOnly(objs), 4, analysis.Options{})
+	if len(reps) != 1 {
+		t.Fatalf("%d reports, want 1", len(reps))
+	}
+	rep := reps[0]
+	if rep.Format != "alb_conn" || rep.LoadBalancer == nil || rep.LoadBalancer.Name != "shop-prod-alb" {
+		t.Fatalf("format %q, load balancer %+v", rep.Format, rep.LoadBalancer)
+	}
+	if rep.Requests != 0 || rep.Lines.OtherLogs != int64(truth.Connections) || rep.Lines.Parsed != int64(truth.Connections) {
+		t.Fatalf("%d requests, lines %+v; want %d connections", rep.Requests, rep.Lines, truth.Connections)
+	}
+	f := connlogtest.Figures(t, rep)
+	connlogtest.Check(t, f, truthOf(truth))
+	if f.RequestsPerConnection != nil {
+		t.Errorf("requests per connection %+v without access logs", f.RequestsPerConnection)
+	}
+
+	clients, failed := expired(t, truth)
+	v := rep.Verdict
+	if v.Headline != "2 clients cannot connect: ClientCertExpired on port 8443" {
+		t.Errorf("headline %q", v.Headline)
+	}
+	for _, want := range []string{
+		"2 clients cannot connect: " + clients[0] + " (Contoso Payments, certificate expired 13:00) and " + clients[1] + " (Tailspin Travel, certificate expired 13:00)",
+		"fail ClientCertExpired on port 8443 since 13:00 UTC on 2026-11-20 (" + numfmt.Int(int64(failed)) + " failed connections",
+		"no access log shows them",
+	} {
+		if !strings.Contains(v.Summary, want) {
+			t.Errorf("summary lacks %q:\n%s", want, v.Summary)
+		}
+	}
+	findings := strings.Join(v.Findings, "\n")
+	for _, want := range []string{"No ClientCertExpired failure on port 443", "24 ClientCertUntrusted failures", "from 3 clients"} {
+		if !strings.Contains(findings, want) {
+			t.Errorf("findings lack %q:\n%s", want, findings)
+		}
+	}
+	if len(v.Hints) == 0 || !strings.Contains(v.Hints[0], "renew") {
+		t.Errorf("hints %q", v.Hints)
+	}
+	for _, c := range f.Clients {
+		if c.Client == clients[0] && (c.NotAfter.IsZero() || c.NotAfter.Hour() != 13 || !strings.Contains(c.Certificate, "O=Contoso Payments")) {
+			t.Errorf("client %s: certificate %q, not after %v", c.Client, c.Certificate, c.NotAfter)
+		}
+	}
+}
+
+// TestSampleWithAccessLogs: read with the access logs of the same load
+// balancer, the connections join the access report (one load balancer, one
+// story): its part relates the requests to the connections, and with no
+// 5xx its verdict leads.
+func TestSampleWithAccessLogs(t *testing.T) {
+	objs, truth, access, err := gen.ConnObjects(gen.SamplePartnerTLSIncident())
+	if err != nil {
+		t.Fatal(err)
+	}
+	reps := analyze(t, objs, 4, analysis.Options{})
+	if len(reps) != 1 {
+		t.Fatalf("%d reports, want 1", len(reps))
+	}
+	rep := reps[0]
+	if rep.Format != "alb" || rep.Requests != int64(access.Rows) || rep.Lines.OtherLogs != int64(truth.Connections) {
+		t.Fatalf("format %q, %d requests, %d other rows; want alb, %d, %d", rep.Format, rep.Requests, rep.Lines.OtherLogs, access.Rows, truth.Connections)
+	}
+	f := connlogtest.Figures(t, rep)
+	connlogtest.Check(t, f, truthOf(truth))
+	pc := f.RequestsPerConnection
+	if pc == nil || pc.Requests != int64(truth.Requests) || pc.Connections != int64(truth.Connections-truth.RequestsPerConn[0]) {
+		t.Fatalf("requests per connection %+v; want %d requests over %d connections", pc, truth.Requests, truth.Connections-truth.RequestsPerConn[0])
+	}
+	if rep.Errors.Total5xx != 0 {
+		t.Fatalf("%d 5xx in the sample's access logs", rep.Errors.Total5xx)
+	}
+	clients, _ := expired(t, truth)
+	if v := rep.Verdict; !strings.HasPrefix(v.Summary, "2 clients cannot connect: "+clients[0]) || !strings.Contains(v.Summary, "No 5xx among") ||
+		v.Headline != "2 clients cannot connect: ClientCertExpired on port 8443" {
+		t.Errorf("verdict %q:\n%s", v.Headline, v.Summary)
+	}
+}
+
+// TestReport_IndependentOfWorkersAndOrder reads the sample with one and
+// with four workers, and with its objects shuffled: the JSON reports are
+// identical.
+func TestReport_IndependentOfWorkersAndOrder(t *testing.T) {
+	objs, _, _, err := gen.ConnObjects(gen.SamplePartnerTLSIncident())
+	if err != nil {
+		t.Fatal(err)
+	}
+	encode := func(reps []*analysis.Report) []byte {
+		b, err := json.Marshal(reps)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	for _, set := range [][]gen.Object{connOnly(objs), objs} {
+		want := encode(analyze(t, set, 1, analysis.Options{}))
+		shuffled := append([]gen.Object(nil), set...)
+		rand.New(rand.NewPCG(3, 4)).Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
+		if got := encode(analyze(t, shuffled, 4, analysis.Options{})); !bytes.Equal(got, want) {
+			t.Fatalf("4 workers over shuffled objects: the JSON reports differ")
+		}
+	}
+}
