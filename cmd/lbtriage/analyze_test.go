@@ -86,7 +86,7 @@ func TestAnalyze_Usage(t *testing.T) {
 	f("--since (2026-11-20T14:00:00Z) must be before --until", "analyze", "--since", "14:00", "--until", "13:00", "x.log")
 	f("--bucket must be a whole number of seconds", "analyze", "--bucket", "1500ms", "x.log")
 	f("--top must be positive", "analyze", "--top", "0", "x.log")
-	f("--format takes alb, alb_health or cloudfront", "analyze", "--format", "nlb", "x.log")
+	f("--format takes alb, alb_health, cloudfront, nlb or alb_conn", "analyze", "--format", "clb", "x.log")
 	f("--batch-size takes 1 to 1048576 rows, not 0", "analyze", "--batch-size", "0", "x.log")
 	f("--batch-size takes 1 to 1048576 rows, not 1000000000 (a batch reserves its rows up front", "analyze", "--batch-size", "1000000000", "x.log")
 	f("--batch-size takes 1 to 1048576 rows, not 2000000", "parse", "--batch-size", "2000000", "x.log")
@@ -315,11 +315,29 @@ func TestDemo_CloudFront(t *testing.T) {
 	if code != exitOK || !strings.Contains(out, "origin.connect_error") || !strings.Contains(out, "CloudFront") {
 		t.Fatalf("text demo: exit %d\n%s", code, out)
 	}
-	code, _, errOut := run(t, "demo", "nlb")
+	code, _, errOut := run(t, "demo", "clb")
 	if code != exitUsage {
-		t.Fatalf("demo nlb: exit %d", code)
+		t.Fatalf("demo clb: exit %d", code)
 	}
-	oneLine(t, errOut, "alb, alb_health or cloudfront")
+	oneLine(t, errOut, "alb, alb_health, cloudfront, nlb or alb_conn")
+}
+
+// TestDemo_Connections: the NLB and connection-log samples are in the
+// demo, and their reports lead with the failing clients.
+func TestDemo_Connections(t *testing.T) {
+	for _, c := range []struct{ sample, format, headline string }{
+		{"nlb", "nlb", "Clients reject the new certificate of listener 3f9c1e7a52d04b86 (port 443): TLS alert 48 unknown_ca"},
+		{"alb_conn", "alb", "2 clients cannot connect: ClientCertExpired on port 8443"},
+	} {
+		code, out, errOut := run(t, "demo", c.sample, "-o", "json")
+		if code != exitOK {
+			t.Fatalf("demo %s: exit %d: %s", c.sample, code, errOut)
+		}
+		rep := decodeReport(t, out)
+		if rep.Format != c.format || rep.Part("connections") == nil || rep.Verdict.Headline != c.headline {
+			t.Errorf("demo %s: format %q, headline %q", c.sample, rep.Format, rep.Verdict.Headline)
+		}
+	}
 }
 
 // TestDemo_Health: the health-check sample (incident 4b) is one report of

@@ -109,7 +109,7 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 }
 
 func (m *Main) usage(w io.Writer) {
-	fmt.Fprintln(w, "lbtriage: who is at fault for every 5xx in "+familyTitles()+" access logs")
+	fmt.Fprintln(w, "lbtriage: who is at fault for every 5xx and every failed connection in "+familyTitles()+" logs")
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Usage: lbtriage COMMAND [flags] INPUT...")
 	fmt.Fprintln(w)
