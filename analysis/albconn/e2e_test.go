@@ -2,11 +2,14 @@ package albconn_test
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/json"
+	"io"
 	"math/rand/v2"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/lbtriage/lbtriage/analysis"
 	albfam "github.com/lbtriage/lbtriage/analysis/alb"
@@ -15,6 +18,8 @@ import (
 	"github.com/lbtriage/lbtriage/analysis/connlog/connlogtest"
 	"github.com/lbtriage/lbtriage/internal/gen"
 	"github.com/lbtriage/lbtriage/internal/numfmt"
+	"github.com/lbtriage/lbtriage/parser"
+	connparser "github.com/lbtriage/lbtriage/parser/albconn"
 )
 
 // reg reads access and connection logs, as lbtriage does: the connection
@@ -178,6 +183,73 @@ func TestReport_IndependentOfWorkersAndOrder(t *testing.T) {
 		rand.New(rand.NewPCG(3, 4)).Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
 		if got := encode(analyze(t, shuffled, 4, analysis.Options{})); !bytes.Equal(got, want) {
 			t.Fatalf("4 workers over shuffled objects: the JSON reports differ")
+		}
+	}
+}
+
+// TestConsume_NoAllocations: once its keys are known, the family adds a
+// batch without allocating.
+func TestConsume_NoAllocations(t *testing.T) {
+	objs, _, _, err := gen.ConnObjects(gen.SamplePartnerTLSIncident())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var data []byte
+	for _, o := range connOnly(objs) {
+		zr, err := gzip.NewReader(bytes.NewReader(o.Data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(zr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data = append(data, b...)
+	}
+	r, err := connparser.NewReader(bytes.NewReader(data), parser.Options{Columns: connfam.Family{}.Columns(), BatchSize: 4096})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Release()
+	if !r.Next() {
+		t.Fatal(r.Err())
+	}
+	rec := r.RecordBatch()
+	a := analysis.New(connfam.Family{}, analysis.Options{})
+	src := parser.Source{Name: "x"}
+	if err := a.Consume(src, rec); err != nil {
+		t.Fatal(err)
+	}
+	if n := testing.AllocsPerRun(20, func() { _ = a.Consume(src, rec) }); n > 0 {
+		t.Fatalf("%.1f allocations per batch of %d rows", n, rec.NumRows())
+	}
+}
+
+// TestPartnersUntrusted: partners that rotated to certificates of an
+// authority the trust store lacks are named with the code.
+func TestPartnersUntrusted(t *testing.T) {
+	sc := gen.SamplePartnerTLSIncident()
+	start := sc.ALB.Start.Add(20 * time.Minute)
+	sc.Incidents = append(sc.Incidents, gen.ConnIncident{Name: "rotated to a new CA", Reason: gen.ConnCertUntrusted,
+		Start: start, End: sc.ALB.Start.Add(45 * time.Minute), Partners: []string{"Northwind Logistics", "Fabrikam Freight", "Adventure Works"}})
+	for i := range sc.Partners {
+		sc.Partners[i].NotAfter = sc.Partners[i].NotAfter.AddDate(1, 0, 0) // no expiry
+	}
+	objs, truth, _, err := gen.ConnObjects(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reps := analyze(t, connOnly(objs), 2, analysis.Options{})
+	f := connlogtest.Figures(t, reps[0])
+	connlogtest.Check(t, f, truthOf(truth))
+	// The partners and the stray devices of the sample fail alike.
+	v := reps[0].Verdict
+	if want := "6 clients cannot connect: they fail ClientCertUntrusted on port 8443 since 12:5"; !strings.Contains(v.Summary, want) {
+		t.Errorf("summary lacks %q:\n%s", want, v.Summary)
+	}
+	for _, want := range []string{"203.0.113.11 (Northwind Logistics): ", "203.0.113.36 (Fabrikam Freight): ", "203.0.113.42 (Adventure Works): "} {
+		if !strings.Contains(v.Findings[0], want) {
+			t.Errorf("findings lack %q:\n%s", want, v.Findings[0])
 		}
 	}
 }

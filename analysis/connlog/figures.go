@@ -2,6 +2,7 @@ package connlog
 
 import (
 	"cmp"
+	"math"
 	"slices"
 	"strings"
 
@@ -157,7 +158,7 @@ func (s *State) Figures(top int, voc Vocabulary) *Figures {
 	if p, ok := s.primary(); ok {
 		name := s.reasons[p]
 		f.PrimaryReason = &name
-		f.Window = analysis.FindWindow(s.timeline(p))
+		f.Window = s.window(p)
 	}
 	if !s.handshake.IsEmpty() {
 		l := analysis.Quantiles(s.handshake)
@@ -406,4 +407,36 @@ func (s *State) timeline(id uint8) []analysis.Bucket {
 		out = append(out, b)
 	}
 	return out
+}
+
+// Significance of a reason's window: it must hold at least windowShare of
+// the reason's failures, windowZ standard deviations above what the same
+// connections would hold at the rate outside (a few failures of a steady
+// trickle bunched by chance make no window).
+const (
+	windowShare = 0.5
+	windowZ     = 4.0
+)
+
+// window returns where the failure rate of reason id stands out, when that
+// stretch is significant.
+func (s *State) window(id uint8) *analysis.Window {
+	tl := s.timeline(id)
+	w := analysis.FindWindow(tl)
+	if w == nil {
+		return nil
+	}
+	var in, conns int64
+	for _, b := range tl {
+		if !b.Start.Before(w.Start.Time) && b.Start.Before(w.End.Time) {
+			in += b.Errors5xx
+			conns += b.Requests
+		}
+	}
+	n := s.reasonStat[id].failed
+	expected := float64(n) * float64(conns) / float64(s.total)
+	if float64(in) < windowShare*float64(n) || float64(in)-expected < windowZ*math.Sqrt(expected) {
+		return nil
+	}
+	return w
 }

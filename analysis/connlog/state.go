@@ -465,7 +465,7 @@ var protocolNames = [...]string{"TLS 1.0", "TLS 1.1", "TLS 1.2", "TLS 1.3"}
 // protocolBit returns the bit of a protocol as NLB ("tlsv12") or ALB
 // ("TLSv1.2") logs write it, 0 for none or another.
 func protocolBit(p string) uint8 {
-	if len(p) < 6 || !strings.EqualFold(p[:4], "tlsv") {
+	if len(p) < 5 || !strings.EqualFold(p[:4], "tlsv") {
 		return 0
 	}
 	switch p[4:] {

@@ -114,8 +114,9 @@ func (v *verdict) write(p *analysis.VerdictPart) bool {
 	s, f, id, info := v.s, v.f, v.id, v.info
 	n := s.reasonStat[id].failed
 	label := info.Label
-	win := f.Window
-	if win == nil && float64(s.failed) < noiseRate*float64(s.total) {
+	// A fault: failures bunched in a window, many failures, or failures of
+	// a reason that is no usual trickle.
+	if f.Window == nil && float64(s.failed) < noiseRate*float64(s.total) && (info.Noise != "" || n < analysis.MinFindingErrors) {
 		p.Headline = fmt.Sprintf("No connection failure stands out: %s of %s failed", numfmt.Int(s.failed), numfmt.Int(s.total))
 		p.Lead = fmt.Sprintf("%s of %s connections (%s) failed their TLS handshake from %s, at a steady rate: no window stands out.",
 			numfmt.Int(s.failed), numfmt.Int(s.total), analysis.Pct(s.failed, s.total), s.spanText(s.first, s.last))
@@ -146,17 +147,17 @@ func (v *verdict) write(p *analysis.VerdictPart) bool {
 			until = "until " + clock(s.reasonStat[id].last)
 		}
 		p.Headline = fmt.Sprintf("Clients reject the new certificate of %s: %s", where, label)
-		p.Lead = fmt.Sprintf("After the certificate of %s changed at %s UTC%s, %s%s reject it with %s: %s failed connections %s, %s of the %s failures. %s",
-			where, clock(change.at), s.dateSuffix(change.at), plural(k, "client"), named, label,
+		p.Lead = fmt.Sprintf("After the certificate of %s changed at %s UTC%s, %s%s %s it with %s: %s failed connections %s, %s of the %s failures. %s",
+			where, clock(change.at), s.dateSuffix(change.at), plural(k, "client"), strings.TrimSuffix(named, ","), verb(k, len(clients), "reject"), label,
 			numfmt.Int(n), until, analysis.Pct(n, s.failed), numfmt.Int(s.failed), meaning)
 	case info.ClientCert:
 		p.Headline = fmt.Sprintf("%s cannot connect: %s on %s", capital(plural(k, "client")), label, where)
-		p.Lead = fmt.Sprintf("%s cannot connect: %s fail %s on %s %s (%s). %s",
-			capital(plural(k, "client")), who, label, where, when, share, meaning)
+		p.Lead = fmt.Sprintf("%s cannot connect: %s %s %s on %s %s (%s). %s",
+			capital(plural(k, "client")), who, verb(k, len(clients), "fail"), label, where, when, share, meaning)
 	default:
 		p.Headline = fmt.Sprintf("%s cannot connect: %s, %s of failed connections", capital(plural(k, "client")), label, analysis.Pct(n, s.failed))
-		p.Lead = fmt.Sprintf("%s%s fail with %s on %s %s (%s). %s",
-			capital(plural(k, "client")), strings.TrimSuffix(named, ","), label, where, when, share, meaning)
+		p.Lead = fmt.Sprintf("%s%s %s with %s on %s %s (%s). %s",
+			capital(plural(k, "client")), strings.TrimSuffix(named, ","), verb(k, len(clients), "fail"), label, where, when, share, meaning)
 	}
 	p.Lead += " They never make a request, so no access log shows them."
 	if f := v.clientFinding(clients, k); f != "" {
@@ -239,11 +240,23 @@ func (v *verdict) clientName(i int32) string {
 }
 
 // subjectName returns the organisation (O=) of a certificate subject, else
-// its common name (CN=), else the subject.
+// its common name (CN=), else the subject. Commas escaped with "\" are
+// part of a value.
 func subjectName(subject string) string {
 	var cn string
-	for _, rdn := range strings.Split(subject, ",") {
+	for rest := subject; rest != ""; {
+		rdn := rest
+		rest = ""
+		for i := 0; i < len(rdn); i++ {
+			if rdn[i] == '\\' {
+				i++
+			} else if rdn[i] == ',' {
+				rdn, rest = rdn[:i], rdn[i+1:]
+				break
+			}
+		}
 		k, val, ok := strings.Cut(strings.TrimSpace(rdn), "=")
+		val = strings.ReplaceAll(val, "\\,", ",")
 		switch {
 		case !ok:
 		case k == "O" && val != "":
@@ -289,13 +302,21 @@ func (v *verdict) where() (string, int32) {
 // to 13:25 UTC on 2026-11-20".
 func (v *verdict) when() string {
 	s := v.s
-	r := &s.reasonStat[v.id]
-	first := v.onset()
-	if v.lastsToEnd() && analysis.FloorDiv(first, s.bucketUS) > analysis.FloorDiv(s.first, s.bucketUS) {
+	first, last, toEnd := v.onset(), s.reasonStat[v.id].last, v.lastsToEnd()
+	if w := v.f.Window; w != nil {
+		// The window leaves out the reason's steady trickle around it.
+		if first < w.Start.UnixMicro()-s.bucketUS {
+			first = w.Start.UnixMicro()
+		}
+		if end := w.End.UnixMicro(); end <= analysis.FloorDiv(s.last, s.bucketUS)*s.bucketUS {
+			last, toEnd = end-1, false
+		}
+	}
+	if toEnd && analysis.FloorDiv(first, s.bucketUS) > analysis.FloorDiv(s.first, s.bucketUS) {
 		m := analysis.FloorDiv(first, minuteUS) * minuteUS
 		return "since " + clock(m) + " UTC" + s.dateSuffix(m)
 	}
-	return "from " + s.spanText(first, r.last)
+	return "from " + s.spanText(first, last)
 }
 
 // strayShare is the share of a reason's failures that may come before its
@@ -397,10 +418,14 @@ func (v *verdict) certChange(li int32) (certChangeAt, bool) {
 		return certChangeAt{}, false
 	}
 	// The change happened between the last handshake served the previous
-	// certificate and the first served the new one: say the new one's
-	// minute when the previous one was not served in it.
+	// certificate and the first served the new one: say the minute between
+	// them when there is one, or the nearest within the second the logs'
+	// times may be off by (their connections' starts are then estimated
+	// from their ends and durations).
 	at := nc.first
 	if m := analysis.FloorDiv(at, minuteUS) * minuteUS; s.certList[from].last < m {
+		at = m
+	} else if m += minuteUS; s.certList[from].last < m && m-at <= 2*secondUS {
 		at = m
 	}
 	return certChangeAt{listener: l.name, from: from, to: top, at: at, rejected: nc.byReason[v.id], onListener: total,
@@ -425,7 +450,7 @@ func (v *verdict) clientFinding(clients []int32, k int64) string {
 	s := v.s
 	parts := make([]string, 0, namedClients)
 	for _, i := range clients[:min(len(clients), namedClients)] {
-		parts = append(parts, fmt.Sprintf("%s (%s)", v.clientName(i), numfmt.Int(s.pairs[pairKey{i, v.id}])))
+		parts = append(parts, fmt.Sprintf("%s: %s", v.clientName(i), numfmt.Int(s.pairs[pairKey{i, v.id}])))
 	}
 	more := ""
 	if rest := k - int64(len(parts)); rest > 0 {
@@ -536,7 +561,7 @@ func (v *verdict) otherReasons(skip uint8) []string {
 		st := &s.reasonStat[r]
 		info := v.voc.Reason(s.reasons[r])
 		head := fmt.Sprintf("%s %s failures (%s) from %s", numfmt.Int(st.failed), info.Label, info.Meaning, plural(s.clientsWith(r), "client"))
-		w := analysis.FindWindow(s.timeline(r))
+		w := s.window(r)
 		spread := (w == nil || w.End.Sub(w.Start.Time).Microseconds() >= span*4/5) && st.last-st.first >= span/2
 		switch {
 		case spread && info.Noise != "":
@@ -582,6 +607,15 @@ func stamp(us int64) string {
 	return t.Format("2006-01-02 15:04 UTC")
 }
 
+// verb conjugates a verb for k clients, named when there are few: "fail",
+// "fails".
+func verb(k int64, named int, v string) string {
+	if k == 1 && named <= 1 {
+		return v + "s"
+	}
+	return v
+}
+
 // andList joins words as "a", "a and b", "a, b and c".
 func andList(words []string) string {
 	if len(words) < 2 {
@@ -604,7 +638,10 @@ func capital(s string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-const minuteUS = int64(time.Minute / time.Microsecond)
+const (
+	minuteUS = int64(time.Minute / time.Microsecond)
+	secondUS = int64(time.Second / time.Microsecond)
+)
 
 // Compile-time check that *State is an analysis.State.
 var _ analysis.State = (*State)(nil)
