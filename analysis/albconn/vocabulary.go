@@ -14,6 +14,7 @@ var taxonomy = &analysis.Taxonomy{
 	Name:   "ALB connection",
 	Title:  "Application Load Balancer connection logs",
 	Triage: "ALB connection triage",
+	Tables: connlog.Tables(),
 	Domains: []analysis.Domain{
 		{Key: "client", Title: "client", Role: "the clients", Side: "the clients' side", Party: analysis.PartyClient},
 		{Key: "load_balancer", Title: "load balancer", Role: "the load balancer", Side: "the load balancer's side", Party: analysis.PartyFront},

@@ -69,9 +69,10 @@ type Reason struct {
 	Last    analysis.Time `json:"last"`
 }
 
-// Client is one client address. The list holds every client with a failed
-// connection, the most failures first, then, up to the report's top count,
-// the busiest others; "(other)" sums the clients past the cap.
+// Client is one client address. The list holds the clients with a failed
+// connection, the most failures first (up to 1,000), then, up to the
+// report's top count, the busiest others; "(other)" sums the rest, and the
+// clients past Options.MaxKeys.
 type Client struct {
 	Client      string           `json:"client"`
 	Connections int64            `json:"connections"`
@@ -124,6 +125,10 @@ type Bucket struct {
 	Failed      int64            `json:"failed"`
 	ByReason    map[string]int64 `json:"by_reason"`
 }
+
+// maxListedClients caps the failing clients the report lists; "(other)"
+// sums the rest.
+const maxListedClients = 1000
 
 // maxTimelineBuckets caps the gap filling of the timeline, as the core's.
 const maxTimelineBuckets = 100_000
@@ -283,19 +288,30 @@ func (s *State) clientRows(top int) []Client {
 	})
 	reasons := s.clientReasons()
 	out := []Client{}
+	// The rest: the clients past the cap and those not listed.
+	rest, restReasons, unlisted := s.otherClients, map[string]int64{}, s.clientsOver > 0
+	for r, n := range reasons[-1] {
+		restReasons[r] += n
+	}
 	extra := 0
 	for _, i := range order {
 		c := &s.clientList[i]
-		if c.failed == 0 {
-			if extra >= top {
-				break
+		if c.failed > 0 && len(out) < maxListedClients || c.failed == 0 && extra < top {
+			if c.failed == 0 {
+				extra++
 			}
-			extra++
+			out = append(out, s.clientRow(s.clientKeys[i], c, reasons[i]))
+			continue
 		}
-		out = append(out, s.clientRow(s.clientKeys[i], c, reasons[i]))
+		rest.merge(c)
+		for r, n := range reasons[i] {
+			restReasons[r] += n
+		}
+		unlisted = true
 	}
-	if s.clientsOver > 0 {
-		out = append(out, s.clientRow(analysis.OtherKey, &s.otherClients, reasons[-1]))
+	if unlisted {
+		rest.identity, rest.notAfter, rest.protocols = "", 0, 0
+		out = append(out, s.clientRow(analysis.OtherKey, &rest, restReasons))
 	}
 	return out
 }

@@ -15,6 +15,22 @@ import (
 // show.
 const tableTop = 10
 
+// The CSV tables of the connections part (-o csv --table NAME).
+const (
+	tableFailures     = "connection-failures"
+	tableClients      = "connection-clients"
+	tableListeners    = "connection-listeners"
+	tableNodes        = "connection-nodes"
+	tableCertificates = "connection-certificates"
+)
+
+// Tables lists the CSV tables of the connections part, in the order it
+// shows them (the certificates' when the logs name certificates), for the
+// taxonomy of every family on connlog (analysis.Taxonomy.Tables).
+func Tables() []string {
+	return []string{tableFailures, tableClients, tableListeners, tableNodes, tableCertificates}
+}
+
 // maxStripCells caps the cells of a state timeline: past it, a cell covers
 // several buckets.
 const maxStripCells = 120
@@ -79,7 +95,7 @@ func reasonTable(f *Figures) analysis.Table {
 		labels = labels || r.Label != r.Reason
 	}
 	t := analysis.Table{
-		Name: "connection-failures", Title: "Failed connections by reason", Top: tableTop,
+		Name: tableFailures, Title: "Failed connections by reason", Top: tableTop,
 		Columns: []analysis.Column{
 			{Header: "Reason", Kind: analysis.CellName},
 			{Header: "Failed", Kind: analysis.CellCount, Bar: analysis.BarErrors},
@@ -110,7 +126,7 @@ func clientTable(f *Figures, voc Vocabulary) analysis.Table {
 		protos = protos || len(c.Protocols) > 0
 	}
 	t := analysis.Table{
-		Name: "connection-clients", Title: "Clients, the most failed connections first", Top: tableTop,
+		Name: tableClients, Title: "Clients, the most failed connections first", Top: tableTop,
 		Columns: []analysis.Column{
 			{Header: "Client", Kind: analysis.CellName},
 			{Header: "Connections", Kind: analysis.CellCount, Bar: analysis.BarRequests},
@@ -149,7 +165,7 @@ func listenerTable(f *Figures, voc Vocabulary) analysis.Table {
 		ports = ports || l.Port != 0 && l.Listener != strconv.Itoa(int(l.Port))
 	}
 	t := analysis.Table{
-		Name: "connection-listeners", Title: "Listeners", Top: tableTop,
+		Name: tableListeners, Title: "Listeners", Top: tableTop,
 		Columns: []analysis.Column{
 			{Header: "Listener", Kind: analysis.CellName},
 			{Header: "Port", Kind: analysis.CellText},
@@ -178,18 +194,21 @@ func listenerTable(f *Figures, voc Vocabulary) analysis.Table {
 
 func nodeTable(f *Figures) analysis.Table {
 	t := analysis.Table{
-		Name: "connection-nodes", Title: "Load balancer nodes", Top: tableTop,
+		Name: tableNodes, Title: "Load balancer nodes", Top: tableTop,
 		Columns: []analysis.Column{
 			{Header: "Node", Kind: analysis.CellName},
 			{Header: "Connections", Kind: analysis.CellCount, Bar: analysis.BarRequests},
-			{Header: "Share", Kind: analysis.CellRate},
+			{Header: "Share", Kind: analysis.CellText},
 			{Header: "Failed", Kind: analysis.CellCount, Bar: analysis.BarErrors},
 			{Header: "Rate", Key: "failure_rate", Kind: analysis.CellRate},
 			{Header: "Reasons", Kind: analysis.CellName},
 		},
 	}
 	for _, n := range f.Nodes {
-		t.Rows = append(t.Rows, []analysis.Cell{analysis.NameCell(n.Node), analysis.CountCell(n.Connections), analysis.RateCell(n.Share),
+		// The share of the connections is no failure rate: text, so that
+		// no format marks it as one.
+		share := analysis.Cell{Text: strconv.FormatFloat(100*n.Share, 'f', 1, 64) + "%"}
+		t.Rows = append(t.Rows, []analysis.Cell{analysis.NameCell(n.Node), analysis.CountCell(n.Connections), share,
 			analysis.CountCell(n.Failed), analysis.RateCell(rate(n.Failed, n.Connections)), analysis.NameCell(reasonList(n.ByReason, 2))})
 	}
 	return t
@@ -197,7 +216,7 @@ func nodeTable(f *Figures) analysis.Table {
 
 func certTable(f *Figures, voc Vocabulary) analysis.Table {
 	t := analysis.Table{
-		Name: "connection-certificates", Title: "Certificates served, per listener", Top: 2 * tableTop,
+		Name: tableCertificates, Title: "Certificates served, per listener", Top: 2 * tableTop,
 		Columns: []analysis.Column{
 			{Header: "Listener", Kind: analysis.CellName},
 			{Header: "Certificate", Kind: analysis.CellName},

@@ -18,6 +18,7 @@ var taxonomy = &analysis.Taxonomy{
 	Name:   "NLB",
 	Title:  "Network Load Balancer TLS access logs",
 	Triage: "NLB TLS connection triage",
+	Tables: connlog.Tables(),
 	Domains: []analysis.Domain{
 		{Key: "client", Title: "client", Role: "the clients", Side: "the clients' side", Party: analysis.PartyClient},
 		{Key: "load_balancer", Title: "load balancer", Role: "the load balancer", Side: "the load balancer's side", Party: analysis.PartyFront},

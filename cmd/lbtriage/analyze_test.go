@@ -338,6 +338,11 @@ func TestDemo_Connections(t *testing.T) {
 			t.Errorf("demo %s: format %q, headline %q", c.sample, rep.Format, rep.Verdict.Headline)
 		}
 	}
+	// A family's table is offered to CSV.
+	code, out, errOut := run(t, "demo", "nlb", "-o", "csv", "--table", "connection-clients")
+	if code != exitOK || !strings.HasPrefix(out, "client,connections,failed,reasons,first_failed,protocols\n") {
+		t.Fatalf("demo nlb --table connection-clients: exit %d: %.200s %s", code, out, errOut)
+	}
 }
 
 // TestDemo_Health: the health-check sample (incident 4b) is one report of

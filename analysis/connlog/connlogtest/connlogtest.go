@@ -57,7 +57,13 @@ func Check(t testing.TB, f *connlog.Figures, want Truth) {
 		t.Errorf("%d failing clients of %d, want %d of %d", f.FailingClients, f.ClientsSeen, failing, len(want.Clients))
 	}
 	seen := map[string]bool{}
+	var conns, failed int64
 	for _, c := range f.Clients {
+		conns += c.Connections
+		failed += c.Failed
+		if c.Client == analysis.OtherKey {
+			continue
+		}
 		w := want.Clients[c.Client]
 		if w == nil {
 			t.Errorf("client %s is not in the truth", c.Client)
@@ -70,6 +76,9 @@ func Check(t testing.TB, f *connlog.Figures, want Truth) {
 		if w.Failed > 0 && !seen[name] {
 			t.Errorf("failing client %s is not listed", name)
 		}
+	}
+	if conns != f.Total || failed != f.Failed {
+		t.Errorf("the client list sums to %d connections, %d failed; want %d, %d", conns, failed, f.Total, f.Failed)
 	}
 	entities(t, "listener", want.Listeners, len(f.Listeners), func(i int) (string, int64, int64, map[string]int64) {
 		l := f.Listeners[i]
