@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -176,6 +177,38 @@ func TestBrowser(t *testing.T) {
 		}
 		if rep.Format == "alb_conn" && !strings.Contains(dom, "&lt;script&gt;") {
 			t.Errorf("alb_conn: the hostile subject is not shown as text")
+		}
+	}
+}
+
+// TestJSONContract: the keys docs/report-json.md promises under
+// "connections", in the reports of both families.
+func TestJSONContract(t *testing.T) {
+	for _, rep := range connReports(t) {
+		b, err := json.Marshal(rep)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var doc struct {
+			Connections map[string]any `json:"connections"`
+			Verdict     map[string]any `json:"verdict"`
+		}
+		if err := json.Unmarshal(b, &doc); err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range []string{"total", "failed", "failure_rate", "by_reason", "primary_reason", "reasons", "clients", "listeners", "nodes", "timeline",
+			"clients_seen", "failing_clients", "first_failed", "last_failed"} {
+			if _, ok := doc.Connections[k]; !ok {
+				t.Errorf("%s: connections.%s missing", rep.Format, k)
+			}
+		}
+		if doc.Verdict["headline"] == nil || doc.Verdict["primary_cause"] != nil {
+			t.Errorf("%s: verdict %v", rep.Format, doc.Verdict)
+		}
+		for _, k := range []string{"client", "connections", "failed", "by_reason"} {
+			if _, ok := doc.Connections["clients"].([]any)[0].(map[string]any)[k]; !ok {
+				t.Errorf("%s: connections.clients[].%s missing", rep.Format, k)
+			}
 		}
 	}
 }
