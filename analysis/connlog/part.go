@@ -69,12 +69,12 @@ func (s *State) Part(top int, voc Vocabulary, requests int64) analysis.Part {
 	if len(f.Certificates) > 0 {
 		sec.Tables = append(sec.Tables, certTable(f, voc))
 	}
-	if tl := s.entityStrip("Failed connections per listener", &s.listeners, s.listenerBuckets, func(e *entity) string {
+	if tl := s.entityStrip("Failed connections per listener", &s.listeners, func(e *entity) string {
 		return voc.Listener(e.name, e.port)
 	}); tl != nil {
 		sec.Timelines = append(sec.Timelines, *tl)
 	}
-	if tl := s.entityStrip("Failed connections per node", &s.nodes, s.nodeBuckets, func(e *entity) string { return e.name }); tl != nil {
+	if tl := s.entityStrip("Failed connections per node", &s.nodes, func(e *entity) string { return e.name }); tl != nil {
 		sec.Timelines = append(sec.Timelines, *tl)
 	}
 	sec.Timelines = append(sec.Timelines, s.certStrips(voc)...)
@@ -285,7 +285,7 @@ func (s *State) stripGeometry() (first, per int64, cells int, ok bool) {
 
 // entityStrip returns the failure timeline of listeners or nodes, nil when
 // there are fewer than one.
-func (s *State) entityStrip(title string, e *entities, byBucket map[entBucket]counts, name func(*entity) string) *analysis.StateTimeline {
+func (s *State) entityStrip(title string, e *entities, name func(*entity) string) *analysis.StateTimeline {
 	first, per, cells, ok := s.stripGeometry()
 	if !ok || len(e.list) == 0 {
 		return nil
@@ -294,14 +294,16 @@ func (s *State) entityStrip(title string, e *entities, byBucket map[entBucket]co
 	for i := range acc {
 		acc[i] = make([]counts, cells)
 	}
-	for k, c := range byBucket {
-		cell := (k.bucket - first) / per
-		if cell < 0 || cell >= int64(cells) {
-			continue
+	for i := range e.list {
+		for k, c := range e.list[i].series.m {
+			cell := (k - first) / per
+			if cell < 0 || cell >= int64(cells) {
+				continue
+			}
+			a := &acc[i][cell]
+			a.conns += c.conns
+			a.failed += c.failed
 		}
-		a := &acc[k.ent][cell]
-		a.conns += c.conns
-		a.failed += c.failed
 	}
 	tl := &analysis.StateTimeline{Title: title, Start: analysis.UnixMicro(first * s.bucketUS),
 		BucketSeconds: per * s.bucketUS / 1e6, States: failStates}
@@ -353,12 +355,9 @@ func (s *State) certStrips(voc Vocabulary) []analysis.StateTimeline {
 		acc := make([][maxStripCerts]int64, cells)
 		for j, ci := range certs {
 			tl.States = append(tl.States, ShortCert(s.certList[ci].arn))
-			for k, n := range s.certBuckets {
-				if k.ent != ci {
-					continue
-				}
-				if cell := (k.bucket - first) / per; cell >= 0 && cell < int64(cells) {
-					acc[cell][j] += n
+			for k, n := range s.certList[ci].series.m {
+				if cell := (k - first) / per; cell >= 0 && cell < int64(cells) {
+					acc[cell][j] += n.conns
 				}
 			}
 		}

@@ -30,6 +30,9 @@ const (
 	maxEntities = 1024
 	// maxCerts caps the distinct (listener, certificate) pairs.
 	maxCerts = 256
+	// smallEntities is the count of listeners or nodes up to which they
+	// are looked up by scanning.
+	smallEntities = 8
 )
 
 // Conn is one connection as the shared aggregates see it. Strings are
@@ -84,7 +87,44 @@ type entity struct {
 	port uint16 // a listener's smallest non-zero port
 	counts
 	byReason [maxReasons]int64
-	// certs are the indexes of the listener's certificates in State.certs.
+	series   series // per time bucket
+	// lastCert is the index in State.certList of the certificate the
+	// listener served last, plus one; 0 for none.
+	lastCert int32
+}
+
+// series counts connections and failures per time bucket, the last bucket
+// at hand: rows come mostly in time order.
+type series struct {
+	m       map[int64]*counts
+	lastKey int64
+	last    *counts
+}
+
+// at returns the counts of bucket k, adding it.
+func (t *series) at(k int64) *counts {
+	if t.last != nil && t.lastKey == k {
+		return t.last
+	}
+	c := t.m[k]
+	if c == nil {
+		if t.m == nil {
+			t.m = map[int64]*counts{}
+		}
+		c = &counts{}
+		t.m[k] = c
+	}
+	t.lastKey, t.last = k, c
+	return c
+}
+
+// merge adds o's buckets.
+func (t *series) merge(o *series) {
+	for k, c := range o.m {
+		d := t.at(k)
+		d.conns += c.conns
+		d.failed += c.failed
+	}
 }
 
 // client is what the State keeps per client address.
@@ -108,8 +148,9 @@ type cert struct {
 	counts
 	byReason [maxReasons]int64
 	// first and last bound the times of the connections it was served to
-	// (their start when known).
+	// (their start when known); series counts them by that time.
 	first, last int64
+	series      series
 }
 
 // bucket is one time bucket.
@@ -122,12 +163,6 @@ type bucket struct {
 type pairKey struct {
 	client int32
 	reason uint8
-}
-
-// entBucket is an entity (its index) in a time bucket.
-type entBucket struct {
-	ent    int32
-	bucket int64
 }
 
 // State is the connection aggregates of one subject. Every figure adds up
@@ -162,16 +197,11 @@ type State struct {
 
 	certs    map[[2]string]int32
 	certList []cert
-	lastCert int32
 
 	buckets    map[int64]int32
 	bucketList []bucket
 	lastBKey   int64
 	lastB      int32
-
-	listenerBuckets map[entBucket]counts
-	nodeBuckets     map[entBucket]counts
-	certBuckets     map[entBucket]int64 // by the connections' start
 
 	fig *Figures // computed once the rows are in (Part)
 }
@@ -188,24 +218,20 @@ type entities struct {
 // it.
 func New() *State {
 	return &State{
-		first:           math.MaxInt64,
-		last:            math.MinInt64,
-		reasons:         []string{analysis.OtherKey},
-		reasonID:        map[string]uint8{},
-		handshake:       analysis.NewSketch(),
-		duration:        analysis.NewSketch(),
-		listeners:       newEntities(),
-		nodes:           newEntities(),
-		clients:         map[string]int32{},
-		pairs:           map[pairKey]int64{},
-		lastClientID:    -1,
-		certs:           map[[2]string]int32{},
-		lastCert:        -1,
-		buckets:         map[int64]int32{},
-		lastB:           -1,
-		listenerBuckets: map[entBucket]counts{},
-		nodeBuckets:     map[entBucket]counts{},
-		certBuckets:     map[entBucket]int64{},
+		first:        math.MaxInt64,
+		last:         math.MinInt64,
+		reasons:      []string{analysis.OtherKey},
+		reasonID:     map[string]uint8{},
+		handshake:    analysis.NewSketch(),
+		duration:     analysis.NewSketch(),
+		listeners:    newEntities(),
+		nodes:        newEntities(),
+		clients:      map[string]int32{},
+		pairs:        map[pairKey]int64{},
+		lastClientID: -1,
+		certs:        map[[2]string]int32{},
+		buckets:      map[int64]int32{},
+		lastB:        -1,
 	}
 }
 
@@ -226,6 +252,16 @@ func newEntities() entities { return entities{idx: map[string]int32{}, last: -1}
 func (e *entities) get(name string) int32 {
 	if e.last >= 0 && e.list[e.last].name == name {
 		return e.last
+	}
+	// A scan beats hashing for the few listeners and nodes of most load
+	// balancers.
+	if len(e.list) <= smallEntities {
+		for i := range e.list {
+			if e.list[i].name == name {
+				e.last = int32(i)
+				return e.last
+			}
+		}
 	}
 	i, ok := e.idx[name]
 	if !ok {
@@ -287,10 +323,9 @@ func (s *State) Add(c *Conn) {
 		if c.Port != 0 && (l.port == 0 || c.Port < l.port) {
 			l.port = c.Port
 		}
-		lb := s.listenerBuckets[entBucket{li, bk}]
+		lb := l.series.at(bk)
 		lb.conns++
 		lb.failed += fail
-		s.listenerBuckets[entBucket{li, bk}] = lb
 	}
 	if c.Node != "" {
 		ni := s.nodes.get(c.Node)
@@ -300,10 +335,9 @@ func (s *State) Add(c *Conn) {
 			n.failed++
 			n.byReason[rid]++
 		}
-		nb := s.nodeBuckets[entBucket{ni, bk}]
+		nb := n.series.at(bk)
 		nb.conns++
 		nb.failed += fail
-		s.nodeBuckets[entBucket{ni, bk}] = nb
 	}
 	if c.Failed {
 		b.byReason[rid]++
@@ -316,21 +350,21 @@ func (s *State) Add(c *Conn) {
 
 // addCert counts the certificate listener li served to c.
 func (s *State) addCert(c *Conn, li int32, rid uint8) {
-	listener := s.listeners.list[li].name
-	i := s.lastCert
-	if i < 0 || s.certList[i].arn != c.Cert || s.certList[i].listener != listener {
+	l := &s.listeners.list[li]
+	i := l.lastCert - 1
+	if i < 0 || s.certList[i].arn != c.Cert {
 		var ok bool
-		i, ok = s.certs[[2]string{listener, c.Cert}]
+		i, ok = s.certs[[2]string{l.name, c.Cert}]
 		if !ok {
 			if len(s.certList) >= maxCerts {
 				return
 			}
 			i = int32(len(s.certList))
 			arn := strings.Clone(c.Cert)
-			s.certs[[2]string{listener, arn}] = i
-			s.certList = append(s.certList, cert{listener: listener, arn: arn, first: math.MaxInt64, last: math.MinInt64})
+			s.certs[[2]string{l.name, arn}] = i
+			s.certList = append(s.certList, cert{listener: l.name, arn: arn, first: math.MaxInt64, last: math.MinInt64})
 		}
-		s.lastCert = i
+		l.lastCert = i + 1
 	}
 	ct := &s.certList[i]
 	ct.conns++
@@ -344,7 +378,7 @@ func (s *State) addCert(c *Conn, li int32, rid uint8) {
 	}
 	ct.first = min(ct.first, at)
 	ct.last = max(ct.last, at)
-	s.certBuckets[entBucket{i, analysis.FloorDiv(at, s.bucketUS)}]++
+	ct.series.at(analysis.FloorDiv(at, s.bucketUS)).conns++
 }
 
 // addClient counts c for its client.
@@ -518,18 +552,8 @@ func (s *State) Merge(other analysis.State) {
 	_ = s.handshake.MergeWith(o.handshake) // every sketch shares one mapping
 	_ = s.duration.MergeWith(o.duration)
 
-	lmap := s.listeners.merge(&o.listeners, remap)
-	nmap := s.nodes.merge(&o.nodes, remap)
-	for k, v := range o.listenerBuckets {
-		k.ent = lmap[k.ent]
-		m := s.listenerBuckets[k]
-		s.listenerBuckets[k] = counts{m.conns + v.conns, m.failed + v.failed}
-	}
-	for k, v := range o.nodeBuckets {
-		k.ent = nmap[k.ent]
-		m := s.nodeBuckets[k]
-		s.nodeBuckets[k] = counts{m.conns + v.conns, m.failed + v.failed}
-	}
+	s.listeners.merge(&o.listeners, remap)
+	s.nodes.merge(&o.nodes, remap)
 	for k, ob := range o.buckets {
 		b := s.bucket(k)
 		src := &o.bucketList[ob]
@@ -543,19 +567,16 @@ func (s *State) Merge(other analysis.State) {
 	s.mergeClients(o, remap)
 }
 
-// merge adds o's entities into e and returns where each of o's went.
-func (e *entities) merge(o *entities, remap []uint8) []int32 {
+// merge adds o's entities into e.
+func (e *entities) merge(o *entities, remap []uint8) {
 	order := make([]int32, len(o.list))
 	for i := range order {
 		order[i] = int32(i)
 	}
 	sort.Slice(order, func(i, j int) bool { return o.list[order[i]].name < o.list[order[j]].name })
-	where := make([]int32, len(o.list))
 	for _, i := range order {
 		src := &o.list[i]
-		j := e.get(src.name)
-		where[i] = j
-		d := &e.list[j]
+		d := &e.list[e.get(src.name)]
 		d.conns += src.conns
 		d.failed += src.failed
 		if src.port != 0 && (d.port == 0 || src.port < d.port) {
@@ -564,8 +585,8 @@ func (e *entities) merge(o *entities, remap []uint8) []int32 {
 		for r, n := range src.byReason[:len(remap)] {
 			d.byReason[remap[r]] += n
 		}
+		d.series.merge(&src.series)
 	}
-	return where
 }
 
 func (s *State) mergeCerts(o *State, remap []uint8) {
@@ -580,7 +601,6 @@ func (s *State) mergeCerts(o *State, remap []uint8) {
 		}
 		return x.arn < y.arn
 	})
-	where := make([]int32, len(o.certList))
 	for _, i := range order {
 		src := &o.certList[i]
 		li := s.listeners.get(src.listener)
@@ -588,14 +608,12 @@ func (s *State) mergeCerts(o *State, remap []uint8) {
 		j, ok := s.certs[[2]string{listener, src.arn}]
 		if !ok {
 			if len(s.certList) >= maxCerts {
-				where[i] = -1
 				continue
 			}
 			j = int32(len(s.certList))
 			s.certs[[2]string{listener, src.arn}] = j
 			s.certList = append(s.certList, cert{listener: listener, arn: src.arn, first: math.MaxInt64, last: math.MinInt64})
 		}
-		where[i] = j
 		d := &s.certList[j]
 		d.conns += src.conns
 		d.failed += src.failed
@@ -604,12 +622,7 @@ func (s *State) mergeCerts(o *State, remap []uint8) {
 		for r, n := range src.byReason[:len(remap)] {
 			d.byReason[remap[r]] += n
 		}
-	}
-	s.lastCert = -1
-	for k, n := range o.certBuckets {
-		if k.ent = where[k.ent]; k.ent >= 0 {
-			s.certBuckets[k] += n
-		}
+		d.series.merge(&src.series)
 	}
 }
 

@@ -1,0 +1,96 @@
+package connlogtest
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/lbtriage/lbtriage/analysis"
+	"github.com/lbtriage/lbtriage/analysis/analysistest"
+	"github.com/lbtriage/lbtriage/internal/gen"
+	"github.com/lbtriage/lbtriage/parser"
+)
+
+// GlobalSink keeps the compiler from dropping the work.
+var GlobalSink int64
+
+// Bench measures a connection family on the same generated connections,
+// with the family's column projection (Family.Columns):
+//
+//   - parse: the decoder alone, text to batches;
+//   - analyze: the decoder and the family's consumer into one Aggregator,
+//     then the report: the difference with parse is the analysis;
+//   - objects: the whole pipeline on the gzip objects as AWS names them
+//     (decompression, sniffing, routing per load balancer, the reports),
+//     with one worker, as "lbtriage analyze" runs on one core.
+//
+// lines is the text of the objs' lines; reg holds the family and the ones
+// the objects need. MB/s are of that text.
+func Bench(b *testing.B, reg *analysis.Registry, fam analysis.Family, lines []byte, objs []gen.Object) {
+	b.Run("parse", func(b *testing.B) {
+		run(b, lines, func() {
+			readAll(b, fam, lines)
+		})
+	})
+	b.Run("analyze", func(b *testing.B) {
+		run(b, lines, func() {
+			a := analysis.New(fam, analysis.Options{})
+			readInto(b, fam, lines, a)
+			GlobalSink += analysis.BuildReport(a, analysis.Run{}).Lines.OtherLogs
+		})
+	})
+	objects, skipped := analysistest.Objects(reg, objs)
+	b.Run("objects", func(b *testing.B) {
+		run(b, lines, func() {
+			for _, r := range analysistest.Scan(b, reg, objects, skipped, 1, analysis.Options{}) {
+				GlobalSink += r.Lines.Parsed
+			}
+		})
+	})
+}
+
+func run(b *testing.B, lines []byte, pass func()) {
+	n := int64(bytes.Count(lines, []byte{'\n'}))
+	b.SetBytes(int64(len(lines)))
+	b.ReportAllocs()
+	cpu0 := analysistest.CPUTime()
+	var passes int64
+	for b.Loop() {
+		pass()
+		passes++
+	}
+	b.ReportMetric(float64(n*passes)/b.Elapsed().Seconds(), "lines/s")
+	b.ReportMetric(float64(analysistest.CPUTime()-cpu0)/float64(n*passes), "cpu-ns/line")
+}
+
+// readAll decodes lines with the family's projection.
+func readAll(b *testing.B, fam analysis.Family, lines []byte) {
+	r, err := fam.Decoder().NewReader(bytes.NewReader(lines), parser.Options{Columns: fam.Columns()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer r.Release()
+	for r.Next() {
+		GlobalSink += r.RecordBatch().NumRows()
+	}
+	if err := r.Err(); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// readInto decodes lines into Aggregator a.
+func readInto(b *testing.B, fam analysis.Family, lines []byte, a *analysis.Aggregator) {
+	r, err := fam.Decoder().NewReader(bytes.NewReader(lines), parser.Options{Columns: fam.Columns()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer r.Release()
+	src := parser.Source{Name: "bench"}
+	for r.Next() {
+		if err := a.Consume(src, r.RecordBatch()); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := r.Err(); err != nil {
+		b.Fatal(err)
+	}
+}
