@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"math/rand/v2"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -250,6 +251,20 @@ func TestPartnersUntrusted(t *testing.T) {
 	for _, want := range []string{"203.0.113.11 (Northwind Logistics): ", "203.0.113.36 (Fabrikam Freight): ", "203.0.113.42 (Adventure Works): "} {
 		if !strings.Contains(v.Findings[0], want) {
 			t.Errorf("findings lack %q:\n%s", want, v.Findings[0])
+		}
+	}
+}
+
+// TestDocsTaxonomyCodes: docs/taxonomy.md lists every verification code
+// the family describes.
+func TestDocsTaxonomyCodes(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/taxonomy.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, code := range connfam.Codes() {
+		if code != connfam.ReasonHandshakeIncomplete && !strings.Contains(string(doc), "| `"+code+"` |") {
+			t.Errorf("docs/taxonomy.md lacks the code %s", code)
 		}
 	}
 }

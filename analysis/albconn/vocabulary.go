@@ -1,6 +1,7 @@
 package albconn
 
 import (
+	"slices"
 	"strconv"
 
 	"github.com/lbtriage/lbtriage/analysis"
@@ -77,4 +78,14 @@ func (vocabulary) Reason(reason string) connlog.ReasonInfo {
 	info.Label = reason
 	info.ClientCert = reason != ReasonHandshakeIncomplete && reason != "UnmappedConnectionError"
 	return info
+}
+
+// Codes returns the failure reasons the family describes, sorted.
+func Codes() []string {
+	out := make([]string, 0, len(reasons))
+	for c := range reasons {
+		out = append(out, c)
+	}
+	slices.Sort(out)
+	return out
 }
