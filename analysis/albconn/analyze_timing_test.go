@@ -1,9 +1,6 @@
 package albconn_test
 
 import (
-	"bytes"
-	"compress/gzip"
-	"io"
 	"testing"
 
 	connfam "github.com/lbtriage/lbtriage/analysis/albconn"
@@ -27,17 +24,6 @@ func BenchmarkAnalyze(b *testing.B) {
 		b.Fatal(err)
 	}
 	objs := connOnly(all)
-	var lines []byte
-	for _, o := range objs {
-		zr, err := gzip.NewReader(bytes.NewReader(o.Data))
-		if err != nil {
-			b.Fatal(err)
-		}
-		text, err := io.ReadAll(zr)
-		if err != nil {
-			b.Fatal(err)
-		}
-		lines = append(lines, text...)
-	}
+	lines := gunzipAll(b, objs)
 	connlogtest.Bench(b, reg, connfam.Family{}, lines, objs)
 }

@@ -27,6 +27,9 @@ type columns struct {
 	reason    *array.String
 	node      *array.String
 	portNames map[uint16]string // the listener ports as text, made once
+	// objectNode is the node the object's name tells, for lines without
+	// one.
+	objectNode string
 }
 
 func (c *columns) bind(rec arrow.RecordBatch) error {
@@ -83,32 +86,8 @@ func (k *consumer) Consume(src parser.Source, rec arrow.RecordBatch, to *analysi
 		return err
 	}
 	defer func() { k.c = columns{portNames: k.c.portNames} }() // keep no reference to the batch
-	n := int(rec.NumRows())
-	times := c.time.Values()
-	var (
-		a    *analysis.Aggregator
-		st   *connlog.State
-		lb   string
-		have bool
-		conn connlog.Conn
-	)
-	for i := 0; i < n; i++ {
-		row := src.Resource
-		if c.lb != nil && c.lb.IsValid(i) {
-			row = c.lb.Value(i)
-		}
-		if !have || row != lb {
-			lb, have = row, true
-			if a = to.Subject(connlog.SubjectOf(lb)); a != nil {
-				st = connlog.Of(a)
-			}
-		}
-		if a == nil || !a.Admit(int64(times[i]), c.time.IsValid(i)) {
-			continue
-		}
-		c.row(i, int64(times[i]), src.NodeIP, &conn)
-		st.Add(&conn)
-	}
+	c.objectNode = src.NodeIP
+	connlog.Consume(src, int(rec.NumRows()), c.lb, c.time, to, c.row)
 	return nil
 }
 
@@ -116,12 +95,11 @@ func (k *consumer) Consume(src parser.Source, rec arrow.RecordBatch, to *analysi
 // tls_verify_status gives no code.
 const ReasonHandshakeIncomplete = "handshake_incomplete"
 
-// row fills conn with row i, whose time is us; node is the object's node,
-// for lines without one.
-func (c *columns) row(i int, us int64, node string, conn *connlog.Conn) {
+// row fills conn with row i, whose time is us.
+func (c *columns) row(i int, us int64, conn *connlog.Conn) {
 	*conn = connlog.Conn{Time: us, Client: analysis.Str(c.clientIP, i), Node: analysis.Str(c.node, i)}
 	if conn.Node == "" {
-		conn.Node = node
+		conn.Node = c.objectNode
 	}
 	if c.port != nil && c.port.IsValid(i) {
 		conn.Port = c.port.Value(i)

@@ -20,7 +20,6 @@ import (
 	"github.com/lbtriage/lbtriage/internal/gen"
 	"github.com/lbtriage/lbtriage/internal/numfmt"
 	"github.com/lbtriage/lbtriage/parser"
-	connparser "github.com/lbtriage/lbtriage/parser/albconn"
 )
 
 // reg reads access and connection logs, as lbtriage does: the connection
@@ -195,8 +194,16 @@ func TestConsume_NoAllocations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var data []byte
-	for _, o := range connOnly(objs) {
+	if n := connlogtest.ConsumeAllocs(t, connfam.Family{}, gunzipAll(t, connOnly(objs)), parser.Source{Name: "x"}); n > 0 {
+		t.Fatalf("%.1f allocations per batch", n)
+	}
+}
+
+// gunzipAll returns the text of gzip objects, one after the other.
+func gunzipAll(t testing.TB, objs []gen.Object) []byte {
+	t.Helper()
+	var out []byte
+	for _, o := range objs {
 		zr, err := gzip.NewReader(bytes.NewReader(o.Data))
 		if err != nil {
 			t.Fatal(err)
@@ -205,25 +212,9 @@ func TestConsume_NoAllocations(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		data = append(data, b...)
+		out = append(out, b...)
 	}
-	r, err := connparser.NewReader(bytes.NewReader(data), parser.Options{Columns: connfam.Family{}.Columns(), BatchSize: 4096})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Release()
-	if !r.Next() {
-		t.Fatal(r.Err())
-	}
-	rec := r.RecordBatch()
-	a := analysis.New(connfam.Family{}, analysis.Options{})
-	src := parser.Source{Name: "x"}
-	if err := a.Consume(src, rec); err != nil {
-		t.Fatal(err)
-	}
-	if n := testing.AllocsPerRun(20, func() { _ = a.Consume(src, rec) }); n > 0 {
-		t.Fatalf("%.1f allocations per batch of %d rows", n, rec.NumRows())
-	}
+	return out
 }
 
 // TestPartnersUntrusted: partners that rotated to certificates of an

@@ -12,14 +12,11 @@ import (
 // domains are the parties of a connection, for the report's empty 5xx
 // figures when the connection logs are read alone.
 var taxonomy = &analysis.Taxonomy{
-	Name:   "ALB connection",
-	Title:  "Application Load Balancer connection logs",
-	Triage: "ALB connection triage",
-	Tables: connlog.Tables(),
-	Domains: []analysis.Domain{
-		{Key: "client", Title: "client", Role: "the clients", Side: "the clients' side", Party: analysis.PartyClient},
-		{Key: "load_balancer", Title: "load balancer", Role: "the load balancer", Side: "the load balancer's side", Party: analysis.PartyFront},
-	},
+	Name:    "ALB connection",
+	Title:   "Application Load Balancer connection logs",
+	Triage:  "ALB connection triage",
+	Tables:  connlog.Tables(),
+	Domains: connlog.Domains(),
 }
 
 // vocabulary is the connection-log family's connlog.Vocabulary.

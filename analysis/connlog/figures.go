@@ -272,11 +272,7 @@ func (s *State) clientReasons() map[int32]map[string]int64 {
 
 // clientRows returns the client list (see Client).
 func (s *State) clientRows(top int) []Client {
-	order := make([]int32, len(s.clientList))
-	for i := range order {
-		order[i] = int32(i)
-	}
-	slices.SortFunc(order, func(x, y int32) int {
+	order := sortedIndex(len(s.clientList), func(x, y int32) int {
 		a, b := &s.clientList[x], &s.clientList[y]
 		if c := cmp.Compare(b.failed, a.failed); c != 0 {
 			return c
@@ -338,11 +334,7 @@ func (s *State) clientRow(name string, c *client, reasons map[string]int64) Clie
 // order returns the entities the most failures first, then the most
 // connections, then by name.
 func (e *entities) order() []int32 {
-	order := make([]int32, len(e.list))
-	for i := range order {
-		order[i] = int32(i)
-	}
-	slices.SortFunc(order, func(x, y int32) int {
+	order := sortedIndex(len(e.list), func(x, y int32) int {
 		a, b := &e.list[x], &e.list[y]
 		if c := cmp.Compare(b.failed, a.failed); c != 0 {
 			return c
@@ -357,11 +349,7 @@ func (e *entities) order() []int32 {
 
 // certOrder returns the certificates by listener, then first served.
 func (s *State) certOrder() []int32 {
-	order := make([]int32, len(s.certList))
-	for i := range order {
-		order[i] = int32(i)
-	}
-	slices.SortFunc(order, func(x, y int32) int {
+	order := sortedIndex(len(s.certList), func(x, y int32) int {
 		a, b := &s.certList[x], &s.certList[y]
 		if c := strings.Compare(a.listener, b.listener); c != 0 {
 			return c

@@ -12,12 +12,15 @@ package connlog
 
 import (
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/DataDog/sketches-go/ddsketch"
+	"github.com/apache/arrow-go/v18/arrow/array"
 
 	"github.com/lbtriage/lbtriage/analysis"
+	"github.com/lbtriage/lbtriage/parser"
 )
 
 // Caps of the aggregates, beside Options.MaxKeys for clients. Past them,
@@ -204,6 +207,8 @@ type State struct {
 	lastB      int32
 
 	fig *Figures // computed once the rows are in (Part)
+
+	conn Conn // Consume's scratch
 }
 
 // entities is a small set of named listeners or nodes.
@@ -528,13 +533,10 @@ func (s *State) Merge(other analysis.State) {
 	// Reasons in name order, so that which make the cap does not depend on
 	// the order of merges more than on the rows'.
 	remap := make([]uint8, len(o.reasons))
-	order := make([]int, 0, len(o.reasons))
-	for i := 1; i < len(o.reasons); i++ {
-		order = append(order, i)
-	}
-	sort.Slice(order, func(i, j int) bool { return o.reasons[order[i]] < o.reasons[order[j]] })
-	for _, i := range order {
-		remap[i] = s.reason(o.reasons[i])
+	for _, i := range sortedIndex(len(o.reasons), func(x, y int32) int { return strings.Compare(o.reasons[x], o.reasons[y]) }) {
+		if i > 0 { // reason 0 is "(other)", which stays 0
+			remap[i] = s.reason(o.reasons[i])
+		}
 	}
 	for i, r := range o.reasonStat[:len(o.reasons)] {
 		if r.failed == 0 {
@@ -569,11 +571,7 @@ func (s *State) Merge(other analysis.State) {
 
 // merge adds o's entities into e.
 func (e *entities) merge(o *entities, remap []uint8) {
-	order := make([]int32, len(o.list))
-	for i := range order {
-		order[i] = int32(i)
-	}
-	sort.Slice(order, func(i, j int) bool { return o.list[order[i]].name < o.list[order[j]].name })
+	order := sortedIndex(len(o.list), func(x, y int32) int { return strings.Compare(o.list[x].name, o.list[y].name) })
 	for _, i := range order {
 		src := &o.list[i]
 		d := &e.list[e.get(src.name)]
@@ -590,16 +588,12 @@ func (e *entities) merge(o *entities, remap []uint8) {
 }
 
 func (s *State) mergeCerts(o *State, remap []uint8) {
-	order := make([]int32, len(o.certList))
-	for i := range order {
-		order[i] = int32(i)
-	}
-	sort.Slice(order, func(i, j int) bool {
-		x, y := &o.certList[order[i]], &o.certList[order[j]]
-		if x.listener != y.listener {
-			return x.listener < y.listener
+	order := sortedIndex(len(o.certList), func(x, y int32) int {
+		a, b := &o.certList[x], &o.certList[y]
+		if c := strings.Compare(a.listener, b.listener); c != 0 {
+			return c
 		}
-		return x.arn < y.arn
+		return strings.Compare(a.arn, b.arn)
 	})
 	for _, i := range order {
 		src := &o.certList[i]
@@ -627,11 +621,7 @@ func (s *State) mergeCerts(o *State, remap []uint8) {
 }
 
 func (s *State) mergeClients(o *State, remap []uint8) {
-	order := make([]int32, len(o.clientKeys))
-	for i := range order {
-		order[i] = int32(i)
-	}
-	sort.Slice(order, func(i, j int) bool { return o.clientKeys[order[i]] < o.clientKeys[order[j]] })
+	order := sortedIndex(len(o.clientKeys), func(x, y int32) int { return strings.Compare(o.clientKeys[x], o.clientKeys[y]) })
 	where := make([]int32, len(o.clientKeys))
 	for _, i := range order {
 		key := o.clientKeys[i]
@@ -721,4 +711,56 @@ func SubjectOf(resource string) analysis.Subject {
 		}
 	}
 	return analysis.Subject{Resource: resource, Name: name}
+}
+
+// Consume adds the connections of one batch of n rows to the States of
+// their subjects: each row's load balancer is lbs's value (the elb column),
+// else the one the object's name tells; fill fills the connection of row i,
+// whose time is us, for the rows inside the window. A family's Consumer
+// binds its columns, then calls it.
+func Consume(src parser.Source, n int, lbs *array.String, times *array.Timestamp, to *analysis.Subjects, fill func(i int, us int64, c *Conn)) {
+	values := times.Values()
+	var (
+		a    *analysis.Aggregator
+		st   *State
+		lb   string
+		have bool
+	)
+	for i := 0; i < n; i++ {
+		row := src.Resource
+		if lbs != nil && lbs.IsValid(i) {
+			row = lbs.Value(i)
+		}
+		if !have || row != lb {
+			lb, have = row, true
+			if st != nil {
+				st.conn = Conn{} // keep no view of the batch
+			}
+			if a = to.Subject(SubjectOf(lb)); a != nil {
+				st = Of(a)
+			}
+		}
+		us := int64(values[i])
+		if a == nil || !a.Admit(us, times.IsValid(i)) {
+			continue
+		}
+		// The connection is the State's scratch: one on the stack would
+		// escape through fill.
+		fill(i, us, &st.conn)
+		st.Add(&st.conn)
+	}
+	if st != nil {
+		st.conn = Conn{}
+	}
+}
+
+// sortedIndex returns 0 to n-1 sorted by cmp, for lists sorted by their
+// indexes.
+func sortedIndex(n int, cmp func(x, y int32) int) []int32 {
+	order := make([]int32, n)
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, cmp)
+	return order
 }

@@ -11,6 +11,16 @@ import (
 	"github.com/lbtriage/lbtriage/internal/numfmt"
 )
 
+// Domains are the domains of a connection family's taxonomy: the parties
+// of a connection. Its rows have no 5xx, so the report's figures of 5xx by
+// domain are zero; a taxonomy needs domains all the same.
+func Domains() []analysis.Domain {
+	return []analysis.Domain{
+		{Key: "client", Title: "client", Role: "the clients", Side: "the clients' side", Party: analysis.PartyClient},
+		{Key: "load_balancer", Title: "load balancer", Role: "the load balancer", Side: "the load balancer's side", Party: analysis.PartyFront},
+	}
+}
+
 // Vocabulary is a family's words for its connections.
 type Vocabulary interface {
 	// Reason describes a failure reason of the family.

@@ -94,32 +94,7 @@ func (k *consumer) Consume(src parser.Source, rec arrow.RecordBatch, to *analysi
 		return err
 	}
 	defer func() { k.c = columns{} }() // keep no reference to the batch
-	n := int(rec.NumRows())
-	times := c.time.Values()
-	var (
-		a    *analysis.Aggregator
-		st   *connlog.State
-		lb   string
-		have bool
-		conn connlog.Conn
-	)
-	for i := 0; i < n; i++ {
-		row := src.Resource
-		if c.lb != nil && c.lb.IsValid(i) {
-			row = c.lb.Value(i)
-		}
-		if !have || row != lb {
-			lb, have = row, true
-			if a = to.Subject(connlog.SubjectOf(lb)); a != nil {
-				st = connlog.Of(a)
-			}
-		}
-		if a == nil || !a.Admit(int64(times[i]), c.time.IsValid(i)) {
-			continue
-		}
-		c.row(i, int64(times[i]), &conn)
-		st.Add(&conn)
-	}
+	connlog.Consume(src, int(rec.NumRows()), c.lb, c.time, to, c.row)
 	return nil
 }
 

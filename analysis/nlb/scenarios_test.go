@@ -214,21 +214,7 @@ func TestConsume_NoAllocations(t *testing.T) {
 	if _, err := gen.WriteNLB(&data, gen.SampleNLBIncident()); err != nil {
 		t.Fatal(err)
 	}
-	r, err := nlbparser.NewReader(&data, parser.Options{Columns: nlbfam.Family{}.Columns(), BatchSize: 4096})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Release()
-	if !r.Next() {
-		t.Fatal(r.Err())
-	}
-	rec := r.RecordBatch()
-	a := analysis.New(nlbfam.Family{}, analysis.Options{})
-	src := parser.Source{Name: "x"}
-	if err := a.Consume(src, rec); err != nil {
-		t.Fatal(err)
-	}
-	if n := testing.AllocsPerRun(20, func() { _ = a.Consume(src, rec) }); n > 0 {
-		t.Fatalf("%.1f allocations per batch of %d rows", n, rec.NumRows())
+	if n := connlogtest.ConsumeAllocs(t, nlbfam.Family{}, data.Bytes(), parser.Source{Name: "x"}); n > 0 {
+		t.Fatalf("%.1f allocations per batch", n)
 	}
 }

@@ -15,14 +15,11 @@ const ReasonHandshakeIncomplete = "handshake_incomplete"
 // taxonomy has no cause: NLB rows have no HTTP status. Its domains are
 // the parties of a connection, for the shared report's empty 5xx figures.
 var taxonomy = &analysis.Taxonomy{
-	Name:   "NLB",
-	Title:  "Network Load Balancer TLS access logs",
-	Triage: "NLB TLS connection triage",
-	Tables: connlog.Tables(),
-	Domains: []analysis.Domain{
-		{Key: "client", Title: "client", Role: "the clients", Side: "the clients' side", Party: analysis.PartyClient},
-		{Key: "load_balancer", Title: "load balancer", Role: "the load balancer", Side: "the load balancer's side", Party: analysis.PartyFront},
-	},
+	Name:    "NLB",
+	Title:   "Network Load Balancer TLS access logs",
+	Triage:  "NLB TLS connection triage",
+	Tables:  connlog.Tables(),
+	Domains: connlog.Domains(),
 }
 
 // alertReasons are the reasons of a failed handshake by the client's

@@ -94,3 +94,23 @@ func readInto(b *testing.B, fam analysis.Family, lines []byte, a *analysis.Aggre
 		b.Fatal(err)
 	}
 }
+
+// ConsumeAllocs returns the allocations of a family's Consume of the first
+// batch of lines, once its keys are known.
+func ConsumeAllocs(t *testing.T, fam analysis.Family, lines []byte, src parser.Source) float64 {
+	t.Helper()
+	r, err := fam.Decoder().NewReader(bytes.NewReader(lines), parser.Options{Columns: fam.Columns(), BatchSize: 4096})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Release()
+	if !r.Next() {
+		t.Fatal(r.Err())
+	}
+	rec := r.RecordBatch()
+	a := analysis.New(fam, analysis.Options{})
+	if err := a.Consume(src, rec); err != nil {
+		t.Fatal(err)
+	}
+	return testing.AllocsPerRun(20, func() { _ = a.Consume(src, rec) })
+}
