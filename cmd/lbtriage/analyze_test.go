@@ -108,10 +108,11 @@ func TestAnalyze_NothingReadable(t *testing.T) {
 }
 
 // TestAnalyze_SetAside says which kinds of log every input set aside was,
-// whether the name or the content told.
+// whether the name or the content told: the kinds no family of this build
+// reads (Classic Load Balancer logs).
 func TestAnalyze_SetAside(t *testing.T) {
-	const conn = "conn_log_123456789012_elasticloadbalancing_us-east-2_app.my-loadbalancer.1234567890abcdef_20140215T2340Z_172.160.001.192_%s.log.gz"
-	const nlbLine = "tls 2.0 2018-12-20T02:59:40 net/my-network-loadbalancer/c6e77e28c25b2234 g3d4b5e8bb8464cd 72.21.218.154:51341 172.100.100.185:443 5 2 98 246 - - - - - - - - - - 2018-12-20T02:59:30\n"
+	const clb = "123456789012_elasticloadbalancing_us-east-2_my-loadbalancer_20140215T2340Z_172.160.001.192_%s.log"
+	const clbLine = `2015-05-13T23:39:43.945958Z my-loadbalancer 192.168.131.39:2817 10.0.0.1:80 0.000073 0.001048 0.000057 200 200 0 29 "GET http://www.example.com:80/ HTTP/1.1" "curl/7.38.0" - -` + "\n"
 	f := func(files map[string][]byte, want string) {
 		t.Helper()
 		dir := t.TempDir()
@@ -127,12 +128,12 @@ func TestAnalyze_SetAside(t *testing.T) {
 	testFile := []byte("Enable AccessLog for ELB: app/my-loadbalancer/50dc6c495c0c9188 at 2026-11-20T13:00:00Z\n")
 	// Set aside by their names.
 	f(map[string][]byte{
-		fmt.Sprintf(conn, "a"): gzipped(t, "x"), fmt.Sprintf(conn, "b"): gzipped(t, "x"), "ELBAccessLogTestFile": testFile,
-	}, "3 inputs set aside: 2 ALB connection logs, 1 ELB access-log test file")
+		fmt.Sprintf(clb, "a"): []byte("x"), fmt.Sprintf(clb, "b"): []byte("x"), "ELBAccessLogTestFile": testFile,
+	}, "3 inputs set aside: 2 Classic Load Balancer access logs, 1 ELB access-log test file")
 	// And by their content.
 	f(map[string][]byte{
-		fmt.Sprintf(conn, "a"): gzipped(t, "x"), "test.txt": testFile, "nlb.log": []byte(nlbLine),
-	}, "3 inputs set aside: 1 ALB connection log, 1 ELB access-log test file, 1 NLB access log")
+		"a.log": []byte(clbLine), "test.txt": testFile, "clb.log.gz": gzipped(t, clbLine),
+	}, "3 inputs set aside: 2 Classic Load Balancer access logs, 1 ELB access-log test file")
 }
 
 func TestAnalyze_TruncatedGzipAmongGoodFiles(t *testing.T) {
