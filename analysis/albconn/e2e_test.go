@@ -259,3 +259,23 @@ func TestDocsTaxonomyCodes(t *testing.T) {
 		}
 	}
 }
+
+// TestWithAccess5xx: beside 5xx in the access logs, the connections'
+// story follows the 5xx verdict rather than leading it.
+func TestWithAccess5xx(t *testing.T) {
+	sc := gen.SamplePartnerTLSIncident()
+	sc.ALB.Incidents = append(sc.ALB.Incidents, gen.KeepAlive502(sc.ALB.Start.Add(10*time.Minute), sc.ALB.Start.Add(20*time.Minute), 0.2))
+	objs, _, _, err := gen.ConnObjects(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reps := analyze(t, objs, 2, analysis.Options{})
+	if len(reps) != 1 || reps[0].Errors.Total5xx == 0 {
+		t.Fatalf("%d reports", len(reps))
+	}
+	v := reps[0].Verdict
+	if v.Headline != "" || v.PrimaryCause == nil || !strings.Contains(v.Summary, "target.connection_error") ||
+		!strings.Contains(v.Summary, ". 2 clients cannot connect: ") {
+		t.Errorf("verdict %q, %v:\n%s", v.Headline, v.PrimaryCause, v.Summary)
+	}
+}
