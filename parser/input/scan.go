@@ -519,11 +519,34 @@ func oneOf(decoders []parser.Decoder) string {
 	return article(short[0]) + " " + strings.Join(short, " or ") + shared
 }
 
-func article(word string) string {
-	if word != "" && strings.ContainsRune("AEIOUaeiou", rune(word[0])) {
+// article returns the indefinite article of a title, by the sound of its
+// first word: an initialism is read letter by letter ("an NLB access log",
+// "a CLB access log"), other words by their first letter ("a CloudFront
+// access log", "an ALB access log").
+func article(title string) string {
+	first, _, _ := strings.Cut(title, " ")
+	if first == "" {
+		return "a"
+	}
+	vowels := "AEIOUaeiou"
+	if initialism(first) {
+		vowels = "AEFHILMNORSX" // letters whose names start with a vowel
+	}
+	if strings.ContainsRune(vowels, rune(first[0])) {
 		return "an"
 	}
 	return "a"
+}
+
+// initialism reports whether word is written in capitals and digits only,
+// two or more of them ("NLB", "S3").
+func initialism(word string) bool {
+	for _, c := range word {
+		if (c < 'A' || c > 'Z') && (c < '0' || c > '9') {
+			return false
+		}
+	}
+	return len(word) > 1
 }
 
 // binaryKind names the common binary formats a log object is mistaken for.

@@ -350,3 +350,24 @@ func TestScan_Cancel(t *testing.T) {
 		}
 	}
 }
+
+// TestArticle: the article of a title goes by the sound of its first word.
+func TestArticle(t *testing.T) {
+	f := func(title, want string) {
+		t.Helper()
+		if got := article(title); got != want {
+			t.Errorf("article(%q) = %q, want %q", title, got, want)
+		}
+	}
+	f("ALB access log", "an")
+	f("NLB access log", "an")
+	f("ELB access-log test file", "an")
+	f("S3 object", "an")
+	f("CLB access log (registered)", "a")
+	f("CloudFront access log", "a")
+	f("Classic Load Balancer access log", "a")
+	f("ALB", "an")
+	f("A", "an")
+	f("", "a")
+	f("unknown log", "an")
+}
