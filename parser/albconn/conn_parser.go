@@ -76,23 +76,19 @@ func (r *row) parseTokens(line []byte, reason string) string {
 		// to be trusted after a tokenizing reason.
 		first, _, _ := bytes.Cut(line, []byte{' '})
 		if _, ok := bytesconv.ParseTimestampMicros(first); !ok {
-			return notConn(line)
+			return notConn(first)
 		}
 		if reason != "" {
 			return reason
 		}
 	}
 	if r.time, ok = r.times.Parse(t.Field(line, fTime)); !ok {
-		return notConn(line)
+		return notConn(t.Field(line, fTime))
 	}
 	if t.N < minFields {
 		return fmt.Sprintf("%d fields, want at least %d", t.N, minFields)
 	}
 	if b := t.Field(line, fClientIP); !isIP(b) {
-		if t.N > 3 && bytes.IndexByte(t.Field(line, 2), ':') > 0 && bytes.IndexByte(t.Field(line, 3), ':') >= 0 {
-			// CLB: "time elb client:port backend:port ...".
-			return "Classic Load Balancer access-log line, not an ALB connection-log line"
-		}
 		return rowbatch.BadField("client_ip", b)
 	}
 	if r.clientPort, ok = bytesconv.ParseUint16(t.Field(line, fClientPort)); !ok {
@@ -182,35 +178,7 @@ func (r *row) splitVerifyStatus(start, end int, line []byte) bool {
 	return true
 }
 
-// notConn explains why a line that does not start with a timestamp was
-// rejected, naming the format it looks like when it is one AWS also writes.
-func notConn(line []byte) string {
-	first, rest, _ := bytes.Cut(line, []byte{' '})
-	second, rest, _ := bytes.Cut(rest, []byte{' '})
-	third, _, _ := bytes.Cut(rest, []byte{' '})
-	_, secondIsTime := bytesconv.ParseTimestampMicros(second)
-	secondIsTime = secondIsTime && isRequestType(first)
-	switch {
-	case len(line) >= 11 && line[4] == '-' && line[7] == '-' && line[10] == '\t':
-		return "CloudFront access-log line, not an ALB connection-log line"
-	case string(first) == "tls":
-		return "NLB access-log line, not an ALB connection-log line"
-	case secondIsTime && bytes.IndexByte(third, '/') >= 0:
-		// "type time elb client:port ...".
-		return "ALB access-log line, not a connection-log line"
-	case secondIsTime:
-		// "type time latency target:port target_group status ...".
-		return "ALB health-check-log line, not a connection-log line"
-	}
-	return rowbatch.BadField("time", first)
-}
-
-// isRequestType reports whether b is a type of request or check that ALB
-// access and health-check logs start with.
-func isRequestType(b []byte) bool {
-	switch string(b) {
-	case "http", "https", "h2", "grpc", "grpcs", "ws", "wss", "lambda":
-		return true
-	}
-	return false
-}
+// notConn says why a line that does not start with a timestamp was
+// rejected: its time. Lines of the other formats AWS writes get a reason
+// naming theirs from input.Scan, which knows every decoder.
+func notConn(time []byte) string { return rowbatch.BadField("time", time) }

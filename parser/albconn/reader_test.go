@@ -125,16 +125,16 @@ func TestReader_Failure(t *testing.T) {
 	// A raw quote inside a value looks like a missing space beside a
 	// closing quote: the line is rejected rather than read shifted.
 	f(lineWith(fCertSubject, `"CN=x"y,O=z"`), "stray quote in field 8")
-	// Lines of the other logs AWS writes.
+	// Lines of the other logs AWS writes: input.Scan names them.
 	f(`https 2018-07-02T22:23:00.186641Z app/my-loadbalancer/50dc6c495c0c9188 192.168.131.39:2817 10.0.0.1:80 0.086 0.048 0.037 200 200 0 57 "GET https://www.example.com:443/ HTTP/1.1" "curl/7.46.0" ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2`,
-		"ALB access-log line, not a connection-log line")
+		`bad time "https"`)
 	f(`http 2026-03-14T09:26:41.730552Z 0.004870331 10.0.2.18:8080 web-blue FAIL 299 ResponseCodeMismatch app/shop-alb/8c3e5f7a9b1d2c4e 10.0.1.233`,
-		"ALB health-check-log line, not a connection-log line")
+		`bad time "http"`)
 	f(`tls 2.0 2018-12-20T02:59:40 net/my-network-loadbalancer/c6e77e28c25b2234 g3d4b5e8bb8464cd 72.21.218.154:51341 172.100.100.185:443 5 2 98 246 - arn:aws:acm:us-east-2:671290407336:certificate/2a108f19-aded-46b0-8493-c63eb1ef4a99 - ECDHE-RSA-AES128-SHA tlsv12 - my-network-loadbalancer-c6e77e28c25b2234.elb.us-east-2.amazonaws.com - - - 2018-12-20T02:59:30`,
-		"NLB access-log line, not an ALB connection-log line")
+		`bad time "tls"`)
 	f(`2015-05-13T23:39:43.945958Z my-loadbalancer 192.168.131.39:2817 10.0.0.1:80 0.000073 0.001048 0.000057 200 200 0 29 "GET http://www.example.com:80/ HTTP/1.1" "curl/7.38.0" - -`,
-		"Classic Load Balancer access-log line, not an ALB connection-log line")
-	f("2014-05-23\t01:13:11\tFRA2\t182\t192.0.2.10\tGET\td111111abcdef8.cloudfront.net", "CloudFront access-log line, not an ALB connection-log line")
+		`bad client_ip "my-loadbalancer"`)
+	f("2014-05-23\t01:13:11\tFRA2\t182\t192.0.2.10\tGET\td111111abcdef8.cloudfront.net", `bad time "2014-05-23\t01:13:11\tFRA2\t182\t192.0.2.10\t"...`)
 	f("hello world", `bad time "hello"`)
 }
 

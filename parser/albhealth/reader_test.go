@@ -213,17 +213,17 @@ func TestReaderRejects_Failure(t *testing.T) {
 	f(lineWith(fStatusCode, "-1"), `bad status_code "-1"`)
 	f(lineWith(fTargetGroup, strings.Repeat("g", 60), fStatus, "x"), `bad status "x"`)
 	f(lineWith(fStatusCode, strings.Repeat("9", 50)), `bad status_code "9999999999999999999999999999999999999999"...`)
-	// Lines of the other logs AWS writes.
+	// Lines of the other logs AWS writes: input.Scan names them.
 	f(`https 2018-07-02T22:23:00.186641Z app/my-loadbalancer/50dc6c495c0c9188 192.168.131.39:2817 10.0.0.1:80 0.086 0.048 0.037 200 200 0 57 "GET https://www.example.com:443/ HTTP/1.1" "curl/7.46.0" ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2`,
-		"ALB access-log line, not an ALB health-check line")
+		`bad latency "app/my-loadbalancer/50dc6c495c0c9188"`)
 	f(`2024-11-29T13:45:24.599544Z 172.31.43.26 58206 80 - - - "-" - - - TID_16132ed0b4112148`,
-		"ALB connection-log line, not an ALB health-check line")
+		`bad time "172.31.43.26"`)
 	f(`2015-05-13T23:39:43.945958Z my-loadbalancer 192.168.131.39:2817 10.0.0.1:80 0.000073 0.001048 0.000057 200 200 0 29 "GET http://www.example.com:80/ HTTP/1.1" "curl/7.38.0" - -`,
-		"Classic Load Balancer access-log line, not an ALB health-check line")
+		`bad time "my-loadbalancer"`)
 	f(`tls 2.0 2018-12-20T02:59:40 net/my-network-loadbalancer/c6e77e28c25b2234 g3d4b5e8bb8464cd 72.21.218.154:51341 172.100.100.185:443 5 2 98 246 - arn:aws:acm:us-east-2:671290407336:certificate/2a108f19-aded-46b0-8493-c63eb1ef4a99 - ECDHE-RSA-AES128-SHA tlsv12 -`,
-		"NLB access-log line, not an ALB health-check line")
+		`bad time "2.0"`)
 	f("2019-12-04\t21:02:31\tLAX1\t392\t192.0.2.100\tGET\td111111abcdef8.cloudfront.net\t/index.html\t200",
-		"CloudFront access-log line, not an ALB health-check line")
+		"1 fields, want at least 8")
 	// A "#" line is a comment, as in every line decoder, not a reject.
 	if res := readString(t, "#Version: 1.0\n", parser.Options{}); len(res.Rejects) != 0 || res.Stats.Comments != 1 {
 		t.Errorf("#Version: %d rejects, stats %+v", len(res.Rejects), res.Stats)

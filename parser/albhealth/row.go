@@ -73,21 +73,20 @@ func (r *row) parse(line []byte) string {
 // Every typed field is converted, so validated, whichever columns are
 // built.
 func (r *row) parseTokens(line []byte, reason string) string {
-	if reason != "" || r.toks.N < minFields {
-		if other := otherFormat(line); other != "" {
-			return other
-		}
-		if reason != "" {
-			return reason
-		}
+	// Lines of the other formats AWS writes get a reason naming theirs
+	// from input.Scan, which knows every decoder.
+	if reason != "" {
+		return reason
+	}
+	if r.toks.N < minFields {
 		return fmtFields(r.toks.N)
 	}
 	var ok bool
 	if r.time, ok = bytesconv.ParseTimestampMicros(r.field(line, fTime)); !ok {
-		return notHealth(line, "time", r.field(line, fTime))
+		return rowbatch.BadField("time", r.field(line, fTime))
 	}
 	if r.latency, r.latencyOK, ok = parseLatency(r.field(line, fLatency)); !ok {
-		return notHealth(line, "latency", r.field(line, fLatency))
+		return rowbatch.BadField("latency", r.field(line, fLatency))
 	}
 	if reason := r.parseTarget(line); reason != "" {
 		return reason
@@ -148,61 +147,4 @@ func (r *row) parseTarget(line []byte) string {
 	}
 	r.targetIP, r.targetPort, r.ipTarget = ip, port, true
 	return ""
-}
-
-// notHealth explains why a line whose time or latency field is bad was
-// rejected: the format it looks like when it is one AWS also writes, or
-// else the bad field.
-func notHealth(line []byte, name string, b []byte) string {
-	if reason := otherFormat(line); reason != "" {
-		return reason
-	}
-	return rowbatch.BadField(name, b)
-}
-
-// otherFormat names the log format line belongs to when it is another one
-// AWS writes, and returns "" otherwise.
-func otherFormat(line []byte) string {
-	const not = ", not an ALB health-check line"
-	if len(line) >= 11 && line[4] == '-' && line[7] == '-' && line[10] == '\t' {
-		return "CloudFront access-log line" + not
-	}
-	first, rest := nextWord(line)
-	second, rest := nextWord(rest)
-	third, _ := nextWord(rest)
-	switch {
-	case third == nil:
-		return ""
-	case string(first) == "tls" && (string(second) == "1.0" || string(second) == "2.0"):
-		return "NLB access-log line" + not
-	case isTimestamp(first):
-		// ALB connection log: "time client_ip client_port listener_port ...";
-		// CLB: "time elb client:port backend:port ...".
-		if _, isPort := bytesconv.ParseUint16(third); isPort && bytes.IndexByte(second, '/') < 0 {
-			return "ALB connection-log line" + not
-		}
-		return "Classic Load Balancer access-log line" + not
-	case isTimestamp(second) && bytes.IndexByte(third, '/') > 0:
-		// "type time elb client:port ...", elb being "app/name/id".
-		return "ALB access-log line" + not
-	}
-	return ""
-}
-
-// nextWord returns the first word of b, between spaces, and what follows
-// it; word is nil when b holds none.
-func nextWord(b []byte) (word, rest []byte) {
-	b = bytes.TrimLeft(b, " ")
-	if len(b) == 0 {
-		return nil, nil
-	}
-	if i := bytes.IndexByte(b, ' '); i >= 0 {
-		return b[:i], b[i:]
-	}
-	return b, nil
-}
-
-func isTimestamp(b []byte) bool {
-	_, ok := bytesconv.ParseTimestampMicros(b)
-	return ok
 }

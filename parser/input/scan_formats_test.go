@@ -10,11 +10,14 @@ import (
 	"github.com/lbtriage/lbtriage/internal/readertest"
 	"github.com/lbtriage/lbtriage/parser"
 	"github.com/lbtriage/lbtriage/parser/alb"
+	"github.com/lbtriage/lbtriage/parser/albconn"
+	"github.com/lbtriage/lbtriage/parser/albhealth"
 	"github.com/lbtriage/lbtriage/parser/cloudfront"
+	nlbparser "github.com/lbtriage/lbtriage/parser/nlb"
 )
 
-// realDecoders are the decoders lbtriage registers.
-var realDecoders = []parser.Decoder{alb.Decoder{}, cloudfront.Decoder{}}
+// realDecoders are the decoders lbtriage registers, in its order.
+var realDecoders = []parser.Decoder{alb.Decoder{}, albhealth.Decoder{}, cloudfront.Decoder{}, nlbparser.Decoder{}, albconn.Decoder{}}
 
 // scanned is what Scan made of one object.
 type scanned struct {
@@ -101,6 +104,23 @@ func TestScan_ForeignLines(t *testing.T) {
 	f(withCLB, []string{clbLine, albLine, clbLine}, "clb", 2, map[int64]string{
 		2: "ALB access log line in a CLB access log (registered)",
 	})
+	// The NLB, connection-log and health-check decoders leave the naming
+	// to Scan, as the others do.
+	f(ScanOptions{}, []string{nlbLine, nlbLine, albLine, clbLine, cfLine, hcLine, connLine}, nlbparser.Format, 2, map[int64]string{
+		3: "ALB access log line in an NLB access log", 4: titleCLB + " line in an NLB access log",
+		5: "CloudFront access log line in an NLB access log", 6: titleHC + " line in an NLB access log",
+		7: titleConn + " line in an NLB access log",
+	})
+	f(ScanOptions{}, []string{connLine, connLine, albLine, nlbLine, clbLine, hcLine, cfLine}, albconn.Format, 2, map[int64]string{
+		3: "ALB access log line in an ALB connection log", 4: titleNLB + " line in an ALB connection log",
+		5: titleCLB + " line in an ALB connection log", 6: titleHC + " line in an ALB connection log",
+		7: "CloudFront access log line in an ALB connection log",
+	})
+	f(ScanOptions{}, []string{hcLine, hcLine, albLine, connLine, clbLine, nlbLine, cfLine}, albhealth.Format, 2, map[int64]string{
+		3: "ALB access log line in an ALB health-check log", 4: titleConn + " line in an ALB health-check log",
+		5: titleCLB + " line in an ALB health-check log", 6: titleNLB + " line in an ALB health-check log",
+		7: "CloudFront access log line in an ALB health-check log",
+	})
 }
 
 // TestScan_MixedCorpus mixes the shared corpus's lines of other formats into
@@ -185,15 +205,16 @@ func TestScan_MixedCorpus(t *testing.T) {
 	inCF := kinds("a CloudFront access log", albs[:50], "ALB access log", clb[:50], titleCLB)
 	check("in-cloudfront", slices.Concat(cf, cf, cf, albs[:50], cf, clb[:50]), inCF, cloudfront.Format)
 
-	// Objects of one kind no decoder reads are set aside, named.
-	for _, c := range []struct {
-		kind  string
-		lines []string
-	}{{titleCLB, clb}, {titleNLB, nlb}, {titleConn, conn}} {
-		got := scanOne(t, memObject("only.log", []byte(strings.Join(c.lines, "\n"))), ScanOptions{})
-		if want := c.kind + ": not read by this build"; got.res.SkipReason != want || got.res.Err != nil {
-			t.Errorf("%s only: SkipReason=%q Err=%v, want %q", c.kind, got.res.SkipReason, got.res.Err, want)
-		}
+	// NLB and connection-log lines in objects of theirs: the others named.
+	check("in-nlb", slices.Concat(nlb, albs[:3], clb[:3], conn, cf[:3]),
+		kinds("an NLB access log", albs[:3], "ALB access log", clb[:3], titleCLB, conn, titleConn, cf[:3], "CloudFront access log"), nlbparser.Format)
+	check("in-conn", slices.Concat(conn, conn, conn, albs[:2], nlb[:2], clb[:2], cf[:2]),
+		kinds("an ALB connection log", albs[:2], "ALB access log", nlb[:2], titleNLB, clb[:2], titleCLB, cf[:2], "CloudFront access log"), albconn.Format)
+
+	// An object of a kind no decoder reads is set aside, named.
+	got := scanOne(t, memObject("only.log", []byte(strings.Join(clb, "\n"))), ScanOptions{})
+	if want := titleCLB + ": not read by this build"; got.res.SkipReason != want || got.res.Err != nil {
+		t.Errorf("%s only: SkipReason=%q Err=%v, want %q", titleCLB, got.res.SkipReason, got.res.Err, want)
 	}
 }
 

@@ -80,8 +80,8 @@ func runCorpus(t *testing.T, dir string) {
 }
 
 // TestCorpus_OtherFormats reads every other log of the corpus: no line is
-// taken for an NLB line, and each is rejected with a reason that names its
-// format, or blank.
+// taken for an NLB line or counted by Sniff (input.Scan names their formats
+// in the reasons).
 func TestCorpus_OtherFormats(t *testing.T) {
 	dir := corpusDir(t)
 	files, _ := filepath.Glob(filepath.Join(dir, "*", "*.log"))
@@ -100,11 +100,6 @@ func TestCorpus_OtherFormats(t *testing.T) {
 		}
 		if k := (Decoder{}).Sniff(data); k != 0 {
 			t.Errorf("%s: Sniff counts %d lines", path, k)
-		}
-		for _, e := range res.Rejects {
-			if !strings.Contains(e.Reason, "not an NLB access-log line") {
-				t.Errorf("%s:%d: reason %q names no format", path, e.Line, e.Reason)
-			}
 		}
 		n += int(res.Stats.Rejected)
 	}

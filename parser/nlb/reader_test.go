@@ -217,13 +217,13 @@ func TestReaderRejects_Failure(t *testing.T) {
 	f(lineWith(fIncomingTLSAlert, `unknown_ca`), `bad incoming_tls_alert "unknown_ca"`)
 	f(lineWith(fTLSConnectionCreationTime, `yesterday`), `bad tls_connection_creation_time "yesterday"`)
 	f(lineWith(fTime, strings.Repeat("9", 50)), `bad time "9999999999999999999999999999999999999999"...`)
-	// Other formats.
+	// Other formats: input.Scan names them.
 	f(`https 2018-07-02T22:23:00.186641Z app/my-loadbalancer/50dc6c495c0c9188 192.168.131.39:2817 10.0.0.1:80 0.086 0.048 0.037 200 200 0 57 "GET https://www.example.com:443/ HTTP/1.1" "curl/7.46.0" ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2`,
-		"ALB access-log line, not an NLB access-log line")
+		`unknown type "https"`)
 	f(`2015-05-13T23:39:43.945958Z my-loadbalancer 192.168.131.39:2817 10.0.0.1:80 0.000073 0.001048 0.000057 200 200 0 29 "GET http://www.example.com:80/ HTTP/1.1" "curl/7.38.0" - -`,
-		"line starts with a timestamp (Classic Load Balancer, ALB connection or health-check log?), not an NLB access-log line")
+		`unknown type "2015-05-13T23:39:43.945958Z"`)
 	f("2019-12-04\t21:02:31\tLAX1\t392\t192.0.2.100\tGET\td111111abcdef8.cloudfront.net\t/index.html\t200",
-		"CloudFront access-log line, not an NLB access-log line")
+		`unknown type "2019-12-04\t21:02:31\tLAX1\t392\t192.0.2.100"...`)
 	f(strings.Repeat("x", 60)+" tls", `unknown type "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"...`)
 	f(" "+lineWith(), "line starts with a space")
 	f(`"tls" 2.0`, `unknown type "\"tls\""`)
