@@ -57,13 +57,7 @@ var columnField = map[string]int{
 
 // lineWith returns the first 15 of fullFields joined, with the fields
 // given as position, value pairs replaced.
-func lineWith(kv ...any) string {
-	fs := append([]string(nil), fullFields[:maxFields]...)
-	for i := 0; i < len(kv); i += 2 {
-		fs[kv[i].(int)] = kv[i+1].(string)
-	}
-	return strings.Join(fs, " ")
-}
+func lineWith(kv ...any) string { return readertest.LineWith(fullFields[:maxFields], kv...) }
 
 // with returns fullWant with the changes applied; a nil value deletes.
 func with(kv ...any) map[string]any { return readertest.With(fullWant, kv...) }

@@ -4,12 +4,9 @@ import (
 	"maps"
 	"math/rand/v2"
 	"net/netip"
-	"slices"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/lbtriage/lbtriage/internal/readertest"
 	"github.com/lbtriage/lbtriage/parser"
@@ -183,35 +180,10 @@ func fieldIndex(name string) int {
 
 func TestReaderBatches(t *testing.T) {
 	var lines []string
-	for i := 0; i < 10; i++ {
+	for i := range 10 {
 		lines = append(lines, lineWith(fClientPort, string(rune('0'+i))))
-		if i == 4 {
-			lines = append(lines, "bad", "")
-		}
 	}
-	in := strings.Join(lines, "\n") + "\n"
-	f := func(batchSize int, want []int) {
-		t.Helper()
-		res := readString(t, in, parser.Options{BatchSize: batchSize})
-		if !slices.Equal(res.Batches, want) {
-			t.Fatalf("BatchSize %d: batches %v, want %v", batchSize, res.Batches, want)
-		}
-		for i, r := range res.Rows {
-			checkRow(t, r, with(ColClientPort, i))
-		}
-	}
-	f(1, []int{1, 1, 1, 1, 1, 1, 1, 1, 1, 1})
-	f(3, []int{3, 3, 3, 1})
-	f(0, []int{10})
-
-	// A batch also ends before its text would pass maxBatchBytes; the line
-	// that would pass it opens the next batch, and nothing is lost.
-	defer func(v int) { maxBatchBytes = v }(maxBatchBytes)
-	maxBatchBytes = 3*len(lines[0]) + 2
-	f(0, []int{3, 3, 3, 1})
-	f(4, []int{3, 3, 3, 1})
-	maxBatchBytes = 1 // a line longer than the cap still makes a batch alone
-	f(0, []int{1, 1, 1, 1, 1, 1, 1, 1, 1, 1})
+	readertest.CheckBatches(t, Decoder{}.NewReader, lines, &maxBatchBytes)
 }
 
 func TestReaderTimeRange(t *testing.T) {
@@ -227,16 +199,13 @@ func TestReaderTimeRange(t *testing.T) {
 
 func TestReaderMetadata(t *testing.T) {
 	// The metadata is rowbatch.SourceMetadata's, keyed as MetaSource etc.
-	src := parser.Source{Name: "s3://b/conn.log.gz", NodeIP: "10.0.3.18", Resource: "app/shop-alb/8c3e5f7a9b1d2c4e",
-		End: time.Date(2026, 3, 14, 9, 30, 0, 0, time.UTC)}
-	md := readString(t, lineWith(), parser.Options{Source: src}).Schema.Metadata()
-	want := arrow.MetadataFrom(map[string]string{
+	readertest.CheckMetadata(t, Decoder{}.NewReader, lineWith(), parser.Source{
+		Name: "s3://b/conn.log.gz", NodeIP: "10.0.3.18", Resource: "app/shop-alb/8c3e5f7a9b1d2c4e",
+		End: time.Date(2026, 3, 14, 9, 30, 0, 0, time.UTC),
+	}, map[string]string{
 		MetaSource: "s3://b/conn.log.gz", MetaNodeIP: "10.0.3.18",
 		MetaLoadBalancer: "app/shop-alb/8c3e5f7a9b1d2c4e", MetaIntervalEnd: "2026-03-14T09:30:00Z",
 	})
-	if !md.Equal(want) {
-		t.Fatalf("metadata %v, want %v", md, want)
-	}
 }
 
 func TestReaderMaxLine(t *testing.T) {

@@ -2,6 +2,7 @@ package albhealth
 
 import (
 	"maps"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -43,38 +44,15 @@ func TestColumnField(t *testing.T) {
 }
 
 // with returns fullWant with the changes applied; a nil value deletes.
-func with(kv ...any) map[string]any {
-	m := maps.Clone(fullWant)
-	for i := 0; i < len(kv); i += 2 {
-		if kv[i+1] == nil {
-			delete(m, kv[i].(string))
-		} else {
-			m[kv[i].(string)] = kv[i+1]
-		}
-	}
-	return m
-}
+func with(kv ...any) map[string]any { return readertest.With(fullWant, kv...) }
 
 // lineWith returns the ten-field line with field i replaced.
-func lineWith(kv ...any) string {
-	fs := append([]string(nil), fullFields...)
-	for i := 0; i < len(kv); i += 2 {
-		fs[kv[i].(int)] = kv[i+1].(string)
-	}
-	return strings.Join(fs, " ")
-}
+func lineWith(kv ...any) string { return readertest.LineWith(fullFields, kv...) }
 
 // parseOne parses one line with all columns and returns its row.
 func parseOne(t *testing.T, line string) map[string]any {
 	t.Helper()
-	res := readString(t, line, parser.Options{})
-	if len(res.Rejects) > 0 {
-		t.Fatalf("line rejected: %s", res.Rejects[0])
-	}
-	if len(res.Rows) != 1 {
-		t.Fatalf("got %d rows, want 1", len(res.Rows))
-	}
-	return res.Rows[0]
+	return readertest.ParseOne(t, Decoder{}.NewReader, line)
 }
 
 func TestReaderExamples_Success(t *testing.T) {
@@ -178,23 +156,7 @@ func TestReaderFields_Success(t *testing.T) {
 func TestReaderRejects_Failure(t *testing.T) {
 	f := func(line, reason string) {
 		t.Helper()
-		res := readString(t, line, parser.Options{Source: parser.Source{Name: "obj.log"}})
-		if len(res.Rows) != 0 {
-			t.Fatalf("line accepted, want rejected with %q", reason)
-		}
-		if len(res.Rejects) != 1 {
-			t.Fatalf("got %d rejects, want 1", len(res.Rejects))
-		}
-		e := res.Rejects[0]
-		if e.Reason != reason {
-			t.Errorf("reason %q, want %q", e.Reason, reason)
-		}
-		if e.Source != "obj.log" || e.Line != 1 {
-			t.Errorf("LineError at %s:%d, want obj.log:1", e.Source, e.Line)
-		}
-		if want := strings.TrimRight(line, "\n"); len(want) <= parser.SnippetBytes && e.Snippet != want {
-			t.Errorf("snippet %q, want %q", e.Snippet, want)
-		}
+		readertest.CheckReject(t, Decoder{}.NewReader, line, reason)
 	}
 	f(strings.Join(fullFields[:7], " "), "7 fields, want at least 8")
 	f("x", "1 fields, want at least 8")
@@ -251,36 +213,10 @@ func TestReaderTimeRange(t *testing.T) {
 
 func TestReaderBatches(t *testing.T) {
 	var lines []string
-	for i := 0; i < 10; i++ {
+	for i := range 10 {
 		lines = append(lines, lineWith(fStatusCode, string(rune('0'+i))))
-		if i == 4 {
-			lines = append(lines, "bad", "")
-		}
 	}
-	in := strings.Join(lines, "\n") + "\n"
-	f := func(batchSize int, want []int) {
-		t.Helper()
-		res := readString(t, in, parser.Options{BatchSize: batchSize})
-		if !slicesEqual(res.Batches, want) {
-			t.Fatalf("BatchSize %d: batches %v, want %v", batchSize, res.Batches, want)
-		}
-		for i, r := range res.Rows {
-			checkRow(t, r, with(ColStatusCode, i))
-		}
-	}
-	f(1, []int{1, 1, 1, 1, 1, 1, 1, 1, 1, 1})
-	f(3, []int{3, 3, 3, 1})
-	f(5, []int{5, 5})
-	f(0, []int{10})
-
-	// A batch also ends before its text would pass maxBatchBytes; the line
-	// that would pass it opens the next batch, and nothing is lost.
-	defer func(v int) { maxBatchBytes = v }(maxBatchBytes)
-	maxBatchBytes = 3*len(lines[0]) + 2
-	f(0, []int{3, 3, 3, 1})
-	f(4, []int{3, 3, 3, 1})
-	maxBatchBytes = 1 // a line longer than the cap still makes a batch alone
-	f(0, []int{1, 1, 1, 1, 1, 1, 1, 1, 1, 1})
+	readertest.CheckBatches(t, Decoder{}.NewReader, lines, &maxBatchBytes)
 }
 
 func TestReaderBatches_Growth(t *testing.T) {
@@ -288,24 +224,12 @@ func TestReaderBatches_Growth(t *testing.T) {
 	n := 3*rowbatch.FirstReserve + 5
 	in := strings.Repeat(lineWith()+"\n", n)
 	res := readString(t, in, parser.Options{BatchSize: 2*rowbatch.FirstReserve + 1})
-	if !slicesEqual(res.Batches, []int{2*rowbatch.FirstReserve + 1, rowbatch.FirstReserve + 4}) {
+	if !slices.Equal(res.Batches, []int{2*rowbatch.FirstReserve + 1, rowbatch.FirstReserve + 4}) {
 		t.Fatalf("batches %v", res.Batches)
 	}
 	for _, r := range res.Rows {
 		checkRow(t, r, fullWant)
 	}
-}
-
-func slicesEqual(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func TestReaderProjection(t *testing.T) {
@@ -357,26 +281,14 @@ func TestNewReader_Failure(t *testing.T) {
 }
 
 func TestReaderMetadata(t *testing.T) {
-	end := time.Date(2022, 2, 15, 23, 40, 0, 0, time.UTC)
-	res := readString(t, lineWith(), parser.Options{Source: parser.Source{
-		Name: "s3://b/k.log.gz", NodeIP: "172.160.1.192", Resource: "app/my-lb/50dc6c495c0c9188", End: end,
-	}})
-	md := res.Schema.Metadata()
-	want := map[string]string{
+	readertest.CheckMetadata(t, Decoder{}.NewReader, lineWith(), parser.Source{
+		Name: "s3://b/k.log.gz", NodeIP: "172.160.1.192", Resource: "app/my-lb/50dc6c495c0c9188",
+		End: time.Date(2022, 2, 15, 23, 40, 0, 0, time.UTC),
+	}, map[string]string{
 		MetaSource: "s3://b/k.log.gz", MetaNodeIP: "172.160.1.192",
 		MetaLoadBalancer: "app/my-lb/50dc6c495c0c9188", MetaIntervalEnd: "2022-02-15T23:40:00Z",
-	}
-	if md.Len() != len(want) {
-		t.Fatalf("metadata %v, want %v", md, want)
-	}
-	for k, v := range want {
-		if i := md.FindKey(k); i < 0 || md.Values()[i] != v {
-			t.Errorf("metadata %s missing or wrong: %v", k, md)
-		}
-	}
-	if md := readString(t, lineWith(), parser.Options{}).Schema.Metadata(); md.Len() != 0 {
-		t.Errorf("metadata %v, want none", md)
-	}
+	})
+	readertest.CheckMetadata(t, Decoder{}.NewReader, lineWith(), parser.Source{}, nil)
 }
 
 func TestReaderHugeMaxLine(t *testing.T) {

@@ -1,6 +1,7 @@
 package nlb
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -67,13 +68,7 @@ func parseOne(t *testing.T, line string) map[string]any {
 func with(kv ...any) map[string]any { return readertest.With(fullWant, kv...) }
 
 // lineWith returns the 22-field line with field i replaced.
-func lineWith(kv ...any) string {
-	fs := append([]string(nil), fullFields...)
-	for i := 0; i < len(kv); i += 2 {
-		fs[kv[i].(int)] = kv[i+1].(string)
-	}
-	return strings.Join(fs, " ")
-}
+func lineWith(kv ...any) string { return readertest.LineWith(fullFields, kv...) }
 
 func TestReaderLayouts_Success(t *testing.T) {
 	f := func(n int, version string) {
@@ -172,23 +167,7 @@ func TestReaderFields_Success(t *testing.T) {
 func TestReaderRejects_Failure(t *testing.T) {
 	f := func(line, reason string) {
 		t.Helper()
-		res := readString(t, line, parser.Options{Source: parser.Source{Name: "obj.log"}})
-		if len(res.Rows) != 0 {
-			t.Fatalf("line accepted, want rejected with %q", reason)
-		}
-		if len(res.Rejects) != 1 {
-			t.Fatalf("got %d rejects, want 1", len(res.Rejects))
-		}
-		e := res.Rejects[0]
-		if e.Reason != reason {
-			t.Errorf("reason %q, want %q", e.Reason, reason)
-		}
-		if e.Source != "obj.log" || e.Line != 1 {
-			t.Errorf("LineError at %s:%d, want obj.log:1", e.Source, e.Line)
-		}
-		if want := strings.TrimRight(line, "\n"); len(want) <= parser.SnippetBytes && e.Snippet != want {
-			t.Errorf("snippet %q, want %q", e.Snippet, want)
-		}
+		readertest.CheckReject(t, Decoder{}.NewReader, line, reason)
 	}
 	f(`tls 2.0 2018-12-20T02:59:40`, "3 fields, want at least 18")
 	f(`tls`, "1 fields, want at least 18")
@@ -276,36 +255,10 @@ func TestReaderTimeCache(t *testing.T) {
 
 func TestReaderBatches(t *testing.T) {
 	var lines []string
-	for i := 0; i < 10; i++ {
+	for i := range 10 {
 		lines = append(lines, lineWith(fSentBytes, string(rune('0'+i))))
-		if i == 4 {
-			lines = append(lines, "bad", "")
-		}
 	}
-	in := strings.Join(lines, "\n") + "\n"
-	f := func(batchSize int, want []int) {
-		t.Helper()
-		res := readString(t, in, parser.Options{BatchSize: batchSize})
-		if !equalInts(res.Batches, want) {
-			t.Fatalf("BatchSize %d: batches %v, want %v", batchSize, res.Batches, want)
-		}
-		for i, r := range res.Rows {
-			checkRow(t, r, with(ColSentBytes, i))
-		}
-	}
-	f(1, []int{1, 1, 1, 1, 1, 1, 1, 1, 1, 1})
-	f(3, []int{3, 3, 3, 1})
-	f(5, []int{5, 5})
-	f(0, []int{10})
-
-	// A batch also ends before its text would pass maxBatchBytes; the line
-	// that would pass it opens the next batch, and nothing is lost.
-	defer func(v int) { maxBatchBytes = v }(maxBatchBytes)
-	maxBatchBytes = 3*len(lines[0]) + 2
-	f(0, []int{3, 3, 3, 1})
-	f(4, []int{3, 3, 3, 1})
-	maxBatchBytes = 1 // a line longer than the cap still makes a batch alone
-	f(0, []int{1, 1, 1, 1, 1, 1, 1, 1, 1, 1})
+	readertest.CheckBatches(t, Decoder{}.NewReader, lines, &maxBatchBytes)
 }
 
 // TestReaderManyRows crosses the first reservation and the growth steps
@@ -318,7 +271,7 @@ func TestReaderManyRows(t *testing.T) {
 		sb.WriteByte('\n')
 	}
 	res := readString(t, sb.String(), parser.Options{BatchSize: 3000})
-	if !equalInts(res.Batches, []int{3000, 2000}) {
+	if !slices.Equal(res.Batches, []int{3000, 2000}) {
 		t.Fatalf("batches %v", res.Batches)
 	}
 	for i, r := range res.Rows {
@@ -326,18 +279,6 @@ func TestReaderManyRows(t *testing.T) {
 			t.Fatalf("row %d: %v", i, r)
 		}
 	}
-}
-
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func TestReaderProjection(t *testing.T) {
@@ -389,29 +330,13 @@ func TestNewReader_Failure(t *testing.T) {
 }
 
 func TestReaderMetadata(t *testing.T) {
-	end := time.Date(2020, 5, 1, 0, 0, 0, 0, time.UTC)
-	res := readString(t, lineWith(), parser.Options{Source: parser.Source{
-		Name: "s3://b/k.log.gz", Resource: "net/my-nlb/c6e77e28c25b2234", End: end,
-	}})
-	md := res.Schema.Metadata()
-	want := map[string]string{
+	readertest.CheckMetadata(t, Decoder{}.NewReader, lineWith(), parser.Source{
+		Name: "s3://b/k.log.gz", Resource: "net/my-nlb/c6e77e28c25b2234", End: time.Date(2020, 5, 1, 0, 0, 0, 0, time.UTC),
+	}, map[string]string{
 		MetaSource: "s3://b/k.log.gz", MetaLoadBalancer: "net/my-nlb/c6e77e28c25b2234", MetaIntervalEnd: "2020-05-01T00:00:00Z",
-	}
-	if md.Len() != len(want) {
-		t.Fatalf("metadata %v, want %v", md, want)
-	}
-	for k, v := range want {
-		if i := md.FindKey(k); i < 0 || md.Values()[i] != v {
-			t.Errorf("metadata %s missing or wrong: %v", k, md)
-		}
-	}
-	res = readString(t, lineWith(), parser.Options{Source: parser.Source{Name: "a.log"}})
-	if md := res.Schema.Metadata(); md.Len() != 1 || md.Keys()[0] != MetaSource {
-		t.Errorf("metadata %v, want only %s", md, MetaSource)
-	}
-	if md := readString(t, lineWith(), parser.Options{}).Schema.Metadata(); md.Len() != 0 {
-		t.Errorf("metadata %v, want none", md)
-	}
+	})
+	readertest.CheckMetadata(t, Decoder{}.NewReader, lineWith(), parser.Source{Name: "a.log"}, map[string]string{MetaSource: "a.log"})
+	readertest.CheckMetadata(t, Decoder{}.NewReader, lineWith(), parser.Source{}, nil)
 }
 
 func TestReaderMaxLineBounds(t *testing.T) {
