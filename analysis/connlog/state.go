@@ -21,6 +21,7 @@ import (
 
 	"github.com/lbtriage/lbtriage/analysis"
 	"github.com/lbtriage/lbtriage/parser"
+	"github.com/lbtriage/lbtriage/parser/awskey"
 )
 
 // Caps of the aggregates, beside Options.MaxKeys for clients. Past them,
@@ -704,13 +705,7 @@ func (c *client) merge(o *client) {
 // SubjectOf returns the subject of the load balancer with resource ID
 // resource ("net/my-lb/50dc6c495c0c9188", named "my-lb").
 func SubjectOf(resource string) analysis.Subject {
-	name := resource
-	if _, rest, ok := strings.Cut(resource, "/"); ok {
-		if n, _, ok := strings.Cut(rest, "/"); ok && n != "" {
-			name = n
-		}
-	}
-	return analysis.Subject{Resource: resource, Name: name}
+	return analysis.Subject{Resource: resource, Name: awskey.LoadBalancerName(resource)}
 }
 
 // Consume adds the connections of one batch of n rows to the States of

@@ -3,12 +3,14 @@ package nlb_test
 import (
 	"bytes"
 	"io"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/apache/arrow-go/v18/arrow"
+
 	"github.com/lbtriage/lbtriage/analysis"
+	"github.com/lbtriage/lbtriage/analysis/analysistest"
 	"github.com/lbtriage/lbtriage/analysis/connlog/connlogtest"
 	nlbfam "github.com/lbtriage/lbtriage/analysis/nlb"
 	"github.com/lbtriage/lbtriage/internal/gen"
@@ -157,26 +159,7 @@ func peakHeap(t *testing.T, data []byte, conns int, opts analysis.Options) (uint
 		t.Fatal(err)
 	}
 	a := analysis.New(nlbfam.Family{}, opts)
-	var peak uint64
-	var ms runtime.MemStats
-	sample := func() {
-		runtime.GC()
-		runtime.ReadMemStats(&ms)
-		peak = max(peak, ms.HeapAlloc)
-	}
-	for n := 0; r.Next(); n++ {
-		if err := a.Consume(parser.Source{Name: "pipe"}, r.RecordBatch()); err != nil {
-			t.Fatal(err)
-		}
-		if n%16 == 0 {
-			sample()
-		}
-	}
-	sample()
-	if err := r.Err(); err != nil {
-		t.Fatal(err)
-	}
-	r.Release()
+	peak := analysistest.PeakHeap(t, r, func(rec arrow.RecordBatch) error { return a.Consume(parser.Source{Name: "pipe"}, rec) })
 	return peak, analysis.BuildReport(a, analysis.Run{})
 }
 
