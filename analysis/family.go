@@ -110,14 +110,16 @@ type VerdictPart struct {
 // Sampler is a Family with a built-in sample incident, for "lbtriage
 // demo": the objects of a generated incident with a known truth.
 type Sampler interface {
+	// Sample builds the incident's objects.
 	Sample() (*Sample, error)
+	// SampleAbout says in a few words what goes wrong in it ("an expired
+	// origin certificate"), without building it, for the demo's list of
+	// samples.
+	SampleAbout() string
 }
 
 // Sample is a family's sample incident.
 type Sample struct {
-	// About says in a few words what goes wrong in it ("an expired origin
-	// certificate").
-	About string
 	// Objects are the incident's log objects, named as AWS names them.
 	Objects []SampleObject
 	// Lines counts the log lines of the objects; First and Last bound the

@@ -51,6 +51,9 @@ func (Family) Verdict(a *analysis.Aggregator, _ *analysis.Report, _ []analysis.C
 	return p
 }
 
+// SampleAbout says what goes wrong in the sample incident.
+func (Family) SampleAbout() string { return "502s from targets whose keep-alive timeout is too short" }
+
 // Sample returns the demo's ALB incident (gen.SampleIncident): targets of
 // one subnet whose keep-alive timeout is shorter than the load balancer's
 // idle timeout.
@@ -60,7 +63,6 @@ func (Family) Sample() (*analysis.Sample, error) {
 		return nil, err
 	}
 	s := &analysis.Sample{
-		About: "502s from targets whose keep-alive timeout is too short",
 		Lines: truth.Rows, First: analysis.TimeOf(truth.First), Last: analysis.TimeOf(truth.Last),
 	}
 	for _, o := range objs {

@@ -74,6 +74,11 @@ func (Family) Verdict(a *analysis.Aggregator, r *analysis.Report, _ []analysis.C
 	return p
 }
 
+// SampleAbout says what goes wrong in the sample incident.
+func (Family) SampleAbout() string {
+	return "partners whose client certificates expired, unseen in the access logs"
+}
+
 // Sample returns the demo's connection-log incident
 // (gen.SamplePartnerTLSIncident): two partners whose client certificates
 // expired at 13:00 can no longer connect to the mutual-TLS listener, while
@@ -92,7 +97,6 @@ func (Family) Sample() (*analysis.Sample, error) {
 		last = access.Last
 	}
 	s := &analysis.Sample{
-		About: "partners whose client certificates expired, unseen in the access logs",
 		Lines: truth.Connections + access.Rows, First: analysis.TimeOf(first), Last: analysis.TimeOf(last),
 	}
 	for _, o := range objs {

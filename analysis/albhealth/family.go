@@ -111,6 +111,9 @@ func (f Family) figuresOf(a *analysis.Aggregator) *Figures {
 	return s.fig
 }
 
+// SampleAbout says what goes wrong in the sample incident.
+func (Family) SampleAbout() string { return "every target failing a health check that answers 299" }
+
 // Sample returns the demo's health-check incident
 // (gen.SampleHealthIncident): the access and health-check logs of a load
 // balancer whose targets answer their health check with 299 where the
@@ -121,7 +124,6 @@ func (Family) Sample() (*analysis.Sample, error) {
 		return nil, err
 	}
 	s := &analysis.Sample{
-		About: "every target failing a health check that answers 299",
 		Lines: at.Rows + ht.Checks,
 	}
 	if ht.First.Before(at.First) {

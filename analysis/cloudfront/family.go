@@ -45,6 +45,9 @@ func (Family) Verdict(a *analysis.Aggregator, _ *analysis.Report, ranked []analy
 	return analysis.VerdictPart{Findings: f, Where: where, Summary: sum}
 }
 
+// SampleAbout says what goes wrong in the sample incident.
+func (Family) SampleAbout() string { return "an expired origin certificate" }
+
 // Sample returns the demo's CloudFront incident
 // (gen.SampleCloudFrontIncident): CloudFront in front of an ALB whose
 // origin certificate expired.
@@ -54,7 +57,6 @@ func (Family) Sample() (*analysis.Sample, error) {
 		return nil, err
 	}
 	s := &analysis.Sample{
-		About: "an expired origin certificate",
 		Lines: truth.Rows, First: analysis.TimeOf(truth.First), Last: analysis.TimeOf(truth.Last),
 	}
 	for _, o := range objs {

@@ -54,6 +54,9 @@ func (Family) Verdict(a *analysis.Aggregator, r *analysis.Report, _ []analysis.C
 	return p
 }
 
+// SampleAbout says what goes wrong in the sample incident.
+func (Family) SampleAbout() string { return "a new listener certificate that older clients reject" }
+
 // Sample returns the demo's NLB incident (gen.SampleNLBIncident): the
 // certificate of a TLS listener changes to one that older clients reject
 // with TLS alert 48, unknown_ca.
@@ -63,7 +66,6 @@ func (Family) Sample() (*analysis.Sample, error) {
 		return nil, err
 	}
 	s := &analysis.Sample{
-		About: "a new listener certificate that older clients reject",
 		Lines: truth.Connections, First: analysis.TimeOf(truth.First), Last: analysis.TimeOf(truth.Last),
 	}
 	for _, o := range objs {

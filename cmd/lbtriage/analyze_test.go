@@ -497,3 +497,32 @@ func TestDemo_FamilyTable(t *testing.T) {
 	}
 	oneLine(t, errOut, "comparison, health-failures, health-fail-open, health-targets, health-unhealthy, health-nodes, result-types, distributions, hosts, edge-locations")
 }
+
+// TestDemo_List: demo --help lists every sample with what goes wrong in
+// it, the first as the default, and the README shows how to run each.
+func TestDemo_List(t *testing.T) {
+	code, out, _ := run(t, "demo", "--help")
+	if code != exitOK {
+		t.Fatalf("demo --help: exit %d", code)
+	}
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := samples()
+	if len(all) < 5 || !strings.Contains(out, "SAMPLE is a built-in incident, "+all[0].name+" by default:") {
+		t.Fatalf("%d samples; help:\n%s", len(all), out)
+	}
+	for i, s := range all {
+		if line := s.name + "  "; !strings.Contains(out, "\n  "+line) || !strings.Contains(out, s.title+": "+s.sampler.SampleAbout()+"\n") {
+			t.Errorf("demo --help does not list %s:\n%s", s.name, out)
+		}
+		run := "lbtriage demo " + s.name
+		if i == 0 {
+			run = "make demo"
+		}
+		if !strings.Contains(string(readme), run) {
+			t.Errorf("the README does not show %q", run)
+		}
+	}
+}

@@ -14,7 +14,24 @@ import (
 	"github.com/lbtriage/lbtriage/parser/input"
 )
 
-const demoSynopsis = "[flags] [SAMPLE]"
+// demoSynopsis is the demo's usage: the synopsis, then every sample with
+// what goes wrong in it.
+func demoSynopsis() string {
+	all := samples()
+	if len(all) == 0 {
+		return "[flags]"
+	}
+	width := 0
+	for _, s := range all {
+		width = max(width, len(s.name))
+	}
+	var b strings.Builder
+	b.WriteString("[flags] [SAMPLE]\n\nSAMPLE is a built-in incident, " + all[0].name + " by default:")
+	for _, s := range all {
+		fmt.Fprintf(&b, "\n  %-*s  %s: %s", width, s.name, s.title, s.sampler.SampleAbout())
+	}
+	return b.String()
+}
 
 // sampleFamily is a family with a sample incident, named by its format.
 type sampleFamily struct {
@@ -65,7 +82,7 @@ func runDemo(ctx context.Context, m *Main, args []string) int {
 	out.register(fs)
 	var af analysisFlags
 	af.register(fs)
-	if code, ok := m.parseFlags(fs, args, demoSynopsis); !ok {
+	if code, ok := m.parseFlags(fs, args, demoSynopsis()); !ok {
 		return code
 	}
 	pick := -1
@@ -156,5 +173,5 @@ func memoryObjects(prefix string, objs []analysis.SampleObject) ([]input.Object,
 
 // demoSummary is the demo command's line in the help.
 func demoSummary() string {
-	return "analyze an embedded sample incident (" + strings.Join(sampleNames(), ", or ") + ")"
+	return "analyze an embedded sample incident: " + oneOf(sampleNames())
 }
