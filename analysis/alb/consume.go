@@ -1,14 +1,13 @@
 package alb
 
 import (
-	"bytes"
 	"fmt"
-	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 
 	"github.com/lbtriage/lbtriage/analysis"
+	"github.com/lbtriage/lbtriage/analysis/elbaccess"
 	"github.com/lbtriage/lbtriage/parser"
 	albparser "github.com/lbtriage/lbtriage/parser/alb"
 	"github.com/lbtriage/lbtriage/parser/awskey"
@@ -79,6 +78,7 @@ type consumer struct {
 	c      columns
 	causes []analysis.CauseID // per-row causes of the batch
 	todo   []int32            // classifier scratch
+	lbs    elbaccess.LoadBalancers
 }
 
 // Consume classifies the rows of one ALB batch and adds each to the
@@ -108,41 +108,17 @@ func (k *consumer) Consume(src parser.Source, rec arrow.RecordBatch, to *analysi
 	if c.tpt != nil {
 		tpts = c.tpt.Values()
 	}
-	var (
-		o    analysis.Row
-		a    *analysis.Aggregator
-		node *analysis.NodeCount
-		lb   string // the load balancer of the rows going to a
-	)
-	// A batch is almost always one load balancer's: then the subject is
-	// found once, and no row's elb is compared.
-	one, same := src.Resource, true
-	if c.lb != nil {
-		one, same = uniform(c.lb)
+	var o analysis.Row
+	lbs := &k.lbs
+	if !lbs.Start(c.lb, src, to, subjectOf) {
+		return nil // another load balancer's batch, left out
 	}
-	if same {
-		lb = one
-		if a = to.Subject(subjectOf(lb)); a == nil {
-			return nil // another load balancer's batch, left out
-		}
-		node = a.Node(src)
-	}
+	defer lbs.Release()
 	for i := 0; i < n; i++ {
-		if !same {
-			row := src.Resource
-			if c.lb.IsValid(i) {
-				row = c.lb.Value(i)
-			}
-			if a == nil && i == 0 || row != lb {
-				lb = row
-				if a = to.Subject(subjectOf(lb)); a != nil {
-					node = a.Node(src)
-				}
-			}
-			if a == nil {
-				continue // another load balancer's row, left out
-			}
+		if !lbs.Next(i) {
+			continue // another load balancer's row, left out
 		}
+		a := lbs.A
 		if !a.Admit(int64(times[i]), c.time.IsValid(i)) {
 			continue
 		}
@@ -167,62 +143,18 @@ func (k *consumer) Consume(src parser.Source, rec arrow.RecordBatch, to *analysi
 			}
 			o.Context = contextOf(&f)
 		}
-		o.Path = pathOf(analysis.Str(c.url, i))
+		o.Path = elbaccess.PathOf(analysis.Str(c.url, i))
 		o.Client = analysis.Str(c.clientIP, i)
 		if o.Client == "" {
 			o.Client = "-"
 		}
-		a.Observe(node, &o)
+		a.Observe(lbs.Node, &o)
 	}
 	return nil
-}
-
-// uniform returns the value of every row of a, and whether they all hold
-// the same one. The rows hold the same value when the values have one
-// length and the bytes repeat with that period: one comparison of the
-// buffer with itself shifted by a value's length, instead of one per row.
-func uniform(a *array.String) (string, bool) {
-	n := a.Len()
-	if n == 0 || a.NullN() > 0 {
-		return "", false
-	}
-	offs := a.ValueOffsets()
-	width := offs[1] - offs[0]
-	for i := 1; i <= n; i++ {
-		if offs[i]-offs[i-1] != width {
-			return "", false
-		}
-	}
-	data := a.ValueBytes()
-	if !bytes.Equal(data[width:], data[:len(data)-int(width)]) {
-		return "", false
-	}
-	return a.Value(0), true
 }
 
 // subjectOf returns the subject of the load balancer with resource ID
 // resource ("app/my-lb/50dc6c495c0c9188", named "my-lb").
 func subjectOf(resource string) analysis.Subject {
 	return analysis.Subject{Resource: resource, Name: awskey.LoadBalancerName(resource)}
-}
-
-// pathOf returns the path of a request URL ("scheme://host:port/path?q"),
-// without scheme, host and query string. It returns a view of url.
-func pathOf(url string) string {
-	// Skip "scheme://host:port": the path starts at the first '/' after "//".
-	if i := strings.IndexByte(url, '/'); i > 0 && i+1 < len(url) && url[i-1] == ':' && url[i+1] == '/' {
-		rest := url[i+2:]
-		j := strings.IndexByte(rest, '/')
-		if j < 0 {
-			return "-" // no path: an incomplete request ("http://host:80-")
-		}
-		url = rest[j:]
-	}
-	if q := strings.IndexByte(url, '?'); q >= 0 {
-		url = url[:q]
-	}
-	if url == "" {
-		return "-"
-	}
-	return url
 }
