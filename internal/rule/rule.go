@@ -25,6 +25,11 @@ type Table struct {
 	// TargetPort and Latency (seconds) name the target that served a row
 	// and its processing time, "" when the family has none.
 	Status, TargetIP, TargetPort, Latency string
+	// Requests, when set, picks the rows that are requests, the only ones
+	// a report counts per target and per minute: the others (lines that
+	// record a connection rather than a request) are in no such count.
+	// Nil when every row is a request.
+	Requests Expr
 }
 
 // Rule gives Cause to the rows When matches.

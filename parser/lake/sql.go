@@ -407,7 +407,8 @@ func minuteOf(d Dialect, x string) string {
 // Queries returns the report's core queries over t's table in dialect d:
 // the 5xx by cause and domain (the exported cause), the same by the
 // taxonomy's CASE over the raw columns, the targets with their 5xx and
-// latency percentiles (families with targets), and the timeline by minute.
+// latency percentiles (families with targets), and the timeline by minute;
+// the last two count the rows that are requests (rule.Table.Requests).
 // They read the whole table: add a condition on day to read fewer days.
 func Queries(d Dialect, t Table) []Statement {
 	if t.Rules == nil {
@@ -424,16 +425,22 @@ func Queries(d Dialect, t Table) []Statement {
 			SQL: fmt.Sprintf("SELECT cause_by_rules, count(*) AS errors_5xx\nFROM (\n  SELECT %s AS cause_by_rules\n  FROM %s\n) AS classified\nWHERE cause_by_rules IS NOT NULL\nGROUP BY cause_by_rules\nORDER BY errors_5xx DESC, cause_by_rules",
 				CauseCase(d, t.Rules), name)},
 	}
+	// Only the rows that are requests count per target and per minute.
+	requests, where := "", ""
+	if r := t.Rules.Requests; r != nil {
+		requests = " AND COALESCE(" + exprSQL(d, r) + ", FALSE)"
+		where = "\nWHERE COALESCE(" + exprSQL(d, r) + ", FALSE)"
+	}
 	if r := t.Rules; r.TargetIP != "" {
 		lat := q(r.Latency) + " * 1000"
 		stmts = append(stmts, Statement{Kind: Query, Comment: "The targets: requests, 5xx, and processing time percentiles in milliseconds (approximate).",
-			SQL: fmt.Sprintf("SELECT %s, %s, %s, count(*) AS requests, %s AS errors_5xx,\n  %s AS p50_ms, %s AS p95_ms, %s AS p99_ms\nFROM %s\nWHERE %s IS NOT NULL\nGROUP BY %s, %s, %s\nORDER BY errors_5xx DESC, requests DESC, %s, %s",
+			SQL: fmt.Sprintf("SELECT %s, %s, %s, count(*) AS requests, %s AS errors_5xx,\n  %s AS p50_ms, %s AS p95_ms, %s AS p99_ms\nFROM %s\nWHERE %s IS NOT NULL%s\nGROUP BY %s, %s, %s\nORDER BY errors_5xx DESC, requests DESC, %s, %s",
 				q(r.TargetIP), q(r.TargetPort), q(ColSubnet), is5xx,
 				percentile(d, lat, 0.5), percentile(d, lat, 0.95), percentile(d, lat, 0.99),
-				name, q(r.TargetIP), q(r.TargetIP), q(r.TargetPort), q(ColSubnet), q(r.TargetIP), q(r.TargetPort))})
+				name, q(r.TargetIP), requests, q(r.TargetIP), q(r.TargetPort), q(ColSubnet), q(r.TargetIP), q(r.TargetPort))})
 	}
 	stmts = append(stmts, Statement{Kind: Query, Comment: "The timeline: requests and 5xx by minute (UTC).",
-		SQL: fmt.Sprintf("SELECT %s AS minute, count(*) AS requests, %s AS errors_5xx\nFROM %s\nGROUP BY %s\nORDER BY minute",
-			minuteOf(d, q("time")), is5xx, name, minuteOf(d, q("time")))})
+		SQL: fmt.Sprintf("SELECT %s AS minute, count(*) AS requests, %s AS errors_5xx\nFROM %s%s\nGROUP BY %s\nORDER BY minute",
+			minuteOf(d, q("time")), is5xx, name, where, minuteOf(d, q("time")))})
 	return stmts
 }
