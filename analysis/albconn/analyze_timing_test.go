@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	connfam "github.com/lbtriage/lbtriage/analysis/albconn"
-	"github.com/lbtriage/lbtriage/analysis/connlog/connlogtest"
+	"github.com/lbtriage/lbtriage/analysis/analysistest"
 	"github.com/lbtriage/lbtriage/internal/gen"
 )
 
@@ -15,7 +15,7 @@ import (
 // BenchmarkAnalyze reads the connection logs of the partners' sample
 // scaled to 300,000 requests (about 165,000 connections): parse, parse and
 // analyze, and the whole pipeline from the gzip objects
-// (connlogtest.Bench).
+// (analysistest.Bench).
 func BenchmarkAnalyze(b *testing.B) {
 	sc := gen.SamplePartnerTLSIncident()
 	sc.ALB.Rows = 300_000
@@ -25,5 +25,5 @@ func BenchmarkAnalyze(b *testing.B) {
 	}
 	objs := connOnly(all)
 	lines := gunzipAll(b, objs)
-	connlogtest.Bench(b, reg, connfam.Family{}, lines, objs)
+	analysistest.Bench(b, reg, connfam.Family{}, lines, objs)
 }

@@ -194,7 +194,7 @@ func TestConsume_NoAllocations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := connlogtest.ConsumeAllocs(t, connfam.Family{}, gunzipAll(t, connOnly(objs)), parser.Source{Name: "x"}); n > 0 {
+	if n := analysistest.ConsumeAllocs(t, connfam.Family{}, gunzipAll(t, connOnly(objs)), parser.Source{Name: "x"}); n > 0 {
 		t.Fatalf("%.1f allocations per batch", n)
 	}
 }

@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"testing"
 
-	"github.com/lbtriage/lbtriage/analysis/connlog/connlogtest"
+	"github.com/lbtriage/lbtriage/analysis/analysistest"
 	nlbfam "github.com/lbtriage/lbtriage/analysis/nlb"
 	"github.com/lbtriage/lbtriage/internal/gen"
 )
@@ -15,7 +15,7 @@ import (
 //
 // BenchmarkAnalyze reads the sample incident scaled to 200,000 connections
 // (about 53 MB of text): parse, parse and analyze, and the whole pipeline
-// from the gzip objects (connlogtest.Bench).
+// from the gzip objects (analysistest.Bench).
 func BenchmarkAnalyze(b *testing.B) {
 	sc := gen.SampleNLBIncident()
 	sc.Connections = 200_000
@@ -27,5 +27,5 @@ func BenchmarkAnalyze(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	connlogtest.Bench(b, reg, nlbfam.Family{}, lines.Bytes(), objs)
+	analysistest.Bench(b, reg, nlbfam.Family{}, lines.Bytes(), objs)
 }

@@ -197,7 +197,7 @@ func TestConsume_NoAllocations(t *testing.T) {
 	if _, err := gen.WriteNLB(&data, gen.SampleNLBIncident()); err != nil {
 		t.Fatal(err)
 	}
-	if n := connlogtest.ConsumeAllocs(t, nlbfam.Family{}, data.Bytes(), parser.Source{Name: "x"}); n > 0 {
+	if n := analysistest.ConsumeAllocs(t, nlbfam.Family{}, data.Bytes(), parser.Source{Name: "x"}); n > 0 {
 		t.Fatalf("%.1f allocations per batch", n)
 	}
 }

@@ -1,11 +1,10 @@
-package connlogtest
+package analysistest
 
 import (
 	"bytes"
 	"testing"
 
 	"github.com/lbtriage/lbtriage/analysis"
-	"github.com/lbtriage/lbtriage/analysis/analysistest"
 	"github.com/lbtriage/lbtriage/internal/gen"
 	"github.com/lbtriage/lbtriage/parser"
 )
@@ -13,13 +12,13 @@ import (
 // GlobalSink keeps the compiler from dropping the work.
 var GlobalSink int64
 
-// Bench measures a connection family on the same generated connections,
-// with the family's column projection (Family.Columns):
+// Bench measures a family on the same generated lines, with the family's
+// column projection (Family.Columns):
 //
 //   - parse: the decoder alone, text to batches;
 //   - analyze: the decoder and the family's consumer into one Aggregator,
 //     then the report: the difference with parse is the analysis;
-//   - objects: the whole pipeline on the gzip objects as AWS names them
+//   - objects: the whole pipeline on the objects as AWS names them
 //     (decompression, sniffing, routing per load balancer, the reports),
 //     with one worker, as "lbtriage analyze" runs on one core.
 //
@@ -38,10 +37,10 @@ func Bench(b *testing.B, reg *analysis.Registry, fam analysis.Family, lines []by
 			GlobalSink += analysis.BuildReport(a, analysis.Run{}).Lines.OtherLogs
 		})
 	})
-	objects, skipped := analysistest.Objects(reg, objs)
+	objects, skipped := Objects(reg, objs)
 	b.Run("objects", func(b *testing.B) {
 		run(b, lines, func() {
-			for _, r := range analysistest.Scan(b, reg, objects, skipped, 1, analysis.Options{}) {
+			for _, r := range Scan(b, reg, objects, skipped, 1, analysis.Options{}) {
 				GlobalSink += r.Lines.Parsed
 			}
 		})
@@ -52,14 +51,14 @@ func run(b *testing.B, lines []byte, pass func()) {
 	n := int64(bytes.Count(lines, []byte{'\n'}))
 	b.SetBytes(int64(len(lines)))
 	b.ReportAllocs()
-	cpu0 := analysistest.CPUTime()
+	cpu0 := CPUTime()
 	var passes int64
 	for b.Loop() {
 		pass()
 		passes++
 	}
 	b.ReportMetric(float64(n*passes)/b.Elapsed().Seconds(), "lines/s")
-	b.ReportMetric(float64(analysistest.CPUTime()-cpu0)/float64(n*passes), "cpu-ns/line")
+	b.ReportMetric(float64(CPUTime()-cpu0)/float64(n*passes), "cpu-ns/line")
 }
 
 // readAll decodes lines with the family's projection.
