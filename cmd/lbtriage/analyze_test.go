@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,6 +13,7 @@ import (
 	"github.com/lbtriage/lbtriage/analysis"
 	albfam "github.com/lbtriage/lbtriage/analysis/alb"
 	healthfam "github.com/lbtriage/lbtriage/analysis/albhealth"
+	clbfam "github.com/lbtriage/lbtriage/analysis/clb"
 	cffam "github.com/lbtriage/lbtriage/analysis/cloudfront"
 	"github.com/lbtriage/lbtriage/internal/gen"
 )
@@ -86,7 +86,7 @@ func TestAnalyze_Usage(t *testing.T) {
 	f("--since (2026-11-20T14:00:00Z) must be before --until", "analyze", "--since", "14:00", "--until", "13:00", "x.log")
 	f("--bucket must be a whole number of seconds", "analyze", "--bucket", "1500ms", "x.log")
 	f("--top must be positive", "analyze", "--top", "0", "x.log")
-	f("--format takes alb, alb_health, cloudfront, nlb or alb_conn", "analyze", "--format", "clb", "x.log")
+	f("--format takes alb, alb_health, cloudfront, clb, nlb or alb_conn", "analyze", "--format", "nosuch", "x.log")
 	f("--batch-size takes 1 to 1048576 rows, not 0", "analyze", "--batch-size", "0", "x.log")
 	f("--batch-size takes 1 to 1048576 rows, not 1000000000 (a batch reserves its rows up front", "analyze", "--batch-size", "1000000000", "x.log")
 	f("--batch-size takes 1 to 1048576 rows, not 2000000", "parse", "--batch-size", "2000000", "x.log")
@@ -109,10 +109,11 @@ func TestAnalyze_NothingReadable(t *testing.T) {
 
 // TestAnalyze_SetAside says which kinds of log every input set aside was,
 // whether the name or the content told: the kinds no family of this build
-// reads (Classic Load Balancer logs).
+// reads (CloudFront RTMP distribution logs).
 func TestAnalyze_SetAside(t *testing.T) {
-	const clb = "123456789012_elasticloadbalancing_us-east-2_my-loadbalancer_20140215T2340Z_172.160.001.192_%s.log"
-	const clbLine = `2015-05-13T23:39:43.945958Z my-loadbalancer 192.168.131.39:2817 10.0.0.1:80 0.000073 0.001048 0.000057 200 200 0 29 "GET http://www.example.com:80/ HTTP/1.1" "curl/7.38.0" - -` + "\n"
+	const rtmp = "#Version: 1.0\n" +
+		"#Fields: date time x-edge-location c-ip x-event sc-bytes x-cf-status x-cf-client-id cs-uri-stem cs-uri-query c-referrer x-page-url c-user-agent x-sname x-sname-query x-file-ext x-sid\n" +
+		"2010-03-12\t23:51:21\tSEA4\t192.0.2.222\tplay\t3914\tOK\tbfd8a98bee0840d9b871b7f6ade9908f\trtmp://shqshne4jdp4b6.cloudfront.net/cfx/st\tkey=value\thttp://player.example.com/player.swf\thttp://www.example.com/video\tLNX%2010,0,32,18\tmyvideo\tp=2&q=4\tflv\t1\n"
 	f := func(files map[string][]byte, want string) {
 		t.Helper()
 		dir := t.TempDir()
@@ -127,13 +128,11 @@ func TestAnalyze_SetAside(t *testing.T) {
 	}
 	testFile := []byte("Enable AccessLog for ELB: app/my-loadbalancer/50dc6c495c0c9188 at 2026-11-20T13:00:00Z\n")
 	// Set aside by their names.
-	f(map[string][]byte{
-		fmt.Sprintf(clb, "a"): []byte("x"), fmt.Sprintf(clb, "b"): []byte("x"), "ELBAccessLogTestFile": testFile,
-	}, "3 inputs set aside: 2 Classic Load Balancer access logs, 1 ELB access-log test file")
+	f(map[string][]byte{"ELBAccessLogTestFile": testFile, "AWSLogs/ELBAccessLogTestFile": testFile},
+		"2 inputs set aside: 2 ELB access-log test files")
 	// And by their content.
-	f(map[string][]byte{
-		"a.log": []byte(clbLine), "test.txt": testFile, "clb.log.gz": gzipped(t, clbLine),
-	}, "3 inputs set aside: 2 Classic Load Balancer access logs, 1 ELB access-log test file")
+	f(map[string][]byte{"a.log": []byte(rtmp), "test.txt": testFile, "rtmp.log.gz": gzipped(t, rtmp)},
+		"3 inputs set aside: 2 CloudFront RTMP distribution logs, 1 ELB access-log test file")
 }
 
 func TestAnalyze_TruncatedGzipAmongGoodFiles(t *testing.T) {
@@ -316,11 +315,11 @@ func TestDemo_CloudFront(t *testing.T) {
 	if code != exitOK || !strings.Contains(out, "origin.connect_error") || !strings.Contains(out, "CloudFront") {
 		t.Fatalf("text demo: exit %d\n%s", code, out)
 	}
-	code, _, errOut := run(t, "demo", "clb")
+	code, _, errOut := run(t, "demo", "nosuch")
 	if code != exitUsage {
-		t.Fatalf("demo clb: exit %d", code)
+		t.Fatalf("demo nosuch: exit %d", code)
 	}
-	oneLine(t, errOut, "alb, alb_health, cloudfront, nlb or alb_conn")
+	oneLine(t, errOut, "alb, alb_health, cloudfront, clb, nlb or alb_conn")
 }
 
 // TestDemo_Connections: the NLB and connection-log samples are in the
@@ -343,6 +342,48 @@ func TestDemo_Connections(t *testing.T) {
 	code, out, errOut := run(t, "demo", "nlb", "-o", "csv", "--table", "connection-clients")
 	if code != exitOK || !strings.HasPrefix(out, "client,connections,failed,reasons,first_failed,protocols\n") {
 		t.Fatalf("demo nlb --table connection-clients: exit %d: %.200s %s", code, out, errOut)
+	}
+}
+
+// TestDemo_CLB: "lbtriage demo clb" analyzes the Classic sample incident,
+// from memory and, written with --write, from disk with one or three
+// workers alike; its verdict names the instance and the window.
+func TestDemo_CLB(t *testing.T) {
+	code, out, errOut := run(t, "demo", "clb", "-o", "json")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	rep := decodeReport(t, out)
+	if rep.Format != "clb" || rep.Part(clbfam.PartKey) == nil || rep.Verdict.PrimaryCause == nil ||
+		*rep.Verdict.PrimaryCause != clbfam.CauseTargetTimeout {
+		t.Fatalf("format %q, verdict %+v", rep.Format, rep.Verdict)
+	}
+	for _, s := range []string{"instance 10.0.2.21:80", "from 13:05 to 13:20 UTC"} {
+		if !strings.Contains(rep.Verdict.Summary, s) {
+			t.Fatalf("summary lacks %q: %s", s, rep.Verdict.Summary)
+		}
+	}
+	dir := t.TempDir()
+	if code, _, errOut := run(t, "demo", "clb", "--write", dir); code != exitOK {
+		t.Fatalf("demo clb --write: exit %d: %s", code, errOut)
+	}
+	for _, w := range []string{"1", "3"} {
+		code, disk, errOut := run(t, "analyze", "-o", "json", "--workers", w, dir)
+		if code != exitOK {
+			t.Fatalf("--workers %s: exit %d: %s", w, code, errOut)
+		}
+		got := decodeReport(t, disk)
+		a, _ := json.Marshal([]any{rep.Errors, rep.Targets, rep.Nodes, rep.Timeline, rep.Verdict})
+		b, _ := json.Marshal([]any{got.Errors, got.Targets, got.Nodes, got.Timeline, got.Verdict})
+		if !bytes.Equal(a, b) {
+			t.Fatalf("--workers %s: the report from disk differs from the demo's", w)
+		}
+	}
+	code, out, _ = run(t, "demo", "clb")
+	for _, s := range []string{"target.timeout", "10.0.2.21:80", "Classic Load Balancer"} {
+		if code != exitOK || !strings.Contains(out, s) {
+			t.Fatalf("text demo lacks %q: exit %d\n%s", s, code, out)
+		}
 	}
 }
 

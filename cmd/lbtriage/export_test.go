@@ -52,7 +52,7 @@ func TestExport_Usage(t *testing.T) {
 	f("--out is required", "export", "x.log")
 	f("no input given", "export", "--out", t.TempDir())
 	f("--row-group-rows must be positive", "export", "--out", t.TempDir(), "--row-group-rows", "0", "x.log")
-	f("--format takes", "export", "--out", t.TempDir(), "--format", "clb", "x.log")
+	f("--format takes", "export", "--out", t.TempDir(), "--format", "nosuch", "x.log")
 	f("names no bucket", "export", "--out", "s3://", "x.log")
 	f("no such file", "export", "--out", t.TempDir(), filepath.Join(t.TempDir(), "missing.log"))
 }

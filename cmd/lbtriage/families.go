@@ -9,6 +9,7 @@ import (
 	albfam "github.com/lbtriage/lbtriage/analysis/alb"
 	connfam "github.com/lbtriage/lbtriage/analysis/albconn"
 	healthfam "github.com/lbtriage/lbtriage/analysis/albhealth"
+	clbfam "github.com/lbtriage/lbtriage/analysis/clb"
 	cffam "github.com/lbtriage/lbtriage/analysis/cloudfront"
 	nlbfam "github.com/lbtriage/lbtriage/analysis/nlb"
 	"github.com/lbtriage/lbtriage/parser"
@@ -24,6 +25,7 @@ var families = analysis.MustRegistry(
 	albfam.Family{},
 	healthfam.Family{},
 	cffam.Family{},
+	clbfam.Family{},
 	nlbfam.Family{},
 	connfam.Family{}, // a companion of the ALB access logs, after them
 )

@@ -25,6 +25,7 @@ import (
 	albparser "github.com/lbtriage/lbtriage/parser/alb"
 	connparser "github.com/lbtriage/lbtriage/parser/albconn"
 	healthparser "github.com/lbtriage/lbtriage/parser/albhealth"
+	clbparser "github.com/lbtriage/lbtriage/parser/clb"
 	cfparser "github.com/lbtriage/lbtriage/parser/cloudfront"
 	"github.com/lbtriage/lbtriage/parser/input"
 	"github.com/lbtriage/lbtriage/parser/lake"
@@ -44,6 +45,16 @@ var lakeCases = []lakeCase{
 		end := start.Add(time.Hour) // across midnight: two day partitions
 		if _, err := gen.WriteALBObjects(dir, &gen.ALBScenario{Seed: 14, Start: start, End: end, Rows: 8000,
 			Incidents: gen.EveryALBCause(start, end, 0.03)}); err != nil {
+			t.Fatal(err)
+		}
+	}},
+	{clbparser.Format, func(t *testing.T, dir string) {
+		start := time.Date(2026, 11, 20, 23, 30, 0, 0, time.UTC)
+		end := start.Add(time.Hour) // across midnight: two day partitions
+		sc := &gen.CLBScenario{Seed: 14, Start: start, End: end, Rows: 8000, Interval: 5 * time.Minute,
+			Incidents: gen.EveryCLBCause(start, end, 0.03)}
+		sc.Incidents = append(sc.Incidents, gen.CLBInstanceTimeout504(start.Add(10*time.Minute), start.Add(20*time.Minute), "10.0.2.21:80", 0.3))
+		if _, err := gen.WriteCLBObjects(dir, sc); err != nil {
 			t.Fatal(err)
 		}
 	}},

@@ -144,7 +144,7 @@ func TestParse_Failures(t *testing.T) {
 	}
 	f("unknown flag: --bogus", "--bogus", good)
 	f("--dump takes jsonl", "--dump", "csv", good)
-	f("--format takes alb, alb_health, cloudfront, nlb or alb_conn", "--format", "clb", good)
+	f("--format takes alb, alb_health, cloudfront, clb, nlb or alb_conn", "--format", "nosuch", good)
 	f("no input given", "--dump", "jsonl")
 	f(`cannot read "`+filepath.Join(dir, "missing.log")+`"`, filepath.Join(dir, "missing.log"))
 }

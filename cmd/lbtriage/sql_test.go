@@ -24,7 +24,7 @@ func TestSQL_Usage(t *testing.T) {
 	}
 	f("--dialect takes athena, trino, spark, clickhouse, duckdb", "sql")
 	f(`not "mysql"`, "sql", "--dialect", "mysql")
-	f(`--family takes alb, alb_health, cloudfront, nlb, alb_conn, not "nosuch"`, "sql", "--dialect", "athena", "--family", "nosuch")
+	f(`--family takes alb, alb_health, cloudfront, clb, nlb, alb_conn, not "nosuch"`, "sql", "--dialect", "athena", "--family", "nosuch")
 	f("takes no input", "sql", "--dialect", "athena", "x.log")
 }
 
