@@ -231,9 +231,51 @@ type Row struct {
 	Path, Client string
 }
 
-// NodeCount counts the rows a load balancer node wrote.
+// NodeCount counts the rows a load balancer node wrote, in all and per
+// timeline bucket.
 type NodeCount struct {
 	requests, errors int64
+	// perBucket counts the node's requests per bucket key. The rows of a
+	// node's object come in time order, so they are counted in a run of
+	// one bucket (runKey, runN) that goes into the map when the bucket
+	// changes: a compare and an add per row.
+	perBucket map[int64]int64
+	runKey    int64
+	runN      int64
+}
+
+// add counts a request in bucket key.
+func (n *NodeCount) add(key int64) {
+	if key != n.runKey || n.runN == 0 {
+		n.flush()
+		n.runKey = key
+	}
+	n.runN++
+}
+
+// merge adds o's per-bucket counts (o keeps the same counts, its run
+// flushed).
+func (n *NodeCount) merge(o *NodeCount) {
+	o.flush()
+	n.flush()
+	if len(o.perBucket) > 0 && n.perBucket == nil {
+		n.perBucket = make(map[int64]int64, len(o.perBucket))
+	}
+	for k, c := range o.perBucket {
+		n.perBucket[k] += c
+	}
+}
+
+// flush moves the current run into perBucket.
+func (n *NodeCount) flush() {
+	if n.runN == 0 {
+		return
+	}
+	if n.perBucket == nil {
+		n.perBucket = map[int64]int64{}
+	}
+	n.perBucket[n.runKey] += n.runN
+	n.runN = 0
 }
 
 // Node returns the per-node aggregate for src, or nil when the object name
@@ -290,9 +332,11 @@ func (a *Aggregator) Observe(n *NodeCount, o *Row) {
 	} else if o.Context != 0 {
 		a.context[o.Context]++
 	}
+	key := floorDiv(o.Time, a.bucketUS)
 	if n != nil {
 		n.requests++
 		n.errors += err
+		n.add(key)
 	}
 
 	if o.TargetIP != "" {
@@ -316,7 +360,7 @@ func (a *Aggregator) Observe(n *NodeCount, o *Row) {
 	a.paths.add(o.Path, err)
 	a.clients.add(o.Client, err)
 
-	b := a.bucket(floorDiv(o.Time, a.bucketUS))
+	b := a.bucket(key)
 	b.requests++
 	if is5xx {
 		b.errors++
@@ -373,7 +417,7 @@ func floorDiv(a, b int64) int64 {
 	return q
 }
 
-// Merge adds o's figures into a. o is left unchanged; a and o must have been
+// Merge adds o's figures into a. o's figures are left unchanged; a and o must have been
 // built with the same Options.
 func (a *Aggregator) Merge(o *Aggregator) {
 	if a.subject.Resource == "" {
@@ -421,6 +465,7 @@ func (a *Aggregator) Merge(o *Aggregator) {
 		}
 		n.requests += on.requests
 		n.errors += on.errors
+		n.merge(on)
 	}
 	a.paths.merge(&o.paths)
 	a.clients.merge(&o.clients)

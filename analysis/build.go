@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"math"
 	"net/netip"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -135,7 +136,7 @@ func buildReport(g *group, run Run) *Report {
 		r.LatencyMs = &l
 	}
 	r.Subnets = buildSubnets(a, r.Targets)
-	r.Nodes = buildNodes(a)
+	r.Nodes = buildNodes(a, periodOf(a))
 	r.Paths = buildKeys(&a.paths, opts.Top, func(k string, s keyStats) Path {
 		return Path{Path: k, Requests: s.requests, Errors5xx: s.errors}
 	})
@@ -374,21 +375,106 @@ func addrLess(x, y string) bool {
 	return x < y
 }
 
-func buildNodes(a *Aggregator) []Node {
+// buildNodes lists the load balancer nodes of a's requests, each with
+// its share and, when it served far less than an equal share for a while,
+// that stretch (clipped to p). With no request, there is no node figure to
+// give: none is listed.
+func buildNodes(a *Aggregator, p period) []Node {
 	var total int64
 	for _, n := range a.nodes {
 		total += n.requests
+		n.flush()
 	}
 	out := []Node{}
+	if total == 0 {
+		return out
+	}
+	// The requests of the nodes per bucket, in time order.
+	totals := map[int64]int64{}
+	for _, n := range a.nodes {
+		for k, c := range n.perBucket {
+			totals[k] += c
+		}
+	}
+	keys := make([]int64, 0, len(totals))
+	for k := range totals {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	equal := 1 / float64(len(a.nodes))
 	for ip, n := range a.nodes {
-		nd := Node{Node: ip, Requests: n.requests, Errors5xx: n.errors}
-		if total > 0 {
-			nd.Share = round4(float64(n.requests) / float64(total))
+		nd := Node{Node: ip, Requests: n.requests, Errors5xx: n.errors, Share: round4(float64(n.requests) / float64(total))}
+		if len(a.nodes) >= 2 {
+			nd.Quiet = quietStretch(n, keys, totals, total, equal, p)
 		}
 		out = append(out, nd)
 	}
 	sort.Slice(out, func(i, j int) bool { return addrLess(out[i].Node, out[j].Node) })
 	return out
+}
+
+// Thresholds of a quiet node.
+const (
+	// minQuietMissing: a node must miss at least this many requests of an
+	// equal share to be quiet.
+	minQuietMissing = 20
+	// minQuietSpan: a stretch shorter than this, unless it is the whole
+	// period, is no quiet node (one object of a node's five minutes late or
+	// missing is not one).
+	minQuietSpan = 10 * time.Minute
+)
+
+// quietStretch finds the stretch of buckets where node n fell furthest
+// short of an equal share of the requests (maximum-sum run of equal ×
+// requests − the node's), trims its ends to buckets where the node itself
+// served less than nodeShortfall of that share, and returns it when the
+// node served less than nodeShortfall of an equal share there and missed
+// enough requests for that to be no chance.
+func quietStretch(n *NodeCount, keys []int64, totals map[int64]int64, total int64, equal float64, p period) *NodeQuiet {
+	short := func(k int64) float64 { return equal*float64(totals[k]) - float64(n.perBucket[k]) }
+	best, bi, bj := math.Inf(-1), 0, -1
+	sum, start := 0.0, 0
+	for i, k := range keys {
+		if sum <= 0 {
+			sum, start = 0, i
+		}
+		sum += short(k)
+		if sum > best {
+			best, bi, bj = sum, start, i
+		}
+	}
+	quiet := func(k int64) bool {
+		return float64(n.perBucket[k]) < nodeShortfall*equal*float64(totals[k])
+	}
+	for bi <= bj && !quiet(keys[bi]) {
+		bi++
+	}
+	for bj >= bi && !quiet(keys[bj]) {
+		bj--
+	}
+	if bj < bi {
+		return nil
+	}
+	var in, all int64
+	for _, k := range keys[bi : bj+1] {
+		in += n.perBucket[k]
+		all += totals[k]
+	}
+	share := float64(in) / float64(all)
+	missing := int64(math.Round(equal*float64(all))) - in
+	if share >= nodeShortfall*equal || missing < minQuietMissing {
+		return nil
+	}
+	s := p.span(keys[bi], keys[bj])
+	if !(s.OpenStart && s.OpenEnd) && s.End.Sub(s.Start.Time) < minQuietSpan {
+		return nil
+	}
+	q := &NodeQuiet{Start: s.Start, End: s.End, OpenStart: s.OpenStart, OpenEnd: s.OpenEnd,
+		Share: round4(share), Equal: round4(equal), Missing: missing}
+	if rest := total - all; rest > 0 {
+		q.ShareOutside = round4(float64(n.requests-in) / float64(rest))
+	}
+	return q
 }
 
 // buildKeys returns the top n keys by 5xx, then requests, then key, and a

@@ -43,7 +43,7 @@ func (sideFamily) Verdict(a *Aggregator, r *Report, _ []CauseID) VerdictPart {
 	s := a.State().(*sideState)
 	p := VerdictPart{Summary: fmt.Sprintf("The side log has %d rows.", s.rows), Hints: []string{"side: look aside"}}
 	if s.bad > 0 {
-		p.Lead, p.Headline = fmt.Sprintf("%d side rows went bad.", s.bad), "Side rows went bad"
+		p.Lead, p.Headline, p.Fault = fmt.Sprintf("%d side rows went bad.", s.bad), "Side rows went bad", true
 	}
 	return p
 }
@@ -140,8 +140,8 @@ func TestBuildReports_Companion(t *testing.T) {
 		}
 	}
 	wantLines := []string{
-		`fake lb/a: 3 objects, 3 requests, 3 other logs, parts 1, headline "Side rows went bad", summary "1 side rows went bad. No 5xx among 3 requests from 2026-11-21T13:00:00Z to 2026-11-21T13:00:02Z; nothing to attribute. The side log has 3 rows.", hints ["side: look aside"]`,
-		`fake lb/e: 2 objects, 1 requests, 0 other logs, parts 0, headline "", summary "No 5xx among 1 requests from 2026-11-21T13:00:00Z to 2026-11-21T13:00:00Z; nothing to attribute.", hints []`,
+		`fake lb/a: 3 objects, 3 requests, 3 other logs, parts 1, headline "Side rows went bad", summary "1 side rows went bad. No 5xx among 3 requests from 2026-11-21 13:00 to 13:00:02 UTC; nothing to attribute. The side log has 3 rows.", hints ["side: look aside"]`,
+		`fake lb/e: 2 objects, 1 requests, 0 other logs, parts 0, headline "", summary "No 5xx among 1 requests from 2026-11-21 13:00 to 13:00 UTC; nothing to attribute.", hints []`,
 		`side lb/c: 1 objects, 0 requests, 2 other logs, parts 1, headline "", summary "The side log has 2 rows.", hints ["side: look aside"]`,
 	}
 	if want != strings.Join(wantLines, "\n") {

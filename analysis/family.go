@@ -102,6 +102,14 @@ type VerdictPart struct {
 	// In a report with no requests, the lead and the summary are the whole
 	// summary.
 	Lead, Headline string
+	// Fault says whether the lead tells of a fault (every target failing
+	// its health checks) rather than that all is well ("All 12,000
+	// connections completed their TLS handshake"): a fault's lead opens
+	// the summary and its headline replaces the 5xx headline, drawn as a
+	// warning; a lead that all is well is drawn as such, and follows the
+	// core's sentences when there are 5xx, whose headline it never
+	// replaces.
+	Fault bool
 	// Hints follow the hints of the causes: what to check next about the
 	// family's own findings.
 	Hints []string

@@ -158,6 +158,30 @@ type Node struct {
 	Errors5xx int64  `json:"errors_5xx"`
 	// Share is this node's fraction of all requests.
 	Share float64 `json:"share"`
+	// Quiet, when set, is where the node served far less than an equal
+	// share of the requests (clients reaching it may fail before anything
+	// is logged).
+	Quiet *NodeQuiet `json:"quiet,omitempty"`
+}
+
+// NodeQuiet is a stretch of time in which a load balancer node served far
+// less than an equal share of the requests.
+type NodeQuiet struct {
+	Start Time `json:"start"`
+	End   Time `json:"end"`
+	// OpenStart and OpenEnd: the stretch starts or ends with the rows read
+	// (see Window); both for the whole period.
+	OpenStart bool `json:"open_start,omitempty"`
+	OpenEnd   bool `json:"open_end,omitempty"`
+	// Share is the node's fraction of the requests inside the stretch,
+	// ShareOutside outside it (0 when it is the whole period), Equal an
+	// equal share (1 / the number of nodes).
+	Share        float64 `json:"share"`
+	ShareOutside float64 `json:"share_outside"`
+	Equal        float64 `json:"equal"`
+	// Missing is how many requests the node would have served with an
+	// equal share inside the stretch, beyond those it did.
+	Missing int64 `json:"missing"`
 }
 
 // Subnet is one target /24 (or /64 for IPv6).
@@ -197,7 +221,12 @@ type Verdict struct {
 	// family's VerdictPart.Headline: every target failing its health
 	// checks while the access logs look normal); renderers show it as the
 	// verdict's headline.
-	Headline      string  `json:"headline,omitempty"`
+	Headline string `json:"headline,omitempty"`
+	// Fault says whether the verdict tells of a fault: 5xx to attribute, a
+	// family's finding that leads (VerdictPart.Fault) or a quiet load
+	// balancer node. Renderers draw the headline as a fault or as all
+	// well by it.
+	Fault         bool    `json:"fault"`
 	PrimaryDomain *string `json:"primary_domain"`
 	PrimaryCause  *string `json:"primary_cause"`
 	// Share is the primary cause's fraction of all 5xx.
@@ -218,4 +247,9 @@ type Window struct {
 	// Rate is the 5xx rate inside the window; BaselineRate outside it.
 	Rate         float64 `json:"rate"`
 	BaselineRate float64 `json:"baseline_rate"`
+	// OpenStart: the window starts where the rows read (or the period)
+	// start, so the rate may have stood out before; OpenEnd: it ends where
+	// they end, so it may go on.
+	OpenStart bool `json:"open_start,omitempty"`
+	OpenEnd   bool `json:"open_end,omitempty"`
 }

@@ -30,26 +30,39 @@ const (
 	// windowRatio: a window's 5xx rate must be at least this many times the
 	// rate outside it to stand out.
 	windowRatio = 2.0
+	// windowZ: a window's 5xx must exceed what its requests would hold at
+	// the overall rate by this many standard deviations (Poisson).
+	windowZ = 4.0
 )
 
 func buildVerdict(g *group, r *Report) Verdict {
 	a := g.host
 	v := Verdict{Hints: []string{}, Findings: []string{}}
+	p := periodOf(a)
 	if a.total5xx == 0 {
 		// A family may have something to say without any 5xx (the health
 		// of targets, say).
 		part := familyVerdicts(g, r, nil)
-		v.Headline = part.Headline
-		if r.Requests == 0 && (part.Lead != "" || part.Summary != "") {
+		v.Headline, v.Fault = part.Headline, part.Fault
+		switch {
+		case r.Requests == 0 && (part.Lead != "" || part.Summary != ""):
 			// Nothing but the families' words: no requests to speak of.
 			v.Summary = joinSentences(part.Lead, part.Summary)
-		} else {
+		case r.Requests == 0:
+			v.Summary = noRequestSummary(a, r)
+		default:
 			v.Summary = noErrorSummary(a, r)
 			// A quiet node matters even without 5xx: its clients time out
-			// before anything is logged.
-			if nf := nodeFindings(r); len(nf) > 0 {
-				v.Findings = append(v.Findings, nf...)
-				v.Summary += " But a load balancer node served far less than its share of the requests: clients reaching it may be failing before anything is logged (see the findings)."
+			// before anything is logged. It leads, unless a family's
+			// finding does.
+			if q := quietestNode(r); q != nil {
+				v.Findings = append(v.Findings, nodeFindings(r, p)...)
+				if !part.Fault {
+					v.Headline, v.Fault = nodeHeadline(q, p), true
+					v.Summary = joinSentences(nodeLead(q, p), v.Summary)
+				} else {
+					v.Summary += " A load balancer node served far less than its share of the requests: clients reaching it may be failing before anything is logged (see the findings)."
+				}
 			}
 			v.Summary = joinSentences(part.Lead, v.Summary, part.Summary)
 		}
@@ -63,7 +76,8 @@ func buildVerdict(g *group, r *Report) Verdict {
 	code, domain := tax.Cause(primary).Code, tax.Cause(primary).Domain
 	v.PrimaryCause, v.PrimaryDomain = &code, &domain
 	v.Share = round4(float64(a.byCause[primary]) / float64(a.total5xx))
-	v.Window = findWindow(r.Timeline)
+	v.Window = windowOf(r.Timeline, p)
+	v.Fault = true
 
 	var where string
 	for _, c := range ranked {
@@ -84,7 +98,6 @@ func buildVerdict(g *group, r *Report) Verdict {
 	// The families' findings see the window found so far.
 	r.Verdict.Window = v.Window
 	part := familyVerdicts(g, r, ranked)
-	v.Headline = part.Headline
 	v.Findings = append(v.Findings, part.Findings...)
 	if where == "" {
 		where = part.Where
@@ -92,31 +105,65 @@ func buildVerdict(g *group, r *Report) Verdict {
 	if f := pathFinding(a, r); f != "" {
 		v.Findings = append(v.Findings, f)
 	}
-	v.Findings = append(v.Findings, nodeFindings(r)...)
+	v.Findings = append(v.Findings, nodeFindings(r, p)...)
 	v.Findings = append(v.Findings, part.Notes...)
 	v.Hints = append(v.Hints, part.Hints...)
-	v.Summary = joinSentences(part.Lead, errorSummary(a, r, primary, where, v.Window), part.Summary)
+	lead := part.Lead
+	if part.Fault {
+		v.Headline = part.Headline
+	} else if q := quietestNode(r); q != nil && background(a, v.Window) {
+		// The 5xx are the usual trickle; the node is the news.
+		v.Headline, lead = nodeHeadline(q, p), joinSentences(nodeLead(q, p), lead)
+	}
+	v.Summary = joinSentences(lead, errorSummary(a, r, primary, where, v.Window, p), part.Summary)
 	return v
 }
 
+// background5xxRate: 5xx at most this share of the requests, with no
+// window where they stand out, are the usual trickle, which a quiet node
+// outweighs.
+const background5xxRate = 0.01
+
+// background reports whether a's 5xx are the usual trickle: no window
+// where they stand out, and a low rate.
+func background(a *Aggregator, w *Window) bool {
+	return w == nil && float64(a.total5xx) <= background5xxRate*float64(a.requests)
+}
+
 // familyVerdicts gathers the verdict parts of the group's families, the
-// host's first: findings, notes and hints in that order, the first Where
-// and Headline, leads and summaries joined.
+// host's first: findings, notes and hints in that order, the first Where.
+// The leads of the parts that tell of a fault come first, and the first
+// such part's headline is the headline; the leads of parts that tell all
+// is well follow the summaries, and give the headline only when no part
+// tells of a fault.
 func familyVerdicts(g *group, r *Report, ranked []CauseID) VerdictPart {
 	var out VerdictPart
-	var leads, sums []string
+	var leads, sums, calm []string
+	var calmHeadline string
 	for _, m := range g.members() {
 		p := m.fam.Verdict(m, r, ranked)
 		out.Findings = append(out.Findings, p.Findings...)
 		out.Notes = append(out.Notes, p.Notes...)
 		out.Hints = append(out.Hints, p.Hints...)
 		out.Where = cmp.Or(out.Where, p.Where)
-		if p.Lead != "" {
-			out.Headline = cmp.Or(out.Headline, p.Headline)
+		switch {
+		case p.Lead != "" && p.Fault:
+			out.Headline, out.Fault = cmp.Or(out.Headline, p.Headline), true
+			leads = append(leads, p.Lead)
+		case p.Lead != "":
+			calmHeadline = cmp.Or(calmHeadline, p.Headline)
+			calm = append(calm, p.Lead)
 		}
-		leads, sums = append(leads, p.Lead), append(sums, p.Summary)
+		sums = append(sums, p.Summary)
 	}
-	out.Lead, out.Summary = joinSentences(leads...), joinSentences(sums...)
+	if !out.Fault {
+		out.Headline = calmHeadline
+	}
+	if ranked == nil && !out.Fault {
+		// No 5xx and no fault: the calm leads still lead.
+		leads, calm = calm, nil
+	}
+	out.Lead, out.Summary = joinSentences(leads...), joinSentences(append(sums, calm...)...)
 	return out
 }
 
@@ -149,19 +196,64 @@ func rankCauses(a *Aggregator) []CauseID {
 	return ids
 }
 
-func noErrorSummary(a *Aggregator, r *Report) string {
-	if r.Requests == 0 {
-		if lb := a.opts.LoadBalancer; lb != "" && r.Lines.OtherLoadBalancers > 0 && a.subject.Resource == "" {
-			return fmt.Sprintf("No requests of load balancer %s (%s rows of other load balancers left out); nothing to attribute.", lb, numfmt.Int(r.Lines.OtherLoadBalancers))
-		}
-		if r.Lines.OutsideWindow > 0 {
-			return fmt.Sprintf("No requests inside the selected time window (%s rows outside it); nothing to attribute.", numfmt.Int(r.Lines.OutsideWindow))
-		}
-		return "No requests were read; nothing to attribute."
+// noRequestSummary says that the report holds no request, and where the
+// rows read are when there are some: a window with no rows, an empty
+// input, a day with no logs.
+func noRequestSummary(a *Aggregator, r *Report) string {
+	if lb := a.opts.LoadBalancer; lb != "" && r.Lines.OtherLoadBalancers > 0 && a.subject.Resource == "" {
+		return fmt.Sprintf("No requests of load balancer %s (%s rows of other load balancers left out); nothing to attribute.", lb, numfmt.Int(r.Lines.OtherLoadBalancers))
 	}
+	if n := r.Lines.OutsideWindow; n > 0 {
+		s := "The period " + periodText(r.Window) + " holds no requests"
+		if tr := r.TimeRange; !tr.First.IsZero() {
+			s += fmt.Sprintf(": the %s rows read are from %s", numfmt.Int(n), rangeText(tr.First, tr.Last))
+		} else {
+			s += fmt.Sprintf(" (%s rows read, all outside it)", numfmt.Int(n))
+		}
+		return s + "; nothing to attribute."
+	}
+	if r.Inputs.Objects > 0 && r.Lines.Read == 0 {
+		if r.Inputs.Objects == 1 {
+			return "The input read holds no log line: no requests to attribute."
+		}
+		return fmt.Sprintf("The %d inputs read hold no log line: no requests to attribute.", r.Inputs.Objects)
+	}
+	return "No requests were read; nothing to attribute."
+}
+
+// periodText writes a --since/--until selection: "2026-11-21 13:05 to
+// 13:20 UTC", "since 2026-11-21 13:05 UTC", "until ...".
+func periodText(w *TimeRange) string {
+	switch {
+	case w == nil:
+		return "analysed"
+	case w.Last.IsZero():
+		return "since " + stampText(w.First.UTC())
+	case w.First.IsZero():
+		return "until " + stampText(w.Last.UTC())
+	}
+	return rangeText(w.First, w.Last)
+}
+
+// rangeText writes two times as "2026-11-20 12:50 to 13:34:59 UTC", with
+// the second date when it differs.
+func rangeText(first, last Time) string {
+	a, b := first.UTC(), last.UTC()
+	if a.Format(time.DateOnly) == b.Format(time.DateOnly) {
+		return a.Format(time.DateOnly) + " " + clockText(a) + " to " + clockText(b) + " UTC"
+	}
+	return a.Format(time.DateOnly) + " " + clockText(a) + " to " + b.Format(time.DateOnly) + " " + clockText(b) + " UTC"
+}
+
+// stampText writes a time as "2026-11-20 13:05 UTC".
+func stampText(t time.Time) string {
+	return t.Format(time.DateOnly) + " " + clockText(t) + " UTC"
+}
+
+func noErrorSummary(a *Aggregator, r *Report) string {
 	s := fmt.Sprintf("No 5xx among %s requests", numfmt.Int(r.Requests))
 	if !r.TimeRange.First.IsZero() {
-		s += fmt.Sprintf(" from %s to %s", r.TimeRange.First.RFC3339(), r.TimeRange.Last.RFC3339())
+		s += " from " + rangeText(r.TimeRange.First, r.TimeRange.Last)
 	}
 	s += "; nothing to attribute."
 	var ctx []string
@@ -300,35 +392,114 @@ func pathFinding(a *Aggregator, r *Report) string {
 		a.paths.keys[best], pct(s.errors, a.total5xx), numfmt.Int(s.errors), numfmt.Int(a.total5xx), pct(s.requests, a.requests))
 }
 
-// nodeFindings reports load balancer nodes serving far less than an equal
-// share of the requests.
-func nodeFindings(r *Report) []string {
-	if len(r.Nodes) < 2 {
-		return nil
-	}
-	equal := 1 / float64(len(r.Nodes))
+// nodeFindings reports the load balancer nodes that served far less than
+// an equal share of the requests, and since when.
+func nodeFindings(r *Report, p period) []string {
 	var out []string
 	for _, n := range r.Nodes {
-		if n.Share < nodeShortfall*equal {
-			out = append(out, fmt.Sprintf(
-				"Load balancer node %s served %.1f%% of the requests where an equal share is %.0f%%: clients reaching this node may be failing before their requests are logged; check the route table and network ACL of its subnet (asymmetric routing, e.g. return traffic through a NAT gateway).",
-				n.Node, n.Share*100, equal*100))
+		q := n.Quiet
+		if q == nil {
+			continue
 		}
+		f := fmt.Sprintf("Load balancer node %s served %.1f%% of the requests", n.Node, q.Share*100)
+		if !(q.OpenStart && q.OpenEnd) {
+			f += " " + p.phrase(q.span())
+			switch {
+			case q.OpenEnd:
+				f += fmt.Sprintf(" (%.0f%% before)", q.ShareOutside*100)
+			case q.OpenStart:
+				f += fmt.Sprintf(" (%.0f%% after)", q.ShareOutside*100)
+			default:
+				f += fmt.Sprintf(" (%.0f%% outside)", q.ShareOutside*100)
+			}
+		}
+		out = append(out, f+fmt.Sprintf(", where an equal share is %.0f%%: clients reaching this node may be failing before their requests are logged; check the route table and network ACL of its subnet (asymmetric routing, e.g. return traffic through a NAT gateway).", q.Equal*100))
 	}
 	return out
 }
 
+// quietestNode returns the quiet node that missed the most requests, nil
+// when none is quiet.
+func quietestNode(r *Report) *Node {
+	var best *Node
+	for i := range r.Nodes {
+		n := &r.Nodes[i]
+		if n.Quiet != nil && (best == nil || n.Quiet.Missing > best.Quiet.Missing) {
+			best = n
+		}
+	}
+	return best
+}
+
+// nodeHeadline is the headline of a quiet node that leads the verdict.
+func nodeHeadline(n *Node, p period) string {
+	s := "Load balancer node " + n.Node + " served " + fmt.Sprintf("%.1f%%", n.Quiet.Share*100) + " of the requests"
+	if q := n.Quiet; !(q.OpenStart && q.OpenEnd) {
+		s += " " + p.phrase(q.span())
+	}
+	return s + fmt.Sprintf(", where an equal share is %.0f%%", n.Quiet.Equal*100)
+}
+
+// nodeLead is the sentence that opens the summary on a quiet node.
+func nodeLead(n *Node, p period) string {
+	return nodeHeadline(n, p) + ": clients reaching it may be failing before their requests are logged, which no 5xx count shows (see the findings)."
+}
+
+// span returns the stretch of a quiet node.
+func (q *NodeQuiet) span() span {
+	return span{Start: q.Start, End: q.End, OpenStart: q.OpenStart, OpenEnd: q.OpenEnd}
+}
+
 // findWindow finds the contiguous run of buckets with the most excess 5xx
-// over the overall rate (maximum-sum subarray of errors − rate × requests),
-// and returns it when its rate stands out from the rest.
+// over the overall rate, and returns it, with bucket edges, when its rate
+// stands out from the rest.
 func findWindow(tl []Bucket) *Window {
+	i, j, ok := windowRun(tl)
+	if !ok {
+		return nil
+	}
+	width := time.Minute
+	if t0, t1 := tl[0].Start, tl[1].Start; t1.After(t0.Time) {
+		width = t1.Sub(t0.Time)
+	}
+	inRate, outRate := runRates(tl, i, j)
+	// The window is written in whole seconds.
+	return &Window{
+		Start:        TimeOf(tl[i].Start.Truncate(time.Second)),
+		End:          TimeOf(tl[j].Start.Add(width).Truncate(time.Second)),
+		Rate:         round4(inRate),
+		BaselineRate: round4(outRate),
+	}
+}
+
+// windowOf is findWindow on a report's gap-free timeline, clipped to the
+// period p: it never starts before the period's first row or its start,
+// never ends after its last row or its end, and says when it runs from
+// the start or to the end of the rows read.
+func windowOf(tl []Bucket, p period) *Window {
+	i, j, ok := windowRun(tl)
+	if !ok {
+		return nil
+	}
+	s := p.span(floorDiv(tl[i].Start.UnixMicro(), p.bucketUS), floorDiv(tl[j].Start.UnixMicro(), p.bucketUS))
+	inRate, outRate := runRates(tl, i, j)
+	return &Window{
+		Start: s.Start, End: s.End, Rate: round4(inRate), BaselineRate: round4(outRate),
+		OpenStart: s.OpenStart, OpenEnd: s.OpenEnd,
+	}
+}
+
+// windowRun finds the contiguous run of buckets tl[i..j] with the most
+// excess 5xx over the overall rate (maximum-sum subarray of errors − rate
+// × requests); ok says whether its rate stands out from the rest.
+func windowRun(tl []Bucket) (i, j int, ok bool) {
 	var reqs, errs int64
 	for _, b := range tl {
 		reqs += b.Requests
 		errs += b.Errors5xx
 	}
 	if reqs == 0 || errs == 0 || len(tl) < 2 {
-		return nil
+		return 0, 0, false
 	}
 	rate := float64(errs) / float64(reqs)
 	bestSum, bestStart, bestEnd := math.Inf(-1), 0, -1
@@ -343,7 +514,7 @@ func findWindow(tl []Bucket) *Window {
 		}
 	}
 	if bestEnd < 0 {
-		return nil
+		return 0, 0, false
 	}
 	var inReq, inErr int64
 	for _, b := range tl[bestStart : bestEnd+1] {
@@ -352,28 +523,44 @@ func findWindow(tl []Bucket) *Window {
 	}
 	outReq, outErr := reqs-inReq, errs-inErr
 	if outReq == 0 || inReq == 0 || inErr < minFindingErrors {
-		return nil
+		return 0, 0, false
 	}
 	inRate, outRate := float64(inErr)/float64(inReq), float64(outErr)/float64(outReq)
 	if inRate < windowRatio*outRate {
-		return nil
+		return 0, 0, false
 	}
-	width := time.Minute
-	if t0, t1 := tl[0].Start, tl[1].Start; t1.After(t0.Time) {
-		width = t1.Sub(t0.Time)
+	// A trickle of few 5xx bunches by chance: the window's 5xx must exceed
+	// what its requests would hold at the overall rate by windowZ standard
+	// deviations.
+	if expected := rate * float64(inReq); float64(inErr)-expected < windowZ*math.Sqrt(expected) {
+		return 0, 0, false
 	}
-	// The window is written in whole seconds.
-	return &Window{
-		Start:        TimeOf(tl[bestStart].Start.Truncate(time.Second)),
-		End:          TimeOf(tl[bestEnd].Start.Add(width).Truncate(time.Second)),
-		Rate:         round4(inRate),
-		BaselineRate: round4(outRate),
+	return bestStart, bestEnd, true
+}
+
+// runRates returns the 5xx rate of tl[i..j] and of the other buckets.
+func runRates(tl []Bucket, i, j int) (in, out float64) {
+	var inReq, inErr, outReq, outErr int64
+	for k, b := range tl {
+		if k >= i && k <= j {
+			inReq, inErr = inReq+b.Requests, inErr+b.Errors5xx
+		} else {
+			outReq, outErr = outReq+b.Requests, outErr+b.Errors5xx
+		}
 	}
+	return ratio(inErr, inReq), ratio(outErr, outReq)
+}
+
+func ratio(n, d int64) float64 {
+	if d == 0 {
+		return 0
+	}
+	return float64(n) / float64(d)
 }
 
 func round4(v float64) float64 { return math.Round(v*10000) / 10000 }
 
-func errorSummary(a *Aggregator, r *Report, primary CauseID, where string, w *Window) string {
+func errorSummary(a *Aggregator, r *Report, primary CauseID, where string, w *Window, p period) string {
 	n := a.byCause[primary]
 	ci := a.tax.Cause(primary)
 	var b strings.Builder
@@ -382,7 +569,7 @@ func errorSummary(a *Aggregator, r *Report, primary CauseID, where string, w *Wi
 		b.WriteString(", " + where)
 	}
 	if w != nil {
-		fmt.Fprintf(&b, ", from %s", spanText(w.Start, w.End))
+		b.WriteString(", " + p.phrase(span{Start: w.Start, End: w.End, OpenStart: w.OpenStart, OpenEnd: w.OpenEnd}))
 	}
 	b.WriteString(".")
 

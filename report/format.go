@@ -241,16 +241,55 @@ func topCause(m map[string]int64) string {
 // hasFivexx reports whether the report counted any 5xx.
 func hasFivexx(rep *analysis.Report) bool { return rep.Errors.Total5xx > 0 }
 
-// noRequests reports whether the report's rows are all of other logs
-// (connections, health checks read alone): its request figures, all zero,
-// are not shown.
+// noRequests reports whether the report has no request (its rows are all
+// of other logs, such as connections or health checks read alone, or it
+// has no row in its period): its request figures, all zero, are not shown.
 func noRequests(rep *analysis.Report) bool {
-	return rep.Requests == 0 && rep.Lines.OtherLogs > 0
+	return rep.Requests == 0
+}
+
+// empty reports whether the report holds no row at all in its period: no
+// request, no row of other logs (a window with no rows, empty inputs).
+func empty(rep *analysis.Report) bool {
+	return rep.Requests == 0 && rep.Lines.OtherLogs == 0
+}
+
+// tone is how a verdict's headline is drawn.
+type tone uint8
+
+const (
+	// toneOK: no 5xx and nothing wrong found.
+	toneOK tone = iota
+	// tone5xx: 5xx attributed to a domain, whose colour it takes.
+	tone5xx
+	// toneWarn: a finding beyond the 5xx leads (a family's fault, a quiet
+	// node), or the period holds no row at all.
+	toneWarn
+)
+
+// verdictTone returns how rep's headline is drawn: by its verdict's fault
+// (analysis.Verdict.Fault), a headline that says all is well being OK.
+func verdictTone(rep *analysis.Report) tone {
+	v := rep.Verdict
+	switch {
+	case v.Headline != "" && v.Fault, empty(rep):
+		return toneWarn
+	case v.Headline != "":
+		return toneOK
+	case hasFivexx(rep) && v.PrimaryCause != nil:
+		return tone5xx
+	}
+	return toneOK
 }
 
 // contextOrder lists the non-5xx context counters in the order shown.
+// Counters at zero are left out.
 func contextCounts(rep *analysis.Report) []kv {
-	return sortedCounts(rep.Context)
+	out := sortedCounts(rep.Context)
+	for len(out) > 0 && out[len(out)-1].Count == 0 {
+		out = out[:len(out)-1]
+	}
+	return out
 }
 
 // downsample sums adjacent buckets so that at most n remain. It returns the
@@ -433,7 +472,7 @@ func overview(reps []*analysis.Report) string {
 	// What leads beyond the 5xx, in the reports that have it.
 	var beyond []string
 	for _, r := range reps {
-		if r.Verdict.Headline != "" {
+		if r.Verdict.Headline != "" && r.Verdict.Fault {
 			beyond = append(beyond, subjectLabel(r)+": "+Sanitize(r.Verdict.Headline))
 		}
 	}
@@ -464,6 +503,12 @@ func headline(rep *analysis.Report) string {
 	v := rep.Verdict
 	if v.Headline != "" {
 		return Sanitize(v.Headline)
+	}
+	if empty(rep) {
+		if rep.Window != nil {
+			return "No requests in the period"
+		}
+		return "No requests read"
 	}
 	if !hasFivexx(rep) || v.PrimaryCause == nil {
 		return "No 5xx in " + numfmt.Int(rep.Requests) + " requests"

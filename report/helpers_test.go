@@ -130,6 +130,7 @@ func incidentReport() *analysis.Report {
 		rep.Clients = append(rep.Clients, analysis.Client{Client: fmt.Sprintf("198.51.100.%d", 7+13*i), Requests: total / int64(10+i), Errors5xx: (t5 + lb5) / int64(12+3*i)})
 	}
 	rep.Verdict = analysis.Verdict{
+		Fault:         true,
 		PrimaryDomain: ptr("target"),
 		PrimaryCause:  ptr("target.connection_error"),
 		Share:         float64(burst-40) / float64(t5+lb5),
@@ -303,7 +304,7 @@ func baselineReport() *analysis.Report {
 	for i := range rep.Subnets {
 		rep.Subnets[i].Errors5xx, rep.Subnets[i].ByCause = 0, map[string]int64{}
 	}
-	rep.Verdict = analysis.Verdict{PrimaryDomain: ptr("target"), PrimaryCause: ptr("target.http_5xx"), Share: 1, Summary: "A few application errors on one target."}
+	rep.Verdict = analysis.Verdict{Fault: true, PrimaryDomain: ptr("target"), PrimaryCause: ptr("target.http_5xx"), Share: 1, Summary: "A few application errors on one target."}
 	return rep
 }
 
@@ -390,7 +391,7 @@ func cloudfrontReport() *analysis.Report {
 		}},
 	})
 	rep.Verdict = analysis.Verdict{
-		PrimaryDomain: ptr("origin"), PrimaryCause: ptr("origin.connect_error"), Share: 6000.0 / float64(e5),
+		Fault: true, PrimaryDomain: ptr("origin"), PrimaryCause: ptr("origin.connect_error"), Share: 6000.0 / float64(e5),
 		Summary: "Every cache miss fails since 13:10 and cache hits are fine: CloudFront cannot reach the origin. Check the origin certificate.",
 		Hints:   []string{"Check the origin certificate's expiry, chain order and names against the origin domain or Host header."},
 		Window:  &analysis.Window{Start: at("2026-11-20T13:10:00Z"), End: at("2026-11-20T13:30:00Z"), Rate: 0.25, BaselineRate: 0},

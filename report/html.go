@@ -416,7 +416,7 @@ func htmlSubtitle(rep *analysis.Report) string {
 	if lb := loadBalancerText(rep); lb != "" {
 		parts = append(parts, "load balancer "+lb)
 	}
-	parts = append(parts, numfmt.Int(rep.Inputs.Objects)+" objects", numfmt.Int(rep.Lines.Read)+" lines")
+	parts = append(parts, numfmt.Count(rep.Inputs.Objects, "object", "objects"), numfmt.Count(rep.Lines.Read, "line", "lines"))
 	if rep.BucketSeconds > 0 {
 		parts = append(parts, fmtDuration(timeDur(rep.BucketSeconds))+" buckets")
 	}
@@ -429,8 +429,10 @@ func htmlVerdictOf(rep *analysis.Report) htmlVerdict {
 	if strings.TrimSuffix(hv.Summary, ".") == hv.Headline {
 		hv.Summary = ""
 	}
-	switch {
-	case v.Headline != "":
+	switch tn := verdictTone(rep); {
+	case tn == toneWarn && empty(rep):
+		hv.Lead, hv.Class, hv.Party = true, "lead", "No requests"
+	case tn == toneWarn:
 		// Something beyond the 5xx leads.
 		hv.Lead, hv.Class = true, "lead"
 		switch {
@@ -440,10 +442,11 @@ func htmlVerdictOf(rep *analysis.Report) htmlVerdict {
 		default:
 			hv.Party = "No 5xx, but"
 		}
-	case !hasFivexx(rep) || v.PrimaryCause == nil:
-		hv.OK = true
-		hv.Class = "ok"
-		hv.Party = "No 5xx"
+	case tn == toneOK:
+		hv.OK, hv.Class, hv.Party = true, "ok", "No 5xx"
+		if rep.Requests == 0 {
+			hv.Party = "No fault found"
+		}
 	default:
 		dom := domainOf(rep, *v.PrimaryCause)
 		if v.PrimaryDomain != nil {
@@ -1056,7 +1059,7 @@ func safeDiv(a, b float64) float64 {
 
 func htmlInputsOf(rep *analysis.Report) htmlInputs {
 	in, ln := rep.Inputs, rep.Lines
-	h := htmlInputs{Summary: numfmt.Int(in.Objects) + " objects, " + numfmt.Bytes(in.BytesRead) + " read"}
+	h := htmlInputs{Summary: numfmt.Count(in.Objects, "object", "objects") + ", " + numfmt.Bytes(in.BytesRead) + " read"}
 	if in.Listed > 0 {
 		h.Summary += " (" + numfmt.Int(in.Selected) + " selected of " + numfmt.Int(in.Listed) + " listed)"
 	}

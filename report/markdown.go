@@ -502,7 +502,7 @@ func mdThresholds(m *mdWriter, c *Comparison) {
 func mdInputs(m *mdWriter, rep *analysis.Report) {
 	m.heading("Inputs")
 	in, ln := rep.Inputs, rep.Lines
-	s := numfmt.Int(in.Objects) + " objects, " + numfmt.Bytes(in.BytesRead)
+	s := numfmt.Count(in.Objects, "object", "objects") + ", " + numfmt.Bytes(in.BytesRead)
 	if in.Listed > 0 {
 		s += " (" + numfmt.Int(in.Selected) + " selected of " + numfmt.Int(in.Listed) + " listed)"
 	}

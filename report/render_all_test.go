@@ -114,7 +114,7 @@ func TestRenderAll_Overview(t *testing.T) {
 		t.Errorf("overview %q", got)
 	}
 	// What leads beyond the 5xx is named.
-	small.Verdict.Headline = "Every backend fails its check"
+	small.Verdict.Headline, small.Verdict.Fault = "Every backend fails its check", true
 	if got := overview(reps); got != "2 reports, no 5xx in any: load balancer shop-prod-alb, load balancer admin-alb; beyond the 5xx, load balancer admin-alb: Every backend fails its check." {
 		t.Errorf("overview %q", got)
 	}

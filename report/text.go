@@ -101,11 +101,12 @@ func textVerdict(t *textWriter, rep *analysis.Report, title string) {
 	t.line("")
 	v := rep.Verdict
 	head := headline(rep)
-	if v.Headline != "" {
+	switch verdictTone(rep) {
+	case toneWarn:
 		t.line(t.c.yellow(head))
-	} else if hasFivexx(rep) {
+	case tone5xx:
 		t.line(t.c.red(head))
-	} else {
+	default:
 		t.line(t.c.green(head))
 	}
 	for _, l := range wrap(Sanitize(v.Summary), t.width-2) {
@@ -571,7 +572,7 @@ func signedMs(d float64) string {
 func textInputs(t *textWriter, rep *analysis.Report) {
 	t.heading("Inputs")
 	in, ln := rep.Inputs, rep.Lines
-	s := "  " + numfmt.Int(in.Objects) + " objects, " + numfmt.Bytes(in.BytesRead)
+	s := "  " + numfmt.Count(in.Objects, "object", "objects") + ", " + numfmt.Bytes(in.BytesRead)
 	if in.Listed > 0 {
 		s += " (" + numfmt.Int(in.Selected) + " selected of " + numfmt.Int(in.Listed) + " listed)"
 	}

@@ -352,6 +352,7 @@ func TestReport_IncidentVerdicts(t *testing.T) {
 	from, to := start.Add(30*time.Minute), start.Add(50*time.Minute)
 	type want struct {
 		cause    string
+		lead     string // the summary's start
 		summary  []string
 		findings []string
 	}
@@ -371,6 +372,9 @@ func TestReport_IncidentVerdicts(t *testing.T) {
 				}
 			} else if v.PrimaryCause == nil || *v.PrimaryCause != w.cause {
 				t.Fatalf("primary %v, want %s; summary: %s", v.PrimaryCause, w.cause, v.Summary)
+			}
+			if !strings.HasPrefix(v.Summary, w.lead) {
+				t.Errorf("summary does not start with %q: %s", w.lead, v.Summary)
 			}
 			for _, s := range w.summary {
 				if !strings.Contains(v.Summary, s) {
@@ -397,8 +401,17 @@ func TestReport_IncidentVerdicts(t *testing.T) {
 	})
 	// 4a. One load balancer node serves far less than its share.
 	f("asymmetric node", []gen.ALBIncident{gen.AsymmetricNode(start, end, gen.DefaultNodes()[1], 0.8)}, want{
-		summary:  []string{"But a load balancer node served far less than its share"},
+		summary:  []string{"Load balancer node " + gen.DefaultNodes()[1] + " served", "where an equal share is 33%", "No 5xx among"},
 		findings: []string{"Load balancer node " + gen.DefaultNodes()[1] + " served", "asymmetric routing"},
+	})
+	// 4a, from 09:30 on, beside a trickle of 5xx: the node leads, with
+	// when its traffic fell.
+	node := gen.DefaultNodes()[2]
+	f("node lost at 09:30", []gen.ALBIncident{gen.AsymmetricNode(from, end, node, 0.95), gen.VPCEndpoint500(start, end, "10.0.2.22:8080", 0.01)}, want{
+		cause:    albfam.CauseTargetHTTP5xx,
+		lead:     "Load balancer node " + node + " served",
+		summary:  []string{"of the requests since 09:30 UTC on 2026-11-21, to the end of the logs at 10:30, where an equal share is 33%", "of 5xx"},
+		findings: []string{"% before), where an equal share is 33%"},
 	})
 	// 4c. A network ACL in one subnet: 504 after 10 s on its targets only.
 	f("nacl subnet", []gen.ALBIncident{gen.NACLSubnet504(from, to, "10.0.3.0/24", 0.3)}, want{

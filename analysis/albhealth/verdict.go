@@ -50,7 +50,7 @@ func verdict(f *Figures, r *analysis.Report) analysis.VerdictPart {
 	p.Hints = v.hints()
 	switch {
 	case v.bad() && v.quiet():
-		p.Lead, p.Headline = v.lead(), v.headline()
+		p.Lead, p.Headline, p.Fault = v.lead(), v.headline(), true
 	case v.corroborated():
 		p.Summary = v.agree()
 	case v.notable():

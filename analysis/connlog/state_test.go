@@ -175,7 +175,7 @@ func TestVerdict_Cases(t *testing.T) {
 		}
 		s.Part(10, words{}, 0)
 		v, isFault := s.Verdict(words{}, &analysis.Report{})
-		if v.Headline != headline || !strings.Contains(v.Lead, lead) || isFault != fault {
+		if v.Headline != headline || !strings.Contains(v.Lead, lead) || isFault != fault || v.Fault != fault {
 			t.Errorf("%s: headline %q, fault %v, lead:\n%s", name, v.Headline, isFault, v.Lead)
 		}
 	}

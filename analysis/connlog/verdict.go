@@ -98,6 +98,7 @@ func (s *State) Verdict(voc Vocabulary, r *analysis.Report) (p analysis.VerdictP
 	id, _ := s.primary()
 	v := verdict{s: s, voc: voc, f: f, id: id, info: voc.Reason(s.reasons[id])}
 	fault = v.write(&p)
+	p.Fault = fault
 	return p, fault
 }
 

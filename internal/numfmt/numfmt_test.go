@@ -37,3 +37,15 @@ func TestBytes(t *testing.T) {
 	f(3<<20, "3.0 MiB")
 	f(5<<40, "5.0 TiB")
 }
+
+func TestCount(t *testing.T) {
+	f := func(n int64, want string) {
+		t.Helper()
+		if got := Count(n, "object", "objects"); got != want {
+			t.Fatalf("Count(%d) = %q, want %q", n, got, want)
+		}
+	}
+	f(0, "0 objects")
+	f(1, "1 object")
+	f(2400, "2,400 objects")
+}

@@ -1,0 +1,47 @@
+package report
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/lbtriage/lbtriage/analysis"
+)
+
+// TestRender_VerdictTone: a headline is drawn by the verdict's fault: a
+// family's headline that all is well (connections with no failure) as all
+// well, one of a fault as a warning, 5xx in their domain's colour, and a
+// period with no row at all as a warning that names it.
+func TestRender_VerdictTone(t *testing.T) {
+	const (
+		green  = "\x1b[32m"
+		yellow = "\x1b[33m"
+		red    = "\x1b[1;31m"
+	)
+	calm := func(fault bool) *analysis.Report {
+		rep := quietReport()
+		rep.Requests, rep.StatusClasses = 0, map[string]int64{}
+		rep.Lines.OtherLogs = 10
+		rep.Verdict = analysis.Verdict{Headline: "No failed connections in 10 connections", Fault: fault,
+			Summary: "All 10 connections completed their TLS handshake."}
+		return rep
+	}
+	noRows := quietReport()
+	noRows.Requests, noRows.Lines.OutsideWindow = 0, 10
+	noRows.Window = &analysis.TimeRange{First: at("2026-11-21T13:05:00Z"), Last: at("2026-11-21T13:20:00Z")}
+	f := func(name string, rep *analysis.Report, color, class, party, head string) {
+		t.Helper()
+		text := render(t, rep, Options{Format: "text", Color: true})
+		if !strings.Contains(text, "\n"+color+head) {
+			t.Errorf("%s: text does not draw %q in %q:\n%.400s", name, head, color, text)
+		}
+		page := render(t, rep, Options{Format: "html"})
+		if !strings.Contains(page, `class="card verdict `+class+`"`) || party != "" && !strings.Contains(page, `<div class="party">`+party+`</div>`) {
+			t.Errorf("%s: HTML verdict is not %q with party %q", name, class, party)
+		}
+	}
+	f("calm companion", calm(false), green, "ok", "No fault found", "No failed connections in 10 connections")
+	f("faulty companion", calm(true), yellow, "lead", "", "No failed connections in 10 connections")
+	f("no 5xx", quietReport(), green, "ok", "No 5xx", "No 5xx in 10 requests")
+	f("5xx", incidentReport(), red, "d-target", "Target at fault", "TARGET at fault")
+	f("no rows in the period", noRows, yellow, "lead", "No requests", "No requests in the period")
+}
