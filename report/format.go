@@ -166,10 +166,12 @@ func fmtClock(t analysis.Time) string {
 }
 
 // fmtSpan formats a from–to pair of report times, leaving the date out of
-// the second when it is the same day.
+// the second when it is the same day; an open end (a zero time: --since
+// without --until, or the reverse) is said as such: "from 2026-11-20 13:05
+// UTC, open-ended", "until 2026-11-20 13:20 UTC".
 func fmtSpan(from, to analysis.Time) string {
 	if from.IsZero() || to.IsZero() {
-		return from.RFC3339() + " – " + to.RFC3339()
+		return openSpan(fmtClock(from), fmtClock(to))
 	}
 	a, b := from.UTC(), to.UTC()
 	layout := "15:04"
@@ -180,6 +182,20 @@ func fmtSpan(from, to analysis.Time) string {
 		return a.Format("2006-01-02 "+layout) + "–" + b.Format(layout) + " UTC"
 	}
 	return a.Format("2006-01-02 "+layout) + " – " + b.Format("2006-01-02 "+layout) + " UTC"
+}
+
+// openSpan writes a span with an open end from its ends written ("" for
+// the open one).
+func openSpan(from, to string) string {
+	switch {
+	case from == "" && to == "":
+		return "open-ended"
+	case to == "":
+		return "from " + from + ", open-ended"
+	case from == "":
+		return "until " + to
+	}
+	return from + " – " + to
 }
 
 // fmtDuration formats a duration briefly ("15m", "2h30m", "1d2h").
@@ -400,7 +416,7 @@ func reportTitle(rep *analysis.Report, title string) string {
 		kind += " of " + Sanitize(lb.Name)
 	}
 	span := ""
-	if w := rep.Window; w != nil && !w.First.IsZero() {
+	if w := rep.Window; w != nil && (!w.First.IsZero() || !w.Last.IsZero()) {
 		span = fmtSpan(w.First, w.Last)
 	} else if !rep.TimeRange.First.IsZero() {
 		span = fmtSpan(rep.TimeRange.First, rep.TimeRange.Last)
@@ -528,15 +544,21 @@ func timeDur(sec int64) time.Duration { return time.Duration(sec) * time.Second 
 // fmtShortSpan formats a from–to pair as clock times only ("13:05–13:19:48"),
 // with the date when the two differ in day; for table cells.
 func fmtShortSpan(from, to analysis.Time) string {
-	if from.IsZero() || to.IsZero() {
-		return from.RFC3339() + " – " + to.RFC3339()
-	}
 	a, b := from.UTC(), to.UTC()
 	clock := func(t time.Time) string {
 		if t.Second() != 0 {
 			return t.Format("15:04:05")
 		}
 		return t.Format("15:04")
+	}
+	if from.IsZero() || to.IsZero() {
+		short := func(t analysis.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return t.UTC().Format("Jan 2 ") + clock(t.UTC())
+		}
+		return openSpan(short(from), short(to))
 	}
 	if a.Format("2006-01-02") != b.Format("2006-01-02") {
 		return a.Format("Jan 2 ") + clock(a) + " – " + b.Format("Jan 2 ") + clock(b)

@@ -504,6 +504,9 @@ func htmlInputsKPI(rep *analysis.Report) htmlKPI {
 }
 
 func htmlSpan(rep *analysis.Report) string {
+	if w := rep.Window; w != nil && (w.First.IsZero() || w.Last.IsZero()) && (!w.First.IsZero() || !w.Last.IsZero()) {
+		return fmtSpan(w.First, w.Last)
+	}
 	if rep.Window != nil && !rep.Window.First.IsZero() {
 		return fmtShortSpan(rep.Window.First, rep.Window.Last) + " UTC"
 	}

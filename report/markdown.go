@@ -211,7 +211,11 @@ func mdTraffic(m *mdWriter, rep *analysis.Report) {
 	m.table(headers, right, [][]string{row})
 	m.line("")
 	if rep.Window != nil {
-		m.line("Window " + mdText(fmtSpan(rep.Window.First, rep.Window.Last)) + "; the logs span " + mdText(fmtSpan(rep.TimeRange.First, rep.TimeRange.Last)) + ".")
+		s := "Window " + mdText(fmtSpan(rep.Window.First, rep.Window.Last))
+		if !rep.TimeRange.First.IsZero() {
+			s += "; the logs span " + mdText(fmtSpan(rep.TimeRange.First, rep.TimeRange.Last))
+		}
+		m.line(s + ".")
 	} else if !rep.TimeRange.First.IsZero() {
 		m.line("The logs span " + mdText(fmtSpan(rep.TimeRange.First, rep.TimeRange.Last)) + ".")
 	}

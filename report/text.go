@@ -157,7 +157,11 @@ func textTraffic(t *textWriter, rep *analysis.Report) {
 	}
 	tr := rep.TimeRange
 	if rep.Window != nil {
-		t.line("  window " + fmtSpan(rep.Window.First, rep.Window.Last) + "; logs span " + fmtSpan(tr.First, tr.Last))
+		s := "  window " + fmtSpan(rep.Window.First, rep.Window.Last)
+		if !tr.First.IsZero() {
+			s += "; logs span " + fmtSpan(tr.First, tr.Last)
+		}
+		t.line(s)
 	} else if !tr.First.IsZero() {
 		t.line("  logs span " + fmtSpan(tr.First, tr.Last))
 	}

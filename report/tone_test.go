@@ -1,6 +1,7 @@
 package report
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 
@@ -44,4 +45,34 @@ func TestRender_VerdictTone(t *testing.T) {
 	f("no 5xx", quietReport(), green, "ok", "No 5xx", "No 5xx in 10 requests")
 	f("5xx", incidentReport(), red, "d-target", "Target at fault", "TARGET at fault")
 	f("no rows in the period", noRows, yellow, "lead", "No requests", "No requests in the period")
+}
+
+// TestRender_OpenEndedWindow: a window with one end open (--since without
+// --until, or the reverse) is written as such in the title and the
+// traffic line of every format, never as raw RFC 3339 times.
+func TestRender_OpenEndedWindow(t *testing.T) {
+	raw := regexp.MustCompile(`\d{4}-\d\d-\d\dT\d\d:\d\d`)
+	f := func(first, last, want string) {
+		t.Helper()
+		rep := quietReport()
+		rep.Window = &analysis.TimeRange{}
+		if first != "" {
+			rep.Window.First = at(first)
+		}
+		if last != "" {
+			rep.Window.Last = at(last)
+		}
+		for _, format := range []string{"text", "markdown", "html"} {
+			out := render(t, rep, Options{Format: format})
+			if m := raw.FindString(out); m != "" {
+				t.Errorf("%s, %s: raw time %q in:\n%.600s", want, format, m, out)
+			}
+			if !strings.Contains(out, want) {
+				t.Errorf("%s: %s lacks it:\n%.600s", want, format, out)
+			}
+		}
+	}
+	f("2026-11-20T13:05:00Z", "", "from 2026-11-20 13:05 UTC, open-ended")
+	f("2026-12-03T10:48:24.282997548Z", "", "from 2026-12-03 10:48:24 UTC, open-ended")
+	f("", "2026-11-20T13:20:00Z", "until 2026-11-20 13:20 UTC")
 }
