@@ -77,8 +77,13 @@ func renderHTML(w io.Writer, rep *analysis.Report, cmp *Comparison, opts Options
 func renderHTMLAll(w io.Writer, reps []*analysis.Report, opts Options) error {
 	doc := htmlDoc{}
 	titles := make([]string, 0, len(reps))
-	for _, rep := range reps {
-		v := buildHTMLView(rep, nil, opts)
+	for i, rep := range reps {
+		o := opts.of(i)
+		c := o.Comparison
+		if c == nil && o.Baseline != nil {
+			c = Compare(rep, o.Baseline)
+		}
+		v := buildHTMLView(rep, c, o)
 		doc.Reports = append(doc.Reports, v)
 		titles = append(titles, v.Title)
 	}

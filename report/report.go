@@ -44,6 +44,23 @@ type Options struct {
 	Baseline *analysis.Report
 	// Comparison, when set, is rendered as "Compared with baseline".
 	Comparison *Comparison
+	// Comparisons and Titles are, for RenderAll, each report's comparison
+	// and title by index (the nightly report of several load balancers);
+	// an entry nil or "", or missing, falls back to Comparison and Title.
+	Comparisons []*Comparison
+	Titles      []string
+}
+
+// of returns the options of RenderAll's report i.
+func (o Options) of(i int) Options {
+	if i < len(o.Comparisons) && o.Comparisons[i] != nil {
+		o.Comparison = o.Comparisons[i]
+	}
+	if i < len(o.Titles) && o.Titles[i] != "" {
+		o.Title = o.Titles[i]
+	}
+	o.Comparisons, o.Titles = nil, nil
+	return o
 }
 
 // Formats returns the names Options.Format accepts.
@@ -121,7 +138,7 @@ func RenderAll(w io.Writer, reps []*analysis.Report, opts Options) error {
 	case len(reps) == 0:
 		return errors.New("render report: no report")
 	case len(reps) == 1:
-		return Render(w, reps[0], opts)
+		return Render(w, reps[0], opts.of(0))
 	case opts.Format == "html":
 		bw := bufio.NewWriterSize(w, 64<<10)
 		if err := renderHTMLAll(bw, reps, opts); err != nil {
@@ -142,7 +159,7 @@ func RenderAll(w io.Writer, reps []*analysis.Report, opts Options) error {
 	for i, rep := range reps {
 		if opts.Format == "json" {
 			var buf, line bytes.Buffer
-			if err := Render(&buf, rep, opts); err != nil {
+			if err := Render(&buf, rep, opts.of(i)); err != nil {
 				return err
 			}
 			if err := json.Compact(&line, buf.Bytes()); err != nil {
@@ -159,7 +176,7 @@ func RenderAll(w io.Writer, reps []*analysis.Report, opts Options) error {
 				return err
 			}
 		}
-		if err := Render(w, rep, opts); err != nil {
+		if err := Render(w, rep, opts.of(i)); err != nil {
 			return err
 		}
 	}

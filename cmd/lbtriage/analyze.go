@@ -408,6 +408,9 @@ func (m *Main) analyzeAndWrite(ctx context.Context, cmd string, cfg analysisConf
 		fmt.Fprintf(m.Stderr, "lbtriage %s: %s\n", cmd, sanitizeArg(writeError(err)))
 		return exitUsage
 	}
+	if c := m.noRequests(cmd, reps); c != exitOK {
+		code = c
+	}
 	if code == exitPartial {
 		var failed []analysis.Failed
 		seen := map[string]bool{}
@@ -425,6 +428,28 @@ func (m *Main) analyzeAndWrite(ctx context.Context, cmd string, cfg analysisConf
 			fmt.Fprintf(m.Stderr, "lbtriage %s: %d of %d inputs could not be read whole (the report covers what was read): %s\n",
 				cmd, len(failed), objects, sanitizeArg(failed[0].Error))
 		}
+	}
+	return code
+}
+
+// noRequests says on standard error, for every report that holds no row
+// in its period (no request, no row of other logs: a window with no rows,
+// empty inputs, a day with no logs), that it has none and where the rows
+// read are, and returns exitUsage when there was one, so that a broken log
+// pipeline is noticed by whatever runs lbtriage; else exitOK. The report
+// itself is written before, and says the same.
+func (m *Main) noRequests(cmd string, reps []*analysis.Report) int {
+	code := exitOK
+	for _, rep := range reps {
+		if rep.Requests > 0 || rep.Lines.OtherLogs > 0 {
+			continue
+		}
+		who := ""
+		if lb := rep.LoadBalancer; lb != nil && lb.Name != "" {
+			who = lb.Name + ": "
+		}
+		fmt.Fprintf(m.Stderr, "lbtriage %s: %s%s\n", cmd, sanitizeArg(who), sanitizeArg(rep.Verdict.Summary))
+		code = exitUsage
 	}
 	return code
 }

@@ -516,10 +516,12 @@ func TestAnalyze_LoadBalancers(t *testing.T) {
 	if rep.LoadBalancer == nil || rep.LoadBalancer.Name != "admin-alb" || rep.Requests != 2000 || rep.Lines.OtherLoadBalancers != first.Requests {
 		t.Fatalf("--lb admin-alb: %+v, %d requests, lines %+v", rep.LoadBalancer, rep.Requests, rep.Lines)
 	}
-	code, out, _ = run(t, "analyze", "--lb", "nosuch-alb", dir)
-	if code != exitOK || !strings.Contains(out, "No requests of load balancer nosuch-alb") {
+	// No request to report is as nothing read: exit 2, said on stderr too.
+	code, out, errOut = run(t, "analyze", "--lb", "nosuch-alb", dir)
+	if code != exitUsage || !strings.Contains(out, "No requests of load balancer nosuch-alb") {
 		t.Fatalf("--lb nosuch-alb: exit %d\n%.400s", code, out)
 	}
+	oneLine(t, errOut, "No requests of load balancer nosuch-alb")
 }
 
 // TestDemo_FamilyTable: -o csv offers the tables of a family's part.

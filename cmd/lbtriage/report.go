@@ -18,15 +18,17 @@ const reportSynopsis = "(--day DATE | --since T [--until T]) [--baseline-since T
 
 // runReport implements "lbtriage report": the nightly report. It analyzes
 // one period (a UTC day, or --since/--until) and a baseline (by default the
-// same period one day earlier) from the same inputs, renders the period's
-// report with the comparison, and checks the --fail-on thresholds against
-// the period.
+// same period one day earlier) from the same inputs, renders one report per
+// load balancer and family, as analyze does, each with the comparison with
+// its own baseline, and checks the --fail-on thresholds against each.
 //
-// Exit status: 3 when a threshold is crossed (the report is still
-// written); otherwise 0, or 1 when some input of either period could not be
-// read whole, or 2 for bad usage, when nothing of the period could be read
-// or when the report could not be written. A baseline with nothing readable is not an error: the report says
-// so on standard error and goes without the comparison.
+// Exit status: 2 when a report's period holds no requests (a day with no
+// logs: the reports are still written); else 3 when a threshold is crossed
+// (the reports are still written); otherwise 0, or 1 when some input of
+// either period could not be read whole, or 2 for bad usage, when nothing
+// of the period could be read or when the report could not be written. A
+// baseline with nothing readable is not an error: the report says so on
+// standard error and goes without the comparison.
 func runReport(ctx context.Context, m *Main, args []string) int {
 	fs := newFlagSet("report")
 	day := fs.String("day", "", "report on this UTC day (2026-11-20); or use --since/--until")
@@ -96,44 +98,65 @@ func runReport(ctx context.Context, m *Main, args []string) int {
 	cfg.Args, cfg.S3 = fs.Args(), &s3f
 	base.Args, base.S3 = fs.Args(), &s3f
 
-	rep, code, err := m.runAnalysis(ctx, cfg)
+	reps, code, err := m.runAnalyses(ctx, cfg)
 	if err != nil {
 		return m.usageErr("report", "%v", err)
 	}
-	if rep == nil {
+	if len(reps) == 0 {
 		return m.usageErr("report", "%v: no report for %s", errNothingRead, periodText(cfg.Analysis))
 	}
-	var cmp *report.Comparison
-	baseRep, baseCode, err := m.runAnalysis(ctx, base)
+	// One report per load balancer (and family), as analyze writes them,
+	// each compared with its own baseline and checked against every
+	// threshold.
+	baseReps, baseCode, err := m.runAnalyses(ctx, base)
+	var compared bool
 	switch {
 	case err != nil:
 		fmt.Fprintf(m.Stderr, "lbtriage report: baseline %s: %s; the report goes without the comparison\n",
 			periodText(base.Analysis), sanitizeArg(err.Error()))
-	case baseRep == nil || baseRep.Requests == 0:
+	case !anyRequests(baseReps):
 		fmt.Fprintf(m.Stderr, "lbtriage report: baseline %s: no request in the logs; the report goes without the comparison\n",
 			periodText(base.Analysis))
 	default:
-		cmp = report.Compare(rep, baseRep)
+		compared = true
 		code = max(code, baseCode)
 	}
-	results, crossed := report.CheckThresholds(rep, thresholds)
-	if cmp == nil && len(results) > 0 {
-		// Thresholds are about the period alone: show them even without a
-		// baseline.
-		cmp = &report.Comparison{Thresholds: results}
-	} else if cmp != nil {
-		cmp.Thresholds = results
+	cmps := make([]*report.Comparison, len(reps))
+	titles := make([]string, len(reps))
+	var crossedNames []string
+	for i, rep := range reps {
+		titles[i] = *title
+		if titles[i] == "" {
+			titles[i] = reportTitle(rep, cfg.Analysis, *day != "")
+		}
+		if b := sameReport(rep, baseReps); compared && b != nil && b.Requests > 0 {
+			cmps[i] = report.Compare(rep, b)
+		}
+		if len(thresholds) == 0 {
+			continue
+		}
+		results, crossed := report.CheckThresholds(rep, thresholds)
+		if cmps[i] == nil {
+			// Thresholds are about the period alone: show them even
+			// without a baseline.
+			cmps[i] = &report.Comparison{}
+		}
+		cmps[i].Thresholds = results
+		if crossed {
+			for _, r := range results {
+				if r.Crossed {
+					crossedNames = append(crossedNames, r.Expr+reportOf(rep, len(reps)))
+				}
+			}
+		}
 	}
 
 	toFile := *out.out != "" && *out.out != "-"
 	opts := report.Options{
-		Format: *out.output, Table: *out.table, Title: *title, Comparison: cmp,
+		Format: *out.output, Table: *out.table, Comparisons: cmps, Titles: titles,
 		Color: m.useColor(*out.color) && !(toFile && *out.color == "auto"), Width: m.termWidth(),
 	}
-	if opts.Title == "" {
-		opts.Title = reportTitle(rep, cfg.Analysis, *day != "")
-	}
-	render := func(w io.Writer) error { return report.Render(w, rep, opts) }
+	render := func(w io.Writer) error { return report.RenderAll(w, reps, opts) }
 	if err := orInterrupted(ctx, m.writeOutput(ctx, *out.out, *out.output, &s3f, render)); err != nil {
 		if errors.Is(err, io.ErrClosedPipe) || errors.Is(err, os.ErrClosed) {
 			return exitPartial
@@ -144,17 +167,51 @@ func runReport(ctx context.Context, m *Main, args []string) int {
 	if code == exitPartial {
 		fmt.Fprintf(m.Stderr, "lbtriage report: some inputs could not be read whole (the report covers what was read; see its inputs)\n")
 	}
-	if crossed {
-		var names []string
-		for _, r := range results {
-			if r.Crossed {
-				names = append(names, r.Expr)
-			}
-		}
-		fmt.Fprintf(m.Stderr, "lbtriage report: threshold crossed: %s\n", sanitizeArg(strings.Join(names, ", ")))
+	if c := m.noRequests("report", reps); c != exitOK {
+		return c
+	}
+	if len(crossedNames) > 0 {
+		fmt.Fprintf(m.Stderr, "lbtriage report: threshold crossed: %s\n", sanitizeArg(strings.Join(crossedNames, ", ")))
 		return exitThreshold
 	}
 	return code
+}
+
+// anyRequests reports whether some report of reps has requests.
+func anyRequests(reps []*analysis.Report) bool {
+	return slices.ContainsFunc(reps, func(r *analysis.Report) bool { return r.Requests > 0 })
+}
+
+// sameReport returns the report of reps about the same load balancer and
+// family as rep, nil when there is none.
+func sameReport(rep *analysis.Report, reps []*analysis.Report) *analysis.Report {
+	for _, r := range reps {
+		if r.Format == rep.Format && lbKey(r) == lbKey(rep) {
+			return r
+		}
+	}
+	return nil
+}
+
+// lbKey names a report's load balancer: its resource ID, account and
+// region ("" for none).
+func lbKey(r *analysis.Report) string {
+	if lb := r.LoadBalancer; lb != nil {
+		return lb.ResourceID + "|" + lb.Account + "|" + lb.Region
+	}
+	return ""
+}
+
+// reportOf names, among n reports, rep's load balancer for a message: "
+// (shop-prod-alb)"; "" for one report.
+func reportOf(rep *analysis.Report, n int) string {
+	if n < 2 {
+		return ""
+	}
+	if lb := rep.LoadBalancer; lb != nil && lb.Name != "" {
+		return " (" + lb.Name + ")"
+	}
+	return " (" + report.FamilyName(rep) + ")"
 }
 
 // baselineConfig returns the analysis of the baseline: cfg's period moved

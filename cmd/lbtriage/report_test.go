@@ -255,3 +255,72 @@ func TestReport_NoBaseline(t *testing.T) {
 		t.Errorf("a comparison without a baseline:\n%s", out)
 	}
 }
+
+// TestReport_EveryLoadBalancer: the nightly report over two load
+// balancers' logs reports each, compared with its own baseline, and checks
+// --fail-on against each: a threshold crossed by the smaller one fails the
+// run, and names it.
+func TestReport_EveryLoadBalancer(t *testing.T) {
+	dir := writeTwoDays(t, false)
+	sample := gen.SampleIncident()
+	for i, day := range []int{0, -1} {
+		other := &gen.ALBScenario{Seed: uint64(9 + i), Start: sample.Start.AddDate(0, 0, day), End: sample.End.AddDate(0, 0, day),
+			Rows: 3000, LBName: "admin-alb", LBID: "1111111111111111"}
+		if day == 0 {
+			other.Incidents = []gen.ALBIncident{{Name: "admin bug", Kind: gen.ALBTargetHTTP5xx, Status: 500,
+				Start: other.Start, End: other.End, Rate: 0.05}}
+		}
+		if _, err := gen.WriteALBObjects(filepath.Join(dir, "admin"), other); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, out, errOut := run(t, "report", "--day", "2026-11-20", "--fail-on", "target_5xx_rate>3%", "-o", "json", dir)
+	if code != exitThreshold {
+		t.Fatalf("exit %d, want %d (stderr %q)", code, exitThreshold, errOut)
+	}
+	oneLine(t, errOut, "threshold crossed: target_5xx_rate>3% (admin-alb)")
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("%d JSON lines, want one report per load balancer", len(lines))
+	}
+	crossed := map[string]bool{}
+	for _, l := range lines {
+		r := decodeCompared(t, l)
+		c := r.Comparison
+		if r.LoadBalancer == nil || c == nil || len(c.Thresholds) != 1 || c.Day.Requests != r.Requests || c.Baseline.Requests == 0 {
+			t.Fatalf("report %+v: comparison %+v", r.LoadBalancer, c)
+		}
+		// Each is compared with its own load balancer's day before.
+		if want := map[string]int64{"admin-alb": 3000, "shop-prod-alb": 20000}[r.LoadBalancer.Name]; c.Baseline.Requests != want {
+			t.Errorf("%s: baseline of %d requests, want %d", r.LoadBalancer.Name, c.Baseline.Requests, want)
+		}
+		crossed[r.LoadBalancer.Name] = c.Thresholds[0].Crossed
+	}
+	if !crossed["admin-alb"] || crossed["shop-prod-alb"] {
+		t.Errorf("crossed %v, want admin-alb alone", crossed)
+	}
+	// Text: both reports, each titled with its load balancer.
+	_, out, _ = run(t, "report", "--day", "2026-11-20", dir)
+	for _, want := range []string{"Overview: 2 reports", "ALB 5xx report of shop-prod-alb for Friday 20 November 2026 (UTC)", "ALB 5xx report of admin-alb for Friday 20 November 2026 (UTC)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("text report lacks %q:\n%.600s", want, out)
+		}
+	}
+}
+
+// TestReport_NoRequests: a day with no logs is reported as such (no node
+// finding) and fails the run, so that cron notices a stalled log pipeline.
+func TestReport_NoRequests(t *testing.T) {
+	dir := writeTwoDays(t, true)
+	code, out, errOut := run(t, "report", "--day", "2026-11-25", "--color", "never", dir)
+	if code != exitUsage {
+		t.Fatalf("exit %d, want %d (stderr %q)", code, exitUsage, errOut)
+	}
+	want := "The period 2026-11-25 00:00 to 2026-11-26 00:00 UTC holds no requests: the 30,000 rows read are from 2026-11-20 12:50 to 13:34:59 UTC"
+	if !strings.Contains(errOut, "shop-prod-alb: "+want) {
+		t.Errorf("stderr %q lacks %q", errOut, want)
+	}
+	if !strings.Contains(strings.ReplaceAll(out, "\n  ", " "), want) || strings.Contains(out, "node") {
+		t.Errorf("report:\n%s", out)
+	}
+}
