@@ -1,9 +1,13 @@
 package report
 
 import (
+	"cmp"
 	"encoding/csv"
+	"errors"
+	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 
 	"github.com/lbtriage/lbtriage/analysis"
@@ -44,7 +48,22 @@ func csvFloat(f float64) string {
 func csvRate(f float64) string { return strconv.FormatFloat(finiteOr0(f), 'f', 6, 64) }
 
 func renderCSV(w io.Writer, rep *analysis.Report, cmp *Comparison, table string) error {
+	rows, err := csvRows(rep, cmp, table)
+	if err != nil {
+		return err
+	}
 	cw := csv.NewWriter(w)
+	if err := cw.WriteAll(rows); err != nil {
+		return err
+	}
+	return cw.Error()
+}
+
+// errNoComparison: the comparison table of a report compared with nothing.
+var errNoComparison = errors.New("csv table \"comparison\": no baseline to compare with (lbtriage report compares its period with the day before, or with --baseline-since)")
+
+// csvRows returns rep's table: its header, then its rows.
+func csvRows(rep *analysis.Report, cmp *Comparison, table string) ([][]string, error) {
 	var rows [][]string
 	switch table {
 	case "", "timeline":
@@ -69,15 +88,88 @@ func renderCSV(w io.Writer, rep *analysis.Report, cmp *Comparison, table string)
 			rows = append(rows, []string{csvText(c.Client), csvInt(c.Requests), csvInt(c.Errors5xx), csvRate(ratio(c.Errors5xx, c.Requests))})
 		}
 	case "comparison":
+		if cmp == nil {
+			return nil, errNoComparison
+		}
 		rows = csvComparison(cmp)
 	default:
-		if t := partTables(rep)[table]; t != nil {
-			rows = csvPartTable(t)
+		t := partTables(rep)[table]
+		if t == nil {
+			return nil, fmt.Errorf("%w %q (want one of %v)", ErrUnknownTable, table, TablesOf(rep))
 		}
+		rows = csvPartTable(t)
 	}
-	if err := cw.WriteAll(rows); err != nil {
+	return rows, nil
+}
+
+// renderCSVAll writes the same table of several reports as one CSV: one
+// header, the columns of every report's table in the order first met,
+// after two columns that say which report a row is of: "format" (alb,
+// cloudfront, ...) and "load_balancer" (its name, "" when the report is
+// about none). A cell of a column another report's table has and this
+// one's lacks (CloudFront's 5xx_origin beside ALB's 5xx_target) is empty.
+// A report without the table (a family's table, a comparison) adds no row;
+// the table must be some report's.
+func renderCSVAll(w io.Writer, reps []*analysis.Report, opts Options) error {
+	var head []string
+	col := map[string]int{}
+	type part struct {
+		rep  *analysis.Report
+		rows [][]string
+	}
+	var parts []part
+	var firstErr error
+	for i, rep := range reps {
+		rows, err := csvRows(rep, opts.of(i).Comparison, opts.Table)
+		if err != nil {
+			firstErr = cmp.Or(firstErr, err)
+			continue
+		}
+		for _, h := range rows[0] {
+			if _, ok := col[h]; !ok {
+				col[h] = len(head)
+				head = append(head, h)
+			}
+		}
+		parts = append(parts, part{rep, rows})
+	}
+	if len(parts) == 0 {
+		if errors.Is(firstErr, ErrUnknownTable) {
+			var names []string
+			for _, rep := range reps {
+				for _, n := range TablesOf(rep) {
+					if !slices.Contains(names, n) {
+						names = append(names, n)
+					}
+				}
+			}
+			return fmt.Errorf("%w %q (want one of %v)", ErrUnknownTable, opts.Table, names)
+		}
+		return firstErr
+	}
+	cw := csv.NewWriter(w)
+	if err := cw.Write(append([]string{"format", "load_balancer"}, head...)); err != nil {
 		return err
 	}
+	for _, p := range parts {
+		lb := ""
+		if p.rep.LoadBalancer != nil {
+			lb = p.rep.LoadBalancer.Name
+		}
+		for _, r := range p.rows[1:] {
+			out := make([]string, 2+len(head))
+			out[0], out[1] = csvText(p.rep.Format), csvText(lb)
+			for j, h := range p.rows[0] {
+				if j < len(r) {
+					out[2+col[h]] = r[j]
+				}
+			}
+			if err := cw.Write(out); err != nil {
+				return err
+			}
+		}
+	}
+	cw.Flush()
 	return cw.Error()
 }
 

@@ -129,8 +129,9 @@ func Render(w io.Writer, rep *analysis.Report, opts Options) error {
 
 // RenderAll writes several reports (one per family and load balancer) in
 // one output: HTML as one page showing each report in turn; JSON as one
-// compact object per line; the other formats one after the other, a blank
-// line apart. Text, markdown and HTML open with a line saying how many
+// compact object per line; CSV as one table with one header, two columns
+// saying which report each row is of (see renderCSVAll); the other formats
+// one after the other, a blank line apart. Text, markdown and HTML open with a line saying how many
 // reports there are and which one most 5xx are in. One report is rendered
 // as Render does.
 func RenderAll(w io.Writer, reps []*analysis.Report, opts Options) error {
@@ -142,6 +143,12 @@ func RenderAll(w io.Writer, reps []*analysis.Report, opts Options) error {
 	case opts.Format == "html":
 		bw := bufio.NewWriterSize(w, 64<<10)
 		if err := renderHTMLAll(bw, reps, opts); err != nil {
+			return err
+		}
+		return bw.Flush()
+	case opts.Format == "csv":
+		bw := bufio.NewWriterSize(w, 64<<10)
+		if err := renderCSVAll(bw, reps, opts); err != nil {
 			return err
 		}
 		return bw.Flush()
