@@ -526,6 +526,11 @@ func headline(rep *analysis.Report) string {
 		}
 		return "No requests read"
 	}
+	if rep.Requests == 0 {
+		// Other logs alone (health checks, connections) whose family has
+		// no headline of its own: no 5xx to speak of.
+		return "No fault found"
+	}
 	if !hasFivexx(rep) || v.PrimaryCause == nil {
 		return "No 5xx in " + numfmt.Int(rep.Requests) + " requests"
 	}

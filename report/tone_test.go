@@ -41,6 +41,11 @@ func TestRender_VerdictTone(t *testing.T) {
 		}
 	}
 	f("calm companion", calm(false), green, "ok", "No fault found", "No failed connections in 10 connections")
+	// Health checks alone, all passed: their family gives no headline;
+	// none of "No 5xx in 0 requests".
+	healthy := calm(false)
+	healthy.Verdict = analysis.Verdict{Summary: "All 2,430 health checks of 9 targets passed."}
+	f("healthy checks alone", healthy, green, "ok", "No fault found", "No fault found")
 	f("faulty companion", calm(true), yellow, "lead", "", "No failed connections in 10 connections")
 	f("no 5xx", quietReport(), green, "ok", "No 5xx", "No 5xx in 10 requests")
 	f("5xx", incidentReport(), red, "d-target", "Target at fault", "TARGET at fault")
