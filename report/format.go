@@ -236,6 +236,40 @@ func windowLen(w *analysis.Window) (time.Duration, bool) {
 	return w.End.Sub(w.Start.Time), true
 }
 
+// windowText writes the verdict's window: its span, its length, and
+// where it meets the edge of what was read ("2026-11-20 13:00–13:35 UTC
+// (35m, to the end of the logs)"): a window clipped there may have begun
+// before or go on.
+func windowText(rep *analysis.Report, w *analysis.Window) string {
+	var notes []string
+	if d, ok := windowLen(w); ok {
+		notes = append(notes, fmtDuration(d))
+	}
+	edge := func(t, bound analysis.Time) string {
+		if !bound.IsZero() && t.Equal(bound.Time) {
+			return "period"
+		}
+		return "logs"
+	}
+	var since, until analysis.Time
+	if rep.Window != nil {
+		since, until = rep.Window.First, rep.Window.Last
+	}
+	switch {
+	case w.OpenStart && w.OpenEnd:
+		notes = append(notes, "the whole "+edge(w.Start, since))
+	case w.OpenStart:
+		notes = append(notes, "from the start of the "+edge(w.Start, since))
+	case w.OpenEnd:
+		notes = append(notes, "to the end of the "+edge(w.End, until))
+	}
+	s := fmtSpan(w.Start, w.End)
+	if len(notes) > 0 {
+		s += " (" + strings.Join(notes, ", ") + ")"
+	}
+	return s
+}
+
 // domainTitle is how a domain is named to a person: its family's title
 // for it, else its key.
 func domainTitle(rep *analysis.Report, d string) string {

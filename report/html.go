@@ -470,10 +470,7 @@ func htmlVerdictOf(rep *analysis.Report) htmlVerdict {
 		hv.Hints = append(hv.Hints, Sanitize(h))
 	}
 	if w := v.Window; w != nil {
-		hv.Window = fmtSpan(w.Start, w.End)
-		if d, ok := windowLen(w); ok {
-			hv.Window += " (" + fmtDuration(d) + ")"
-		}
+		hv.Window = windowText(rep, w)
 		hv.WindowAt = "5xx rate " + fmtPct(w.Rate) + " inside, " + fmtPct(w.BaselineRate) + " outside"
 	}
 	return hv

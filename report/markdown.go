@@ -171,10 +171,7 @@ func mdVerdict(m *mdWriter, rep *analysis.Report) {
 		}
 	}
 	if w := v.Window; w != nil {
-		s := "**Window:** " + mdText(fmtSpan(w.Start, w.End))
-		if d, ok := windowLen(w); ok {
-			s += " (" + fmtDuration(d) + ")"
-		}
+		s := "**Window:** " + mdText(windowText(rep, w))
 		m.line("")
 		m.line(s + ", 5xx rate " + fmtPct(w.Rate) + " against " + fmtPct(w.BaselineRate) + " outside it.")
 	}

@@ -122,10 +122,7 @@ func textVerdict(t *textWriter, rep *analysis.Report, title string) {
 		}
 	}
 	if w := v.Window; w != nil {
-		s := "  Window: " + fmtSpan(w.Start, w.End)
-		if d, ok := windowLen(w); ok {
-			s += " (" + fmtDuration(d) + ")"
-		}
+		s := "  Window: " + windowText(rep, w)
 		s += ", 5xx rate " + fmtPct(w.Rate) + " vs " + fmtPct(w.BaselineRate) + " outside"
 		t.line(t.c.yellow(s))
 	}

@@ -81,3 +81,29 @@ func TestRender_OpenEndedWindow(t *testing.T) {
 	f("2026-12-03T10:48:24.282997548Z", "", "from 2026-12-03 10:48:24 UTC, open-ended")
 	f("", "2026-11-20T13:20:00Z", "until 2026-11-20 13:20 UTC")
 }
+
+// TestRender_WindowEdges: a window clipped to the start of the period or
+// the end of the logs says so in every format; one inside them does not.
+func TestRender_WindowEdges(t *testing.T) {
+	f := func(name string, edit func(*analysis.Report), want string) {
+		t.Helper()
+		rep := incidentReport()
+		edit(rep)
+		for _, format := range []string{"text", "markdown", "html"} {
+			out := render(t, rep, Options{Format: format})
+			if want == "" {
+				if strings.Contains(out, "the start of the") || strings.Contains(out, "the end of the") {
+					t.Errorf("%s, %s: an edge is named:\n%.900s", name, format, out)
+				}
+			} else if !strings.Contains(out, want) {
+				t.Errorf("%s, %s: lacks %q:\n%.900s", name, format, want, out)
+			}
+		}
+	}
+	f("inside", func(*analysis.Report) {}, "")
+	f("to the end of the logs", func(r *analysis.Report) { r.Verdict.Window.OpenEnd = true }, "(15m, to the end of the logs)")
+	f("from the start of the period", func(r *analysis.Report) {
+		r.Verdict.Window.OpenStart = true
+		r.Window = &analysis.TimeRange{First: r.Verdict.Window.Start}
+	}, "(15m, from the start of the period)")
+}
