@@ -83,6 +83,14 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("document title changed: %.80s", dom[max(i, 0):])
 	}
 
+	// Long log-derived strings wrap inside their cells: every table fits
+	// its card at desktop widths.
+	for _, width := range []int{1280, 1920} {
+		for _, o := range browsertest.Overflow(t, page, width) {
+			t.Errorf("at %d px: %s", width, o)
+		}
+	}
+
 	shot := filepath.Join(dir, "shot.png")
 	browsertest.Chromium(t, page, "--screenshot="+shot, "--window-size=1280,2400")
 	b, err := os.ReadFile(shot)
