@@ -1,11 +1,55 @@
 package main
 
 import (
+	"bytes"
+	"flag"
+	"image/png"
+	"io"
+	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/lbtriage/lbtriage/internal/browsertest"
+	"github.com/lbtriage/lbtriage/report"
 )
+
+var updateScreenshot = flag.Bool("update-screenshot", false, "rewrite the README's picture, testdata/report-screenshot.png at the repository root, from the demo's HTML report")
+
+// screenshotPath is the README's picture of the HTML report, at the
+// repository root's testdata.
+const screenshotPath = "../../testdata/report-screenshot.png"
+
+// TestBrowser_Screenshot renders the HTML report of the demo (make demo)
+// in headless Chromium at 1280 × 2400 px, the README's picture. It saves
+// it at testdata/report-screenshot.png when the file is missing or with
+// -update-screenshot.
+func TestBrowser_Screenshot(t *testing.T) {
+	browsertest.Require(t)
+	dir := t.TempDir()
+	page := filepath.Join(dir, "demo.html")
+	if code, _, errOut := run(t, "demo", "-o", "html", "--out", page); code != exitOK {
+		t.Fatalf("demo: exit %d: %s", code, errOut)
+	}
+	shot := filepath.Join(dir, "shot.png")
+	browsertest.Chromium(t, page, "--screenshot="+shot, "--window-size=1280,2400")
+	b, err := os.ReadFile(shot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(bytes.NewReader(b))
+	if err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
+	if got := img.Bounds().Size(); got.X != 1280 || got.Y != 2400 {
+		t.Errorf("screenshot is %v, want 1280x2400", got)
+	}
+	if _, err := os.Stat(screenshotPath); *updateScreenshot || os.IsNotExist(err) {
+		if err := report.WriteFileAtomic(screenshotPath, func(w io.Writer) error { _, err := w.Write(b); return err }); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("wrote %s (%d bytes)", screenshotPath, len(b))
+	}
+}
 
 // TestBrowser_TablesFit renders the HTML report of every demo sample in
 // headless Chromium at 1280 and 1920 px wide: no table may stick out of
