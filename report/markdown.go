@@ -186,11 +186,12 @@ func mdVerdict(m *mdWriter, rep *analysis.Report) {
 }
 
 func mdTraffic(m *mdWriter, rep *analysis.Report) {
+	if noRequests(rep) && rep.Window == nil && rep.TimeRange.First.IsZero() {
+		return // nothing read: nothing to say
+	}
 	m.heading("Traffic")
 	if noRequests(rep) {
-		if !rep.TimeRange.First.IsZero() {
-			m.line("The logs span " + mdText(fmtSpan(rep.TimeRange.First, rep.TimeRange.Last)) + ".")
-		}
+		mdSpan(m, rep)
 		return
 	}
 	headers := []string{"Requests", "5xx", "5xx rate"}
@@ -207,6 +208,18 @@ func mdTraffic(m *mdWriter, rep *analysis.Report) {
 	}
 	m.table(headers, right, [][]string{row})
 	m.line("")
+	mdSpan(m, rep)
+	if ctx := contextCounts(rep); len(ctx) > 0 {
+		parts := make([]string, 0, len(ctx))
+		for _, e := range ctx {
+			parts = append(parts, mdCause(e.Key)+" "+numfmt.Int(e.Count))
+		}
+		m.line("Not 5xx, for context: " + strings.Join(parts, ", ") + ".")
+	}
+}
+
+// mdSpan writes the --since/--until window and the span of the logs.
+func mdSpan(m *mdWriter, rep *analysis.Report) {
 	if rep.Window != nil {
 		s := "Window " + mdText(fmtSpan(rep.Window.First, rep.Window.Last))
 		if !rep.TimeRange.First.IsZero() {
@@ -215,13 +228,6 @@ func mdTraffic(m *mdWriter, rep *analysis.Report) {
 		m.line(s + ".")
 	} else if !rep.TimeRange.First.IsZero() {
 		m.line("The logs span " + mdText(fmtSpan(rep.TimeRange.First, rep.TimeRange.Last)) + ".")
-	}
-	if ctx := contextCounts(rep); len(ctx) > 0 {
-		parts := make([]string, 0, len(ctx))
-		for _, e := range ctx {
-			parts = append(parts, mdCause(e.Key)+" "+numfmt.Int(e.Count))
-		}
-		m.line("Not 5xx, for context: " + strings.Join(parts, ", ") + ".")
 	}
 }
 

@@ -141,6 +141,9 @@ func textVerdict(t *textWriter, rep *analysis.Report, title string) {
 }
 
 func textTraffic(t *textWriter, rep *analysis.Report) {
+	if noRequests(rep) && rep.Window == nil && rep.TimeRange.First.IsZero() {
+		return // nothing read: nothing to say
+	}
 	t.heading("Traffic")
 	if !noRequests(rep) {
 		s := "  requests " + numfmt.Int(rep.Requests) + "   5xx " + numfmt.Int(rep.Errors.Total5xx) +

@@ -107,3 +107,27 @@ func TestRender_WindowEdges(t *testing.T) {
 		r.Window = &analysis.TimeRange{First: r.Verdict.Window.Start}
 	}, "(15m, from the start of the period)")
 }
+
+// TestRender_NothingRead: a report of inputs with no line has no traffic
+// section to show: no empty heading; a window with no rows shows the
+// window and where the logs are.
+func TestRender_NothingRead(t *testing.T) {
+	rep := quietReport()
+	rep.Requests, rep.StatusClasses, rep.TimeRange = 0, map[string]int64{}, analysis.TimeRange{}
+	rep.Lines = analysis.Lines{}
+	rep.Verdict = analysis.Verdict{Summary: "The input read holds no log line: no requests to attribute."}
+	for _, format := range []string{"text", "markdown"} {
+		if out := render(t, rep, Options{Format: format}); strings.Contains(out, "Traffic") || !strings.Contains(out, "No requests read") {
+			t.Errorf("%s:\n%s", format, out)
+		}
+	}
+	rep = quietReport()
+	rep.Requests, rep.StatusClasses, rep.Lines.OutsideWindow = 0, map[string]int64{}, 10
+	rep.Window = &analysis.TimeRange{First: at("2026-11-25T00:00:00Z")}
+	for _, format := range []string{"text", "markdown"} {
+		out := render(t, rep, Options{Format: format})
+		if !strings.Contains(out, "indow from 2026-11-25 00:00 UTC, open-ended; ") || !strings.Contains(out, "No requests in the period") {
+			t.Errorf("%s:\n%s", format, out)
+		}
+	}
+}
