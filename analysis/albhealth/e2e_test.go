@@ -338,6 +338,25 @@ func TestHealthAlone(t *testing.T) {
 	if want := "All 2,430 health checks of 9 targets passed, from 12:50:00 to 13:34:59 UTC."; rep.Verdict.Summary != want || rep.Verdict.Headline != "" {
 		t.Fatalf("summary %q, want %q", rep.Verdict.Summary, want)
 	}
+
+	// A few checks timing out on one target, none taken out: no fault, so
+	// no hint to go and check anything.
+	hs.Incidents = []gen.HealthIncident{{Name: "a few timeouts", Kind: gen.HealthTimeout, Start: hs.ALB.Start, End: hs.ALB.End, Rate: 0.02, Targets: []string{"10.0.1.11:8080"}}}
+	objs, ht, err = gen.HealthObjects(hs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep = analyze(t, objs, 1)[0]
+	if h := healthOf(t, rep); h.Failed == 0 || h.Failed*100 >= h.Checks {
+		t.Fatalf("%d of %d checks failed: want a few", h.Failed, h.Checks)
+	}
+	if v := rep.Verdict; v.Fault || v.Headline != "" || len(v.Hints) != 0 {
+		t.Errorf("a few failed checks read as a fault: fault %v, headline %q, hints %q", v.Fault, v.Headline, v.Hints)
+	}
+	want = fmt.Sprintf("%d of 2,430 health checks of 9 targets failed, from 12:50:00 to 13:34:59 UTC; no target was taken out.", ht.Failed)
+	if rep.Verdict.Summary != want {
+		t.Errorf("summary %q, want %q", rep.Verdict.Summary, want)
+	}
 }
 
 // TestLayout8: health checks in the earlier eight-field layout, with no

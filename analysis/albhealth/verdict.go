@@ -47,7 +47,6 @@ func verdict(f *Figures, r *analysis.Report) analysis.VerdictPart {
 	}
 	v := weigh(f, r)
 	p.Findings = v.findings()
-	p.Hints = v.hints()
 	switch {
 	case v.bad() && v.quiet():
 		p.Lead, p.Headline, p.Fault = v.lead(), v.headline(), true
@@ -55,7 +54,14 @@ func verdict(f *Figures, r *analysis.Report) analysis.VerdictPart {
 		p.Summary = v.agree()
 	case v.notable():
 		p.Summary = v.describe()
+	default:
+		// A few failed checks and no target taken out: said calmly, with
+		// findings, and no hint to go and check anything.
+		p.Summary = fmt.Sprintf("%s of %s health checks of %s failed, %s; no target was taken out.",
+			numfmt.Int(f.Failed), numfmt.Int(f.Checks), plural(targets, "target"), spanText(f.TimeRange.First, f.TimeRange.Last, false))
+		return p
 	}
+	p.Hints = v.hints()
 	return p
 }
 
