@@ -1,10 +1,7 @@
 package report
 
 import (
-	"bytes"
-	"image/png"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -84,17 +81,5 @@ func TestBrowser(t *testing.T) {
 		}
 	}
 
-	shot := filepath.Join(dir, "shot.png")
-	browsertest.Chromium(t, page, "--screenshot="+shot, "--window-size=1280,2400")
-	b, err := os.ReadFile(shot)
-	if err != nil {
-		t.Fatal(err)
-	}
-	img, err := png.Decode(bytes.NewReader(b))
-	if err != nil {
-		t.Fatalf("screenshot: %v", err)
-	}
-	if got := img.Bounds().Size(); got.X != 1280 || got.Y != 2400 {
-		t.Errorf("screenshot is %v, want 1280x2400", got)
-	}
+	browsertest.Screenshot(t, page, 1280, 2400)
 }

@@ -3,7 +3,6 @@ package albhealth_test
 import (
 	"bytes"
 	"flag"
-	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
@@ -53,15 +52,7 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("the health strips do not come before the health tables")
 	}
 
-	shot := filepath.Join(t.TempDir(), "shot.png")
-	browsertest.Chromium(t, page, "--screenshot="+shot, "--window-size=1280,5200")
-	data, err := os.ReadFile(shot)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := png.Decode(bytes.NewReader(data)); err != nil {
-		t.Fatalf("screenshot: %v", err)
-	}
+	data := browsertest.Screenshot(t, page, 1280, 5200)
 	if *screenshot != "" {
 		if err := os.WriteFile(*screenshot, data, 0o644); err != nil {
 			t.Fatal(err)

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"flag"
-	"image/png"
 	"io"
 	"os"
 	"path/filepath"
@@ -30,19 +28,7 @@ func TestBrowser_Screenshot(t *testing.T) {
 	if code, _, errOut := run(t, "demo", "-o", "html", "--out", page); code != exitOK {
 		t.Fatalf("demo: exit %d: %s", code, errOut)
 	}
-	shot := filepath.Join(dir, "shot.png")
-	browsertest.Chromium(t, page, "--screenshot="+shot, "--window-size=1280,2400")
-	b, err := os.ReadFile(shot)
-	if err != nil {
-		t.Fatal(err)
-	}
-	img, err := png.Decode(bytes.NewReader(b))
-	if err != nil {
-		t.Fatalf("screenshot: %v", err)
-	}
-	if got := img.Bounds().Size(); got.X != 1280 || got.Y != 2400 {
-		t.Errorf("screenshot is %v, want 1280x2400", got)
-	}
+	b := browsertest.Screenshot(t, page, 1280, 2400)
 	if _, err := os.Stat(screenshotPath); *updateScreenshot || os.IsNotExist(err) {
 		if err := report.WriteFileAtomic(screenshotPath, func(w io.Writer) error { _, err := w.Write(b); return err }); err != nil {
 			t.Fatal(err)

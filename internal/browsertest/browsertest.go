@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"context"
 	"html"
+	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -122,4 +123,24 @@ func Overflow(t testing.TB, page string, width int) []string {
 		}
 	}
 	return out
+}
+
+// Screenshot renders the page in a window width × height px and returns
+// the PNG, failing t unless it is a picture of that size.
+func Screenshot(t testing.TB, page string, width, height int) []byte {
+	t.Helper()
+	shot := filepath.Join(t.TempDir(), "shot.png")
+	Chromium(t, page, "--screenshot="+shot, "--window-size="+strconv.Itoa(width)+","+strconv.Itoa(height))
+	b, err := os.ReadFile(shot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(bytes.NewReader(b))
+	if err != nil {
+		t.Fatalf("screenshot of %s: %v", page, err)
+	}
+	if got := img.Bounds().Size(); got.X != width || got.Y != height {
+		t.Errorf("screenshot of %s is %v, want %dx%d", page, got, width, height)
+	}
+	return b
 }
