@@ -9,6 +9,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/lbtriage/lbtriage/analysis"
 )
@@ -62,8 +63,28 @@ func renderCSV(w io.Writer, rep *analysis.Report, cmp *Comparison, table string)
 // errNoComparison: the comparison table of a report compared with nothing.
 var errNoComparison = errors.New("csv table \"comparison\": no baseline to compare with (lbtriage report compares its period with the day before, or with --baseline-since)")
 
-// csvRows returns rep's table: its header, then its rows.
-func csvRows(rep *analysis.Report, cmp *Comparison, table string) ([][]string, error) {
+// errEmptyTable: a table with no row in the report (a table of targets
+// in a CloudFront report, any request table of connection logs alone).
+var errEmptyTable = errors.New("has no row in this report")
+
+// csvRows returns rep's table: its header, then its rows; a table with no
+// row is an error that names the tables with rows, never a header alone.
+func csvRows(rep *analysis.Report, c *Comparison, table string) ([][]string, error) {
+	rows, err := csvTable(rep, c, table)
+	if err != nil || len(rows) > 1 {
+		return rows, err
+	}
+	var full []string
+	for _, name := range TablesOf(rep) {
+		if r, err := csvTable(rep, c, name); err == nil && len(r) > 1 {
+			full = append(full, name)
+		}
+	}
+	return nil, fmt.Errorf("csv table %q %w (tables with rows: %s)", cmp.Or(table, "timeline"), errEmptyTable, strings.Join(full, ", "))
+}
+
+// csvTable returns rep's table, header first.
+func csvTable(rep *analysis.Report, cmp *Comparison, table string) ([][]string, error) {
 	var rows [][]string
 	switch table {
 	case "", "timeline":

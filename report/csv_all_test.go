@@ -14,8 +14,8 @@ import (
 // TestRenderAll_CSV: several reports make one CSV: one header, two
 // columns naming each row's report, the union of the tables' columns; a
 // report without the table adds no row; formula cells stay neutralised;
-// the comparison of a report compared with nothing is an error, not a
-// header alone.
+// the comparison of a report compared with nothing, or a table with no row,
+// is an error, not a header alone.
 func TestRenderAll_CSV(t *testing.T) {
 	hostile := hostileReport()
 	reps := []*analysis.Report{incidentReport(), cloudfrontReport(), hostile}
@@ -84,6 +84,19 @@ func TestRenderAll_CSV(t *testing.T) {
 	}
 	if err := Render(&b, reps[0], Options{Format: "csv", Table: "comparison"}); !errors.Is(err, errNoComparison) || b.Len() != 0 {
 		t.Errorf("one report's comparison with no baseline: %v, %q", err, b.String())
+	}
+	// A table with no row (CloudFront has no targets) is an error naming
+	// the tables with rows, never a header alone; among several reports,
+	// those without rows add none.
+	cf := cloudfrontReport()
+	if err := Render(&b, cf, Options{Format: "csv", Table: "targets"}); !errors.Is(err, errEmptyTable) || !strings.Contains(err.Error(), "result-types") || b.Len() != 0 {
+		t.Errorf("CloudFront targets: %v, %q", err, b.String())
+	}
+	if rows := read("targets"); len(formats(rows)) != 1 || formats(rows)[0] != "alb" {
+		t.Errorf("targets rows of %q", formats(rows))
+	}
+	if err := RenderAll(&b, []*analysis.Report{cf, cloudfrontReport()}, Options{Format: "csv", Table: "targets"}); !errors.Is(err, errEmptyTable) || b.Len() != 0 {
+		t.Errorf("no report with targets: %v, %q", err, b.String())
 	}
 	if err := RenderAll(&b, reps, Options{Format: "csv", Table: "nosuch"}); !errors.Is(err, ErrUnknownTable) || !strings.Contains(err.Error(), "result-types") {
 		t.Errorf("unknown table: %v", err)

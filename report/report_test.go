@@ -27,8 +27,13 @@ func render(t *testing.T, rep *analysis.Report, opts Options) string {
 func TestRender_EveryFormat(t *testing.T) {
 	for _, f := range Formats() {
 		for name, rep := range map[string]*analysis.Report{"incident": incidentReport(), "quiet": quietReport(), "hostile": hostileReport(), "cloudfront": cloudfrontReport()} {
-			if out := render(t, rep, Options{Format: f, Baseline: quietReport()}); len(out) == 0 {
-				t.Errorf("%s/%s: empty output", f, name)
+			var b bytes.Buffer
+			err := Render(&b, rep, Options{Format: f, Baseline: quietReport()})
+			if f == "csv" && len(rep.Timeline) == 0 && errors.Is(err, errEmptyTable) {
+				continue // no timeline: no table to write, said as such
+			}
+			if err != nil || b.Len() == 0 {
+				t.Errorf("%s/%s: %v, %d bytes", f, name, err, b.Len())
 			}
 		}
 	}
