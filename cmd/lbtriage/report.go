@@ -125,9 +125,11 @@ func runReport(ctx context.Context, m *Main, args []string) int {
 	titles := make([]string, len(reps))
 	var crossedNames []string
 	for i, rep := range reps {
-		titles[i] = *title
-		if titles[i] == "" {
-			titles[i] = reportTitle(rep, cfg.Analysis, *day != "")
+		titles[i] = reportTitle(rep, cfg.Analysis, *day != "")
+		if *title != "" {
+			// --title heads each report, with its load balancer when
+			// there are several.
+			titles[i] = *title + reportOf(rep, len(reps))
 		}
 		if b := sameReport(rep, baseReps); compared && b != nil && b.Requests > 0 {
 			cmps[i] = report.Compare(rep, b)

@@ -306,6 +306,12 @@ func TestReport_EveryLoadBalancer(t *testing.T) {
 			t.Errorf("text report lacks %q:\n%.600s", want, out)
 		}
 	}
+	_, out, _ = run(t, "report", "--day", "2026-11-20", "--title", "Nightly", "-o", "markdown", dir)
+	for _, want := range []string{"# Nightly (shop-prod-alb)\n", "# Nightly (admin-alb)\n"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("markdown report lacks %q", want)
+		}
+	}
 }
 
 // TestReport_NoRequests: a day with no logs is reported as such (no node
