@@ -401,11 +401,34 @@ func buildNodes(a *Aggregator, p period) []Node {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
-	equal := 1 / float64(len(a.nodes))
+	// A node's share is owed from its first bucket on: a node that joins
+	// (the load balancer scaled out) was not there to serve before. The
+	// equal share of a bucket is one over the nodes there by then.
+	first := make(map[*NodeCount]int64, len(a.nodes))
+	for _, n := range a.nodes {
+		f := int64(math.MaxInt64)
+		for k, c := range n.perBucket {
+			if c > 0 {
+				f = min(f, k)
+			}
+		}
+		first[n] = f
+	}
+	equal := make(map[int64]float64, len(keys))
+	for _, k := range keys {
+		var there int
+		for _, f := range first {
+			if f <= k {
+				there++
+			}
+		}
+		equal[k] = 1 / float64(max(there, 1))
+	}
 	for ip, n := range a.nodes {
 		nd := Node{Node: ip, Requests: n.requests, Errors5xx: n.errors, Share: round4(float64(n.requests) / float64(total))}
 		if len(a.nodes) >= 2 {
-			nd.Quiet = quietStretch(n, keys, totals, total, equal, p)
+			from, _ := slices.BinarySearch(keys, first[n])
+			nd.Quiet = quietStretch(n, keys[from:], totals, equal, total, p)
 		}
 		out = append(out, nd)
 	}
@@ -429,23 +452,22 @@ const (
 // requests − the node's), trims its ends to buckets where the node itself
 // served less than nodeShortfall of that share, and returns it when the
 // node served less than nodeShortfall of an equal share there and missed
-// enough requests for that to be no chance.
-func quietStretch(n *NodeCount, keys []int64, totals map[int64]int64, total int64, equal float64, p period) *NodeQuiet {
-	short := func(k int64) float64 { return equal*float64(totals[k]) - float64(n.perBucket[k]) }
+// enough requests for that to be no chance. keys are the buckets from the
+// node's first on, equal the equal share of each.
+func quietStretch(n *NodeCount, keys []int64, totals map[int64]int64, equal map[int64]float64, total int64, p period) *NodeQuiet {
+	owed := func(k int64) float64 { return equal[k] * float64(totals[k]) }
 	best, bi, bj := math.Inf(-1), 0, -1
 	sum, start := 0.0, 0
 	for i, k := range keys {
 		if sum <= 0 {
 			sum, start = 0, i
 		}
-		sum += short(k)
+		sum += owed(k) - float64(n.perBucket[k])
 		if sum > best {
 			best, bi, bj = sum, start, i
 		}
 	}
-	quiet := func(k int64) bool {
-		return float64(n.perBucket[k]) < nodeShortfall*equal*float64(totals[k])
-	}
+	quiet := func(k int64) bool { return float64(n.perBucket[k]) < nodeShortfall*owed(k) }
 	for bi <= bj && !quiet(keys[bi]) {
 		bi++
 	}
@@ -456,13 +478,14 @@ func quietStretch(n *NodeCount, keys []int64, totals map[int64]int64, total int6
 		return nil
 	}
 	var in, all int64
+	var expected float64
 	for _, k := range keys[bi : bj+1] {
 		in += n.perBucket[k]
 		all += totals[k]
+		expected += owed(k)
 	}
-	share := float64(in) / float64(all)
-	missing := int64(math.Round(equal*float64(all))) - in
-	if share >= nodeShortfall*equal || missing < minQuietMissing {
+	missing := int64(math.Round(expected)) - in
+	if float64(in) >= nodeShortfall*expected || missing < minQuietMissing {
 		return nil
 	}
 	s := p.span(keys[bi], keys[bj])
@@ -470,7 +493,7 @@ func quietStretch(n *NodeCount, keys []int64, totals map[int64]int64, total int6
 		return nil
 	}
 	q := &NodeQuiet{Start: s.Start, End: s.End, OpenStart: s.OpenStart, OpenEnd: s.OpenEnd,
-		Share: round4(share), Equal: round4(equal), Missing: missing}
+		Share: round4(float64(in) / float64(all)), Equal: round4(expected / float64(all)), Missing: missing}
 	if rest := total - all; rest > 0 {
 		q.ShareOutside = round4(float64(n.requests-in) / float64(rest))
 	}

@@ -175,6 +175,24 @@ func TestVerdict_QuietNode(t *testing.T) {
 	if rep.Verdict.Fault || len(rep.Verdict.Findings) != 0 {
 		t.Errorf("five minutes missing: verdict %+v", rep.Verdict)
 	}
+
+	// A node that joins at 13:20 (the load balancer scaled out) owed no
+	// share before: it is no quiet node, and the others served a half
+	// each until then.
+	rep = nodeTraffic{minutes: 60, perMinute: 20, rate: func(node, minute int) int {
+		if node == 2 && minute < 20 {
+			return 0
+		}
+		return -1
+	}}.report(Options{})
+	for _, n := range rep.Nodes {
+		if n.Quiet != nil {
+			t.Errorf("a node joining at 13:20: node %s quiet %+v", n.Node, n.Quiet)
+		}
+	}
+	if rep.Verdict.Fault || len(rep.Verdict.Findings) != 0 {
+		t.Errorf("a node joining at 13:20: verdict %+v", rep.Verdict)
+	}
 }
 
 // TestVerdict_WindowAtEdges: a burst already there when the period starts
