@@ -159,40 +159,33 @@ func TestVerdict_QuietNode(t *testing.T) {
 		t.Errorf("whole period: summary %q, findings %q", rep.Verdict.Summary, rep.Verdict.Findings)
 	}
 
-	// One node's five minutes missing (an object late) is no quiet node;
-	// nor is a node at its share.
-	rep = nodeTraffic{minutes: 60, perMinute: 20, rate: func(node, minute int) int {
+	// No quiet node, no finding: one node's five minutes missing (an
+	// object late); a node that joins at 13:20 (the load balancer scaled
+	// out), which owed no share before.
+	noQuiet := func(name string, rate func(node, minute int) int) {
+		t.Helper()
+		rep := nodeTraffic{minutes: 60, perMinute: 20, rate: rate}.report(Options{})
+		for _, n := range rep.Nodes {
+			if n.Quiet != nil {
+				t.Errorf("%s: node %s quiet %+v", name, n.Node, n.Quiet)
+			}
+		}
+		if rep.Verdict.Fault || len(rep.Verdict.Findings) != 0 {
+			t.Errorf("%s: verdict %+v", name, rep.Verdict)
+		}
+	}
+	noQuiet("five minutes missing", func(node, minute int) int {
 		if node == 0 && minute >= 40 && minute < 45 {
 			return 0
 		}
 		return -1
-	}}.report(Options{})
-	for _, n := range rep.Nodes {
-		if n.Quiet != nil {
-			t.Errorf("five minutes missing: node %s quiet %+v", n.Node, n.Quiet)
-		}
-	}
-	if rep.Verdict.Fault || len(rep.Verdict.Findings) != 0 {
-		t.Errorf("five minutes missing: verdict %+v", rep.Verdict)
-	}
-
-	// A node that joins at 13:20 (the load balancer scaled out) owed no
-	// share before: it is no quiet node, and the others served a half
-	// each until then.
-	rep = nodeTraffic{minutes: 60, perMinute: 20, rate: func(node, minute int) int {
+	})
+	noQuiet("a node joining at 13:20", func(node, minute int) int {
 		if node == 2 && minute < 20 {
 			return 0
 		}
 		return -1
-	}}.report(Options{})
-	for _, n := range rep.Nodes {
-		if n.Quiet != nil {
-			t.Errorf("a node joining at 13:20: node %s quiet %+v", n.Node, n.Quiet)
-		}
-	}
-	if rep.Verdict.Fault || len(rep.Verdict.Findings) != 0 {
-		t.Errorf("a node joining at 13:20: verdict %+v", rep.Verdict)
-	}
+	})
 }
 
 // TestVerdict_WindowAtEdges: a burst already there when the period starts
