@@ -49,6 +49,9 @@ func (d FileDecoder) OpenFile(r io.ReaderAt, size int64, src parser.Source) (_ p
 		return nil, fmt.Errorf("cannot read %q as Parquet: %w", src.Name, err)
 	}
 	md := pr.MetaData()
+	if err := checkChunks(md, size); err != nil {
+		return nil, fmt.Errorf("%q is a damaged Parquet file: %w", src.Name, err)
+	}
 	kv := md.KeyValueMetadata()
 	family, version := kv.FindValue(MetaFamily), kv.FindValue(MetaSchemaVersion)
 	if family == nil || version == nil {
@@ -62,6 +65,30 @@ func (d FileDecoder) OpenFile(r io.ReaderAt, size int64, src parser.Source) (_ p
 		return nil, fmt.Errorf("%q holds %s rows, which this build does not read", src.Name, *family)
 	}
 	return &lakeFile{d: d, pr: pr, dec: d.Decoders[i], src: src}, nil
+}
+
+// checkChunks checks that every column chunk the footer places lies
+// within the file's size bytes. The Parquet library allocates a chunk's
+// claimed length before reading it: a damaged footer claiming gigabytes
+// would stall the reader on that allocation rather than fail.
+func checkChunks(md *metadata.FileMetaData, size int64) error {
+	for g := range md.NumRowGroups() {
+		rg := md.RowGroup(g)
+		for c := range rg.NumColumns() {
+			cc, err := rg.ColumnChunk(c)
+			if err != nil {
+				return err
+			}
+			start, n := cc.DataPageOffset(), cc.TotalCompressedSize()
+			if cc.HasDictionaryPage() && cc.DictionaryPageOffset() > 0 && cc.DictionaryPageOffset() < start {
+				start = cc.DictionaryPageOffset()
+			}
+			if start < 0 || n < 0 || start > size || n > size-start {
+				return fmt.Errorf("column %d of row group %d claims %d bytes at offset %d, beyond the file's %d bytes", c, g, n, start, size)
+			}
+		}
+	}
+	return nil
 }
 
 type lakeFile struct {

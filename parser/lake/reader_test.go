@@ -3,6 +3,7 @@ package lake
 import (
 	"bytes"
 	"cmp"
+	"encoding/binary"
 	"os"
 	"path/filepath"
 	"slices"
@@ -115,6 +116,20 @@ func TestFileDecoder_Failure(t *testing.T) {
 	f("did not write", parquetWith(t, nil))
 	f("newer than this lbtriage", parquetWith(t, map[string]string{MetaFamily: "alb", MetaSchemaVersion: "99"}))
 	f("holds nlb rows", parquetWith(t, map[string]string{MetaFamily: "nlb", MetaSchemaVersion: "1"}))
+	// A footer placing a column beyond the file's end (the file cut short
+	// before its footer) fails at once, before anything is allocated.
+	objs, _, err := gen.ALBObjects(albScenario(3000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	written, _ := export(t, memObjects("s3://logs/", objs), DirStore{Root: dir}, Options{}, 1)
+	b, err := os.ReadFile(filepath.Join(dir, written[0].Path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	footer := b[len(b)-8-int(binary.LittleEndian.Uint32(b[len(b)-8:])):]
+	f("beyond the file's", append([]byte("PAR1"), footer...))
 }
 
 // parquetWith returns a one-column Parquet file with the metadata md.
