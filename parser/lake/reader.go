@@ -12,6 +12,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/compute"
+	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/metadata"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
@@ -44,7 +45,7 @@ func (FileDecoder) Magic() []byte { return parquetMagic }
 // OpenFile reads the footer and the family of the rows.
 func (d FileDecoder) OpenFile(r io.ReaderAt, size int64, src parser.Source) (_ parser.File, err error) {
 	defer recoverDamage(src.Name, &err)
-	pr, err := file.NewParquetReader(io.NewSectionReader(r, 0, size))
+	pr, err := file.NewParquetReader(io.NewSectionReader(r, 0, size), file.WithReadProps(parquet.NewReaderProperties(lakeAllocator)))
 	if err != nil {
 		return nil, fmt.Errorf("cannot read %q as Parquet: %w", src.Name, err)
 	}
@@ -122,6 +123,9 @@ func (f *lakeFile) Source() parser.Source {
 // hold rows of the window.
 func (f *lakeFile) NewReader(opts parser.Options) (_ parser.Reader, err error) {
 	defer recoverDamage(f.src.Name, &err)
+	if opts.Allocator == nil {
+		opts.Allocator = lakeAllocator
+	}
 	opts = opts.WithDefaults()
 	full := f.dec.Schema()
 	var fields []arrow.Field
