@@ -27,7 +27,7 @@ func (m *Main) expandInputs(ctx context.Context, args []string, s3f *s3Flags, si
 		listed  s3ListStats
 	)
 	if len(local) > 0 {
-		o, s, err := input.Expand(local, m.Stdin)
+		o, s, err := input.ExpandWindow(local, m.Stdin, since, until)
 		if err != nil {
 			return nil, nil, listed, err
 		}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/lbtriage/lbtriage/parser"
 )
@@ -37,7 +38,14 @@ const StdinName = "-"
 // an error: an empty path, standard input given twice, and an s3:// URL
 // (callers hand those to package s3).
 func Expand(args []string, stdin io.Reader) ([]Object, []Skipped, error) {
-	e := expander{seen: map[string]bool{}}
+	return ExpandWindow(args, stdin, time.Time{}, time.Time{})
+}
+
+// ExpandWindow is Expand for a run over [since, until): the day partition
+// folders of the lake below a directory given (see DayOutside) whose day
+// lies outside the window are not walked. A folder given itself is.
+func ExpandWindow(args []string, stdin io.Reader, since, until time.Time) ([]Object, []Skipped, error) {
+	e := expander{seen: map[string]bool{}, since: since, until: until}
 	for _, arg := range args {
 		if err := e.arg(arg, stdin); err != nil {
 			return nil, nil, err
@@ -51,6 +59,8 @@ type expander struct {
 	skipped  []Skipped
 	seen     map[string]bool
 	stdinUse bool
+	// since and until prune the lake's day partitions.
+	since, until time.Time
 }
 
 func (e *expander) arg(arg string, stdin io.Reader) error {
@@ -160,6 +170,9 @@ func (e *expander) walk(root string) {
 		}
 		switch {
 		case d.IsDir():
+			if path != root && DayOutside(d.Name(), e.since, e.until) {
+				return filepath.SkipDir
+			}
 			return nil
 		case d.Type()&fs.ModeSymlink != 0:
 			info, err := os.Stat(path)

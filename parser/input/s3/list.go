@@ -447,10 +447,14 @@ func (l *listing) discover(ctx context.Context, folder string, depth int) error 
 			return err
 		}
 	}
-	if depth+1 >= maxDiscoverDepth {
-		return nil
-	}
 	for _, s := range subs {
+		// The lake's day partitions are searched at any depth, those of
+		// the window only.
+		name := baseName(strings.TrimSuffix(s, "/"))
+		if _, day := input.DayPartition(name); day && input.DayOutside(name, l.since, l.until) ||
+			!day && depth+1 >= maxDiscoverDepth {
+			continue
+		}
 		if err := l.discover(ctx, s, depth+1); err != nil {
 			return err
 		}
