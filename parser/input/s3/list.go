@@ -181,6 +181,9 @@ func (c *Client) Object(bucket, key string, size int64) input.Object {
 		Source: input.ParseName(objectURL(bucket, key), c.opts.Decoders),
 		Size:   size,
 		Open: func(ctx context.Context) (io.ReadCloser, error) {
+			if isParquet(key) {
+				return c.openRanged(ctx, bucket, key, size)
+			}
 			return c.open(ctx, bucket, key)
 		},
 	}
