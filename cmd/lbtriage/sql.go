@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -39,6 +41,13 @@ func runSQL(_ context.Context, m *Main, args []string) int {
 	if loc == "" {
 		loc = lake.PlaceholderLocation
 	}
+	if *family == "" && isLocalLake(loc) {
+		// A script over a folder holds the families exported there: an
+		// engine fails a view over a family's folder that is not there.
+		if tables, err = presentTables(loc, tables); err != nil {
+			return m.usageErr("sql", "%v", err)
+		}
+	}
 	stmts, err := sqlScript(d, loc, tables)
 	if err != nil {
 		return m.usageErr("sql", "%v", err)
@@ -69,6 +78,29 @@ func sqlScript(d lake.Dialect, location string, tables []lake.Table) ([]lake.Sta
 		stmts = append(stmts, lake.Queries(d, t)...)
 	}
 	return stmts, nil
+}
+
+// isLocalLake reports whether location is a local folder rather than a URL
+// or the placeholder.
+func isLocalLake(location string) bool {
+	return location != lake.PlaceholderLocation && !strings.Contains(location, "://")
+}
+
+// presentTables keeps the tables whose family has a folder under the local
+// lake root; it is an error when none has.
+func presentTables(root string, tables []lake.Table) ([]lake.Table, error) {
+	var out []lake.Table
+	var names []string
+	for _, t := range tables {
+		names = append(names, string(t.Format)+"/")
+		if info, err := os.Stat(filepath.Join(root, string(t.Format))); err == nil && info.IsDir() {
+			out = append(out, t)
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("--location %s holds no family's folder (%s): give the folder lbtriage export --out wrote", root, strings.Join(names, ", "))
+	}
+	return out, nil
 }
 
 // lakeTables returns the lake's table of every family, or of the one named.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -26,6 +27,48 @@ func TestSQL_Usage(t *testing.T) {
 	f(`not "mysql"`, "sql", "--dialect", "mysql")
 	f(`--family takes alb, alb_health, cloudfront, clb, nlb, alb_conn, not "nosuch"`, "sql", "--dialect", "athena", "--family", "nosuch")
 	f("takes no input", "sql", "--dialect", "athena", "x.log")
+	empty := t.TempDir()
+	f("--location "+empty+" holds no family's folder (alb/, alb_health/, cloudfront/, clb/, nlb/, alb_conn/)", "sql", "--dialect", "duckdb", "--location", empty)
+}
+
+// The README's walk-through, demo --write, export, sql --dialect duckdb,
+// runs for every sample: the script over a local lake has the views of the
+// families exported there only (an engine fails a view over a folder that
+// is not there), and runs whole on DuckDB and chDB.
+func TestSQL_WalkThrough(t *testing.T) {
+	enginetest.Require(t)
+	var jobs []enginetest.Job
+	samples := []string{"alb", "cloudfront", "clb", "alb_health", "nlb", "alb_conn"}
+	for _, sample := range samples {
+		logs, lakeDir := t.TempDir(), t.TempDir()
+		if code, out, errOut := run(t, "demo", "--write", logs, sample); code != exitOK {
+			t.Fatalf("demo --write %s: exit %d\n%s%s", sample, code, out, errOut)
+		}
+		if code, out, errOut := run(t, "export", logs, "--out", lakeDir); code != exitOK {
+			t.Fatalf("export of demo %s: exit %d\n%s%s", sample, code, out, errOut)
+		}
+		for _, d := range []string{enginetest.DuckDB, enginetest.ClickHouse} {
+			script := sqlOf(t, "--dialect", d, "--location", lakeDir)
+			if !strings.Contains(script, "lbtriage_"+sample) {
+				t.Errorf("demo %s: the %s script has no view of its family", sample, d)
+			}
+			jobs = append(jobs, enginetest.Job{Engine: d, SQL: script})
+		}
+	}
+	results := enginetest.Run(t, jobs...)
+	for i, res := range results {
+		if res.Error != "" {
+			t.Errorf("demo %s on %s: %s", samples[i/2], jobs[i].Engine, res.Error)
+		}
+	}
+	// The README quotes the ALB sample's first query.
+	for _, st := range results[0].Statements {
+		if strings.Contains(st.SQL, "5xx by domain and cause, as lbtriage classified") {
+			if got := fmt.Sprint(st.Strings()); got != "[[target target.connection_error 400] [target target.http_5xx 24] [client client.bad_request 7]]" {
+				t.Errorf("the ALB sample's 5xx by cause on DuckDB: %s, not what the README says", got)
+			}
+		}
+	}
 }
 
 // sqlOf runs lbtriage sql and returns what it printed.
