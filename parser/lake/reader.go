@@ -45,14 +45,21 @@ func (FileDecoder) Magic() []byte { return parquetMagic }
 // OpenFile reads the footer and the family of the rows.
 func (d FileDecoder) OpenFile(r io.ReaderAt, size int64, src parser.Source) (_ parser.File, err error) {
 	defer recoverDamage(src.Name, &err)
-	pr, err := file.NewParquetReader(io.NewSectionReader(r, 0, size), file.WithReadProps(parquet.NewReaderProperties(lakeAllocator)))
+	props := parquet.NewReaderProperties(lakeAllocator)
+	// No page is larger than the file (compressed) or than its column
+	// chunk says (uncompressed): a damaged page header claiming more is an
+	// error before its buffer is allocated.
+	props.MaxCompressedPageSize = max(min(size, parquet.DefaultMaxCompressedPageSize), 1)
+	pr, err := file.NewParquetReader(io.NewSectionReader(r, 0, size), file.WithReadProps(props))
 	if err != nil {
 		return nil, fmt.Errorf("cannot read %q as Parquet: %w", src.Name, err)
 	}
 	md := pr.MetaData()
-	if err := checkChunks(md, size); err != nil {
+	largest, err := checkChunks(md, size)
+	if err != nil {
 		return nil, fmt.Errorf("%q is a damaged Parquet file: %w", src.Name, err)
 	}
+	props.MaxUncompressedPageSize = max(min(largest, parquet.DefaultMaxUncompressedPageSize), 1)
 	kv := md.KeyValueMetadata()
 	family, version := kv.FindValue(MetaFamily), kv.FindValue(MetaSchemaVersion)
 	if family == nil || version == nil {
@@ -69,27 +76,29 @@ func (d FileDecoder) OpenFile(r io.ReaderAt, size int64, src parser.Source) (_ p
 }
 
 // checkChunks checks that every column chunk the footer places lies
-// within the file's size bytes. The Parquet library allocates a chunk's
-// claimed length before reading it: a damaged footer claiming gigabytes
-// would stall the reader on that allocation rather than fail.
-func checkChunks(md *metadata.FileMetaData, size int64) error {
+// within the file's size bytes, and returns the largest uncompressed size
+// of a chunk. The Parquet library allocates a chunk's claimed length before
+// reading it: a damaged footer claiming gigabytes would stall the reader on
+// that allocation rather than fail.
+func checkChunks(md *metadata.FileMetaData, size int64) (largest int64, err error) {
 	for g := range md.NumRowGroups() {
 		rg := md.RowGroup(g)
 		for c := range rg.NumColumns() {
 			cc, err := rg.ColumnChunk(c)
 			if err != nil {
-				return err
+				return 0, err
 			}
 			start, n := cc.DataPageOffset(), cc.TotalCompressedSize()
 			if cc.HasDictionaryPage() && cc.DictionaryPageOffset() > 0 && cc.DictionaryPageOffset() < start {
 				start = cc.DictionaryPageOffset()
 			}
 			if start < 0 || n < 0 || start > size || n > size-start {
-				return fmt.Errorf("column %d of row group %d claims %d bytes at offset %d, beyond the file's %d bytes", c, g, n, start, size)
+				return 0, fmt.Errorf("column %d of row group %d claims %d bytes at offset %d, beyond the file's %d bytes", c, g, n, start, size)
 			}
+			largest = max(largest, cc.TotalUncompressedSize())
 		}
 	}
-	return nil
+	return largest, nil
 }
 
 type lakeFile struct {
