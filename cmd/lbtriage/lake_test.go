@@ -475,22 +475,8 @@ func TestAnalyze_Lake(t *testing.T) {
 			if code, out, errOut := run(t, "export", "--out", lakeDir, "--row-group-rows", "500", logs); code != exitOK {
 				t.Fatalf("export: exit %d\n%s%s", code, out, errOut)
 			}
-			report := func(args ...string) map[string]any {
-				t.Helper()
-				code, out, errOut := run(t, append([]string{"analyze", "-o", "json"}, args...)...)
-				if code != exitOK {
-					t.Fatalf("analyze %v: exit %d: %s", args, code, errOut)
-				}
-				var m map[string]any
-				if err := json.Unmarshal([]byte(out), &m); err != nil {
-					t.Fatal(err)
-				}
-				delete(m, "inputs")
-				delete(m, "lines")
-				return m
-			}
 			for _, window := range [][]string{nil, {"--since", "2026-11-20T23:45:00Z", "--until", "2026-11-21T00:10:00Z"}} {
-				want, got := report(append(window, logs)...), report(append(window, lakeDir)...)
+				want, got := reportWithoutInputs(t, append(window, logs)...), reportWithoutInputs(t, append(window, lakeDir)...)
 				if !reflect.DeepEqual(got, want) {
 					gb, _ := json.MarshalIndent(got, "", " ")
 					wb, _ := json.MarshalIndent(want, "", " ")
@@ -499,4 +485,21 @@ func TestAnalyze_Lake(t *testing.T) {
 			}
 		})
 	}
+}
+
+// reportWithoutInputs runs lbtriage analyze -o json with args and returns
+// the report without what tells the inputs apart (inputs and lines).
+func reportWithoutInputs(t *testing.T, args ...string) map[string]any {
+	t.Helper()
+	code, out, errOut := run(t, append([]string{"analyze", "-o", "json"}, args...)...)
+	if code != exitOK {
+		t.Fatalf("analyze %v: exit %d: %s", args, code, errOut)
+	}
+	var m map[string]any
+	if err := json.Unmarshal([]byte(out), &m); err != nil {
+		t.Fatal(err)
+	}
+	delete(m, "inputs")
+	delete(m, "lines")
+	return m
 }

@@ -12,8 +12,12 @@ import (
 // leaving them to the garbage collector. Reading a lake file allocates its
 // pages, levels and column buffers afresh for every file and batch; with
 // Go's allocator, collecting them cost a quarter of a re-analysis. Buffers
-// are zeroed when handed out, as Go's allocator's are. A buffer never
-// freed is collected as usual.
+// are zeroed when handed out, as Go's allocator's are: unlike the text
+// readers' internal/rowbatch.Recycler, whose builders write every byte
+// they hand out, the Parquet library is not known not to rely on zeroed
+// memory. It is shared by every reader rather than kept per reader, as a
+// file of a few hundred rows frees too little for the next to reuse. A
+// buffer never freed is collected as usual.
 type poolAllocator struct {
 	classes [maxPoolClass + 1]sync.Pool // of *[]byte, by log2 of the capacity
 }
