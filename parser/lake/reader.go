@@ -50,7 +50,8 @@ func (d FileDecoder) OpenFile(r io.ReaderAt, size int64, src parser.Source) (_ p
 	// chunk says (uncompressed): a damaged page header claiming more is an
 	// error before its buffer is allocated.
 	props.MaxCompressedPageSize = max(min(size, parquet.DefaultMaxCompressedPageSize), 1)
-	pr, err := file.NewParquetReader(io.NewSectionReader(r, 0, size), file.WithReadProps(props))
+	c := &coalescing{r: r}
+	pr, err := file.NewParquetReader(io.NewSectionReader(c, 0, size), file.WithReadProps(props))
 	if err != nil {
 		return nil, fmt.Errorf("cannot read %q as Parquet: %w", src.Name, err)
 	}
@@ -72,7 +73,7 @@ func (d FileDecoder) OpenFile(r io.ReaderAt, size int64, src parser.Source) (_ p
 	if i < 0 {
 		return nil, fmt.Errorf("%q holds %s rows, which this build does not read", src.Name, *family)
 	}
-	return &lakeFile{d: d, pr: pr, dec: d.Decoders[i], src: src}, nil
+	return &lakeFile{d: d, pr: pr, c: c, dec: d.Decoders[i], src: src}, nil
 }
 
 // checkChunks checks that every column chunk the footer places lies
@@ -88,10 +89,7 @@ func checkChunks(md *metadata.FileMetaData, size int64) (largest int64, err erro
 			if err != nil {
 				return 0, err
 			}
-			start, n := cc.DataPageOffset(), cc.TotalCompressedSize()
-			if cc.HasDictionaryPage() && cc.DictionaryPageOffset() > 0 && cc.DictionaryPageOffset() < start {
-				start = cc.DictionaryPageOffset()
-			}
+			start, n := chunkRange(cc)
 			if start < 0 || n < 0 || start > size || n > size-start {
 				return 0, fmt.Errorf("column %d of row group %d claims %d bytes at offset %d, beyond the file's %d bytes", c, g, n, start, size)
 			}
@@ -104,6 +102,7 @@ func checkChunks(md *metadata.FileMetaData, size int64) (largest int64, err erro
 type lakeFile struct {
 	d   FileDecoder
 	pr  *file.Reader
+	c   *coalescing
 	dec parser.Decoder
 	src parser.Source
 }
@@ -181,6 +180,7 @@ func (f *lakeFile) NewReader(opts parser.Options) (_ parser.Reader, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("cannot read %q: %w", f.src.Name, err)
 	}
+	f.c.plan(md, groups, leaves)
 	if r.rr, err = fr.GetRecordReader(context.Background(), leaves, groups); err != nil {
 		return nil, fmt.Errorf("cannot read %q: %w", f.src.Name, err)
 	}

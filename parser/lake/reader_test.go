@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"encoding/binary"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -158,4 +159,54 @@ func parquetWith(t *testing.T, md map[string]string) []byte {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
+}
+
+// countingReaderAt counts the reads made through it.
+type countingReaderAt struct {
+	r     io.ReaderAt
+	reads int
+	bytes int64
+}
+
+func (c *countingReaderAt) ReadAt(p []byte, off int64) (int, error) {
+	c.reads++
+	n, err := c.r.ReadAt(p, off)
+	c.bytes += int64(n)
+	return n, err
+}
+
+// The column chunks a reader needs are read in few reads, not one each (on
+// S3 each read is a GetObject): here the footer's two and one for the 14
+// columns of the ALB analysis, which lie within coalesceGap of each other.
+func TestFileDecoder_CoalescedReads(t *testing.T) {
+	objs, _, err := gen.ALBObjects(albScenario(3000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	written, _ := export(t, memObjects("s3://logs/", objs), DirStore{Root: dir}, Options{}, 1)
+	b, err := os.ReadFile(filepath.Join(dir, written[0].Path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cr := &countingReaderAt{r: bytes.NewReader(b)}
+	f, err := FileDecoder{Decoders: decoders()}.OpenFile(cr, int64(len(b)), parser.Source{Name: "x.parquet"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := f.NewReader(parser.Options{Columns: alb.TriageColumns})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Release()
+	var rows int64
+	for r.Next() {
+		rows += r.RecordBatch().NumRows()
+	}
+	if r.Err() != nil || rows != written[0].Rows {
+		t.Fatalf("read %d rows of %d: %v", rows, written[0].Rows, r.Err())
+	}
+	if cr.reads > 3 || cr.bytes >= int64(len(b)) {
+		t.Errorf("%d reads of %d bytes of the file's %d, want at most 3 and fewer bytes", cr.reads, cr.bytes, len(b))
+	}
 }
