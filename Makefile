@@ -12,7 +12,7 @@ FUZZMINIMIZE ?= 5s
 TEST_PREREQS :=
 -include mk/*.mk
 
-.PHONY: all build test test-short bench fuzz demo lint fmt clean
+.PHONY: all build test test-short bench bench-e2e fuzz demo lint fmt clean
 
 all: build
 
@@ -30,6 +30,13 @@ test-short:
 # Compare runs with: benchstat old.txt new.txt
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count 1 $(PKGS)
+
+# bench-e2e times analyze against the decompression floor on generated data
+# of every family (docs/performance.md); BENCH_E2E_FLAGS passes flags, such
+# as -mb 30 -runs 1 for a quick run.
+BENCH_E2E_FLAGS ?=
+bench-e2e: build
+	$(GO) run ./cmd/benche2e -bin $(BIN) $(BENCH_E2E_FLAGS)
 
 # Each fuzz target runs for FUZZTIME; the seed corpus is in testdata/fuzz.
 # A new input is minimized for at most FUZZMINIMIZE, so a long one does not

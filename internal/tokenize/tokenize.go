@@ -117,6 +117,11 @@ func (t *Tokens) limit() int {
 	return t.Max
 }
 
+// GenericEnv is the environment variable that, set to 1, keeps a process
+// off the AVX-512 tokenizer, as on a CPU without it: a diagnostic, for
+// measuring on one machine the way other machines take (make bench-e2e).
+const GenericEnv = "LBTRIAGE_GENERIC"
+
 // SetVector turns the AVX-512 tokenizer on or off, where the CPU has it,
 // and returns whether it was on. It is for the tests and benchmarks of the
 // decoders, which compare the ways a CPU without it takes; it must not be

@@ -2,15 +2,20 @@
 
 package tokenize
 
-import "golang.org/x/sys/cpu"
+import (
+	"os"
+
+	"golang.org/x/sys/cpu"
+)
 
 // hasAVX512 reports whether the CPU has what tokenizeAVX512 needs.
 var hasAVX512 = cpu.X86.HasAVX512F && cpu.X86.HasAVX512BW && cpu.X86.HasAVX512VBMI2 &&
 	cpu.X86.HasPCLMULQDQ && cpu.X86.HasBMI2 && cpu.X86.HasPOPCNT
 
 // useAVX512 reports whether tokenizeVector and tokenizeLine run
-// tokenizeAVX512 (see SetVector).
-var useAVX512 = hasAVX512
+// tokenizeAVX512 (see SetVector). The environment variable GenericEnv set
+// to 1 turns it off for the whole process.
+var useAVX512 = hasAVX512 && os.Getenv(GenericEnv) != "1"
 
 // tokenizeVector writes the bounds of every token of line to t and returns
 // how many tokens there are, at most MaxFields and max (Tokens.Max), or -1 when it cannot vouch
