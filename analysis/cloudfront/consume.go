@@ -254,7 +254,7 @@ type state struct {
 	// causeStatus and causeDT count, per cause, the statuses and detailed
 	// result types its 5xx carried (for the verdict's wording).
 	causeStatus [analysis.MaxCauses]map[uint16]int64
-	causeDT     [analysis.MaxCauses]map[string]int64
+	causeDT     [analysis.MaxCauses]map[string]*int64
 	// hostBuckets: cache hits and misses per (host index, bucket), for the
 	// first maxDetailedHosts hosts.
 	hostBuckets map[hostBucket]*hitMiss
@@ -356,15 +356,18 @@ func (s *state) causeDetail(c analysis.CauseID, status uint16, dt, rt string) {
 	}
 	if s.causeStatus[c] == nil {
 		s.causeStatus[c] = map[uint16]int64{}
-		s.causeDT[c] = map[string]int64{}
+		s.causeDT[c] = map[string]*int64{}
 	}
 	if _, ok := s.causeStatus[c][status]; ok || len(s.causeStatus[c]) < maxCauseDetails {
 		s.causeStatus[c][status]++
 	}
-	if _, ok := s.causeDT[c][dt]; ok {
-		s.causeDT[c][dt]++
+	// dt is a view into the batch: a map assignment would store it as the
+	// key (Go replaces a string key on every assignment), so counts are
+	// bumped through pointers and a key is stored only cloned.
+	if n := s.causeDT[c][dt]; n != nil {
+		*n++
 	} else if len(s.causeDT[c]) < maxCauseDetails {
-		s.causeDT[c][strings.Clone(dt)] = 1
+		s.causeDT[c][strings.Clone(dt)] = new(int64(1))
 	}
 }
 
@@ -413,16 +416,20 @@ func (s *state) Merge(other analysis.State) {
 		for st, n := range o.causeStatus[c] {
 			if s.causeStatus[c] == nil {
 				s.causeStatus[c] = map[uint16]int64{}
-				s.causeDT[c] = map[string]int64{}
+				s.causeDT[c] = map[string]*int64{}
 			}
 			s.causeStatus[c][st] += n
 		}
 		for dt, n := range o.causeDT[c] {
 			if s.causeDT[c] == nil {
 				s.causeStatus[c] = map[uint16]int64{}
-				s.causeDT[c] = map[string]int64{}
+				s.causeDT[c] = map[string]*int64{}
 			}
-			s.causeDT[c][dt] += n
+			if p := s.causeDT[c][dt]; p != nil {
+				*p += *n
+			} else {
+				s.causeDT[c][dt] = new(*n)
+			}
 		}
 	}
 	for k, ohm := range o.hostBuckets {

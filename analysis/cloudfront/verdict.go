@@ -186,8 +186,8 @@ func (st *state) causeSignature(c analysis.CauseID) string {
 	var dt string
 	var dn int64
 	for d, n := range st.causeDT[c] {
-		if n > dn || n == dn && d < dt {
-			dt, dn = d, n
+		if *n > dn || *n == dn && d < dt {
+			dt, dn = d, *n
 		}
 	}
 	if dt == "" {
