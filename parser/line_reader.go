@@ -37,6 +37,9 @@ type LineReader struct {
 	num     int64
 	bytes   int64
 	tooLong []byte
+	// inPlace: buf is a Block's text, read where it is; its end is
+	// the end of the input, with err set.
+	inPlace bool
 }
 
 // initialLineBuffer is the buffer a LineReader starts with; it grows only
@@ -48,10 +51,24 @@ type LineReader struct {
 const initialLineBuffer = 16 << 10
 
 // NewLineReader returns a LineReader over r with lines capped at max bytes
-// (DefaultMaxLineBytes when max <= 0).
+// (DefaultMaxLineBytes when max <= 0). Over a *Block, it numbers the lines
+// from Block.Line+1, and reads the block's text in place unless it has a
+// Rest.
 func NewLineReader(r io.Reader, max int) *LineReader {
 	if max <= 0 {
 		max = DefaultMaxLineBytes
+	}
+	if b, ok := r.(*Block); ok && b.Rest != nil {
+		lr := NewLineReader(struct{ io.Reader }{b}, max)
+		lr.num = b.Line
+		return lr
+	}
+	if b, ok := r.(*Block); ok {
+		err := b.Err
+		if err == nil {
+			err = io.EOF
+		}
+		return &LineReader{r: b, buf: b.Text, end: len(b.Text), max: max, err: err, num: b.Line, inPlace: true}
 	}
 	n := initialLineBuffer
 	if n > max+1 {
@@ -62,6 +79,9 @@ func NewLineReader(r io.Reader, max int) *LineReader {
 
 // Next advances to the next line and reports whether there is one.
 func (lr *LineReader) Next() bool {
+	if lr.inPlace {
+		return lr.nextInPlace()
+	}
 	for {
 		if i := bytes.IndexByte(lr.buf[lr.scanned:lr.end], '\n'); i >= 0 {
 			nl := lr.scanned + i
@@ -90,12 +110,56 @@ func (lr *LineReader) Next() bool {
 	}
 }
 
+// nextInPlace is Next over a Block's text, all of it in buf: the lines are
+// those a LineReader reading the text through a buffer would return.
+// Such a reader holds at most max+1 bytes, so a line longer than max is
+// LineTooLong whether or not its '\n' is in buf.
+func (lr *LineReader) nextInPlace() bool {
+	if lr.start == lr.end {
+		return false
+	}
+	rest := lr.buf[lr.start:lr.end]
+	if i := bytes.IndexByte(rest, '\n'); i >= 0 {
+		if i > lr.max {
+			lr.inPlaceTooLong(i + 1)
+			return true
+		}
+		lr.emit(rest[:i], LineOK, i+1)
+		lr.start += i + 1
+		return true
+	}
+	if len(rest) > lr.max {
+		lr.inPlaceTooLong(len(rest))
+		return true
+	}
+	st := LineOK
+	if lr.err != io.EOF {
+		st = LineCut
+	}
+	lr.emit(rest, st, len(rest))
+	lr.start = lr.end
+	return true
+}
+
+// inPlaceTooLong hands out the next n bytes as a line too long.
+func (lr *LineReader) inPlaceTooLong(n int) {
+	lr.tooLong = append(lr.tooLong[:0], lr.buf[lr.start:lr.start+min(SnippetBytes, n)]...)
+	lr.start += n
+	lr.emit(lr.tooLong, LineTooLong, n)
+}
+
 // Buffered returns the bytes read from the source and not handed out yet:
 // the start of the next line, or more. A caller that finds a whole line in
 // them, ended by '\n', takes it with Take instead of calling Next, which
 // would search for the '\n' again. It is valid until the next call to Next
-// or Take.
-func (lr *LineReader) Buffered() []byte { return lr.buf[lr.start:lr.end] }
+// or Take. It holds at most max+1 bytes, so a line found in it is never
+// too long.
+func (lr *LineReader) Buffered() []byte {
+	if lr.inPlace {
+		return lr.buf[lr.start:min(lr.end, lr.start+lr.max+1)]
+	}
+	return lr.buf[lr.start:lr.end]
+}
 
 // Take hands out the first n bytes of Buffered as the current line, as Next
 // would, and consumes the '\n' after them, which must be there: it panics

@@ -17,7 +17,10 @@
 //     analyses it yet.
 //
 // It prints each pair's ratio to the floor, lines a second and the peak
-// RSS (VmHWM, polled), then the median and range over the runs. With -generic it runs
+// RSS (VmHWM, polled), then the median and range over the runs. It also
+// gives the ratio of CPU time (user and system) to the floor's: the work
+// done, which depends far less on what else the machine runs than wall
+// time does, though not at all on how well the work is spread over cores. With -generic it runs
 // analyze and parse a second time without the AVX-512 tokenizer (the
 // LBTRIAGE_GENERIC diagnostic), which is what a CPU lacking it does; on
 // such a CPU both are the same path. Data sets are kept under -data and
@@ -41,6 +44,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -337,7 +341,15 @@ func texts(f family, objs []gen.Object) (keys []string, size, lines int64, err e
 // sample is one timed pass.
 type sample struct {
 	secs  float64
+	cpu   float64 // user and system seconds
 	rssMB float64 // 0 when not measured
+}
+
+// selfCPU returns the user and system seconds this process used so far.
+func selfCPU() float64 {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
 }
 
 // measure times the passes over d, runs times, pair by pair, and returns
@@ -395,10 +407,11 @@ func measure(c config, f family, d *data) ([]string, error) {
 		}
 		fl := passes[0].got[r].secs
 		var line strings.Builder
-		fmt.Fprintf(&line, "  run %d: floor %.2fs (%.0f MB/s)", r+1, fl, float64(d.Bytes)/1e6/fl)
+		flCPU := passes[0].got[r].cpu
+		fmt.Fprintf(&line, "  run %d: floor %.2fs (%.0f MB/s, %.2f CPU s)", r+1, fl, float64(d.Bytes)/1e6/fl, flCPU)
 		for _, p := range passes[1:] {
 			s := p.got[r]
-			fmt.Fprintf(&line, "; %s %.2fs = %.2f×, %.2f M lines/s", p.name, s.secs, s.secs/fl, float64(d.Lines)/1e6/s.secs)
+			fmt.Fprintf(&line, "; %s %.2fs = %.2f×, %.2f M lines/s, CPU %.2f×", p.name, s.secs, s.secs/fl, float64(d.Lines)/1e6/s.secs, s.cpu/flCPU)
 			if s.rssMB > 0 {
 				fmt.Fprintf(&line, ", peak RSS %.0f MB", s.rssMB)
 			}
@@ -407,12 +420,13 @@ func measure(c config, f family, d *data) ([]string, error) {
 	}
 	var out []string
 	for _, p := range passes[1:] {
-		ratios, rss := make([]float64, c.runs), make([]float64, c.runs)
+		ratios, cpus, rss := make([]float64, c.runs), make([]float64, c.runs), make([]float64, c.runs)
 		for r := range c.runs {
 			ratios[r] = p.got[r].secs / passes[0].got[r].secs
+			cpus[r] = p.got[r].cpu / passes[0].got[r].cpu
 			rss[r] = p.got[r].rssMB
 		}
-		l := fmt.Sprintf("%-16s %-15s %s×", d.name, p.name, spread(ratios, "%.2f"))
+		l := fmt.Sprintf("%-16s %-15s %s×  CPU %s×", d.name, p.name, spread(ratios, "%.2f"), spread(cpus, "%.2f"))
 		if slices.Max(rss) > 0 {
 			l += fmt.Sprintf("  peak RSS %s MB", spread(rss, "%.0f"))
 		}
@@ -433,7 +447,7 @@ func spread(v []float64, format string) string {
 
 // floor decompresses files with workers goroutines and discards the text.
 func floor(files []string, workers int) (sample, error) {
-	start := time.Now()
+	start, cpu0 := time.Now(), selfCPU()
 	err := forEach(files, workers, func(path string) error {
 		f, err := os.Open(path)
 		if err != nil {
@@ -447,7 +461,7 @@ func floor(files []string, workers int) (sample, error) {
 		_, err = io.Copy(io.Discard, zr)
 		return err
 	})
-	return sample{secs: time.Since(start).Seconds()}, err
+	return sample{secs: time.Since(start).Seconds(), cpu: selfCPU() - cpu0}, err
 }
 
 func forEach(files []string, workers int, do func(string) error) error {
@@ -513,7 +527,8 @@ func analyze(c config, d *data, generic bool) (sample, error) {
 		}
 		return sample{}, fmt.Errorf("%v: %s", err, strings.TrimSpace(stderr.String()))
 	}
-	return sample{secs: secs, rssMB: rss}, nil
+	cpu := (cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()).Seconds()
+	return sample{secs: secs, cpu: cpu, rssMB: rss}, nil
 }
 
 // watchPeak polls the peak resident set (VmHWM) of process pid until the
@@ -563,14 +578,14 @@ func parse(f family, d *data, workers int, generic bool) (sample, error) {
 		objs[i] = input.Object{Source: parser.Source{Name: filepath.Base(path)}, Size: -1,
 			Open: func(context.Context) (io.ReadCloser, error) { return os.Open(path) }}
 	}
-	start := time.Now()
+	start, cpu0 := time.Now(), selfCPU()
 	_, results, err := input.Scan(context.Background(), objs, input.ScanOptions{
 		Workers:  workers,
 		Decoders: []parser.Decoder{f.dec},
 		Format:   f.dec.Format(),
 		Columns:  map[parser.Format][]string{f.dec.Format(): f.cols},
 	}, func() input.Sink { return &counter{} })
-	secs := time.Since(start).Seconds()
+	secs, cpu := time.Since(start).Seconds(), selfCPU()-cpu0
 	if err != nil {
 		return sample{}, err
 	}
@@ -578,7 +593,7 @@ func parse(f family, d *data, workers int, generic bool) (sample, error) {
 	if failed > 0 || total.Lines != d.Lines {
 		return sample{}, fmt.Errorf("parse read %d of %d lines, %d objects failed", total.Lines, d.Lines, failed)
 	}
-	return sample{secs: secs}, nil
+	return sample{secs: secs, cpu: cpu}, nil
 }
 
 type counter struct{ rows int64 }

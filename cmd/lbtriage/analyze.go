@@ -41,6 +41,10 @@ type analysisConfig struct {
 	BatchSize int
 	// Progress is the --progress mode ("" means auto).
 	Progress string
+	// noSplit reads every object whole, splitAll cuts every object into
+	// blocks of blockBytes (input.ScanOptions). For tests.
+	noSplit, splitAll bool
+	blockBytes        int
 }
 
 // errNothingRead reports a run where no input could be read.
@@ -92,6 +96,11 @@ func (m *Main) runAnalyses(ctx context.Context, cfg analysisConfig) ([]*analysis
 		Parser:   parser.Options{BatchSize: batch},
 		Columns:  families.Columns(),
 		OnReject: rejects.Add,
+		// One large object uses every core: the figures do not depend on
+		// which worker reads which rows.
+		Split:      !cfg.noSplit,
+		SplitAll:   cfg.splitAll,
+		BlockBytes: cfg.blockBytes,
 		// The lake's Parquet files, read back with only these columns.
 		Files: lake.FileDecoder{Decoders: decoders(), Since: cfg.Analysis.Since, Until: cfg.Analysis.Until},
 	}

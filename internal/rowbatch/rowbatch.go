@@ -60,8 +60,17 @@ func Setup(opts parser.Options) (_ parser.Options, rec *Recycler) {
 		opts.Allocator = rec
 	}
 	opts = opts.WithDefaults()
-	opts.MaxLineBytes = min(max(opts.MaxLineBytes, parser.SnippetBytes), MaxLineBytes)
+	opts.MaxLineBytes = LineCap(opts.MaxLineBytes)
 	return opts, rec
+}
+
+// LineCap returns the line cap a reader set up with Options.MaxLineBytes
+// max keeps (see Setup).
+func LineCap(n int) int {
+	if n <= 0 {
+		n = parser.DefaultMaxLineBytes
+	}
+	return min(max(n, parser.SnippetBytes), MaxLineBytes)
 }
 
 // Projection returns the indexes into fields of the columns named, in

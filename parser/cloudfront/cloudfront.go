@@ -124,7 +124,41 @@ const Format parser.Format = "cloudfront"
 // Decoder is the CloudFront access-log format.
 type Decoder struct{}
 
-var _ parser.Decoder = Decoder{}
+var _ parser.Splitter = Decoder{}
+
+// Carry returns the names of the last "#Fields:" line of text, copied, or
+// carry when text has none: the header under which the next block's lines
+// are read (parser.Splitter). A header line longer than the Reader's
+// MaxLineBytes, rejected as too long, or opening a block other than an
+// object's first after a byte-order mark, is taken for one all the same;
+// neither is met in logs.
+func (Decoder) Carry(carry, text []byte) []byte {
+	const tag = "#Fields:"
+	// Searched forwards: bytes.Index is vectorised, LastIndex is not.
+	var last []byte
+	for from := 0; ; {
+		i := bytes.Index(text[from:], []byte(tag))
+		if i < 0 {
+			break
+		}
+		i += from
+		from = i + len(tag)
+		start := bytes.LastIndexByte(text[:i], '\n') + 1
+		lead := bytes.TrimPrefix(text[start:i], utf8BOM)
+		if len(bytes.TrimLeft(lead, " \t")) != 0 {
+			continue // "#Fields:" inside a line
+		}
+		names := text[from:]
+		if nl := bytes.IndexByte(names, '\n'); nl >= 0 {
+			names = names[:nl]
+		}
+		last = bytes.TrimSuffix(names, []byte("\r"))
+	}
+	if last == nil {
+		return carry
+	}
+	return append([]byte{}, last...)
+}
 
 // Format returns Format.
 func (Decoder) Format() parser.Format { return Format }

@@ -138,6 +138,13 @@ func NewReader(r io.Reader, opts parser.Options) (*Reader, error) {
 	)
 	rd.schema = arrow.NewSchema(fields, &md)
 	rd.legacy = rd.buildPlan(nil, legacyFields)
+	if b, ok := r.(*parser.Block); ok && b.Line > 0 {
+		// The middle of an object: the header before it, and no head.
+		if b.Carry != nil {
+			rd.setHeader(b.Carry)
+		}
+		return rd, nil
+	}
 	if err := rd.readHead(); err != nil {
 		rd.Release()
 		return nil, err

@@ -36,7 +36,9 @@ type Skipped struct {
 
 // Sink consumes the record batches of the objects a Scan reads. Scan gives
 // each worker its own Sink, so a Sink needs no locking; Consume is called with
-// the batches of one object in order. A Sink must not keep rec past the call
+// the batches of one object in order, or, with ScanOptions.Split, with those
+// of the blocks of objects that reach it (a block's in order, and blocks of
+// several objects interleaved). A Sink must not keep rec past the call
 // without calling Retain.
 type Sink interface {
 	Consume(src parser.Source, format parser.Format, rec arrow.RecordBatch) error
@@ -66,7 +68,24 @@ type ScanOptions struct {
 	// OnBytes, when set, is called as stored bytes are read, with the count
 	// just read, from any worker (for progress bars).
 	OnBytes func(n int64)
+	// Split reads the last objects (those started when fewer are left
+	// than workers), when their decoder is a parser.Splitter, in blocks of
+	// whole lines: one goroutine decompresses the object and cuts it while
+	// Workers more parse its blocks into sinks of their own, so that one
+	// large object uses every core. The batches of one object
+	// then reach several sinks, each in the object's order. See Scan.
+	Split bool
+	// SplitAll, with Split, cuts every object, not only those started when
+	// fewer objects are left than workers (tests, measurements).
+	SplitAll bool
+	// BlockBytes is the size of a block with Split (DefaultBlockBytes when
+	// 0); a block grows past it to hold a longer line.
+	BlockBytes int
 }
+
+// DefaultBlockBytes is the size of the blocks ScanOptions.Split cuts
+// objects into.
+const DefaultBlockBytes = 1 << 20
 
 // ObjectResult is what happened to one object.
 type ObjectResult struct {

@@ -35,8 +35,15 @@ var ErrUnknownFormat = errors.New("unknown log format")
 // Scan reads objects concurrently and hands their record batches to sinks.
 //
 // At most opts.Workers objects are read at once, each worker with its own
-// Sink from newSink; Scan returns those sinks (one per worker, at least one)
-// for the caller to merge. For each object Scan opens it, undoes gzip
+// Sink from newSink; Scan returns those sinks (one per worker, at least one,
+// and with opts.Split one more per worker parsing blocks) for the caller to
+// merge. With opts.Split, an object started when fewer objects are left
+// than workers, whose decoder is a parser.Splitter, is decompressed by its
+// worker and cut into blocks of whole lines, which opts.Workers more
+// goroutines parse at once (see readBlocks), so that the last objects, or
+// a single one, use every core: the object's rows, rejected lines (with
+// their line numbers), Stats and errors are those of the object read
+// whole, its batches spread over their sinks. For each object Scan opens it, undoes gzip
 // (Decompress), picks a decoder and passes every batch to the worker's sink.
 // The decoder is opts.Format when set; otherwise the one of opts.Decoders
 // whose Sniff recognises the most lines of the first HeadBytes (see
@@ -71,32 +78,40 @@ func Scan(ctx context.Context, objects []Object, opts ScanOptions, newSink func(
 	if workers <= 0 {
 		workers = runtime.NumCPU()
 	}
-	workers = max(min(workers, len(objects)), 1)
+	readers := max(min(workers, len(objects)), 1)
 
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 
 	results := make([]ObjectResult, len(objects))
 	started := make([]bool, len(objects))
-	sinks := make([]Sink, workers)
+	sinks := make([]Sink, readers)
 	for i := range sinks {
 		sinks[i] = newSink()
+	}
+	var blocks *blockPool
+	if opts.Split {
+		blocks = newBlockPool(ctx, cancel, workers, newSink)
 	}
 	var (
 		next atomic.Int64
 		wg   sync.WaitGroup
 	)
-	for w := range workers {
+	for w := range readers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			s := &scanner{opts: &opts, forced: forced, unread: unread, sink: sinks[w]}
+			s := &scanner{opts: &opts, forced: forced, unread: unread, sink: sinks[w], blocks: blocks}
 			for {
 				i := int(next.Add(1) - 1)
 				if i >= len(objects) || ctx.Err() != nil {
 					return
 				}
 				started[i] = true
+				// Blocks cost a little more work than a whole object: cut
+				// only the objects that leave workers idle, those started
+				// when fewer are left than workers.
+				s.split = blocks != nil && (opts.SplitAll || len(objects)-i < workers)
 				res, sinkErr := s.read(ctx, objects[i])
 				results[i] = res
 				if sinkErr != nil {
@@ -110,6 +125,9 @@ func Scan(ctx context.Context, objects []Object, opts ScanOptions, newSink func(
 		}()
 	}
 	wg.Wait()
+	if blocks != nil {
+		sinks = append(sinks, blocks.close()...)
+	}
 
 	if ctx.Err() == nil {
 		return sinks, results, nil
@@ -169,6 +187,10 @@ type scanner struct {
 	// unread are the kinds of log recognised that no decoder reads.
 	unread []otherLog
 	sink   Sink
+	// blocks parses the blocks of split objects; nil without
+	// ScanOptions.Split. split says whether to cut the object being read.
+	blocks *blockPool
+	split  bool
 }
 
 // read reads one object. It returns the sink's error separately: that one
@@ -244,6 +266,9 @@ func (s *scanner) read(ctx context.Context, obj Object) (res ObjectResult, sinkE
 	if s.opts.OnReject != nil {
 		popts.OnReject = s.nameForeign(dec, s.opts.OnReject)
 	}
+	if sp, ok := dec.(parser.Splitter); ok && s.split {
+		return s.readBlocks(ctx, sp, o, popts, res)
+	}
 	r, err := dec.NewReader(o.hr, popts)
 	var unsupported *parser.UnsupportedError
 	if errors.As(err, &unsupported) {
@@ -259,14 +284,19 @@ func (s *scanner) read(ctx context.Context, obj Object) (res ObjectResult, sinkE
 		return res, sinkErr
 	}
 	if err := r.Err(); err != nil {
-		// Report the stream's own error when it is the cause: decoders may
-		// wrap it with the object's name, which objectError adds anyway.
-		if d, ok := o.dr.(*decompressReader); ok && d.err != nil && !errors.Is(d.err, io.EOF) {
-			err = d.err
-		}
-		res.Err = objectError(src.Name, err)
+		res.Err = o.readError(src.Name, err)
 	}
 	return res, nil
+}
+
+// readError is the error of an object whose reader failed with err.
+func (o *opened) readError(name string, err error) error {
+	// Report the stream's own error when it is the cause: decoders may
+	// wrap it with the object's name, which objectError adds anyway.
+	if d, ok := o.dr.(*decompressReader); ok && d.err != nil && !errors.Is(d.err, io.EOF) {
+		err = d.err
+	}
+	return objectError(name, err)
 }
 
 // drain hands every batch of r to the sink and sets res.Stats. It reports
