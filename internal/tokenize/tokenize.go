@@ -146,8 +146,9 @@ func (t *Tokens) tokenizeFast(line []byte) bool {
 // bytes, instead of a search per token. It handles the lines whose quotes
 // are all plain: each quote either opens a value (it follows a space or
 // starts the line, and does not come before a space or the end) or closes
-// one (the other way round), openers and closers alternate from an opener
-// to a closer, and no quote follows a backslash. On such a line the quoted
+// one (the other way round), or is one of the two of a `","` inside a
+// value (the items of a quoted list), openers and closers alternate from
+// an opener to a closer, and no quote follows a backslash. On such a line the quoted
 // regions are exactly what tokenizeScalar finds, so the separators are the
 // spaces outside them, and a token starting with a quote ends with its
 // closer. It returns false, with t.b in no particular state, for any
@@ -220,6 +221,17 @@ func (t *Tokens) tokenizeMasked(line []byte) bool {
 			}
 			open := q & (s<<1 | prevSpace)
 			close = q & (s>>1 | sp[w+1]<<63)
+			var firsts uint64
+			if rest := q &^ (open | close); rest != 0 {
+				// The quotes of a `","` joining the items of a quoted
+				// list (NLB's ALPN lists) are no separators: drop them.
+				if firsts = joins(line, 64*w, rest, qu[w:]); firsts == 0 {
+					return false
+				}
+				q &^= firsts | firsts<<2
+				open &= q
+				close &= q
+			}
 			if open&close != 0 || q&^(open|close) != 0 {
 				return false
 			}
@@ -231,8 +243,8 @@ func (t *Tokens) tokenizeMasked(line []byte) bool {
 			x ^= x << 16
 			x ^= x << 32
 			x ^= inside
-			if open&^x != 0 || close&x != 0 {
-				return false
+			if open&^x != 0 || close&x != 0 || firsts&^x != 0 {
+				return false // firsts&^x: a `","` outside quotes, a stray quote
 			}
 			sep = s &^ x
 			inside = uint64(int64(x) >> 63)
@@ -271,6 +283,31 @@ func (t *Tokens) tokenizeMasked(line []byte) bool {
 	}
 	t.N = nf
 	return true
+}
+
+// joins returns the bits, in the word of line's bytes from base, of the
+// quotes in rest that open a `","` (a quote, a comma, a quote), and clears
+// the second quote of each in qu[1] when it is in the next word; it returns
+// 0 when a quote of rest opens none, which the scalar rules must judge.
+// The caller drops both quotes of each: tokenizeScalar reads a quoted
+// list of items as one token ("h2","http/1.1"), and inside quotes neither
+// separates anything.
+func joins(line []byte, base int, rest uint64, qu []uint64) (firsts uint64) {
+	for rest != 0 {
+		i := bits.TrailingZeros64(rest)
+		rest &= rest - 1
+		p := base + i
+		if p+2 >= len(line) || line[p+1] != ',' || line[p+2] != '"' {
+			return 0
+		}
+		firsts |= 1 << i
+		if i+2 < 64 {
+			rest &^= 1 << (i + 2)
+		} else {
+			qu[1] &^= 1 << (i + 2 - 64)
+		}
+	}
+	return firsts
 }
 
 // tokenizeScalar splits line into at most Max tokens. A token starting

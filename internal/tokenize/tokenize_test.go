@@ -120,6 +120,17 @@ func TestTokenize_MatchesScalar(t *testing.T) {
 	f(albLine, true, true)
 	f(albLine+` extra "more fields"`, true, true)
 	f(connLine, true, true)
+	// Quoted lists of items, as NLB's ALPN fields, in one word and across
+	// words; a `","` outside quotes is a stray quote for the scalar rules.
+	f(`h2 h2 "h2","http/1.1" 2026-11-20T12:49:59`, false, true)
+	f(`"a","b","c" "d"`, false, true)
+	f(`"","" x`, false, true)
+	f(strings.Repeat("x", 58)+` "h2","http/1.1" y`, false, true)
+	f(strings.Repeat("x", 59)+` "h2","http/1.1" y`, false, true)
+	f(strings.Repeat("x", 60)+` "h2","http/1.1" y`, false, true)
+	f(`a","b c`, false, false)
+	f(`"a", "b"`, false, false)
+	f(`"a","b`, false, false)
 	f(albLine+` extra "x`, true, true)       // past the last field, as the scalar rules
 	f(strings.Repeat("x ", 40), false, true) // the end after a space
 	f(strings.Repeat(`"q w" `, 40), false, true)
@@ -245,6 +256,7 @@ func FuzzTokenize(f *testing.F) {
 	f.Add([]byte(`"GET /x?q="y" HTTP/1.1" "ua"`))
 	f.Add([]byte(strings.Replace(albLine, `-123456789012" 1 `, `-123456789012"1 `, 1)))
 	f.Add([]byte(strings.Replace(albLine, ` 57 "GET`, ` 57"GET`, 1)))
+	f.Add([]byte(`h2 "h2","http/1.1" "a","b" x","y "z",""`))
 	f.Fuzz(func(t *testing.T, line []byte) {
 		if len(line) > 1<<16 {
 			return
