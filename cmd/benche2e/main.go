@@ -56,6 +56,7 @@ import (
 	"github.com/lbtriage/lbtriage/parser"
 	"github.com/lbtriage/lbtriage/parser/alb"
 	"github.com/lbtriage/lbtriage/parser/albconn"
+	"github.com/lbtriage/lbtriage/parser/albhealth"
 	"github.com/lbtriage/lbtriage/parser/cloudfront"
 	"github.com/lbtriage/lbtriage/parser/input"
 	"github.com/lbtriage/lbtriage/parser/nlb"
@@ -184,6 +185,22 @@ var families = []family{
 			return objs, err
 		},
 		keep: func(key string) bool { return strings.HasPrefix(filepath.Base(key), "conn_log_") }},
+	{name: "albhealth", dec: albhealth.Decoder{}, cols: albhealth.TriageColumns,
+		objects: func(rows int) ([]gen.Object, error) {
+			sc := gen.SampleHealthIncident()
+			sc.ALB.Rows = 1000 // the access logs, not kept
+			sc.ALB.End = sc.ALB.Start.Add(35 * time.Minute)
+			// Every node checks every target every 5 s (the least AWS
+			// allows): the volume comes from the number of targets.
+			sc.Interval, sc.Timeout = 5*time.Second, 2*time.Second
+			n := max(rows/(len(gen.DefaultNodes())*int(35*time.Minute/sc.Interval)), 1)
+			sc.ALB.Targets = nil
+			for i := range n {
+				sc.ALB.Targets = append(sc.ALB.Targets, fmt.Sprintf("10.0.%d.%d:%d", 1+i%3, 10+i/3%240, 8080+i/720))
+			}
+			objs, _, err := gen.HealthObjects(sc)
+			return objs, err
+		}},
 }
 
 func familyNames() []string {

@@ -28,7 +28,11 @@ const Format parser.Format = "clb"
 // Decoder is the Classic Load Balancer access-log format.
 type Decoder struct{}
 
-var _ parser.Decoder = Decoder{}
+var _ parser.Splitter = Decoder{}
+
+// Carry returns nil: every line stands alone, so an object's blocks may
+// be read apart (parser.Splitter).
+func (Decoder) Carry(_, _ []byte) []byte { return nil }
 
 // Format returns Format.
 func (Decoder) Format() parser.Format { return Format }

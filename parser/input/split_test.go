@@ -12,7 +12,11 @@ import (
 
 	"github.com/lbtriage/lbtriage/internal/gen"
 	"github.com/lbtriage/lbtriage/parser"
+	"github.com/lbtriage/lbtriage/parser/alb"
 	"github.com/lbtriage/lbtriage/parser/albconn"
+	"github.com/lbtriage/lbtriage/parser/albhealth"
+	"github.com/lbtriage/lbtriage/parser/clb"
+	"github.com/lbtriage/lbtriage/parser/cloudfront"
 	"github.com/lbtriage/lbtriage/parser/nlb"
 )
 
@@ -42,7 +46,7 @@ type scanAll struct {
 
 func scanEvery(t *testing.T, objs []Object, opts ScanOptions) scanAll {
 	t.Helper()
-	opts.Decoders = []parser.Decoder{realDecoders[0], realDecoders[1], nlb.Decoder{}, albconn.Decoder{}}
+	opts.Decoders = []parser.Decoder{alb.Decoder{}, cloudfront.Decoder{}, nlb.Decoder{}, albconn.Decoder{}, albhealth.Decoder{}, clb.Decoder{}}
 	opts.Parser.Allocator = checkedAllocator(t)
 	var mu sync.Mutex
 	var out scanAll
@@ -166,6 +170,14 @@ func splitObjects(t *testing.T) []Object {
 		t.Fatal(err)
 	}
 	add("conn.log.gz", last(connObjs, "conn_log_").Data)
+
+	hsc := gen.SampleHealthIncident()
+	hsc.ALB.Rows = 2000
+	healthObjs, _, err := gen.HealthObjects(hsc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	add("health.log.gz", last(healthObjs, "").Data)
 	return objs
 }
 
