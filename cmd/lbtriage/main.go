@@ -31,11 +31,28 @@ const (
 )
 
 func main() {
+	tuneGC(os.Getenv)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	m := &Main{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Now: time.Now}
 	code := m.Run(ctx, os.Args[1:])
 	stop()
 	os.Exit(code)
+}
+
+// tuneGC lets the heap grow to five times what is live between two
+// collections, instead of twice, unless GOGC says otherwise, under a soft
+// limit of 192 MiB unless GOMEMLIMIT sets one. A run's live heap is small
+// (the batches' memory is recycled, the aggregates are bounded), so the
+// default collected every few megabytes: 2.8% of analyze's instructions
+// on ALB logs, 0.6% so (callgrind); the peak resident memory of analyze
+// over 300 MB of logs went from 74-102 MB to 85-112 MB.
+func tuneGC(getenv func(string) string) {
+	if getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
+	if getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(192 << 20)
+	}
 }
 
 // Main is the program with its environment made explicit, so that tests can
