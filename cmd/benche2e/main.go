@@ -11,6 +11,8 @@
 //     away, one worker per core (one object cannot use more than one);
 //   - analyze: the built binary, `lbtriage analyze -o json DIR`, as a user
 //     runs it, with its peak resident memory from wait4's rusage;
+//   - analyze s3 (with -s3): the same, reading the objects from versitygw
+//     serving the data's folder on loopback, as from S3;
 //   - parse: the family's decoder over the same objects through
 //     input.Scan (all workers, the triage columns, no analysis), in this
 //     process: every family's parse throughput, whether or not the binary
@@ -35,6 +37,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -74,11 +77,13 @@ func main() {
 		noParse  = flag.Bool("no-parse", false, "skip the in-process parse-only pass")
 		sets     = flag.String("sets", "many,one", "data sets: many (about 21 objects), one (one object)")
 		analyzeF = flag.String("analyze-flags", "", "extra flags for lbtriage analyze, space-separated")
+		s3gw     = flag.String("s3", "", "also run analyze over S3: the versitygw binary to serve the data sets on loopback (tools/bin/versitygw)")
 	)
 	flag.Parse()
 	if err := run(config{
 		mb: *mb, runs: *runs, families: *only, bin: *bin, data: *dataDir, workers: *workers,
 		generic: *generic, parse: !*noParse, sets: strings.Split(*sets, ","), analyzeFlags: strings.Fields(*analyzeF),
+		versitygw: *s3gw,
 	}); err != nil {
 		fmt.Fprintln(os.Stderr, "bench-e2e:", err)
 		os.Exit(1)
@@ -95,6 +100,7 @@ type config struct {
 	parse        bool
 	sets         []string
 	analyzeFlags []string
+	versitygw    string
 }
 
 func hasAVX512() bool {
@@ -121,16 +127,29 @@ func run(c config) error {
 	fmt.Printf("load average at start: %s\n", loadAvg())
 	var summary []string
 	for _, f := range fams {
+		var gw *gateway
 		for _, set := range c.sets {
 			ds, err := dataset(c, f, set)
 			if err != nil {
 				return err
+			}
+			if c.versitygw != "" && gw == nil {
+				if gw, err = startGateway(c.versitygw, filepath.Dir(ds.dir)); err != nil {
+					return err
+				}
+				defer gw.stop()
+			}
+			if gw != nil {
+				ds.s3 = gw.endpoint
 			}
 			lines, err := measure(c, f, ds)
 			if err != nil {
 				return err
 			}
 			summary = append(summary, lines...)
+		}
+		if gw != nil {
+			gw.stop()
 		}
 	}
 	fmt.Printf("\nsummary (median [min–max] of %d runs; ratio = time / floor time; load average at end: %s)\n", c.runs, loadAvg())
@@ -223,7 +242,9 @@ func familyByName(name string) *family {
 // data is one data set on disk.
 type data struct {
 	name  string // "alb many"
+	set   string // "many", the bucket over S3
 	dir   string
+	s3    string // the S3 endpoint serving the data set's folder, if any
 	files []string
 	Lines int64 `json:"lines"`
 	Bytes int64 `json:"bytes"`
@@ -241,7 +262,7 @@ func dataset(c config, f family, set string) (*data, error) {
 			return nil, err
 		}
 	}
-	d := &data{name: f.name + " " + set, dir: filepath.Join(root, set)}
+	d := &data{name: f.name + " " + set, set: set, dir: filepath.Join(root, set)}
 	b, err := os.ReadFile(d.dir + ".json")
 	if err != nil {
 		return nil, err
@@ -393,7 +414,7 @@ func measure(c config, f family, d *data) ([]string, error) {
 			suffix = " generic"
 		}
 		if analysed {
-			p := &pass{name: "analyze" + suffix, run: func() (sample, error) { return analyze(c, d, generic) }}
+			p := &pass{name: "analyze" + suffix, run: func() (sample, error) { return analyze(c, d, generic, false) }}
 			// A family the binary does not read yet is only parsed.
 			if _, err := p.run(); err != nil {
 				if !errors.Is(err, errNotRead) {
@@ -404,6 +425,9 @@ func measure(c config, f family, d *data) ([]string, error) {
 			} else {
 				passes = append(passes, p)
 			}
+		}
+		if analysed && d.s3 != "" {
+			passes = append(passes, &pass{name: "analyze s3" + suffix, run: func() (sample, error) { return analyze(c, d, generic, true) }})
 		}
 		if c.parse {
 			passes = append(passes, &pass{name: "parse" + suffix, run: func() (sample, error) { return parse(f, d, c.workers, generic) }})
@@ -521,10 +545,18 @@ func cmp(a, b error) error {
 var errNotRead = errors.New("not analysed by this build (parse only)")
 
 // analyze runs the binary's analyze over d's folder.
-func analyze(c config, d *data, generic bool) (sample, error) {
+func analyze(c config, d *data, generic, overS3 bool) (sample, error) {
 	args := append([]string{"analyze", "-o", "json", "--progress", "never", "--workers", fmt.Sprint(c.workers)}, c.analyzeFlags...)
-	cmd := exec.Command(c.bin, append(args, d.dir)...)
+	input := d.dir
+	if overS3 {
+		args = append(args, "--endpoint-url", d.s3)
+		input = "s3://" + d.set + "/"
+	}
+	cmd := exec.Command(c.bin, append(args, input)...)
 	cmd.Env = os.Environ()
+	if overS3 {
+		cmd.Env = append(cmd.Env, "AWS_ACCESS_KEY_ID="+gwKey, "AWS_SECRET_ACCESS_KEY="+gwSecret, "AWS_REGION=us-east-1")
+	}
 	if generic {
 		cmd.Env = append(cmd.Env, tokenize.GenericEnv+"=1")
 	}
@@ -582,6 +614,50 @@ func watchPeak(pid int) func() float64 {
 		close(stop)
 		<-done
 		return float64(kb.Load()) / 1024
+	}
+}
+
+// The gateway's credentials, for this loopback server only.
+const gwKey, gwSecret = "benche2e", "benche2e-secret"
+
+// gateway is versitygw serving a folder's subfolders as buckets on a port
+// of 127.0.0.1.
+type gateway struct {
+	cmd      *exec.Cmd
+	endpoint string
+}
+
+func startGateway(bin, root string) (*gateway, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	addr := l.Addr().String()
+	l.Close()
+	abs, err := filepath.Abs(root)
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(bin, "--access", gwKey, "--secret", gwSecret, "--region", "us-east-1", "--port", addr, "--quiet", "posix", abs)
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start versitygw: %w", err)
+	}
+	g := &gateway{cmd: cmd, endpoint: "http://" + addr}
+	for range 100 {
+		if c, err := net.Dial("tcp", addr); err == nil {
+			c.Close()
+			return g, nil
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	g.stop()
+	return nil, fmt.Errorf("versitygw does not answer on %s", addr)
+}
+
+func (g *gateway) stop() {
+	if g.cmd.Process != nil && g.cmd.ProcessState == nil {
+		g.cmd.Process.Kill()
+		g.cmd.Wait()
 	}
 }
 
