@@ -9,6 +9,9 @@
 //
 //   - the floor: the objects decompressed with klauspost gzip and thrown
 //     away, one worker per core (one object cannot use more than one);
+//     Classic Load Balancer objects are plain text (CLB does not gzip), so
+//     their floor is reading the files, and the ratio is all parse and
+//     analysis;
 //   - analyze: the built binary, `lbtriage analyze -o json DIR`, as a user
 //     runs it, with its peak resident memory from wait4's rusage;
 //   - analyze s3 (with -s3): the same, reading the objects from versitygw
@@ -60,6 +63,7 @@ import (
 	"github.com/lbtriage/lbtriage/parser/alb"
 	"github.com/lbtriage/lbtriage/parser/albconn"
 	"github.com/lbtriage/lbtriage/parser/albhealth"
+	"github.com/lbtriage/lbtriage/parser/clb"
 	"github.com/lbtriage/lbtriage/parser/cloudfront"
 	"github.com/lbtriage/lbtriage/parser/input"
 	"github.com/lbtriage/lbtriage/parser/nlb"
@@ -168,6 +172,8 @@ type family struct {
 	// connections); keep filters them.
 	objects func(rows int) ([]gen.Object, error)
 	keep    func(key string) bool
+	// plain: the family's objects are plain text (.log), not gzip.
+	plain bool
 }
 
 var families = []family{
@@ -204,6 +210,16 @@ var families = []family{
 			return objs, err
 		},
 		keep: func(key string) bool { return strings.HasPrefix(filepath.Base(key), "conn_log_") }},
+	{name: "clb", dec: clb.Decoder{}, cols: clb.TriageColumns, plain: true,
+		objects: func(rows int) ([]gen.Object, error) {
+			sc := gen.SampleCLBIncident()
+			sc.Rows = rows
+			sc.Interval = 5 * time.Minute
+			sc.End = sc.Start.Add(35 * time.Minute) // 7 intervals × 3 nodes
+			objs, _, err := gen.CLBObjects(sc)
+			return objs, err
+		},
+		keep: func(key string) bool { return strings.HasSuffix(key, ".log") }},
 	{name: "albhealth", dec: albhealth.Decoder{}, cols: albhealth.TriageColumns,
 		objects: func(rows int) ([]gen.Object, error) {
 			sc := gen.SampleHealthIncident()
@@ -275,7 +291,7 @@ func dataset(c config, f family, set string) (*data, error) {
 		return nil, err
 	}
 	for _, e := range ents {
-		if strings.HasSuffix(e.Name(), ".gz") {
+		if strings.HasSuffix(e.Name(), ".gz") || strings.HasSuffix(e.Name(), ".log") {
 			d.files = append(d.files, filepath.Join(d.dir, e.Name()))
 		}
 	}
@@ -318,7 +334,7 @@ func generate(c config, f family, root string) error {
 		if err := os.WriteFile(filepath.Join(root, "many", filepath.Base(o.Key)), o.Data, 0o644); err != nil {
 			return err
 		}
-		zr, err := gzip.NewReader(bytes.NewReader(o.Data))
+		zr, err := textOf(o.Data)
 		if err != nil {
 			return err
 		}
@@ -326,13 +342,17 @@ func generate(c config, f family, root string) error {
 			return err
 		}
 	}
-	var z bytes.Buffer
-	zw := gzip.NewWriter(&z)
-	zw.Write(all.Bytes())
-	if err := zw.Close(); err != nil {
-		return err
+	one := all.Bytes()
+	if !f.plain {
+		var z bytes.Buffer
+		zw := gzip.NewWriter(&z)
+		zw.Write(all.Bytes())
+		if err := zw.Close(); err != nil {
+			return err
+		}
+		one = z.Bytes()
 	}
-	if err := os.WriteFile(filepath.Join(root, "one", filepath.Base(keys[0])), z.Bytes(), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(root, "one", filepath.Base(keys[0])), one, 0o644); err != nil {
 		return err
 	}
 	m, _ := json.Marshal(data{Lines: lines, Bytes: size})
@@ -350,11 +370,11 @@ func generate(c config, f family, root string) error {
 func texts(f family, objs []gen.Object) (keys []string, size, lines int64, err error) {
 	buf := make([]byte, 1<<20)
 	for _, o := range objs {
-		if !input.IsGzip(o.Data) || f.keep != nil && !f.keep(o.Key) {
+		if input.IsGzip(o.Data) == f.plain || f.keep != nil && !f.keep(o.Key) {
 			continue
 		}
 		keys = append(keys, o.Key)
-		zr, err := gzip.NewReader(bytes.NewReader(o.Data))
+		zr, err := textOf(o.Data)
 		if err != nil {
 			return nil, 0, 0, err
 		}
@@ -374,6 +394,14 @@ func texts(f family, objs []gen.Object) (keys []string, size, lines int64, err e
 		return nil, 0, 0, errors.New("the generator made no objects")
 	}
 	return keys, size, lines, nil
+}
+
+// textOf reads an object's text: gunzipped, or as it is when plain.
+func textOf(data []byte) (io.Reader, error) {
+	if !input.IsGzip(data) {
+		return bytes.NewReader(data), nil
+	}
+	return gzip.NewReader(bytes.NewReader(data))
 }
 
 // sample is one timed pass.
@@ -433,7 +461,11 @@ func measure(c config, f family, d *data) ([]string, error) {
 			passes = append(passes, &pass{name: "parse" + suffix, run: func() (sample, error) { return parse(f, d, c.workers, generic) }})
 		}
 	}
-	fmt.Printf("\n%s: %d objects, %d lines, %.1f MB of text; load average %s\n", d.name, len(d.files), d.Lines, float64(d.Bytes)/1e6, loadAvg())
+	floorIs := "decompressing"
+	if f.plain {
+		floorIs = "reading plain text, no gzip"
+	}
+	fmt.Printf("\n%s: %d objects, %d lines, %.1f MB of text; floor: %s; load average %s\n", d.name, len(d.files), d.Lines, float64(d.Bytes)/1e6, floorIs, loadAvg())
 	for r := range c.runs {
 		order := slices.Clone(passes)
 		if r%2 == 1 {
@@ -452,7 +484,7 @@ func measure(c config, f family, d *data) ([]string, error) {
 		fmt.Fprintf(&line, "  run %d: floor %.2fs (%.0f MB/s, %.2f CPU s)", r+1, fl, float64(d.Bytes)/1e6/fl, flCPU)
 		for _, p := range passes[1:] {
 			s := p.got[r]
-			fmt.Fprintf(&line, "; %s %.2fs = %.2f×, %.2f M lines/s, CPU %.2f×", p.name, s.secs, s.secs/fl, float64(d.Lines)/1e6/s.secs, s.cpu/flCPU)
+			fmt.Fprintf(&line, "; %s %.2fs = %.2f×, %.2f M lines/s, %.0f MB/s, CPU %.2f×", p.name, s.secs, s.secs/fl, float64(d.Lines)/1e6/s.secs, float64(d.Bytes)/1e6/s.secs, s.cpu/flCPU)
 			if s.rssMB > 0 {
 				fmt.Fprintf(&line, ", peak RSS %.0f MB", s.rssMB)
 			}
@@ -468,6 +500,9 @@ func measure(c config, f family, d *data) ([]string, error) {
 			rss[r] = p.got[r].rssMB
 		}
 		l := fmt.Sprintf("%-16s %-15s %s×  CPU %s×", d.name, p.name, spread(ratios, "%.2f"), spread(cpus, "%.2f"))
+		if f.plain {
+			l += "  (floor: reading the files)"
+		}
 		if slices.Max(rss) > 0 {
 			l += fmt.Sprintf("  peak RSS %s MB", spread(rss, "%.0f"))
 		}
@@ -486,7 +521,8 @@ func spread(v []float64, format string) string {
 	return fmt.Sprintf(format+" ["+format+"–"+format+"]", med, s[0], s[len(s)-1])
 }
 
-// floor decompresses files with workers goroutines and discards the text.
+// floor decompresses files with workers goroutines and discards the text;
+// a plain-text file is only read.
 func floor(files []string, workers int) (sample, error) {
 	start, cpu0 := time.Now(), selfCPU()
 	err := forEach(files, workers, func(path string) error {
@@ -495,11 +531,13 @@ func floor(files []string, workers int) (sample, error) {
 			return err
 		}
 		defer f.Close()
-		zr, err := gzip.NewReader(f)
-		if err != nil {
-			return err
+		var r io.Reader = f
+		if !strings.HasSuffix(path, ".log") {
+			if r, err = gzip.NewReader(f); err != nil {
+				return err
+			}
 		}
-		_, err = io.Copy(io.Discard, zr)
+		_, err = io.Copy(io.Discard, r)
 		return err
 	})
 	return sample{secs: time.Since(start).Seconds(), cpu: selfCPU() - cpu0}, err
