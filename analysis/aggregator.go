@@ -692,8 +692,20 @@ func (c *keyCounter) clone(key string) string {
 }
 
 // merge adds o's keys in sorted order, so that the result depends only on
-// the two counters and not on map iteration order.
+// the two counters and not on map iteration order. When the keys of both
+// fit under the cap, every key is kept whatever the order, and the counts
+// are sums: o's keys are added as they are, without the sort, which took
+// a tenth of the parse and analysis of one object split over four sinks.
 func (c *keyCounter) merge(o *keyCounter) {
+	if len(c.keys)+len(o.keys) <= c.max {
+		for i, k := range o.keys {
+			c.addN(k, o.stat(i))
+		}
+		c.other.requests += o.other.requests
+		c.other.errors += o.other.errors
+		c.overflow += o.overflow
+		return
+	}
 	order := make([]int32, len(o.keys))
 	for i := range order {
 		order[i] = int32(i)

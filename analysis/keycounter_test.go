@@ -56,3 +56,40 @@ func TestKeyCounter(t *testing.T) {
 	f(1, many)
 	f(10, []string{"", "", "a", strings.Repeat("x", 70000), strings.Repeat("x", 70000), "a"})
 }
+
+// TestKeyCounter_MergeOrder holds a merge to depend only on what the two
+// counters hold, not on the order their keys were first seen, whether the
+// keys of both fit under the cap or not.
+func TestKeyCounter_MergeOrder(t *testing.T) {
+	f := func(max int, mine, theirs []string) {
+		t.Helper()
+		merged := func(theirs []string) map[string]keyStats {
+			c, o := newKeyCounter(max), newKeyCounter(100) // o holds all of theirs
+			for _, k := range mine {
+				c.add(k, 1)
+			}
+			for _, k := range theirs {
+				o.add(k, int64(len(k)%2))
+			}
+			c.merge(&o)
+			m := map[string]keyStats{"(other)": c.other}
+			for i, k := range c.keys {
+				m[k] = c.stat(i)
+			}
+			return m
+		}
+		rev := make([]string, len(theirs))
+		for i, k := range theirs {
+			rev[len(theirs)-1-i] = k
+		}
+		a, b := merged(theirs), merged(rev)
+		if fmt.Sprint(a) != fmt.Sprint(b) {
+			t.Fatalf("max %d: merging keys in one order gives %v, in the other %v", max, a, b)
+		}
+	}
+	mine := []string{"/a", "/b", "/c"}
+	theirs := []string{"/z", "/y", "/b", "/x", "/w", "/a", "/v"}
+	f(100, mine, theirs) // every key fits
+	f(5, mine, theirs)   // the cap keeps some of theirs: the sorted ones
+	f(3, mine, theirs)   // none of theirs fit
+}
