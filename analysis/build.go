@@ -501,25 +501,23 @@ func quietStretch(n *NodeCount, keys []int64, totals map[int64]int64, equal map[
 }
 
 // buildKeys returns the top n keys by 5xx, then requests, then key, and a
-// final "(other)" row when keys were past the cap.
+// final "(other)" row when keys were past the cap. The n best are kept in
+// a heap as the keys go by and only they are sorted: a full sort of tens
+// of thousands of keys for ten rows took 4% of the parse and analysis of
+// 30 MB of ALB logs, after the last row was read.
 func buildKeys[T any](c *keyCounter, n int, mk func(string, keyStats) T) []T {
-	order := make([]int, len(c.keys))
-	for i := range order {
-		order[i] = i
-	}
-	sort.Slice(order, func(i, j int) bool {
-		x, y := c.stat(order[i]), c.stat(order[j])
+	// before reports whether key i ranks before key j; no two keys tie.
+	before := func(i, j int) bool {
+		x, y := c.stat(i), c.stat(j)
 		if x.errors != y.errors {
 			return x.errors > y.errors
 		}
 		if x.requests != y.requests {
 			return x.requests > y.requests
 		}
-		return c.keys[order[i]] < c.keys[order[j]]
-	})
-	if len(order) > n {
-		order = order[:n]
+		return c.keys[i] < c.keys[j]
 	}
+	order := topKeys(len(c.keys), n, before)
 	out := make([]T, 0, len(order)+1)
 	for _, i := range order {
 		out = append(out, mk(c.keys[i], c.stat(i)))
@@ -528,6 +526,53 @@ func buildKeys[T any](c *keyCounter, n int, mk func(string, keyStats) T) []T {
 		out = append(out, mk(OtherKey, c.other))
 	}
 	return out
+}
+
+// topKeys returns the indexes of the n first of keys 0..count-1 in the
+// order before gives (all of them when n <= 0), first first. A heap of
+// the n best seen so far has the last of them at its root, so most keys
+// cost one comparison.
+func topKeys(count, n int, before func(i, j int) bool) []int {
+	if n <= 0 || n > count {
+		n = count
+	}
+	top := make([]int, 0, n)
+	down := func(at int) {
+		for {
+			worst, l, r := at, 2*at+1, 2*at+2
+			if l < len(top) && before(top[worst], top[l]) {
+				worst = l
+			}
+			if r < len(top) && before(top[worst], top[r]) {
+				worst = r
+			}
+			if worst == at {
+				return
+			}
+			top[at], top[worst] = top[worst], top[at]
+			at = worst
+		}
+	}
+	for i := range count {
+		if len(top) < n {
+			top = append(top, i)
+			for at := len(top) - 1; at > 0; {
+				parent := (at - 1) / 2
+				if !before(top[parent], top[at]) {
+					break
+				}
+				top[at], top[parent] = top[parent], top[at]
+				at = parent
+			}
+			continue
+		}
+		if n > 0 && before(i, top[0]) {
+			top[0] = i
+			down(0)
+		}
+	}
+	sort.Slice(top, func(a, b int) bool { return before(top[a], top[b]) })
+	return top
 }
 
 func buildTimeline(a *Aggregator) []Bucket {

@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 	"testing"
 )
@@ -92,4 +93,38 @@ func TestKeyCounter_MergeOrder(t *testing.T) {
 	f(100, mine, theirs) // every key fits
 	f(5, mine, theirs)   // the cap keeps some of theirs: the sorted ones
 	f(3, mine, theirs)   // none of theirs fit
+}
+
+// TestTopKeys holds topKeys to the first n of a full sort, with ties of
+// the first criteria, fewer keys than n and n of 0 (all).
+func TestTopKeys(t *testing.T) {
+	f := func(count, n int) {
+		t.Helper()
+		rank := make([]int, count) // few distinct ranks, the index breaking ties
+		for i := range rank {
+			rank[i] = (i * 7919) % 13
+		}
+		before := func(i, j int) bool {
+			if rank[i] != rank[j] {
+				return rank[i] > rank[j]
+			}
+			return i < j
+		}
+		want := make([]int, count)
+		for i := range want {
+			want[i] = i
+		}
+		sort.Slice(want, func(a, b int) bool { return before(want[a], want[b]) })
+		if n > 0 && n < count {
+			want = want[:n]
+		}
+		if got := topKeys(count, n, before); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("topKeys(%d, %d) = %v, want %v", count, n, got, want)
+		}
+	}
+	for _, count := range []int{0, 1, 2, 9, 10, 11, 100, 5000} {
+		for _, n := range []int{0, 1, 3, 10, 50} {
+			f(count, n)
+		}
+	}
 }
