@@ -2,6 +2,7 @@ package analysistest
 
 import (
 	"bytes"
+	"runtime"
 	"testing"
 
 	"github.com/lbtriage/lbtriage/analysis"
@@ -51,14 +52,19 @@ func run(b *testing.B, lines []byte, pass func()) {
 	n := int64(bytes.Count(lines, []byte{'\n'}))
 	b.SetBytes(int64(len(lines)))
 	b.ReportAllocs()
+	var m0, m1 runtime.MemStats
+	runtime.ReadMemStats(&m0)
 	cpu0 := CPUTime()
 	var passes int64
 	for b.Loop() {
 		pass()
 		passes++
 	}
+	cpu := CPUTime() - cpu0
+	runtime.ReadMemStats(&m1)
 	b.ReportMetric(float64(n*passes)/b.Elapsed().Seconds(), "lines/s")
-	b.ReportMetric(float64(CPUTime()-cpu0)/float64(n*passes), "cpu-ns/line")
+	b.ReportMetric(float64(cpu)/float64(n*passes), "cpu-ns/line")
+	b.ReportMetric(float64(m1.Mallocs-m0.Mallocs)/float64(n*passes), "allocs/line")
 }
 
 // readAll decodes lines with the family's projection.
