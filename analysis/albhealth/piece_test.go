@@ -4,6 +4,9 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+
+	"github.com/lbtriage/lbtriage/parser"
+	"github.com/lbtriage/lbtriage/parser/albhealth"
 )
 
 // replay is the threshold rules applied check by check, in order: the
@@ -95,5 +98,15 @@ func TestPiece_Size(t *testing.T) {
 	}
 	if len(q.events) != 0 || q.n != 100_000 {
 		t.Fatalf("alternating checks: %d events, %d checks", len(q.events), q.n)
+	}
+}
+
+// TestDecoder_ReadWhole holds the health-check decoder to no
+// parser.Splitter: the pieces of a series are stretches of one object's
+// consecutive checks, which blocks of an object parsed by different
+// workers would break (a worker's blocks 1 and 3 joined across block 2).
+func TestDecoder_ReadWhole(t *testing.T) {
+	if _, ok := parser.Decoder(albhealth.Decoder{}).(parser.Splitter); ok {
+		t.Fatal("the health-check decoder is a parser.Splitter: its objects would be read in blocks, which the pieces of a series do not allow")
 	}
 }

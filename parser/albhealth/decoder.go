@@ -26,11 +26,13 @@ const Format parser.Format = "alb_health"
 // Decoder is the ALB health-check log format.
 type Decoder struct{}
 
-var _ parser.Splitter = Decoder{}
-
-// Carry returns nil: every line stands alone, so an object's blocks may
-// be read apart (parser.Splitter).
-func (Decoder) Carry(_, _ []byte) []byte { return nil }
+// Not a parser.Splitter, though the lines stand alone: the
+// health-check analysis keeps each node's checks of a target as pieces,
+// each a stretch of one object's consecutive checks, and a worker given
+// blocks 1 and 3 of an object would join them into one piece across the
+// checks of block 2, which another worker holds. Health-check objects
+// are small (a node's five minutes), so they are read whole.
+var _ parser.Decoder = Decoder{}
 
 // Format returns Format.
 func (Decoder) Format() parser.Format { return Format }
