@@ -36,6 +36,10 @@ type state struct {
 	// The last target and series a row went to, for the hot loop.
 	lastTarget *target
 	lastSeries *series
+	// The last bucket a row went to and its key: rows come in time
+	// order, so most find it without a map lookup.
+	lastBucket  *bucketCounts
+	lastBucketK int64
 }
 
 func newState(th thresholds, bucketUS int64) *state {
@@ -195,11 +199,15 @@ func (s *state) add(c *check, gen uint64) {
 }
 
 func (s *state) bucket(k int64) *bucketCounts {
+	if s.lastBucket != nil && s.lastBucketK == k {
+		return s.lastBucket
+	}
 	b := s.buckets[k]
 	if b == nil {
 		b = &bucketCounts{}
 		s.buckets[k] = b
 	}
+	s.lastBucket, s.lastBucketK = b, k
 	return b
 }
 
