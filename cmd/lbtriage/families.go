@@ -34,12 +34,15 @@ var families = analysis.MustRegistry(
 func decoders() []parser.Decoder { return families.Decoders() }
 
 // formatNames lists the families' formats: "alb, cloudfront".
-func formatNames() string {
-	var names []string
+func formatNames() string { return strings.Join(formats(), ", ") }
+
+// formats lists the families' formats by name.
+func formats() []string {
+	var s []string
 	for _, f := range families.Formats() {
-		names = append(names, string(f))
+		s = append(s, string(f))
 	}
-	return strings.Join(names, ", ")
+	return s
 }
 
 // oneOf joins words as "a", "a or b", "a, b or c".

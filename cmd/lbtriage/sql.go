@@ -20,9 +20,9 @@ const sqlSynopsis = "--dialect athena|trino|spark|clickhouse|duckdb [--location 
 // family's rules as one CASE), the targets, the timeline.
 func runSQL(_ context.Context, m *Main, args []string) int {
 	fs := newFlagSet("sql")
-	dialect := fs.String("dialect", "", "SQL dialect: "+dialectList())
+	dialect := fs.String("dialect", "", "SQL dialect: "+strings.Join(dialects(), ", "))
 	location := fs.String("location", "", "the lake's root, as given to export --out: s3://bucket/prefix, or a directory for duckdb and clickhouse (default "+lake.PlaceholderLocation+", to replace)")
-	family := fs.String("family", "", "print only this family's table: "+familyList())
+	family := fs.String("family", "", "print only this family's table: "+formatNames())
 	if code, ok := m.parseFlags(fs, args, sqlSynopsis); !ok {
 		return code
 	}
@@ -31,7 +31,7 @@ func runSQL(_ context.Context, m *Main, args []string) int {
 	}
 	d := lake.Dialect(strings.ToLower(*dialect))
 	if !slices.Contains(lake.Dialects(), d) {
-		return m.usageErr("sql", "--dialect takes %s, not %q", dialectList(), *dialect)
+		return m.usageErr("sql", "--dialect takes %s, not %q", oneOf(dialects()), *dialect)
 	}
 	tables, err := lakeTables(*family)
 	if err != nil {
@@ -121,23 +121,16 @@ func lakeTables(family string) ([]lake.Table, error) {
 		out = append(out, t)
 	}
 	if len(out) == 0 {
-		return nil, fmt.Errorf("--family takes %s, not %q", familyList(), family)
+		return nil, fmt.Errorf("--family takes %s, not %q", oneOf(formats()), family)
 	}
 	return out, nil
 }
 
-func dialectList() string {
+// dialects lists the SQL dialects by name.
+func dialects() []string {
 	var s []string
 	for _, d := range lake.Dialects() {
 		s = append(s, string(d))
 	}
-	return strings.Join(s, ", ")
-}
-
-func familyList() string {
-	var s []string
-	for _, dec := range decoders() {
-		s = append(s, string(dec.Format()))
-	}
-	return strings.Join(s, ", ")
+	return s
 }

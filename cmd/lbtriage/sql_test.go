@@ -23,9 +23,9 @@ func TestSQL_Usage(t *testing.T) {
 		}
 		oneLine(t, errOut, want)
 	}
-	f("--dialect takes athena, trino, spark, clickhouse, duckdb", "sql")
+	f("--dialect takes athena, trino, spark, clickhouse or duckdb", "sql")
 	f(`not "mysql"`, "sql", "--dialect", "mysql")
-	f(`--family takes alb, alb_health, cloudfront, clb, nlb, alb_conn, not "nosuch"`, "sql", "--dialect", "athena", "--family", "nosuch")
+	f(`--family takes alb, alb_health, cloudfront, clb, nlb or alb_conn, not "nosuch"`, "sql", "--dialect", "athena", "--family", "nosuch")
 	f("takes no input", "sql", "--dialect", "athena", "x.log")
 	empty := t.TempDir()
 	f("--location "+empty+" holds no family's folder (alb/, alb_health/, cloudfront/, clb/, nlb/, alb_conn/)", "sql", "--dialect", "duckdb", "--location", empty)
