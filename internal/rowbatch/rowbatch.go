@@ -2,34 +2,12 @@
 // stream of log lines into Arrow record batches: the options and schema
 // of a reader (Setup, Projection, SourceMetadata), the line side (Lines:
 // reading, counting and rejecting lines), the column side (Columns: the
-// builders, reserved ahead by one policy, and the batch they make) and
-// the default allocator (Recycler).
+// builders, reserved ahead by one policy, and the batch they make), the
+// default allocator (Recycler), and the loop that reads a batch (Next).
 //
-// What stays with each decoder is what makes it fast: its row, its parse,
-// and its loop over the lines of a batch, in which both inline.
-//
-//	for n < size {
-//		line, split, ok := rd.lines.Next(&rd.row.toks)
-//		if !ok {
-//			break
-//		}
-//		if n > 0 && text+len(line) > maxBatchBytes {
-//			rd.lines.Unread() // the line opens the next batch
-//			break
-//		}
-//		... parse, or rd.lines.Reject(reason, line); continue
-//		if n == reserved {
-//			reserved = rd.cols.Grow(n, size)
-//		}
-//		... append the row to the builders
-//		rd.lines.Count(t)
-//		text += len(line)
-//		n++
-//	}
-//	if n == 0 {
-//		return false
-//	}
-//	rd.cur = rd.cols.Batch(rd.schema, n)
+// What stays with each decoder is what makes it fast: its row, its parse
+// and its append of the row to its builders (Rows), which Next calls once
+// a line each.
 package rowbatch
 
 import (

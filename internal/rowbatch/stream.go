@@ -7,24 +7,21 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/lbtriage/lbtriage/internal/colbuild"
+	"github.com/lbtriage/lbtriage/internal/tokenize"
 	"github.com/lbtriage/lbtriage/parser"
 )
 
 // Stream is what a decoder's parser.Reader has in common with the others:
 // its options, schema, Lines and Columns, the batch it returned last, and
 // the methods of parser.Reader but Next. A decoder's Reader embeds a Stream
-// and writes Next around it:
+// and its Next is the function Next over the decoder's Rows:
 //
 //	func (rd *Reader) Next() bool {
-//		if !rd.Begin() {
-//			return false
-//		}
-//		n := 0
-//		... the loop over the lines of a batch (see the package comment)
-//		return rd.End(n)
+//		return rowbatch.Next(&rd.Stream, rows{rd}, &rd.row.toks, maxBatchBytes)
 //	}
 //
-// Init, Begin, End, Options, Lines and Columns are for the decoder.
+// Init, Begin, End, Options, Lines and Columns are for the decoder; Begin
+// and End are for a Next of its own.
 type Stream struct {
 	lines  *Lines
 	opts   parser.Options
@@ -87,6 +84,67 @@ func (s *Stream) End(n int) bool {
 	}
 	s.cur = s.cols.Batch(s.schema, n)
 	return true
+}
+
+// Rows is a line decoder's part in Next: parsing a line into the
+// decoder's row, and appending that row to its columns.
+type Rows interface {
+	// Parse parses line, whose tokens are in the Tokens given to Next,
+	// into the row; reason is the tokenizer's (tokenize.Tokens.Split).
+	// It returns the reason to reject the line, or "".
+	Parse(line []byte, reason string) string
+	// Append appends the row Parse made of line to the columns and
+	// returns the row's time, in microseconds since the epoch.
+	Append(line []byte) int64
+}
+
+// Next is the Next of a line decoder whose Reader embeds s: it releases
+// the batch returned before and reads the next of up to
+// Options.BatchSize rows, whose lines hold at most maxBytes (whatever
+// the first holds: see MaxBatchBytes), and reports whether there is one.
+// toks is the tokenizer of the decoder's row, which Lines.Next may fill
+// while it finds a line's end; rows parses and appends the rows. A line
+// rows rejects is counted and reported through Options.OnReject, and
+// never ends the stream. Next returns false at the end of the input or
+// after a read error, which Err then reports.
+//
+// The methods of rows are called through the dictionary of R, not inlined,
+// once a line each: for ALB that costs about 0.3% more instructions a line
+// than a loop of its own.
+func Next[R Rows](s *Stream, rows R, toks *tokenize.Tokens, maxBytes int) bool {
+	if !s.Begin() {
+		return false
+	}
+	lines, cols := s.lines, &s.cols
+	size := s.opts.BatchSize
+	n, reserved, text := 0, 0, 0
+	for n < size {
+		// split: the line came whole from SplitLine, which found its end
+		// and its tokens in one pass.
+		line, split, ok := lines.Next(toks)
+		if !ok {
+			break
+		}
+		if n > 0 && text+len(line) > maxBytes {
+			lines.Unread() // the line opens the next batch, and is split again
+			break
+		}
+		reason := ""
+		if !split {
+			reason = toks.Split(line)
+		}
+		if reason = rows.Parse(line, reason); reason != "" {
+			lines.Reject(reason, line)
+			continue
+		}
+		if n == reserved {
+			reserved = cols.Grow(n, size)
+		}
+		lines.Count(rows.Append(line))
+		text += len(line)
+		n++
+	}
+	return s.End(n)
 }
 
 // RecordBatch returns the current batch. It is valid until the next call to

@@ -86,38 +86,17 @@ var maxBatchBytes = rowbatch.MaxBatchBytes
 // the stream. Next returns false at the end of the input or after a read
 // error, which Err then reports.
 func (rd *Reader) Next() bool {
-	if !rd.Begin() {
-		return false
-	}
-	lines, cols := rd.Lines(), rd.Columns()
-	size := rd.Options().BatchSize
-	n, reserved, text := 0, 0, 0
-	for n < size {
-		line, split, ok := lines.Next(&rd.row.toks)
-		if !ok {
-			break
-		}
-		if n > 0 && text+len(line) > maxBatchBytes {
-			lines.Unread() // the line opens the next batch, and is split again
-			break
-		}
-		var reason string
-		if split {
-			reason = rd.row.parseTokens(line, "")
-		} else {
-			reason = rd.row.parse(line)
-		}
-		if reason != "" {
-			lines.Reject(reason, line)
-			continue
-		}
-		if n == reserved {
-			reserved = cols.Grow(n, size)
-		}
-		rd.appendRow(line)
-		lines.Count(rd.row.i64[cTime])
-		text += len(line)
-		n++
-	}
-	return rd.End(n)
+	return rowbatch.Next(&rd.Stream, rows{rd}, &rd.row.toks, maxBatchBytes)
+}
+
+// rows is the Reader's part in rowbatch.Next.
+type rows struct{ rd *Reader }
+
+func (r rows) Parse(line []byte, reason string) string {
+	return r.rd.row.parseTokens(line, reason)
+}
+
+func (r rows) Append(line []byte) int64 {
+	r.rd.appendRow(line)
+	return r.rd.row.i64[cTime]
 }
