@@ -33,6 +33,48 @@ func BindTime(family, name string, a arrow.Array, dst **array.Timestamp) error {
 	return nil
 }
 
+// Binding is how a family's consumer binds a column, by name (see
+// BindColumns): Bind binds a, the column called Name of a batch of the
+// family titled family, or says why it cannot.
+type Binding struct {
+	Name string
+	Bind func(family, name string, a arrow.Array) error
+}
+
+// Col is the Binding of the column called name to *dst by Bind.
+func Col[T arrow.Array](name string, dst *T) Binding {
+	return Binding{Name: name, Bind: func(family, name string, a arrow.Array) error {
+		return Bind(family, name, a, dst)
+	}}
+}
+
+// TimeCol is the Binding of the column called name to *dst by BindTime.
+func TimeCol(name string, dst **array.Timestamp) Binding {
+	return Binding{Name: name, Bind: func(family, name string, a arrow.Array) error {
+		return BindTime(family, name, a, dst)
+	}}
+}
+
+// BindColumns binds the columns of rec, a batch of the family titled
+// family, that cols names, in the order of rec's schema, and returns the
+// first error. A column cols names that rec lacks is left as it was, and
+// a column of rec that cols does not name is passed over.
+func BindColumns(family string, rec arrow.RecordBatch, cols []Binding) error {
+	sc := rec.Schema()
+	for i := range sc.NumFields() {
+		name := sc.Field(i).Name
+		for _, c := range cols {
+			if c.Name == name {
+				if err := c.Bind(family, name, rec.Column(i)); err != nil {
+					return err
+				}
+				break
+			}
+		}
+	}
+	return nil
+}
+
 // Str returns the value of row i of a, "" when a is nil or the value null.
 // The string is a view into the batch.
 func Str(a *array.String, i int) string {

@@ -32,37 +32,20 @@ type columns struct {
 // bind finds the columns by name in rec's schema.
 func (c *columns) bind(rec arrow.RecordBatch) error {
 	*c = columns{}
-	sc := rec.Schema()
-	var err error
-	for i := 0; i < sc.NumFields() && err == nil; i++ {
-		name, a := sc.Field(i).Name, rec.Column(i)
-		switch name {
-		case albparser.ColELB:
-			err = analysis.Bind("ALB", name, a, &c.lb)
-		case albparser.ColTime:
-			err = analysis.BindTime("ALB", name, a, &c.time)
-		case albparser.ColRequestCreationTime:
-			err = analysis.BindTime("ALB", name, a, &c.rct)
-		case albparser.ColClientIP:
-			err = analysis.Bind("ALB", name, a, &c.clientIP)
-		case albparser.ColTargetIP:
-			err = analysis.Bind("ALB", name, a, &c.targetIP)
-		case albparser.ColTargetPort:
-			err = analysis.Bind("ALB", name, a, &c.targetPort)
-		case albparser.ColTargetProcessingTime:
-			err = analysis.Bind("ALB", name, a, &c.tpt)
-		case albparser.ColELBStatusCode:
-			err = analysis.Bind("ALB", name, a, &c.elb)
-		case albparser.ColTargetStatusCode:
-			err = analysis.Bind("ALB", name, a, &c.target)
-		case albparser.ColRequestURL:
-			err = analysis.Bind("ALB", name, a, &c.url)
-		case albparser.ColActionsExecuted:
-			err = analysis.Bind("ALB", name, a, &c.actions)
-		case albparser.ColErrorReason:
-			err = analysis.Bind("ALB", name, a, &c.errorReason)
-		}
-	}
+	err := analysis.BindColumns("ALB", rec, []analysis.Binding{
+		analysis.Col(albparser.ColELB, &c.lb),
+		analysis.TimeCol(albparser.ColTime, &c.time),
+		analysis.TimeCol(albparser.ColRequestCreationTime, &c.rct),
+		analysis.Col(albparser.ColClientIP, &c.clientIP),
+		analysis.Col(albparser.ColTargetIP, &c.targetIP),
+		analysis.Col(albparser.ColTargetPort, &c.targetPort),
+		analysis.Col(albparser.ColTargetProcessingTime, &c.tpt),
+		analysis.Col(albparser.ColELBStatusCode, &c.elb),
+		analysis.Col(albparser.ColTargetStatusCode, &c.target),
+		analysis.Col(albparser.ColRequestURL, &c.url),
+		analysis.Col(albparser.ColActionsExecuted, &c.actions),
+		analysis.Col(albparser.ColErrorReason, &c.errorReason),
+	})
 	if err != nil {
 		return err
 	}

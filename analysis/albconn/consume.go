@@ -35,35 +35,19 @@ type columns struct {
 func (c *columns) bind(rec arrow.RecordBatch) error {
 	names := c.portNames
 	*c = columns{portNames: names}
-	sc := rec.Schema()
-	var err error
-	for i := 0; i < sc.NumFields() && err == nil; i++ {
-		name, a := sc.Field(i).Name, rec.Column(i)
-		switch name {
-		case connparser.ColELB:
-			err = analysis.Bind("ALB connection", name, a, &c.lb)
-		case connparser.ColTime:
-			err = analysis.BindTime("ALB connection", name, a, &c.time)
-		case connparser.ColClientIP:
-			err = analysis.Bind("ALB connection", name, a, &c.clientIP)
-		case connparser.ColListenerPort:
-			err = analysis.Bind("ALB connection", name, a, &c.port)
-		case connparser.ColTLSProtocol:
-			err = analysis.Bind("ALB connection", name, a, &c.protocol)
-		case connparser.ColTLSHandshakeLatency:
-			err = analysis.Bind("ALB connection", name, a, &c.latency)
-		case connparser.ColCertSubject:
-			err = analysis.Bind("ALB connection", name, a, &c.subject)
-		case connparser.ColCertNotAfter:
-			err = analysis.BindTime("ALB connection", name, a, &c.notAfter)
-		case connparser.ColTLSVerifyStatus:
-			err = analysis.Bind("ALB connection", name, a, &c.status)
-		case connparser.ColTLSVerifyReason:
-			err = analysis.Bind("ALB connection", name, a, &c.reason)
-		case connparser.ColNodeIP:
-			err = analysis.Bind("ALB connection", name, a, &c.node)
-		}
-	}
+	err := analysis.BindColumns("ALB connection", rec, []analysis.Binding{
+		analysis.Col(connparser.ColELB, &c.lb),
+		analysis.TimeCol(connparser.ColTime, &c.time),
+		analysis.Col(connparser.ColClientIP, &c.clientIP),
+		analysis.Col(connparser.ColListenerPort, &c.port),
+		analysis.Col(connparser.ColTLSProtocol, &c.protocol),
+		analysis.Col(connparser.ColTLSHandshakeLatency, &c.latency),
+		analysis.Col(connparser.ColCertSubject, &c.subject),
+		analysis.TimeCol(connparser.ColCertNotAfter, &c.notAfter),
+		analysis.Col(connparser.ColTLSVerifyStatus, &c.status),
+		analysis.Col(connparser.ColTLSVerifyReason, &c.reason),
+		analysis.Col(connparser.ColNodeIP, &c.node),
+	})
 	if err != nil {
 		return err
 	}

@@ -37,33 +37,18 @@ const title = "ALB health-check"
 
 func (c *columns) bind(rec arrow.RecordBatch) error {
 	*c = columns{}
-	sc := rec.Schema()
-	var err error
-	for i := 0; i < sc.NumFields() && err == nil; i++ {
-		name, a := sc.Field(i).Name, rec.Column(i)
-		switch name {
-		case albhealth.ColTime:
-			err = analysis.BindTime(title, name, a, &c.time)
-		case albhealth.ColTargetIP:
-			err = analysis.Bind(title, name, a, &c.targetIP)
-		case albhealth.ColTargetPort:
-			err = analysis.Bind(title, name, a, &c.targetPort)
-		case albhealth.ColLambdaARN:
-			err = analysis.Bind(title, name, a, &c.arn)
-		case albhealth.ColTargetGroup:
-			err = analysis.Bind(title, name, a, &c.group)
-		case albhealth.ColStatus:
-			err = analysis.Bind(title, name, a, &c.status)
-		case albhealth.ColStatusCode:
-			err = analysis.Bind(title, name, a, &c.code)
-		case albhealth.ColReasonCode:
-			err = analysis.Bind(title, name, a, &c.reason)
-		case albhealth.ColELB:
-			err = analysis.Bind(title, name, a, &c.lb)
-		case albhealth.ColNodeIP:
-			err = analysis.Bind(title, name, a, &c.node)
-		}
-	}
+	err := analysis.BindColumns(title, rec, []analysis.Binding{
+		analysis.TimeCol(albhealth.ColTime, &c.time),
+		analysis.Col(albhealth.ColTargetIP, &c.targetIP),
+		analysis.Col(albhealth.ColTargetPort, &c.targetPort),
+		analysis.Col(albhealth.ColLambdaARN, &c.arn),
+		analysis.Col(albhealth.ColTargetGroup, &c.group),
+		analysis.Col(albhealth.ColStatus, &c.status),
+		analysis.Col(albhealth.ColStatusCode, &c.code),
+		analysis.Col(albhealth.ColReasonCode, &c.reason),
+		analysis.Col(albhealth.ColELB, &c.lb),
+		analysis.Col(albhealth.ColNodeIP, &c.node),
+	})
 	if err != nil {
 		return err
 	}

@@ -30,37 +30,20 @@ type columns struct {
 // bind finds the columns by name in rec's schema.
 func (c *columns) bind(rec arrow.RecordBatch) error {
 	*c = columns{}
-	sc := rec.Schema()
-	var err error
-	for i := 0; i < sc.NumFields() && err == nil; i++ {
-		name, a := sc.Field(i).Name, rec.Column(i)
-		switch name {
-		case clbparser.ColELB:
-			err = analysis.Bind("CLB", name, a, &c.lb)
-		case clbparser.ColTime:
-			err = analysis.BindTime("CLB", name, a, &c.time)
-		case clbparser.ColClientIP:
-			err = analysis.Bind("CLB", name, a, &c.clientIP)
-		case clbparser.ColBackendIP:
-			err = analysis.Bind("CLB", name, a, &c.backendIP)
-		case clbparser.ColBackendPort:
-			err = analysis.Bind("CLB", name, a, &c.backendPort)
-		case clbparser.ColRequestProcessingTime:
-			err = analysis.Bind("CLB", name, a, &c.rpt)
-		case clbparser.ColBackendProcessingTime:
-			err = analysis.Bind("CLB", name, a, &c.bpt)
-		case clbparser.ColResponseProcessingTime:
-			err = analysis.Bind("CLB", name, a, &c.rspt)
-		case clbparser.ColELBStatusCode:
-			err = analysis.Bind("CLB", name, a, &c.elb)
-		case clbparser.ColBackendStatusCode:
-			err = analysis.Bind("CLB", name, a, &c.backend)
-		case clbparser.ColRequestURL:
-			err = analysis.Bind("CLB", name, a, &c.url)
-		case clbparser.ColListener:
-			err = analysis.Bind("CLB", name, a, &c.listener)
-		}
-	}
+	err := analysis.BindColumns("CLB", rec, []analysis.Binding{
+		analysis.Col(clbparser.ColELB, &c.lb),
+		analysis.TimeCol(clbparser.ColTime, &c.time),
+		analysis.Col(clbparser.ColClientIP, &c.clientIP),
+		analysis.Col(clbparser.ColBackendIP, &c.backendIP),
+		analysis.Col(clbparser.ColBackendPort, &c.backendPort),
+		analysis.Col(clbparser.ColRequestProcessingTime, &c.rpt),
+		analysis.Col(clbparser.ColBackendProcessingTime, &c.bpt),
+		analysis.Col(clbparser.ColResponseProcessingTime, &c.rspt),
+		analysis.Col(clbparser.ColELBStatusCode, &c.elb),
+		analysis.Col(clbparser.ColBackendStatusCode, &c.backend),
+		analysis.Col(clbparser.ColRequestURL, &c.url),
+		analysis.Col(clbparser.ColListener, &c.listener),
+	})
 	if err != nil {
 		return err
 	}

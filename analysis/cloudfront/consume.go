@@ -69,35 +69,19 @@ type columns struct {
 
 func (c *columns) bind(rec arrow.RecordBatch) error {
 	*c = columns{}
-	sc := rec.Schema()
-	var err error
-	for i := 0; i < sc.NumFields() && err == nil; i++ {
-		name, a := sc.Field(i).Name, rec.Column(i)
-		switch name {
-		case cfparser.ColTime:
-			err = analysis.BindTime("CloudFront", name, a, &c.time)
-		case cfparser.ColXEdgeLocation:
-			err = analysis.Bind("CloudFront", name, a, &c.edge)
-		case cfparser.ColCIP:
-			err = analysis.Bind("CloudFront", name, a, &c.clientIP)
-		case cfparser.ColCsHost:
-			err = analysis.Bind("CloudFront", name, a, &c.host)
-		case cfparser.ColCsURIStem:
-			err = analysis.Bind("CloudFront", name, a, &c.uriStem)
-		case cfparser.ColScStatus:
-			err = analysis.Bind("CloudFront", name, a, &c.status)
-		case cfparser.ColXEdgeResultType:
-			err = analysis.Bind("CloudFront", name, a, &c.rt)
-		case cfparser.ColXHostHeader:
-			err = analysis.Bind("CloudFront", name, a, &c.xHost)
-		case cfparser.ColTimeTaken:
-			err = analysis.Bind("CloudFront", name, a, &c.timeTaken)
-		case cfparser.ColTimeToFirstByte:
-			err = analysis.Bind("CloudFront", name, a, &c.ttfb)
-		case cfparser.ColXEdgeDetailedResultType:
-			err = analysis.Bind("CloudFront", name, a, &c.dt)
-		}
-	}
+	err := analysis.BindColumns("CloudFront", rec, []analysis.Binding{
+		analysis.TimeCol(cfparser.ColTime, &c.time),
+		analysis.Col(cfparser.ColXEdgeLocation, &c.edge),
+		analysis.Col(cfparser.ColCIP, &c.clientIP),
+		analysis.Col(cfparser.ColCsHost, &c.host),
+		analysis.Col(cfparser.ColCsURIStem, &c.uriStem),
+		analysis.Col(cfparser.ColScStatus, &c.status),
+		analysis.Col(cfparser.ColXEdgeResultType, &c.rt),
+		analysis.Col(cfparser.ColXHostHeader, &c.xHost),
+		analysis.Col(cfparser.ColTimeTaken, &c.timeTaken),
+		analysis.Col(cfparser.ColTimeToFirstByte, &c.ttfb),
+		analysis.Col(cfparser.ColXEdgeDetailedResultType, &c.dt),
+	})
 	if err != nil {
 		return err
 	}

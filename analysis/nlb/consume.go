@@ -30,37 +30,20 @@ type columns struct {
 
 func (c *columns) bind(rec arrow.RecordBatch) error {
 	*c = columns{}
-	sc := rec.Schema()
-	var err error
-	for i := 0; i < sc.NumFields() && err == nil; i++ {
-		name, a := sc.Field(i).Name, rec.Column(i)
-		switch name {
-		case nlbparser.ColELB:
-			err = analysis.Bind("NLB", name, a, &c.lb)
-		case nlbparser.ColTime:
-			err = analysis.BindTime("NLB", name, a, &c.time)
-		case nlbparser.ColTLSConnectionCreationTime:
-			err = analysis.BindTime("NLB", name, a, &c.created)
-		case nlbparser.ColListener:
-			err = analysis.Bind("NLB", name, a, &c.listener)
-		case nlbparser.ColClientIP:
-			err = analysis.Bind("NLB", name, a, &c.clientIP)
-		case nlbparser.ColDestinationIP:
-			err = analysis.Bind("NLB", name, a, &c.destIP)
-		case nlbparser.ColDestinationPort:
-			err = analysis.Bind("NLB", name, a, &c.destPort)
-		case nlbparser.ColConnectionTime:
-			err = bindMs(name, a, &c.connTime)
-		case nlbparser.ColTLSHandshakeTime:
-			err = bindMs(name, a, &c.handshake)
-		case nlbparser.ColIncomingTLSAlert:
-			err = analysis.Bind("NLB", name, a, &c.alert)
-		case nlbparser.ColChosenCertARN:
-			err = analysis.Bind("NLB", name, a, &c.cert)
-		case nlbparser.ColTLSProtocolVersion:
-			err = analysis.Bind("NLB", name, a, &c.protocol)
-		}
-	}
+	err := analysis.BindColumns("NLB", rec, []analysis.Binding{
+		analysis.Col(nlbparser.ColELB, &c.lb),
+		analysis.TimeCol(nlbparser.ColTime, &c.time),
+		analysis.TimeCol(nlbparser.ColTLSConnectionCreationTime, &c.created),
+		analysis.Col(nlbparser.ColListener, &c.listener),
+		analysis.Col(nlbparser.ColClientIP, &c.clientIP),
+		analysis.Col(nlbparser.ColDestinationIP, &c.destIP),
+		analysis.Col(nlbparser.ColDestinationPort, &c.destPort),
+		msCol(nlbparser.ColConnectionTime, &c.connTime),
+		msCol(nlbparser.ColTLSHandshakeTime, &c.handshake),
+		analysis.Col(nlbparser.ColIncomingTLSAlert, &c.alert),
+		analysis.Col(nlbparser.ColChosenCertARN, &c.cert),
+		analysis.Col(nlbparser.ColTLSProtocolVersion, &c.protocol),
+	})
 	if err != nil {
 		return err
 	}
@@ -70,15 +53,18 @@ func (c *columns) bind(rec arrow.RecordBatch) error {
 	return nil
 }
 
-// bindMs binds a duration column and checks that it holds milliseconds.
-func bindMs(name string, a arrow.Array, dst **array.Duration) error {
-	if err := analysis.Bind("NLB", name, a, dst); err != nil {
-		return err
-	}
-	if u := (*dst).DataType().(*arrow.DurationType).Unit; u != arrow.Millisecond {
-		return fmt.Errorf("analysis: NLB column %q is in %s, want milliseconds", name, u)
-	}
-	return nil
+// msCol binds the duration column called name to *dst, as
+// analysis.Col does, and checks that it holds milliseconds.
+func msCol(name string, dst **array.Duration) analysis.Binding {
+	return analysis.Binding{Name: name, Bind: func(family, name string, a arrow.Array) error {
+		if err := analysis.Bind(family, name, a, dst); err != nil {
+			return err
+		}
+		if u := (*dst).DataType().(*arrow.DurationType).Unit; u != arrow.Millisecond {
+			return fmt.Errorf("analysis: %s column %q is in %s, want milliseconds", family, name, u)
+		}
+		return nil
+	}}
 }
 
 // consumer reads NLB batches for one worker.
