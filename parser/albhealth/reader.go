@@ -118,15 +118,13 @@ func (rd *Reader) appendRow(line []byte) {
 var maxBatchBytes = rowbatch.MaxBatchBytes
 
 // Next reads the next batch of up to Options.BatchSize rows and reports
-// whether there is one. It releases the batch returned before. Rejected
-// lines are counted and reported through Options.OnReject; they never end
-// the stream. Next returns false at the end of the input or after a read
-// error, which Err then reports.
+// whether there is one: see rowbatch.Next.
 func (rd *Reader) Next() bool {
 	return rowbatch.Next(&rd.Stream, rows{rd}, &rd.row.toks, maxBatchBytes)
 }
 
-// rows is the Reader's part in rowbatch.Next.
+// rows is the Reader's part in rowbatch.Next: its row's parseTokens and
+// its appendRow.
 type rows struct{ rd *Reader }
 
 func (r rows) Parse(line []byte, reason string) string {
