@@ -40,12 +40,15 @@ func FuzzSanitize(f *testing.F) {
 				t.Fatalf("mdCode(%q) = %q: unescaped |", s, code)
 			}
 		}
-		// Outside backslash escapes, mdText leaves no markup opener.
+		// Outside backslash escapes, mdText leaves no markup opener. An
+		// escaped character is a literal that no markup spans: it stands
+		// as a NUL in bare, so that ":\\#//" is not read as "://".
 		text := mdText(s)
 		var bare strings.Builder
 		for i := 0; i < len(text); i++ {
 			if text[i] == '\\' {
 				i++
+				bare.WriteByte(0)
 				continue
 			}
 			bare.WriteByte(text[i])
