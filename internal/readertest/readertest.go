@@ -310,6 +310,34 @@ func CheckMetadata(t testing.TB, newReader NewReader, line string, src parser.So
 	}
 }
 
+// CheckProjection reads in with Options.Columns cols, one row a batch, and
+// fails unless the schema holds exactly wantCols in that order, the input
+// gives one batch for each of the len(want) rows and rejected rejects, and
+// row i holds want[i]'s values of the columns of wantCols it has.
+func CheckProjection(t testing.TB, newReader NewReader, in string, cols, wantCols []string, rejected int64, want ...map[string]any) {
+	t.Helper()
+	res := ReadAll(t, newReader, strings.NewReader(in), parser.Options{Columns: cols, BatchSize: 1})
+	var got []string
+	for _, fl := range res.Schema.Fields() {
+		got = append(got, fl.Name)
+	}
+	if strings.Join(got, ",") != strings.Join(wantCols, ",") {
+		t.Fatalf("schema %v, want %v", got, wantCols)
+	}
+	if res.Stats.Parsed != int64(len(want)) || res.Stats.Rejected != rejected || len(res.Batches) != len(want) {
+		t.Fatalf("stats %+v, batches %v", res.Stats, res.Batches)
+	}
+	for i, w := range want {
+		sub := map[string]any{}
+		for _, c := range wantCols {
+			if v, ok := w[c]; ok {
+				sub[c] = v
+			}
+		}
+		CheckRow(t, res.Rows[i], sub)
+	}
+}
+
 // Fuzz is the property of a fuzzed Reader: FuzzRead's, with all columns
 // in batches of three rows and with the projection cols in batches of one,
 // which must accept, reject and pass over the same lines. Inputs over 64

@@ -235,28 +235,10 @@ func TestReaderBatches_Growth(t *testing.T) {
 func TestReaderProjection(t *testing.T) {
 	arn := "arn:aws:lambda:us-east-2:123456789012:function:f"
 	in := lineWith() + "\n" + lineWith(fTarget, arn) + "\nbad\n"
-	f := func(cols []string, wantCols []string) {
+	wantRows := []map[string]any{fullWant, with(ColTargetIP, nil, ColTargetPort, nil, ColLambdaARN, arn)}
+	f := func(cols, wantCols []string) {
 		t.Helper()
-		res := readString(t, in, parser.Options{Columns: cols, BatchSize: 1})
-		var got []string
-		for _, fl := range res.Schema.Fields() {
-			got = append(got, fl.Name)
-		}
-		if strings.Join(got, ",") != strings.Join(wantCols, ",") {
-			t.Fatalf("schema %v, want %v", got, wantCols)
-		}
-		if res.Stats.Parsed != 2 || res.Stats.Rejected != 1 {
-			t.Fatalf("stats %+v", res.Stats)
-		}
-		for i, want := range []map[string]any{fullWant, with(ColTargetIP, nil, ColTargetPort, nil, ColLambdaARN, arn)} {
-			sub := map[string]any{}
-			for _, c := range wantCols {
-				if v, ok := want[c]; ok {
-					sub[c] = v
-				}
-			}
-			checkRow(t, res.Rows[i], sub)
-		}
+		readertest.CheckProjection(t, Decoder{}.NewReader, in, cols, wantCols, 1, wantRows...)
 	}
 	f(TriageColumns, TriageColumns)
 	// Schema order, whatever the order asked; duplicates collapse.

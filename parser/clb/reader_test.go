@@ -199,26 +199,7 @@ func TestReader_Projection(t *testing.T) {
 		ColRequestURL, nil, ColRequestProto, nil, ColUserAgent, nil, ColSSLCipher, nil, ColSSLProtocol, nil, ColListener, ListenerTCP)}
 	f := func(cols, wantCols []string) {
 		t.Helper()
-		res := readString(t, in, parser.Options{Columns: cols, BatchSize: 1})
-		var got []string
-		for _, fl := range res.Schema.Fields() {
-			got = append(got, fl.Name)
-		}
-		if strings.Join(got, ",") != strings.Join(wantCols, ",") {
-			t.Fatalf("schema %v, want %v", got, wantCols)
-		}
-		if res.Stats.Parsed != 2 || res.Stats.Rejected != 1 || len(res.Batches) != 2 {
-			t.Fatalf("stats %+v, batches %v", res.Stats, res.Batches)
-		}
-		for i, want := range wantRows {
-			sub := map[string]any{}
-			for _, c := range wantCols {
-				if v, ok := want[c]; ok {
-					sub[c] = v
-				}
-			}
-			readertest.CheckRow(t, res.Rows[i], sub)
-		}
+		readertest.CheckProjection(t, Decoder{}.NewReader, in, cols, wantCols, 1, wantRows...)
 	}
 	f(TriageColumns, TriageColumns)
 	// Schema order, whatever the order asked; duplicates collapse. The
