@@ -2,6 +2,7 @@ package input
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -80,7 +81,7 @@ func (p *blockPool) run(t *blockTask, sink Sink) {
 	for t.r.Next() {
 		if err := sink.Consume(t.src, t.fmt, t.r.RecordBatch()); err != nil {
 			o.mu.Lock()
-			o.sinkErr = cmpErr(o.sinkErr, err)
+			o.sinkErr = cmp.Or(o.sinkErr, err)
 			o.mu.Unlock()
 			p.cancel(err)
 			break
@@ -95,15 +96,8 @@ func (p *blockPool) run(t *blockTask, sink Sink) {
 	st, err := t.r.Stats(), t.r.Err()
 	o.mu.Lock()
 	o.stats.Add(st)
-	o.readErr = cmpErr(o.readErr, err)
+	o.readErr = cmp.Or(o.readErr, err)
 	o.mu.Unlock()
-}
-
-func cmpErr(a, b error) error {
-	if a != nil {
-		return a
-	}
-	return b
 }
 
 func (p *blockPool) getBuf(size int) *[]byte {
