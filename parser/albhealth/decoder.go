@@ -16,6 +16,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/lbtriage/lbtriage/internal/bytesconv"
+	"github.com/lbtriage/lbtriage/internal/rowbatch"
 	"github.com/lbtriage/lbtriage/parser"
 	"github.com/lbtriage/lbtriage/parser/awskey"
 )
@@ -70,35 +71,24 @@ func (Decoder) ParseName(base string) (parser.Source, bool) {
 // as the last of head may be, counts only with one of the documented types
 // first. Blank lines are passed over.
 func (Decoder) Sniff(head []byte) int {
-	n := 0
 	r := newRow()
-	for len(head) > 0 {
-		line := head
-		rest := []byte(nil)
-		if i := bytes.IndexByte(head, '\n'); i >= 0 {
-			line, rest = head[:i], head[i+1:]
-		}
-		head = rest
+	return rowbatch.CountLines(head, func(line []byte) bool {
 		line = bytes.TrimSuffix(line, []byte("\r"))
 		if r.toks.Split(line) != "" || r.toks.N <= fLatency {
-			continue
+			return false
 		}
 		if _, ok := bytesconv.ParseTimestampMicros(r.field(line, fTime)); !ok {
-			continue
+			return false
 		}
 		if _, _, ok := parseLatency(r.field(line, fLatency)); !ok {
-			continue
+			return false
 		}
 		if r.toks.N > fStatus {
-			if s := r.field(line, fStatus); string(s) != StatusPass && string(s) != StatusFail {
-				continue
-			}
-		} else if !knownType(r.field(line, fType)) {
-			continue
+			s := r.field(line, fStatus)
+			return string(s) == StatusPass || string(s) == StatusFail
 		}
-		n++
-	}
-	return n
+		return knownType(r.field(line, fType))
+	})
 }
 
 // knownType reports whether b is one of the documented check types.

@@ -56,6 +56,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/lbtriage/lbtriage/internal/bytesconv"
+	"github.com/lbtriage/lbtriage/internal/rowbatch"
 	"github.com/lbtriage/lbtriage/parser"
 	"github.com/lbtriage/lbtriage/parser/awskey"
 )
@@ -192,20 +193,7 @@ func (Decoder) ParseName(base string) (parser.Source, bool) {
 // and "#Fields" header lines, JSON objects with CloudFront keys, and
 // TAB-separated records starting "YYYY-MM-DD\tHH:MM:SS".
 func (Decoder) Sniff(head []byte) int {
-	head = bytes.TrimPrefix(head, utf8BOM)
-	n := 0
-	for len(head) > 0 {
-		line := head
-		rest := []byte(nil)
-		if i := bytes.IndexByte(head, '\n'); i >= 0 {
-			line, rest = head[:i], head[i+1:]
-		}
-		head = rest
-		if sniffLine(line) {
-			n++
-		}
-	}
-	return n
+	return rowbatch.CountLines(bytes.TrimPrefix(head, utf8BOM), sniffLine)
 }
 
 func sniffLine(line []byte) bool {
