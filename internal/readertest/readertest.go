@@ -338,6 +338,25 @@ func CheckProjection(t testing.TB, newReader NewReader, in string, cols, wantCol
 	}
 }
 
+// CheckMaxLineCap fails unless a Reader asked for lines of up to 1 TiB
+// lowers the cap to 1 GiB, which int32 token bounds hold. The Reader must
+// have an Options method (rowbatch.Stream's).
+func CheckMaxLineCap(t testing.TB, newReader NewReader) {
+	t.Helper()
+	rd, err := newReader(strings.NewReader(""), parser.Options{MaxLineBytes: 1 << 40})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rd.Release()
+	o, ok := rd.(interface{ Options() *parser.Options })
+	if !ok {
+		t.Fatalf("%T has no Options method", rd)
+	}
+	if got := o.Options().MaxLineBytes; got != 1<<30 {
+		t.Fatalf("cap: %d", got)
+	}
+}
+
 // Fuzz is the property of a fuzzed Reader: FuzzRead's, with all columns
 // in batches of three rows and with the projection cols in batches of one,
 // which must accept, reject and pass over the same lines. Inputs over 64
