@@ -258,11 +258,7 @@ func (s *scanner) read(ctx context.Context, obj Object) (res ObjectResult, sinkE
 	}
 	res.Format = dec.Format()
 
-	popts := s.opts.Parser
-	popts.Source = src
-	if cols, ok := s.opts.Columns[res.Format]; ok {
-		popts.Columns = cols
-	}
+	popts := s.parserOptions(src, res.Format)
 	if s.opts.OnReject != nil {
 		popts.OnReject = s.nameForeign(dec, s.opts.OnReject)
 	}
@@ -287,6 +283,17 @@ func (s *scanner) read(ctx context.Context, obj Object) (res ObjectResult, sinkE
 		res.Err = o.readError(src.Name, err)
 	}
 	return res, nil
+}
+
+// parserOptions are the options of a reader of the object src, whose rows
+// are of format f: ScanOptions.Parser with src and f's projection.
+func (s *scanner) parserOptions(src parser.Source, f parser.Format) parser.Options {
+	popts := s.opts.Parser
+	popts.Source = src
+	if cols, ok := s.opts.Columns[f]; ok {
+		popts.Columns = cols
+	}
+	return popts
 }
 
 // readError is the error of an object whose reader failed with err.
@@ -339,12 +346,7 @@ func (s *scanner) readFile(ctx context.Context, fd parser.FileDecoder, o *opened
 	}
 	res.Format, src = f.Format(), f.Source()
 	res.Source = src
-	popts := s.opts.Parser
-	popts.Source = src
-	if cols, ok := s.opts.Columns[res.Format]; ok {
-		popts.Columns = cols
-	}
-	r, err := f.NewReader(popts)
+	r, err := f.NewReader(s.parserOptions(src, res.Format))
 	if err != nil {
 		res.Err = objectError(src.Name, err)
 		return res, nil
