@@ -149,24 +149,14 @@ func BadField(name string, b []byte) string {
 	return fmt.Sprintf("bad %s %q", name, b)
 }
 
-// IsComment reports whether line is blank (IsBlank) or a comment: its
-// first byte other than a space or tab is '#'. No line of a log AWS writes
-// starts with either, so every line decoder counts them as comments, not
+// IsComment reports whether line is blank (only spaces and tabs) or a
+// comment: its first byte other than a space or tab is '#'. No line of a
+// log AWS writes starts with either, so every line decoder counts them as comments, not
 // rejects (a lone "#" heading an object costs none of its lines).
 func IsComment(line []byte) bool {
 	for _, c := range line {
 		if c != ' ' && c != '\t' {
 			return c == '#'
-		}
-	}
-	return true
-}
-
-// IsBlank reports whether line holds only spaces and tabs.
-func IsBlank(line []byte) bool {
-	for _, c := range line {
-		if c != ' ' && c != '\t' {
-			return false
 		}
 	}
 	return true
