@@ -45,6 +45,7 @@ import (
 
 	"github.com/lbtriage/lbtriage/parser"
 	"github.com/lbtriage/lbtriage/parser/awskey"
+	"github.com/lbtriage/lbtriage/parser/input"
 )
 
 // SchemaVersion is the version of the lake's file layout and columns. It
@@ -62,14 +63,16 @@ const (
 	MetaSource = "lbtriage.source"
 )
 
-// PartitionKey is the name of the Hive partition column.
-const PartitionKey = "day"
+// PartitionKey is the name of the Hive partition column: the one
+// input.DayPartition reads back to leave out the days outside a window.
+const PartitionKey = input.DayPartitionKey
 
 // Ext is the extension of the lake's files.
 const Ext = ".parquet"
 
-// dayLayout formats a day partition's value.
-const dayLayout = "2006-01-02"
+// dayLayout formats a day partition's value, as input.DayPartition parses
+// it.
+const dayLayout = time.DateOnly
 
 // PartitionDir returns the directory of a family's day partition relative
 // to the lake's root, slash-separated: "alb/day=2026-11-20".
