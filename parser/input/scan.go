@@ -527,7 +527,9 @@ func unknownFormat(name string, decoders []parser.Decoder, head []byte) error {
 
 // oneOf names the formats of decoders as in "x is not …": "an ALB or
 // CloudFront access log", or "an ALB access log or a CloudFront JSON log"
-// when the titles do not share their last words.
+// when the titles do not share their last words; more than two as a list
+// that reads at a glance: "a log lbtriage reads (ALB access, NLB access or
+// ALB connection logs)".
 func oneOf(decoders []parser.Decoder) string {
 	if len(decoders) == 0 {
 		return "a log of a known format"
@@ -535,6 +537,14 @@ func oneOf(decoders []parser.Decoder) string {
 	titles := make([]string, len(decoders))
 	for i, d := range decoders {
 		titles[i] = d.Title()
+	}
+	if len(titles) > 2 {
+		kinds := make([]string, len(titles))
+		for i, t := range titles {
+			kinds[i] = strings.TrimSuffix(t, " log")
+		}
+		last := len(kinds) - 1
+		return "a log lbtriage reads (" + strings.Join(kinds[:last], ", ") + " or " + kinds[last] + " logs)"
 	}
 	const shared = " access log"
 	short := make([]string, len(titles))

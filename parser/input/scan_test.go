@@ -14,6 +14,7 @@ import (
 	"github.com/lbtriage/lbtriage/parser"
 	"github.com/lbtriage/lbtriage/parser/alb"
 	"github.com/lbtriage/lbtriage/parser/cloudfront"
+	"github.com/lbtriage/lbtriage/parser/nlb"
 )
 
 const albName = "AWSLogs/123456789012/elasticloadbalancing/us-east-2/2016/05/01/" +
@@ -370,4 +371,19 @@ func TestArticle(t *testing.T) {
 	f("A", "an")
 	f("", "a")
 	f("unknown log", "an")
+}
+
+// TestOneOf names the formats an object is not: two by their shared last
+// words, more as a list rather than a chain of "or".
+func TestOneOf(t *testing.T) {
+	f := func(want string, decoders ...parser.Decoder) {
+		t.Helper()
+		if got := oneOf(decoders); got != want {
+			t.Fatalf("oneOf = %q, want %q", got, want)
+		}
+	}
+	f("a log of a known format")
+	f("an ALB access log", alb.Decoder{})
+	f("an ALB or CloudFront access log", alb.Decoder{}, cloudfront.Decoder{})
+	f("a log lbtriage reads (ALB access, CloudFront access or NLB access logs)", alb.Decoder{}, cloudfront.Decoder{}, nlb.Decoder{})
 }
