@@ -977,7 +977,7 @@ const htmlStateCellW = 6.0
 func htmlStatesOf(tl *analysis.StateTimeline) htmlStates {
 	h := htmlStates{Title: Sanitize(tl.Title)}
 	if tl.Title != "" {
-		h.Title += ", from " + fmtClock(tl.Start) + ", " + fmtDuration(timeDur(tl.BucketSeconds)) + " a cell"
+		h.Title += stateTimelineSpan(tl)
 	}
 	for i, s := range tl.States {
 		h.Legend = append(h.Legend, htmlLegend{Class: stateClasses[min(i, len(stateClasses)-1)], Label: Sanitize(s)})

@@ -395,7 +395,7 @@ func mdStateTimeline(m *mdWriter, tl *analysis.StateTimeline) {
 	}
 	m.line("")
 	if tl.Title != "" {
-		m.line(mdText(tl.Title) + ", from " + mdText(fmtClock(tl.Start)) + ", " + fmtDuration(timeDur(tl.BucketSeconds)) + " a cell:")
+		m.line(mdText(tl.Title) + mdText(stateTimelineSpan(tl)) + ":")
 		m.line("")
 	}
 	width := 0

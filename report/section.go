@@ -208,6 +208,12 @@ func stateStrip(cells []int8) string {
 	return b.String()
 }
 
+// stateTimelineSpan writes when a titled state timeline starts and how
+// long a cell is: ", from 2026-11-20 13:05 UTC, 5m a cell".
+func stateTimelineSpan(tl *analysis.StateTimeline) string {
+	return ", from " + fmtClock(tl.Start) + ", " + fmtDuration(timeDur(tl.BucketSeconds)) + " a cell"
+}
+
 // stateLegend names the glyphs of a state timeline.
 func stateLegend(states []string) string {
 	parts := make([]string, 0, len(states))

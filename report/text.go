@@ -416,7 +416,7 @@ func textStateTimeline(t *textWriter, tl *analysis.StateTimeline) {
 	}
 	t.line("")
 	if tl.Title != "" {
-		t.line("  " + Sanitize(tl.Title) + ", from " + fmtClock(tl.Start) + ", " + fmtDuration(timeDur(tl.BucketSeconds)) + " a cell")
+		t.line("  " + Sanitize(tl.Title) + stateTimelineSpan(tl))
 	}
 	tb := &textTable{headers: []string{"", ""}, right: []bool{false, false}}
 	for _, r := range tl.Rows {
