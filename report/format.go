@@ -583,26 +583,29 @@ func timeDur(sec int64) time.Duration { return time.Duration(sec) * time.Second 
 // fmtShortSpan formats a from–to pair as clock times only ("13:05–13:19:48"),
 // with the date when the two differ in day; for table cells.
 func fmtShortSpan(from, to analysis.Time) string {
-	a, b := from.UTC(), to.UTC()
-	clock := func(t time.Time) string {
-		if t.Second() != 0 {
-			return t.Format("15:04:05")
-		}
-		return t.Format("15:04")
-	}
 	if from.IsZero() || to.IsZero() {
 		short := func(t analysis.Time) string {
 			if t.IsZero() {
 				return ""
 			}
-			return t.UTC().Format("Jan 2 ") + clock(t.UTC())
+			return t.UTC().Format("Jan 2 ") + clockOnly(t)
 		}
 		return openSpan(short(from), short(to))
 	}
+	a, b := from.UTC(), to.UTC()
 	if a.Format("2006-01-02") != b.Format("2006-01-02") {
-		return a.Format("Jan 2 ") + clock(a) + " – " + b.Format("Jan 2 ") + clock(b)
+		return a.Format("Jan 2 ") + clockOnly(from) + " – " + b.Format("Jan 2 ") + clockOnly(to)
 	}
-	return clock(a) + "–" + clock(b)
+	return clockOnly(from) + "–" + clockOnly(to)
+}
+
+// clockOnly writes a time as "13:05" or "13:05:30".
+func clockOnly(t analysis.Time) string {
+	u := t.UTC()
+	if u.Second() != 0 {
+		return u.Format("15:04:05")
+	}
+	return u.Format("15:04")
 }
 
 // targetNoun is what a report's targets are called, capitalised

@@ -380,14 +380,6 @@ func textSections(t *textWriter, rep *analysis.Report) {
 	}
 }
 
-// clockOnly writes a time as "13:05" or "13:05:30".
-func clockOnly(t analysis.Time) string {
-	if t.UTC().Second() != 0 {
-		return t.UTC().Format("15:04:05")
-	}
-	return t.UTC().Format("15:04")
-}
-
 // shrinkOrder returns the columns of a section's table that give up width
 // when it is too wide: its text and name columns after the first, the
 // widest first, then the first, which names the rows.
