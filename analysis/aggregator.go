@@ -204,7 +204,7 @@ func (a *Aggregator) Consume(src parser.Source, rec arrow.RecordBatch) error {
 	to := &a.to
 	to.only, to.src = a, src
 	err := a.consumer.Consume(src, rec, to)
-	to.done(src)
+	to.done()
 	return err
 }
 

@@ -61,7 +61,7 @@ func (r *Router) Consume(src parser.Source, format parser.Format, rec arrow.Reco
 	to := &r.to
 	to.r, to.format, to.src = r, format, src
 	err := c.Consume(src, rec, to)
-	to.done(src)
+	to.done()
 	return err
 }
 
@@ -119,14 +119,15 @@ func (s *Subjects) Subject(sub Subject) *Aggregator {
 	return a
 }
 
-// done credits each touched Aggregator's new rows to the object src.
-func (s *Subjects) done(src parser.Source) {
+// done credits each touched Aggregator's new rows to the batch's object.
+func (s *Subjects) done() {
+	name := s.src.Name
 	for _, t := range s.touched {
 		if n := t.a.handed - t.handed; n > 0 {
-			if _, ok := t.a.objects[src.Name]; !ok {
-				t.a.objects[strings.Clone(src.Name)] = 0
+			if _, ok := t.a.objects[name]; !ok {
+				t.a.objects[strings.Clone(name)] = 0
 			}
-			t.a.objects[src.Name] += n
+			t.a.objects[name] += n
 		}
 	}
 	s.touched = s.touched[:0]
