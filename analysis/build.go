@@ -624,7 +624,7 @@ func buildTimeline(a *Aggregator) []Bucket {
 // into the first one. With one report, or none present, the whole run is
 // the report (with no family present, of the first registered).
 func BuildReports[S any](reg *Registry, sinks []S, run Run) []*Report {
-	aggs, _, opts := mergeRouters(sinks)
+	aggs, opts := mergeRouters(sinks)
 	subjects := map[parser.Format][]*Aggregator{}
 	for k, a := range aggs {
 		subjects[k.format] = append(subjects[k.format], a)

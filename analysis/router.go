@@ -134,19 +134,17 @@ func (s *Subjects) done() {
 }
 
 // mergeRouters merges the Routers among sinks into one Aggregator per
-// family and subject. Sinks that are not *Router are ignored.
-func mergeRouters[S any](sinks []S) (map[subjectKey]*Aggregator, *Registry, Options) {
+// family and subject, and returns the Routers' Options. Sinks that are
+// not *Router are ignored.
+func mergeRouters[S any](sinks []S) (map[subjectKey]*Aggregator, Options) {
 	out := map[subjectKey]*Aggregator{}
-	var (
-		reg  *Registry
-		opts Options
-	)
+	var opts Options
 	for _, s := range sinks {
 		r, ok := any(s).(*Router)
 		if !ok || r == nil {
 			continue
 		}
-		reg, opts = r.reg, r.opts
+		opts = r.opts
 		for k, a := range r.aggs {
 			m := out[k]
 			if m == nil {
@@ -156,5 +154,5 @@ func mergeRouters[S any](sinks []S) (map[subjectKey]*Aggregator, *Registry, Opti
 			m.Merge(a)
 		}
 	}
-	return out, reg, opts
+	return out, opts
 }
