@@ -114,9 +114,6 @@ func Render(w io.Writer, rep *analysis.Report, opts Options) error {
 	case "html":
 		err = renderHTML(bw, rep, cmp, opts)
 	case "csv":
-		if opts.Table != "" && !slices.Contains(Tables(), opts.Table) && partTables(rep)[opts.Table] == nil {
-			return fmt.Errorf("%w %q (want one of %v)", ErrUnknownTable, opts.Table, TablesOf(rep))
-		}
 		err = renderCSV(bw, rep, cmp, opts.Table)
 	default:
 		return fmt.Errorf("%w %q (want one of %v)", ErrUnknownFormat, opts.Format, Formats())
