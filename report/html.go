@@ -79,11 +79,7 @@ func renderHTMLAll(w io.Writer, reps []*analysis.Report, opts Options) error {
 	titles := make([]string, 0, len(reps))
 	for i, rep := range reps {
 		o := opts.of(i)
-		c := o.Comparison
-		if c == nil && o.Baseline != nil {
-			c = Compare(rep, o.Baseline)
-		}
-		v := buildHTMLView(rep, c, o)
+		v := buildHTMLView(rep, o.comparison(rep), o)
 		doc.Reports = append(doc.Reports, v)
 		titles = append(titles, v.Title)
 	}

@@ -63,6 +63,15 @@ func (o Options) of(i int) Options {
 	return o
 }
 
+// comparison returns the comparison to render with rep: Comparison, else
+// rep compared with Baseline, else nil.
+func (o Options) comparison(rep *analysis.Report) *Comparison {
+	if o.Comparison == nil && o.Baseline != nil {
+		return Compare(rep, o.Baseline)
+	}
+	return o.Comparison
+}
+
 // Formats returns the names Options.Format accepts.
 func Formats() []string {
 	return []string{"text", "json", "markdown", "html", "csv"}
@@ -98,10 +107,7 @@ func Render(w io.Writer, rep *analysis.Report, opts Options) error {
 	if rep == nil {
 		return errors.New("render report: no report")
 	}
-	cmp := opts.Comparison
-	if cmp == nil && opts.Baseline != nil {
-		cmp = Compare(rep, opts.Baseline)
-	}
+	cmp := opts.comparison(rep)
 	bw := bufio.NewWriterSize(w, 64<<10)
 	var err error
 	switch opts.Format {
