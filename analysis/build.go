@@ -43,9 +43,14 @@ func (g *group) members() []*Aggregator {
 	return append([]*Aggregator{g.host}, g.companions...)
 }
 
-// member returns the group's Aggregator of format f, or nil.
+// member returns the group's Aggregator of format f, or nil. It is asked
+// once per object read (and group), so it looks without building members'
+// slice.
 func (g *group) member(f parser.Format) *Aggregator {
-	for _, m := range g.members() {
+	if g.host.fam.Decoder().Format() == f {
+		return g.host
+	}
+	for _, m := range g.companions {
 		if m.fam.Decoder().Format() == f {
 			return m
 		}
