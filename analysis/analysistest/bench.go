@@ -5,6 +5,8 @@ import (
 	"runtime"
 	"testing"
 
+	"github.com/apache/arrow-go/v18/arrow"
+
 	"github.com/lbtriage/lbtriage/analysis"
 	"github.com/lbtriage/lbtriage/internal/gen"
 	"github.com/lbtriage/lbtriage/parser"
@@ -67,31 +69,30 @@ func run(b *testing.B, lines []byte, pass func()) {
 	b.ReportMetric(float64(m1.Mallocs-m0.Mallocs)/float64(n*passes), "allocs/line")
 }
 
-// readAll decodes lines with the family's projection.
+// readAll decodes lines with the family's projection and counts the rows.
 func readAll(b *testing.B, fam analysis.Family, lines []byte) {
-	r, err := fam.Decoder().NewReader(bytes.NewReader(lines), parser.Options{Columns: fam.Columns()})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer r.Release()
-	for r.Next() {
-		GlobalSink += r.RecordBatch().NumRows()
-	}
-	if err := r.Err(); err != nil {
-		b.Fatal(err)
-	}
+	drain(b, fam, lines, func(rec arrow.RecordBatch) error {
+		GlobalSink += rec.NumRows()
+		return nil
+	})
 }
 
 // readInto decodes lines into Aggregator a.
 func readInto(b *testing.B, fam analysis.Family, lines []byte, a *analysis.Aggregator) {
+	src := parser.Source{Name: "bench"}
+	drain(b, fam, lines, func(rec arrow.RecordBatch) error { return a.Consume(src, rec) })
+}
+
+// drain decodes lines with the family's projection and hands each batch
+// to consume, failing the benchmark on an error.
+func drain(b *testing.B, fam analysis.Family, lines []byte, consume func(arrow.RecordBatch) error) {
 	r, err := fam.Decoder().NewReader(bytes.NewReader(lines), parser.Options{Columns: fam.Columns()})
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer r.Release()
-	src := parser.Source{Name: "bench"}
 	for r.Next() {
-		if err := a.Consume(src, r.RecordBatch()); err != nil {
+		if err := consume(r.RecordBatch()); err != nil {
 			b.Fatal(err)
 		}
 	}
