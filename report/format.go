@@ -568,13 +568,17 @@ func headline(rep *analysis.Report) string {
 	if !hasFivexx(rep) || v.PrimaryCause == nil {
 		return "No 5xx in " + numfmt.Int(rep.Requests) + " requests"
 	}
-	dom := ""
-	if v.PrimaryDomain != nil {
-		dom = *v.PrimaryDomain
-	} else {
-		dom = domainOf(rep, *v.PrimaryCause)
+	return strings.ToUpper(domainTitle(rep, primaryDomain(rep))) + " at fault: " + Sanitize(*v.PrimaryCause) + ", " + fmtPct(v.Share) + " of 5xx"
+}
+
+// primaryDomain returns the domain of the verdict's primary cause: the
+// verdict's, else the cause's in the report's family. The verdict must
+// have a primary cause.
+func primaryDomain(rep *analysis.Report) string {
+	if d := rep.Verdict.PrimaryDomain; d != nil {
+		return *d
 	}
-	return strings.ToUpper(domainTitle(rep, dom)) + " at fault: " + Sanitize(*v.PrimaryCause) + ", " + fmtPct(v.Share) + " of 5xx"
+	return domainOf(rep, *rep.Verdict.PrimaryCause)
 }
 
 // timeDur converts seconds to a duration.

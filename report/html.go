@@ -449,13 +449,9 @@ func htmlVerdictOf(rep *analysis.Report) htmlVerdict {
 			hv.Party = "No fault found"
 		}
 	default:
-		dom := domainOf(rep, *v.PrimaryCause)
-		if v.PrimaryDomain != nil {
-			dom = *v.PrimaryDomain
-		}
+		dom := primaryDomain(rep)
 		hv.Class = domainClass(rep, dom)
-		t := domainTitle(rep, dom)
-		hv.Party = strings.ToUpper(t[:1]) + t[1:]
+		hv.Party = capital(domainTitle(rep, dom))
 		hv.Cause = Sanitize(*v.PrimaryCause)
 		hv.Share = fmtPct(v.Share)
 	}

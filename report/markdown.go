@@ -152,11 +152,7 @@ func renderMarkdown(w io.Writer, rep *analysis.Report, cmp *Comparison, opts Opt
 func mdVerdict(m *mdWriter, rep *analysis.Report) {
 	v := rep.Verdict
 	if hasFivexx(rep) && v.PrimaryCause != nil && v.Headline == "" {
-		dom := domainOf(rep, *v.PrimaryCause)
-		if v.PrimaryDomain != nil {
-			dom = *v.PrimaryDomain
-		}
-		m.line("> **" + mdText(strings.ToUpper(domainTitle(rep, dom))) + " at fault:** " + mdCause(Sanitize(*v.PrimaryCause)) + ", " + fmtPct(v.Share) + " of 5xx")
+		m.line("> **" + mdText(strings.ToUpper(domainTitle(rep, primaryDomain(rep)))) + " at fault:** " + mdCause(Sanitize(*v.PrimaryCause)) + ", " + fmtPct(v.Share) + " of 5xx")
 	} else {
 		m.line("> **" + mdText(headline(rep)) + "**")
 	}
