@@ -164,17 +164,11 @@ func New(f Family, opts Options) *Aggregator {
 // Options returns the options the Aggregator was built with, defaults set.
 func (a *Aggregator) Options() Options { return a.opts }
 
-// Family returns the Aggregator's family.
-func (a *Aggregator) Family() Family { return a.fam }
-
 // Taxonomy returns the family's taxonomy.
 func (a *Aggregator) Taxonomy() *Taxonomy { return a.tax }
 
 // State returns the family's own aggregates (nil when it keeps none).
 func (a *Aggregator) State() State { return a.state }
-
-// Subject returns what the Aggregator is about.
-func (a *Aggregator) Subject() Subject { return a.subject }
 
 // Requests counts the rows inside the window.
 func (a *Aggregator) Requests() int64 { return a.requests }
