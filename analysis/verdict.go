@@ -401,9 +401,8 @@ func nodeFindings(r *Report, p period) []string {
 		if q == nil {
 			continue
 		}
-		f := fmt.Sprintf("Load balancer node %s served %.1f%% of the requests", n.Node, q.Share*100)
+		f := nodeServed(&n, p)
 		if !(q.OpenStart && q.OpenEnd) {
-			f += " " + p.phrase(q.span())
 			switch {
 			case q.OpenEnd:
 				f += fmt.Sprintf(" (%.0f%% before)", q.ShareOutside*100)
@@ -431,13 +430,20 @@ func quietestNode(r *Report) *Node {
 	return best
 }
 
-// nodeHeadline is the headline of a quiet node that leads the verdict.
-func nodeHeadline(n *Node, p period) string {
-	s := "Load balancer node " + n.Node + " served " + fmt.Sprintf("%.1f%%", n.Quiet.Share*100) + " of the requests"
+// nodeServed says what share of the requests a quiet node served, and
+// when unless it was all along: "Load balancer node 10.0.1.5 served 2.0%
+// of the requests from 13:05 to 13:20 UTC on 2026-11-20".
+func nodeServed(n *Node, p period) string {
+	s := fmt.Sprintf("Load balancer node %s served %.1f%% of the requests", n.Node, n.Quiet.Share*100)
 	if q := n.Quiet; !(q.OpenStart && q.OpenEnd) {
 		s += " " + p.phrase(q.span())
 	}
-	return s + fmt.Sprintf(", where an equal share is %.0f%%", n.Quiet.Equal*100)
+	return s
+}
+
+// nodeHeadline is the headline of a quiet node that leads the verdict.
+func nodeHeadline(n *Node, p period) string {
+	return nodeServed(n, p) + fmt.Sprintf(", where an equal share is %.0f%%", n.Quiet.Equal*100)
 }
 
 // nodeLead is the sentence that opens the summary on a quiet node.
