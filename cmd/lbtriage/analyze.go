@@ -275,15 +275,8 @@ func (a *analysisFlags) register(fs *pflag.FlagSet) {
 func (a *analysisFlags) config(now time.Time) (analysisConfig, error) {
 	var cfg analysisConfig
 	var err error
-	if cfg.Analysis.Since, err = parseTimeFlag("--since", *a.since, now); err != nil {
+	if cfg.Analysis.Since, cfg.Analysis.Until, err = parseSpanFlags(*a.since, *a.until, now); err != nil {
 		return cfg, err
-	}
-	if cfg.Analysis.Until, err = parseTimeFlag("--until", *a.until, now); err != nil {
-		return cfg, err
-	}
-	if !cfg.Analysis.Since.IsZero() && !cfg.Analysis.Until.IsZero() && !cfg.Analysis.Since.Before(cfg.Analysis.Until) {
-		return cfg, fmt.Errorf("--since (%s) must be before --until (%s)",
-			cfg.Analysis.Since.Format(time.RFC3339), cfg.Analysis.Until.Format(time.RFC3339))
 	}
 	if *a.bucket < time.Second || *a.bucket%time.Second != 0 {
 		return cfg, fmt.Errorf("--bucket must be a whole number of seconds, at least 1s (not %s)", *a.bucket)
@@ -309,6 +302,21 @@ func (a *analysisFlags) config(now time.Time) (analysisConfig, error) {
 	}
 	cfg.Progress = *a.progress
 	return cfg, nil
+}
+
+// parseSpanFlags reads --since and --until (parseTimeFlag), either of them
+// unset, and checks that since is before until when both are set.
+func parseSpanFlags(since, until string, now time.Time) (s, u time.Time, err error) {
+	if s, err = parseTimeFlag("--since", since, now); err != nil {
+		return s, u, err
+	}
+	if u, err = parseTimeFlag("--until", until, now); err != nil {
+		return s, u, err
+	}
+	if !s.IsZero() && !u.IsZero() && !s.Before(u) {
+		return s, u, fmt.Errorf("--since (%s) must be before --until (%s)", s.Format(time.RFC3339), u.Format(time.RFC3339))
+	}
+	return s, u, nil
 }
 
 // registerBatchSizeFlag adds --batch-size to fs.

@@ -32,8 +32,8 @@ func runExport(ctx context.Context, m *Main, args []string) int {
 	since := fs.String("since", "", "read only the objects whose names show rows at or after this time (same forms as analyze); their rows are exported whole")
 	until := fs.String("until", "", "read only the objects whose names show rows before this time")
 	workers := fs.Int("workers", 0, "objects read at once (default: number of CPUs)")
-	format := fs.String("format", "", "force the input format (alb, cloudfront) instead of detecting it")
-	batch := fs.Int("batch-size", parser.DefaultBatchSize, "rows per Arrow record batch")
+	format := fs.String("format", "", formatFlagHelp())
+	batch := registerBatchSizeFlag(fs)
 	rowGroup := fs.Int("row-group-rows", lake.DefaultRowGroupRows, "rows per Parquet row group, at most; they are held in memory until written (about 680 bytes an ALB row)")
 	maxRejects := fs.Int("rejects", 10, "rejected lines to show")
 	progressMode := registerProgressFlag(fs)
@@ -150,20 +150,14 @@ func exportConfig(m *Main, out, since, until string, workers, batch, rowGroup in
 	if out == "" {
 		return c, errors.New("--out is required: the lake's root, a directory or s3://bucket/prefix")
 	}
-	if c.since, err = parseTimeFlag("--since", since, m.now()); err != nil {
+	if c.since, c.until, err = parseSpanFlags(since, until, m.now()); err != nil {
 		return c, err
-	}
-	if c.until, err = parseTimeFlag("--until", until, m.now()); err != nil {
-		return c, err
-	}
-	if !c.since.IsZero() && !c.until.IsZero() && !c.since.Before(c.until) {
-		return c, fmt.Errorf("--since (%s) must be before --until (%s)", c.since.Format(time.RFC3339), c.until.Format(time.RFC3339))
 	}
 	if workers < 0 {
 		return c, errors.New("--workers must not be negative")
 	}
-	if batch <= 0 {
-		return c, errors.New("--batch-size must be positive")
+	if err := checkBatchSize(batch); err != nil {
+		return c, err
 	}
 	if rowGroup <= 0 {
 		return c, errors.New("--row-group-rows must be positive")

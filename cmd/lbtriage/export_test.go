@@ -53,6 +53,9 @@ func TestExport_Usage(t *testing.T) {
 	f("no input given", "export", "--out", t.TempDir())
 	f("--row-group-rows must be positive", "export", "--out", t.TempDir(), "--row-group-rows", "0", "x.log")
 	f("--format takes", "export", "--out", t.TempDir(), "--format", "nosuch", "x.log")
+	f("--batch-size takes 1 to 1048576 rows, not 0", "export", "--out", t.TempDir(), "--batch-size", "0", "x.log")
+	f("--batch-size takes 1 to 1048576 rows, not 2000000", "export", "--out", t.TempDir(), "--batch-size", "2000000", "x.log")
+	f("--since (2026-11-20T14:00:00Z) must be before --until", "export", "--out", t.TempDir(), "--since", "2026-11-20T14:00:00Z", "--until", "2026-11-20T13:00:00Z", "x.log")
 	f("names no bucket", "export", "--out", "s3://", "x.log")
 	f("no such file", "export", "--out", t.TempDir(), filepath.Join(t.TempDir(), "missing.log"))
 }
