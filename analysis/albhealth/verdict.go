@@ -42,7 +42,7 @@ func verdict(f *Figures, r *analysis.Report) analysis.VerdictPart {
 	}
 	targets := len(f.Targets)
 	if f.Failed == 0 {
-		p.Summary = fmt.Sprintf("All %s health checks of %s passed, %s.", numfmt.Int(f.Checks), plural(targets, "target"), spanText(f.TimeRange.First, f.TimeRange.Last, false))
+		p.Summary = fmt.Sprintf("All %s health checks of %s passed, %s.", numfmt.Int(f.Checks), numfmt.Count(int64(targets), "target", "targets"), spanText(f.TimeRange.First, f.TimeRange.Last, false))
 		return p
 	}
 	v := weigh(f, r)
@@ -58,7 +58,7 @@ func verdict(f *Figures, r *analysis.Report) analysis.VerdictPart {
 		// A few failed checks and no target taken out: said calmly, with
 		// findings, and no hint to go and check anything.
 		p.Summary = fmt.Sprintf("%s of %s health checks of %s failed, %s; no target was taken out.",
-			numfmt.Int(f.Failed), numfmt.Int(f.Checks), plural(targets, "target"), spanText(f.TimeRange.First, f.TimeRange.Last, false))
+			numfmt.Int(f.Failed), numfmt.Int(f.Checks), numfmt.Count(int64(targets), "target", "targets"), spanText(f.TimeRange.First, f.TimeRange.Last, false))
 		return p
 	}
 	p.Hints = v.hints()
@@ -438,7 +438,7 @@ func (v *weighing) findings() []string {
 		}
 		out = append(out, fmt.Sprintf(
 			"Every target of %s (%s) was out %s in the view of %s: the load balancer failed open, routing requests to targets it judged unhealthy.",
-			group, plural(w.Targets, "target"), spanText(w.Start, w.End, w.ToEnd), nodeList(w.Nodes)))
+			group, numfmt.Count(int64(w.Targets), "target", "targets"), spanText(w.Start, w.End, w.ToEnd), nodeList(w.Nodes)))
 	}
 	return out
 }
@@ -646,13 +646,6 @@ func joinAnd(s []string) string {
 		return strings.Join(s, "")
 	}
 	return strings.Join(s[:len(s)-1], ", ") + " and " + s[len(s)-1]
-}
-
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return numfmt.Int(int64(n)) + " " + noun + "s"
 }
 
 func times(n int) string {

@@ -159,16 +159,16 @@ func (v *verdict) write(p *analysis.VerdictPart) bool {
 		}
 		p.Headline = fmt.Sprintf("Clients reject the new certificate of %s: %s", where, label)
 		p.Lead = fmt.Sprintf("After the certificate of %s changed at %s UTC%s, %s%s %s it with %s: %s failed connections %s, %s of the %s failures. %s",
-			where, clock(change.at), s.dateSuffix(change.at), plural(k, "client"), strings.TrimSuffix(named, ","), verb(k, len(clients), "reject"), label,
+			where, clock(change.at), s.dateSuffix(change.at), numfmt.Count(k, "client", "clients"), strings.TrimSuffix(named, ","), verb(k, len(clients), "reject"), label,
 			numfmt.Int(n), until, analysis.Pct(n, s.failed), numfmt.Int(s.failed), meaning)
 	case info.ClientCert:
-		p.Headline = fmt.Sprintf("%s cannot connect: %s on %s", capital(plural(k, "client")), label, where)
+		p.Headline = fmt.Sprintf("%s cannot connect: %s on %s", capital(numfmt.Count(k, "client", "clients")), label, where)
 		p.Lead = fmt.Sprintf("%s cannot connect: %s %s %s on %s %s (%s). %s",
-			capital(plural(k, "client")), who, verb(k, len(clients), "fail"), label, where, when, share, meaning)
+			capital(numfmt.Count(k, "client", "clients")), who, verb(k, len(clients), "fail"), label, where, when, share, meaning)
 	default:
-		p.Headline = fmt.Sprintf("%s cannot connect: %s, %s of failed connections", capital(plural(k, "client")), label, analysis.Pct(n, s.failed))
+		p.Headline = fmt.Sprintf("%s cannot connect: %s, %s of failed connections", capital(numfmt.Count(k, "client", "clients")), label, analysis.Pct(n, s.failed))
 		p.Lead = fmt.Sprintf("%s%s %s with %s on %s %s (%s). %s",
-			capital(plural(k, "client")), strings.TrimSuffix(named, ","), verb(k, len(clients), "fail"), label, where, when, share, meaning)
+			capital(numfmt.Count(k, "client", "clients")), strings.TrimSuffix(named, ","), verb(k, len(clients), "fail"), label, where, when, share, meaning)
 	}
 	p.Lead += " They never make a request, so no access log shows them."
 	if f := v.clientFinding(clients, k); f != "" {
@@ -571,7 +571,7 @@ func (v *verdict) otherReasons(skip uint8) []string {
 		}
 		st := &s.reasonStat[r]
 		info := v.voc.Reason(s.reasons[r])
-		head := fmt.Sprintf("%s %s failures (%s) from %s", numfmt.Int(st.failed), info.Label, info.Meaning, plural(s.clientsWith(r), "client"))
+		head := fmt.Sprintf("%s %s failures (%s) from %s", numfmt.Int(st.failed), info.Label, info.Meaning, numfmt.Count(s.clientsWith(r), "client", "clients"))
 		w := s.window(r)
 		spread := (w == nil || w.End.Sub(w.Start.Time).Microseconds() >= span*4/5) && st.last-st.first >= span/2
 		switch {
@@ -633,13 +633,6 @@ func andList(words []string) string {
 		return strings.Join(words, "")
 	}
 	return strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
-}
-
-func plural(n int64, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return numfmt.Int(n) + " " + noun + "s"
 }
 
 func capital(s string) string {

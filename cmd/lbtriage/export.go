@@ -253,7 +253,7 @@ func writeExported(w io.Writer, store lake.Store, written []lake.Written, parsed
 	line := func(label, format string, args ...any) {
 		fmt.Fprintf(w, "%-12s %s\n", label, sanitizeArg(fmt.Sprintf(format, args...)))
 	}
-	line("exported", "%s rows into %s under %s (%s)", numfmt.Int(total.rows), plural(int64(total.files), "file"),
+	line("exported", "%s rows into %s under %s (%s)", numfmt.Int(total.rows), numfmt.Count(int64(total.files), "file", "files"),
 		store, numfmt.Bytes(total.siz))
 	keys := make([]string, 0, len(parts))
 	for k := range parts {
@@ -262,16 +262,9 @@ func writeExported(w io.Writer, store lake.Store, written []lake.Written, parsed
 	slices.Sort(keys)
 	for _, k := range keys {
 		p := parts[k]
-		line("", "%s/: %s rows, %s, %s", k, numfmt.Int(p.rows), plural(int64(p.files), "file"), numfmt.Bytes(p.siz))
+		line("", "%s/: %s rows, %s, %s", k, numfmt.Int(p.rows), numfmt.Count(int64(p.files), "file", "files"), numfmt.Bytes(p.siz))
 	}
 	if total.rows != parsed {
 		line("", "%s parsed rows are not exported (see the errors above)", numfmt.Int(parsed-total.rows))
 	}
-}
-
-func plural(n int64, unit string) string {
-	if n == 1 {
-		return "1 " + unit
-	}
-	return numfmt.Int(n) + " " + unit + "s"
 }
