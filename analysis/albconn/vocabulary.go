@@ -1,6 +1,7 @@
 package albconn
 
 import (
+	"maps"
 	"slices"
 	"strconv"
 
@@ -79,10 +80,5 @@ func (vocabulary) Reason(reason string) connlog.ReasonInfo {
 
 // Codes returns the failure reasons the family describes, sorted.
 func Codes() []string {
-	out := make([]string, 0, len(reasons))
-	for c := range reasons {
-		out = append(out, c)
-	}
-	slices.Sort(out)
-	return out
+	return slices.Sorted(maps.Keys(reasons))
 }

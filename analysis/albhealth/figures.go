@@ -3,6 +3,7 @@ package albhealth
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"math"
 	"net/netip"
 	"slices"
@@ -189,7 +190,7 @@ func (s *state) figures(assumed bool) *Figures {
 		g.targets++
 		var all []span
 		present := int64(math.MaxInt64)
-		for _, node := range sortedKeys(t.series) {
+		for _, node := range slices.Sorted(maps.Keys(t.series)) {
 			se := t.series[node]
 			out := view(se.pieces, s.th)
 			first := se.pieces[0].first // view sorted the pieces
@@ -210,7 +211,7 @@ func (s *state) figures(assumed bool) *Figures {
 
 	// Fail-open: per group, the union over nodes of the windows in which
 	// the node had every target it checks out.
-	for _, name := range sortedKeys(groups) {
+	for _, name := range slices.Sorted(maps.Keys(groups)) {
 		g := groups[name]
 		type nodeWindow struct {
 			node string
@@ -218,7 +219,7 @@ func (s *state) figures(assumed bool) *Figures {
 		}
 		var wins []nodeWindow
 		var all []span
-		for _, node := range sortedKeys(g.nodes) {
+		for _, node := range slices.Sorted(maps.Keys(g.nodes)) {
 			for _, w := range allOut(g.nodes[node]) {
 				wins = append(wins, nodeWindow{node, w})
 				all = append(all, w)
@@ -243,7 +244,7 @@ func (s *state) figures(assumed bool) *Figures {
 	}
 	slices.SortStableFunc(f.FailOpen, func(a, b FailOpen) int { return a.Start.Compare(b.Start.Time) })
 
-	for _, node := range sortedKeys(s.nodes) {
+	for _, node := range slices.Sorted(maps.Keys(s.nodes)) {
 		n := s.nodes[node]
 		f.Nodes = append(f.Nodes, Node{Node: node, Checks: n.checks, Failed: n.failed, ByReason: n.failures.byReason()})
 	}
@@ -338,10 +339,7 @@ func (s *state) timeline() []Bucket {
 			keys = append(keys, k)
 		}
 	} else {
-		for k := range s.buckets {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
+		keys = slices.Sorted(maps.Keys(s.buckets))
 	}
 	out := make([]Bucket, 0, len(keys))
 	for _, k := range keys {
@@ -368,15 +366,6 @@ func codeKey(code uint16) string {
 		return "-"
 	}
 	return strconv.Itoa(int(code))
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 // compareAddr orders addresses and ip:port pairs numerically, anything

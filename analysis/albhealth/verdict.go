@@ -3,6 +3,7 @@ package albhealth
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -622,7 +623,7 @@ func spansText(ss []Span) string {
 // reasonList writes counts per reason, the most first: "TimedOut 40,
 // ConnectionReset 20".
 func reasonList(by map[string]int64) string {
-	keys := sortedKeys(by)
+	keys := slices.Sorted(maps.Keys(by))
 	slices.SortStableFunc(keys, func(a, b string) int { return cmp.Compare(by[b], by[a]) })
 	var parts []string
 	for _, k := range keys {

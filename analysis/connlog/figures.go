@@ -2,6 +2,7 @@ package connlog
 
 import (
 	"cmp"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -365,11 +366,7 @@ func (s *State) certOrder() []int32 {
 // bucketKeys returns the bucket keys from the first to the last, gaps
 // filled unless there would be too many.
 func (s *State) bucketKeys() []int64 {
-	keys := make([]int64, 0, len(s.buckets))
-	for k := range s.buckets {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
+	keys := slices.Sorted(maps.Keys(s.buckets))
 	if n := len(keys); n > 1 && keys[n-1]-keys[0] < maxTimelineBuckets {
 		filled := make([]int64, 0, keys[n-1]-keys[0]+1)
 		for k := keys[0]; k <= keys[n-1]; k++ {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -255,12 +256,7 @@ func writeExported(w io.Writer, store lake.Store, written []lake.Written, parsed
 	}
 	line("exported", "%s rows into %s under %s (%s)", numfmt.Int(total.rows), numfmt.Count(int64(total.files), "file", "files"),
 		store, numfmt.Bytes(total.siz))
-	keys := make([]string, 0, len(parts))
-	for k := range parts {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(parts)) {
 		p := parts[k]
 		line("", "%s/: %s rows, %s, %s", k, numfmt.Int(p.rows), numfmt.Count(int64(p.files), "file", "files"), numfmt.Bytes(p.siz))
 	}
