@@ -113,12 +113,10 @@ func runExport(ctx context.Context, m *Main, args []string) int {
 	written := exp.Written()
 	// Nothing read: one sentence, as analyze says it.
 	if err == nil && len(written) == 0 {
-		switch {
-		case sum.objects == 0:
-			return m.usageErr("export", "%v: every input was set aside", errNothingRead)
-		case sum.failed == sum.objects && sum.stats.Parsed == 0:
-			return m.usageErr("export", "%v: %s", errNothingRead, sum.failures[0].Err)
-		case sum.stats.Parsed == 0 && sum.stats.Rejected > 0:
+		if err := sum.nothingRead(); err != nil {
+			return m.usageErr("export", "%v", err)
+		}
+		if sum.stats.Parsed == 0 && sum.stats.Rejected > 0 {
 			return m.usageErr("export", "%v: all %d lines were rejected", errNothingRead, sum.stats.Rejected)
 		}
 	}

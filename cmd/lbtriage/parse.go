@@ -92,14 +92,11 @@ func runParse(ctx context.Context, m *Main, args []string) int {
 	sum := summarize(results, skipped)
 	sum.listed = listed
 	sum.write(summaryOut, rejects)
-	switch {
-	case sum.objects == 0:
-		fmt.Fprintf(m.Stderr, "lbtriage parse: %v: every input was set aside\n", errNothingRead)
+	if err := sum.nothingRead(); err != nil {
+		fmt.Fprintf(m.Stderr, "lbtriage parse: %s\n", sanitizeArg(err.Error()))
 		return exitUsage
-	case sum.failed == sum.objects && sum.stats.Parsed == 0:
-		fmt.Fprintf(m.Stderr, "lbtriage parse: %v: %s\n", errNothingRead, sanitizeArg(sum.failures[0].Err.Error()))
-		return exitUsage
-	case sum.failed > 0:
+	}
+	if sum.failed > 0 {
 		return exitPartial
 	}
 	return exitOK
@@ -138,6 +135,19 @@ func summarize(results []input.ObjectResult, skipped []input.Skipped) parseSumma
 		}
 	}
 	return s
+}
+
+// nothingRead returns errNothingRead with its cause when the run read no
+// object (every input was set aside) or every object it read failed
+// without a parsed row; else nil.
+func (s parseSummary) nothingRead() error {
+	switch {
+	case s.objects == 0:
+		return fmt.Errorf("%w: every input was set aside", errNothingRead)
+	case s.failed == s.objects && s.stats.Parsed == 0:
+		return fmt.Errorf("%w: %v", errNothingRead, s.failures[0].Err)
+	}
+	return nil
 }
 
 func (s parseSummary) write(w io.Writer, rejects []*parser.LineError) {
