@@ -50,6 +50,9 @@ type analysisConfig struct {
 // errNothingRead reports a run where no input could be read.
 var errNothingRead = errors.New("nothing could be read")
 
+// noInput is what a command that reads logs says when given none.
+const noInput = "no input given (a file, directory, glob, - for stdin, or s3://bucket/prefix)"
+
 // runAnalysis is runAnalyses for callers that want one report: the one of
 // the dominant format (most requests, then most objects).
 func (m *Main) runAnalysis(ctx context.Context, cfg analysisConfig) (*analysis.Report, int, error) {
@@ -401,7 +404,7 @@ func runAnalyze(ctx context.Context, m *Main, args []string) int {
 		return m.usageErr("analyze", "%v", err)
 	}
 	if fs.NArg() == 0 {
-		return m.usageErr("analyze", "no input given (a file, directory, glob, - for stdin, or s3://bucket/prefix)")
+		return m.usageErr("analyze", noInput)
 	}
 	cfg.Args = fs.Args()
 	cfg.S3 = &s3f

@@ -48,7 +48,7 @@ func runExport(ctx context.Context, m *Main, args []string) int {
 		return m.usageErr("export", "%v", err)
 	}
 	if fs.NArg() == 0 {
-		return m.usageErr("export", "no input given (a file, directory, glob, - for stdin, or s3://bucket/prefix)")
+		return m.usageErr("export", noInput)
 	}
 	store, err := m.lakeStore(ctx, *out, &s3f)
 	if err != nil {

@@ -47,7 +47,7 @@ func runParse(ctx context.Context, m *Main, args []string) int {
 		return m.usageErr("parse", "%v", err)
 	}
 	if fs.NArg() == 0 {
-		return m.usageErr("parse", "no input given (a file, directory, glob, - for stdin, or s3://bucket/prefix)")
+		return m.usageErr("parse", noInput)
 	}
 	objects, skipped, listed, err := m.expandInputs(ctx, fs.Args(), &s3f, time.Time{}, time.Time{}, *workers)
 	if err != nil {

@@ -86,7 +86,7 @@ func runReport(ctx context.Context, m *Main, args []string) int {
 		return m.usageErr("report", "%v", err)
 	}
 	if fs.NArg() == 0 {
-		return m.usageErr("report", "no input given (a file, directory, glob, - for stdin, or s3://bucket/prefix)")
+		return m.usageErr("report", noInput)
 	}
 	if slices.Contains(fs.Args(), "-") {
 		// Standard input can be read only once: there would be no baseline.
