@@ -4,7 +4,9 @@ import (
 	"cmp"
 	"fmt"
 	"math"
+	"net"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/lbtriage/lbtriage/analysis"
@@ -147,10 +149,7 @@ func bucketOf(t analysis.Time, bucketUS int64) int64 {
 // instName is "ip:port", with brackets around an IPv6 address, as the
 // report names targets.
 func instName(k instKey) string {
-	if strings.IndexByte(k.ip, ':') >= 0 {
-		return fmt.Sprintf("[%s]:%d", k.ip, k.port)
-	}
-	return fmt.Sprintf("%s:%d", k.ip, k.port)
+	return net.JoinHostPort(k.ip, strconv.Itoa(int(k.port)))
 }
 
 // seconds writes a threshold in seconds ("20 s").
