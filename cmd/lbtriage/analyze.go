@@ -214,16 +214,21 @@ func (o *outputFlags) options(m *Main) report.Options {
 	}
 }
 
-// writeAll writes the reports of a run to --out (a file, written
-// atomically, or s3://bucket/key) or to standard output.
-func (o *outputFlags) writeAll(ctx context.Context, m *Main, reps []*analysis.Report, s3f *s3Flags) error {
-	return m.writeOutput(ctx, *o.out, *o.output, s3f, func(w io.Writer) error { return o.renderAll(w, m, reps) })
-}
-
-// renderAll renders the reports of a run into one output (see
-// report.RenderAll).
-func (o *outputFlags) renderAll(w io.Writer, m *Main, reps []*analysis.Report) error {
-	return report.RenderAll(w, reps, o.options(m))
+// writeAll renders the reports of a run with opts into one output (see
+// report.RenderAll) and writes it to --out (a file, written atomically, or
+// s3://bucket/key) or to standard output. It returns exitOK, else says on
+// standard error why the write failed and returns exitUsage; exitPartial,
+// quietly, when the reader of the output went away.
+func (o *outputFlags) writeAll(ctx context.Context, m *Main, cmd string, reps []*analysis.Report, opts report.Options, s3f *s3Flags) int {
+	render := func(w io.Writer) error { return report.RenderAll(w, reps, opts) }
+	if err := orInterrupted(ctx, m.writeOutput(ctx, *o.out, *o.output, s3f, render)); err != nil {
+		if errors.Is(err, io.ErrClosedPipe) || errors.Is(err, os.ErrClosed) {
+			return exitPartial
+		}
+		fmt.Fprintf(m.Stderr, "lbtriage %s: %s\n", cmd, sanitizeArg(writeError(err)))
+		return exitUsage
+	}
+	return exitOK
 }
 
 // useColor decides on ANSI colour: never when NO_COLOR is set or stdout is
@@ -421,12 +426,8 @@ func (m *Main) analyzeAndWrite(ctx context.Context, cmd string, cfg analysisConf
 	if err != nil {
 		return m.usageErr(cmd, "%v", err)
 	}
-	if err := orInterrupted(ctx, out.writeAll(ctx, m, reps, cfg.S3)); err != nil {
-		if errors.Is(err, io.ErrClosedPipe) || errors.Is(err, os.ErrClosed) {
-			return exitPartial
-		}
-		fmt.Fprintf(m.Stderr, "lbtriage %s: %s\n", cmd, sanitizeArg(writeError(err)))
-		return exitUsage
+	if c := out.writeAll(ctx, m, cmd, reps, out.options(m), cfg.S3); c != exitOK {
+		return c
 	}
 	if c := m.noRequests(cmd, reps); c != exitOK {
 		code = c

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"slices"
 	"strings"
 	"time"
@@ -153,18 +151,10 @@ func runReport(ctx context.Context, m *Main, args []string) int {
 		}
 	}
 
-	toFile := *out.out != "" && *out.out != "-"
-	opts := report.Options{
-		Format: *out.output, Table: *out.table, Comparisons: cmps, Titles: titles,
-		Color: m.useColor(*out.color) && !(toFile && *out.color == "auto"), Width: m.termWidth(),
-	}
-	render := func(w io.Writer) error { return report.RenderAll(w, reps, opts) }
-	if err := orInterrupted(ctx, m.writeOutput(ctx, *out.out, *out.output, &s3f, render)); err != nil {
-		if errors.Is(err, io.ErrClosedPipe) || errors.Is(err, os.ErrClosed) {
-			return exitPartial
-		}
-		fmt.Fprintf(m.Stderr, "lbtriage report: %s\n", sanitizeArg(writeError(err)))
-		return exitUsage
+	opts := out.options(m)
+	opts.Comparisons, opts.Titles = cmps, titles
+	if c := out.writeAll(ctx, m, "report", reps, opts, &s3f); c != exitOK {
+		return c
 	}
 	if code == exitPartial {
 		fmt.Fprintf(m.Stderr, "lbtriage report: some inputs could not be read whole (the report covers what was read; see its inputs)\n")
