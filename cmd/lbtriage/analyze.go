@@ -15,6 +15,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/lbtriage/lbtriage/analysis"
+	"github.com/lbtriage/lbtriage/internal/numfmt"
 	"github.com/lbtriage/lbtriage/parser"
 	"github.com/lbtriage/lbtriage/parser/input"
 	"github.com/lbtriage/lbtriage/parser/lake"
@@ -161,8 +162,8 @@ func exitStatus(results []input.ObjectResult, skipped []input.Skipped, reps []*a
 	case failed == objects && parsed == 0 && firstFailed != nil:
 		return exitUsage, fmt.Errorf("%w: %s", errNothingRead, firstFailed.Error)
 	case parsed == 0 && rejected > 0 && firstReject != nil:
-		return exitUsage, fmt.Errorf("%w: all %d lines were rejected (first: %s:%d: %s)", errNothingRead,
-			rejected, firstReject.Source, firstReject.Line, firstReject.Reason)
+		return exitUsage, fmt.Errorf("%w: all %s lines were rejected (first: %s:%d: %s)", errNothingRead,
+			numfmt.Int(rejected), firstReject.Source, firstReject.Line, firstReject.Reason)
 	case failed > 0:
 		return exitPartial, nil
 	}

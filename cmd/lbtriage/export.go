@@ -117,7 +117,7 @@ func runExport(ctx context.Context, m *Main, args []string) int {
 			return m.usageErr("export", "%v", err)
 		}
 		if sum.stats.Parsed == 0 && sum.stats.Rejected > 0 {
-			return m.usageErr("export", "%v: all %d lines were rejected", errNothingRead, sum.stats.Rejected)
+			return m.usageErr("export", "%v: all %s lines were rejected", errNothingRead, numfmt.Int(sum.stats.Rejected))
 		}
 	}
 	sum.write(m.Stdout, rejects)
