@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/lbtriage/lbtriage/internal/numfmt"
 )
 
 // SkipKind returns the kind of input a skip reason names: the reason up to
@@ -47,16 +49,8 @@ func SetAside(skipped []Skipped, results []ObjectResult) string {
 	parts := make([]string, len(kinds))
 	total := 0
 	for i, k := range kinds {
-		parts[i] = plural(counts[k], k)
+		parts[i] = numfmt.Count(int64(counts[k]), k, k+"s")
 		total += counts[k]
 	}
-	return fmt.Sprintf("%s set aside: %s", plural(total, "input"), strings.Join(parts, ", "))
-}
-
-// plural counts n of what, a noun phrase ending in its noun ("log", "file").
-func plural(n int, what string) string {
-	if n == 1 {
-		return "1 " + what
-	}
-	return fmt.Sprintf("%d %ss", n, what)
+	return fmt.Sprintf("%s set aside: %s", numfmt.Count(int64(total), "input", "inputs"), strings.Join(parts, ", "))
 }
