@@ -15,6 +15,7 @@ package main
 // such bucket, bad bucket name, unreachable endpoint), never a secret.
 
 import (
+	"cmp"
 	"context"
 	"time"
 
@@ -115,14 +116,5 @@ func (m *Main) s3Endpoint(f *s3Flags) string {
 	if m.Getenv == nil {
 		return ""
 	}
-	return firstNonEmpty(m.Getenv("AWS_ENDPOINT_URL_S3"), m.Getenv("AWS_ENDPOINT_URL"))
-}
-
-func firstNonEmpty(s ...string) string {
-	for _, v := range s {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
+	return cmp.Or(m.Getenv("AWS_ENDPOINT_URL_S3"), m.Getenv("AWS_ENDPOINT_URL"))
 }

@@ -14,6 +14,7 @@
 package s3
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -188,7 +189,7 @@ func New(ctx context.Context, opts Options) (*Client, error) {
 		cfg.Region = DefaultRegion
 	}
 	c := &Client{opts: opts, region: cfg.Region}
-	envEndpoint := firstNonEmpty(os.Getenv("AWS_ENDPOINT_URL_S3"), os.Getenv("AWS_ENDPOINT_URL"))
+	envEndpoint := cmp.Or(os.Getenv("AWS_ENDPOINT_URL_S3"), os.Getenv("AWS_ENDPOINT_URL"))
 	switch {
 	case opts.EndpointURL != "":
 		c.endpoint = opts.EndpointURL
@@ -366,15 +367,6 @@ func sleep(ctx context.Context, d time.Duration) error {
 	case <-t.C:
 		return nil
 	}
-}
-
-func firstNonEmpty(s ...string) string {
-	for _, v := range s {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }
 
 // CheckEndpoint checks an S3 endpoint URL ("" is none): an http or https
