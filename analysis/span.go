@@ -80,9 +80,9 @@ func (p period) phrase(s span) string {
 	oneDay := start.Format(time.DateOnly) == end.Add(-time.Nanosecond).Format(time.DateOnly)
 	at := func(t time.Time) string {
 		if oneDay {
-			return clockText(t)
+			return ClockText(t)
 		}
-		return t.Format(time.DateOnly) + " " + clockText(t)
+		return t.Format(time.DateOnly) + " " + ClockText(t)
 	}
 	utc := " UTC"
 	if oneDay {
@@ -99,9 +99,9 @@ func (p period) phrase(s span) string {
 	return "from " + at(start) + " to " + at(end) + utc
 }
 
-// clockText writes a time of day as "13:05", or "13:05:30" when it has
+// ClockText writes a time of day as "13:05", or "13:05:30" when it has
 // seconds.
-func clockText(t time.Time) string {
+func ClockText(t time.Time) string {
 	if t.Second() != 0 {
 		return t.Format("15:04:05")
 	}

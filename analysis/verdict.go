@@ -240,14 +240,14 @@ func periodText(w *TimeRange) string {
 func rangeText(first, last Time) string {
 	a, b := first.UTC(), last.UTC()
 	if a.Format(time.DateOnly) == b.Format(time.DateOnly) {
-		return a.Format(time.DateOnly) + " " + clockText(a) + " to " + clockText(b) + " UTC"
+		return a.Format(time.DateOnly) + " " + ClockText(a) + " to " + ClockText(b) + " UTC"
 	}
-	return a.Format(time.DateOnly) + " " + clockText(a) + " to " + b.Format(time.DateOnly) + " " + clockText(b) + " UTC"
+	return a.Format(time.DateOnly) + " " + ClockText(a) + " to " + b.Format(time.DateOnly) + " " + ClockText(b) + " UTC"
 }
 
 // stampText writes a time as "2026-11-20 13:05 UTC".
 func stampText(t time.Time) string {
-	return t.Format(time.DateOnly) + " " + clockText(t) + " UTC"
+	return t.Format(time.DateOnly) + " " + ClockText(t) + " UTC"
 }
 
 func noErrorSummary(a *Aggregator, r *Report) string {

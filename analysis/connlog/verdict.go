@@ -601,13 +601,7 @@ func (s *State) dateSuffix(us int64) string {
 }
 
 // clock writes a time as "13:10", with seconds when it has some.
-func clock(us int64) string {
-	t := analysis.UnixMicro(us).UTC()
-	if t.Second() != 0 {
-		return t.Format("15:04:05")
-	}
-	return t.Format("15:04")
-}
+func clock(us int64) string { return analysis.ClockText(analysis.UnixMicro(us).UTC()) }
 
 // stamp writes a time as "2026-11-20 13:00 UTC".
 func stamp(us int64) string {
