@@ -33,15 +33,7 @@ func WriteNLB(w io.Writer, sc *NLBScenario) (*NLBTruth, error) {
 	}
 	f := &nlbFormatter{g: g, layout: g.sc.Layout}
 	tr := newNLBTruth()
-	cw := newChunkWriter(w, nil)
-	g.run(func(row *nlbRow) {
-		tr.add(g, row)
-		if cw.err == nil {
-			cw.buf = f.appendRow(cw.buf, row)
-			cw.maybeFlush()
-		}
-	})
-	if err := cw.close(); err != nil {
+	if err := writeRows(w, nil, g.run, func(row *nlbRow) { tr.add(g, row) }, f.appendRow); err != nil {
 		return nil, fmt.Errorf("write NLB lines: %w", err)
 	}
 	tr.finish(g)
@@ -86,14 +78,8 @@ func nlbObjects(sc *NLBScenario, put func(Object) error) (*NLBTruth, error) {
 	}
 	c := g.sc
 	names := rand.New(rand.NewPCG(splitmix(c.Seed^0x6e6e616d65), 17))
-	prefix := c.Prefix
-	if prefix != "" && prefix[len(prefix)-1] != '/' {
-		prefix += "/"
-	}
-	root := prefix + "AWSLogs/" + c.Account + "/"
-	testAt := c.Start.Add(-time.Duration(3+names.IntN(50)) * time.Minute).UTC()
-	if err := put(Object{Key: root + "ELBAccessLogTestFile",
-		Data: []byte("Enable AccessLog for ELB: " + g.elb + " at " + testAt.Format("2006-01-02T15:04:05.000Z"))}); err != nil {
+	root := awsLogsRoot(c.Prefix, c.Account)
+	if err := put(testFileObject(root, g.elb, c.Start, names)); err != nil {
 		return nil, err
 	}
 	const interval = 300 // seconds
