@@ -394,9 +394,7 @@ func (cg *connGen) finish(tr *ConnTruth) {
 		countsOf(tr.Clients, g.clients[cn.client]).add(cn.reason != "", cn.reason)
 		countsOf(tr.Listeners, cn.listener).add(cn.reason != "", cn.reason)
 		countsOf(tr.Nodes, g.sc.Nodes[cn.node]).add(cn.reason != "", cn.reason)
-		m := cn.t / 1e6
-		m -= ((m % 60) + 60) % 60
-		countsOf(tr.Minutes, m).add(cn.reason != "", cn.reason)
+		countsOf(tr.Minutes, minuteOf(cn.t)).add(cn.reason != "", cn.reason)
 	}
 	for i := range tr.Incidents {
 		for c := range clients[i] {

@@ -163,14 +163,8 @@ func (b *healthTruthBuilder) add(ch *check) {
 		th.LastFailed = t
 	}
 	node := b.g.nodes[ch.node]
-	nc := tr.Nodes[node]
-	if nc == nil {
-		nc = &HealthCounts{}
-		tr.Nodes[node] = nc
-	}
-	nc.add(ch)
-	m := ch.t / 1e6
-	m -= ((m % 60) + 60) % 60
+	countsOf(tr.Nodes, node).add(ch)
+	m := minuteOf(ch.t)
 	mc := tr.Minutes[m]
 	if mc == nil {
 		mc = &HealthCounts{}

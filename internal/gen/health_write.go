@@ -32,15 +32,8 @@ func WriteHealth(w io.Writer, hs *HealthScenario) (*HealthTruth, error) {
 	}
 	f := &albFormatter{}
 	tb := newHealthTruth(g)
-	cw := newChunkWriter(w, nil)
-	g.run(func(c *check) {
-		tb.add(c)
-		if cw.err == nil {
-			cw.buf = g.appendCheck(cw.buf, f, c)
-			cw.maybeFlush()
-		}
-	})
-	if err := cw.close(); err != nil {
+	format := func(dst []byte, c *check) []byte { return g.appendCheck(dst, f, c) }
+	if err := writeRows(w, nil, g.run, tb.add, format); err != nil {
 		return nil, fmt.Errorf("write health-check lines: %w", err)
 	}
 	return tb.finish(), nil

@@ -148,14 +148,14 @@ func (tr *ALBTruth) add(g *albGen, row *albRow) {
 // (microseconds since the epoch), keyed by the minute's start in Unix
 // seconds.
 func minuteCounts(m map[int64]*Counts, us int64) *Counts {
+	return countsOf(m, minuteOf(us))
+}
+
+// minuteOf returns the start, in Unix seconds, of the minute holding us
+// (microseconds since the epoch).
+func minuteOf(us int64) int64 {
 	s := us / 1e6
-	s -= ((s % 60) + 60) % 60
-	c := m[s]
-	if c == nil {
-		c = &Counts{}
-		m[s] = c
-	}
-	return c
+	return s - ((s%60)+60)%60
 }
 
 func (tr *ALBTruth) finish(g *albGen) {
