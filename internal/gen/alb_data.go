@@ -157,6 +157,18 @@ func (m *webMix) draw(r *rand.Rand) (ua, path, id, query int, method string) {
 	return ua, path, id, query, method
 }
 
+// drawStatus draws the status of a normal answer on p: one of its
+// statuses by their cumulative per-mille thresholds, else 200.
+func (p *albPath) drawStatus(r *rand.Rand) int {
+	x := r.IntN(1000)
+	for _, s := range p.statuses {
+		if x < s.permille {
+			return s.code
+		}
+	}
+	return 200
+}
+
 // pickPermille returns the index of the first of tls whose cumulative
 // per-mille threshold is above a draw.
 func pickPermille(r *rand.Rand, tls []albTLS) int {

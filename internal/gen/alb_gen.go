@@ -122,13 +122,7 @@ func newALBGen(sc *ALBScenario) (*albGen, error) {
 		string(appendHex(nil, u, 3)) + "-a" + string(appendHex(nil, splitmix(u)>>52, 3)) + "-" +
 		string(appendHex(nil, splitmix(u+1), 12))
 	for _, t := range c.Targets {
-		ap := netip.MustParseAddrPort(t)
-		bits := 24
-		if ap.Addr().Is6() {
-			bits = 64
-		}
-		p, _ := ap.Addr().Prefix(bits)
-		g.targets = append(g.targets, albTarget{addr: t, subnet: p.String()})
+		g.targets = append(g.targets, albTarget{addr: t, subnet: subnetOf(netip.MustParseAddrPort(t).Addr())})
 	}
 	g.makeClients()
 	g.zipf = rand.NewZipf(g.r, 1.15, 4, uint64(len(g.clients)-1))
@@ -160,6 +154,17 @@ func newALBGen(sc *ALBScenario) (*albGen, error) {
 		g.incidents = append(g.incidents, ai)
 	}
 	return g, nil
+}
+
+// subnetOf returns the subnet a back end's address a counts in: its /24,
+// or its /64 for IPv6 ("10.0.2.0/24").
+func subnetOf(a netip.Addr) string {
+	bits := 24
+	if a.Is6() {
+		bits = 64
+	}
+	p, _ := a.Prefix(bits)
+	return p.String()
 }
 
 func (g *albGen) makeClients() {
@@ -390,14 +395,7 @@ func (g *albGen) makeRow(row *albRow, t int64) bool {
 // forward shapes a request the target answered normally.
 func (g *albGen) forward(row *albRow, p *albPath) {
 	r := g.r
-	x := r.IntN(1000)
-	row.tgt = 200
-	for _, s := range p.statuses {
-		if x < s.permille {
-			row.tgt = s.code
-			break
-		}
-	}
+	row.tgt = p.drawStatus(r)
 	row.elb = row.tgt
 	row.actions = "forward"
 	row.tgARN = 1

@@ -93,13 +93,8 @@ func newCLBGen(sc *CLBScenario) (*clbGen, error) {
 		idleUs: int(c.IdleTimeout / time.Microsecond),
 	}
 	for _, in := range c.Instances {
-		ap := netip.MustParseAddrPort(in)
-		bits := 24
-		if ap.Addr().Is6() {
-			bits = 64
-		}
-		p, _ := ap.Addr().Prefix(bits)
-		g.instances = append(g.instances, clbInstance{addr: in, ip: ap.Addr().String(), subnet: p.String()})
+		a := netip.MustParseAddrPort(in).Addr()
+		g.instances = append(g.instances, clbInstance{addr: in, ip: a.String(), subnet: subnetOf(a)})
 	}
 	g.clients = makeClients(splitmix(c.Seed^0xc1), 5000)
 	g.zipf = rand.NewZipf(g.r, 1.15, 4, uint64(len(g.clients)-1))
@@ -236,14 +231,7 @@ func (g *clbGen) forward(row *clbRow, p *albPath) {
 	r := g.r
 	row.backend = 404 // the paths a fixed response answers on ALB
 	if !p.fixed {
-		row.backend = 200
-		x := r.IntN(1000)
-		for _, s := range p.statuses {
-			if x < s.permille {
-				row.backend = s.code
-				break
-			}
-		}
+		row.backend = p.drawStatus(r)
 	}
 	row.elb = row.backend
 	row.rp = 18 + r.IntN(70)

@@ -212,13 +212,7 @@ func (cg *connGen) strangers(in *connIncident) {
 
 // pickTLS draws a cipher suite and a key exchange for a handshake.
 func (cg *connGen) pickTLS() (tls, kex int) {
-	x := cg.r.IntN(1000)
-	for i, s := range albTLSs {
-		if x < s.permille {
-			tls = i
-			break
-		}
-	}
+	tls = pickPermille(cg.r, albTLSs)
 	if albTLSs[tls].protocol == "TLSv1.3" {
 		return tls, [...]int{0, 1, 3}[cg.r.IntN(3)]
 	}
