@@ -3,6 +3,7 @@ package gen
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"regexp"
 	"strconv"
 	"strings"
@@ -162,10 +163,12 @@ func testScenario(seed uint64) *ALBScenario {
 	}
 }
 
-func generate(t testing.TB, sc *ALBScenario) ([]byte, *ALBTruth) {
+// written writes sc with write (WriteALB, WriteCLB, WriteHealth) and
+// returns the bytes and the truth.
+func written[S, T any](t testing.TB, write func(io.Writer, S) (T, error), sc S) ([]byte, T) {
 	t.Helper()
 	var b bytes.Buffer
-	tr, err := WriteALB(&b, sc)
+	tr, err := write(&b, sc)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,9 +176,9 @@ func generate(t testing.TB, sc *ALBScenario) ([]byte, *ALBTruth) {
 }
 
 func TestWriteALB_Deterministic(t *testing.T) {
-	a, _ := generate(t, testScenario(1))
-	b, _ := generate(t, testScenario(1))
-	c, _ := generate(t, testScenario(2))
+	a, _ := written(t, WriteALB, testScenario(1))
+	b, _ := written(t, WriteALB, testScenario(1))
+	c, _ := written(t, WriteALB, testScenario(2))
 	if !bytes.Equal(a, b) {
 		t.Fatal("same seed, different bytes")
 	}
@@ -215,7 +218,7 @@ func TestWriteALB_Layouts(t *testing.T) {
 			sc := testScenario(3)
 			sc.Layout = layout
 			sc.Rows = 5000
-			out, tr := generate(t, sc)
+			out, tr := written(t, WriteALB, sc)
 			lines := strings.Split(strings.TrimSuffix(string(out), "\n"), "\n")
 			if len(lines) != tr.Rows {
 				t.Fatalf("%d lines, truth says %d", len(lines), tr.Rows)
@@ -231,7 +234,7 @@ func TestWriteALB_Layouts(t *testing.T) {
 // taxonomy rules and compares with the truth, overall, per target, subnet
 // and minute.
 func TestWriteALB_TruthMatchesLines(t *testing.T) {
-	out, tr := generate(t, testScenario(4))
+	out, tr := written(t, WriteALB, testScenario(4))
 	causes := map[string]int{}
 	classes := map[string]int{}
 	context := map[string]int{}
@@ -306,7 +309,7 @@ func TestWriteALB_TruthMatchesLines(t *testing.T) {
 }
 
 func TestALBTruth_Reconciles(t *testing.T) {
-	_, tr := generate(t, testScenario(5))
+	_, tr := written(t, WriteALB, testScenario(5))
 	sum := func(m map[string]int) int {
 		n := 0
 		for _, v := range m {
@@ -375,7 +378,7 @@ func TestALBIncidents_Signatures(t *testing.T) {
 		t.Run(k.String(), func(t *testing.T) {
 			sc := &ALBScenario{Seed: uint64(k), Start: start, End: start.Add(30 * time.Minute), Rows: 6000,
 				Incidents: []ALBIncident{{Kind: k, Start: from, End: to, Rate: 0.2, Subnet: "10.0.3.0/24", Node: "54.76.190.5"}}}
-			out, tr := generate(t, sc)
+			out, tr := written(t, WriteALB, sc)
 			n := 0
 			for _, l := range strings.Split(strings.TrimSuffix(string(out), "\n"), "\n") {
 				f := checkALBLine(t, l, ALBLayout33)
@@ -567,7 +570,7 @@ func TestALBObjects_Layout(t *testing.T) {
 
 func TestSampleIncident(t *testing.T) {
 	sc := SampleIncident()
-	out, tr := generate(t, sc)
+	out, tr := written(t, WriteALB, sc)
 	if tr.Rows < 20000 || tr.Rows > 40000 {
 		t.Fatalf("%d rows", tr.Rows)
 	}

@@ -20,20 +20,6 @@ func clbTestScenario(seed uint64) *CLBScenario {
 	}
 }
 
-func generateCLB(t testing.TB, sc *CLBScenario) ([]byte, *CLBTruth) {
-	t.Helper()
-	var b bytes.Buffer
-	tr, err := WriteCLB(&b, sc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes(), tr
-}
-
-func clbLines(out []byte) []string {
-	return strings.Split(strings.TrimSuffix(string(out), "\n"), "\n")
-}
-
 // clbLine is a line split on its own, independently of the parser: the 15
 // tokens as written.
 type clbLine []string
@@ -105,9 +91,9 @@ func classifyCLB(f clbLine) string {
 }
 
 func TestWriteCLB_Deterministic(t *testing.T) {
-	a, _ := generateCLB(t, clbTestScenario(1))
-	b, _ := generateCLB(t, clbTestScenario(1))
-	c, _ := generateCLB(t, clbTestScenario(2))
+	a, _ := written(t, WriteCLB, clbTestScenario(1))
+	b, _ := written(t, WriteCLB, clbTestScenario(1))
+	c, _ := written(t, WriteCLB, clbTestScenario(2))
 	if !bytes.Equal(a, b) {
 		t.Fatal("same seed, different bytes")
 	}
@@ -128,7 +114,7 @@ func TestWriteCLB_Deterministic(t *testing.T) {
 // taxonomy's CLB table and compares with the truth, overall, per listener,
 // instance, subnet and minute.
 func TestWriteCLB_TruthMatchesLines(t *testing.T) {
-	out, tr := generateCLB(t, clbTestScenario(4))
+	out, tr := written(t, WriteCLB, clbTestScenario(4))
 	causes := map[string]int{}
 	classes := map[string]int{}
 	status := map[int]int{}
@@ -137,7 +123,7 @@ func TestWriteCLB_TruthMatchesLines(t *testing.T) {
 	perSubnet := map[string]*Counts{}
 	perMinute := map[int64]*Counts{}
 	rows, conns := 0, 0
-	for _, l := range clbLines(out) {
+	for _, l := range lines(out) {
 		f := checkCLBLine(t, l)
 		rows++
 		if f[7] == "-" {
@@ -224,9 +210,9 @@ func TestCLBIncidents_Signatures(t *testing.T) {
 			CLBInstanceTimeout504(start, start.Add(20*time.Minute), "10.0.2.21:80", 0.3),
 			CLBInstance500(start, start.Add(20*time.Minute), "10.0.3.31:80", 0.05),
 		}}
-	out, tr := generateCLB(t, sc)
+	out, tr := written(t, WriteCLB, sc)
 	slow := map[string]int{}
-	for _, l := range clbLines(out) {
+	for _, l := range lines(out) {
 		f := checkCLBLine(t, l)
 		ts := parseTS(t, f[0])
 		in := !ts.Before(from) && ts.Before(to)
@@ -303,7 +289,7 @@ func TestCLBObjects_Layout(t *testing.T) {
 				if o.Data[0] == 0x1f {
 					t.Fatalf("object %q is compressed", o.Key)
 				}
-				for _, l := range clbLines(o.Data) {
+				for _, l := range lines(o.Data) {
 					f := checkCLBLine(t, l)
 					if ts := parseTS(t, f[0]); ts.Before(end.Add(-interval)) || !ts.Before(end) {
 						t.Fatalf("row at %s in object ending %s", ts, end)
@@ -324,8 +310,8 @@ func TestCLBObjects_Layout(t *testing.T) {
 				}
 			}
 			// The objects hold the lines WriteCLB writes, node by node.
-			out, _ := generateCLB(t, sc)
-			want := clbLines(out)
+			out, _ := written(t, WriteCLB, sc)
+			want := lines(out)
 			if len(want) != len(all) {
 				t.Fatalf("%d lines in objects, %d written", len(all), len(want))
 			}
@@ -338,7 +324,7 @@ func TestCLBObjects_Layout(t *testing.T) {
 
 func TestSampleCLBIncident(t *testing.T) {
 	sc := SampleCLBIncident()
-	out, tr := generateCLB(t, sc)
+	out, tr := written(t, WriteCLB, sc)
 	if tr.Rows < 20000 || tr.Rows > 40000 || tr.Connections == 0 {
 		t.Fatalf("%d rows, %d connections", tr.Rows, tr.Connections)
 	}
@@ -364,7 +350,7 @@ func TestSampleCLBIncident(t *testing.T) {
 			t.Fatalf("timeouts not spread over the nodes: %v", n.Causes)
 		}
 	}
-	for _, l := range clbLines(out) {
+	for _, l := range lines(out) {
 		checkCLBLine(t, l)
 	}
 	t.Logf("rows %d (%d connections), 5xx %d, causes %v", tr.Rows, tr.Connections, tr.Classes["5xx"], tr.Causes)

@@ -2,8 +2,6 @@ package gen
 
 import (
 	"bytes"
-	"compress/gzip"
-	"io"
 	"maps"
 	"regexp"
 	"slices"
@@ -110,44 +108,25 @@ func healthTestScenario(seed uint64, layout int) *HealthScenario {
 	}
 }
 
-func genHealth(t testing.TB, hs *HealthScenario) ([]byte, *HealthTruth) {
-	t.Helper()
-	var b bytes.Buffer
-	tr, err := WriteHealth(&b, hs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes(), tr
-}
-
 func TestWriteHealth_Deterministic(t *testing.T) {
-	a, _ := genHealth(t, healthTestScenario(1, 0))
-	b, _ := genHealth(t, healthTestScenario(1, 0))
-	c, _ := genHealth(t, healthTestScenario(2, 0))
+	a, _ := written(t, WriteHealth, healthTestScenario(1, 0))
+	b, _ := written(t, WriteHealth, healthTestScenario(1, 0))
+	c, _ := written(t, WriteHealth, healthTestScenario(2, 0))
 	if !bytes.Equal(a, b) {
 		t.Fatal("same seed, different bytes")
 	}
 	if bytes.Equal(a, c) {
 		t.Fatal("different seeds, same bytes")
 	}
-	o1, _, err := HealthObjects(healthTestScenario(1, 0))
-	if err != nil {
-		t.Fatal(err)
-	}
-	o2, _, _ := HealthObjects(healthTestScenario(1, 0))
-	if len(o1) != len(o2) {
-		t.Fatal("object counts differ")
-	}
-	for i := range o1 {
-		if o1[i].Key != o2[i].Key || !bytes.Equal(o1[i].Data, o2[i].Data) {
-			t.Fatalf("object %d differs", i)
-		}
-	}
+	sameObjects(t, func() ([]Object, error) {
+		objs, _, err := HealthObjects(healthTestScenario(1, 0))
+		return objs, err
+	})
 	tr, err := HealthTruthOf(healthTestScenario(1, 0))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, tw := genHealth(t, healthTestScenario(1, 0)); tr.Checks != tw.Checks || tr.Failed != tw.Failed {
+	if _, tw := written(t, WriteHealth, healthTestScenario(1, 0)); tr.Checks != tw.Checks || tr.Failed != tw.Failed {
 		t.Fatalf("HealthTruthOf %d/%d, WriteHealth %d/%d", tr.Checks, tr.Failed, tw.Checks, tw.Failed)
 	}
 }
@@ -158,7 +137,7 @@ func TestWriteHealth_TruthMatchesLines(t *testing.T) {
 	for _, layout := range []int{HealthLayout10, HealthLayout8} {
 		t.Run(strconv.Itoa(layout), func(t *testing.T) {
 			hs := healthTestScenario(4, layout)
-			out, tr := genHealth(t, hs)
+			out, tr := written(t, WriteHealth, hs)
 			lines := readHealthLines(t, out, layout, hs)
 			checkHealthTruth(t, lines, tr, hs, layout == HealthLayout10)
 			if len(tr.FailOpen) == 0 || len(tr.AllFailingMinutes) < 3 {
@@ -367,7 +346,7 @@ func (hs *HealthScenario) unhealthy() int {
 
 func TestWriteHealth_Incidents(t *testing.T) {
 	hs := healthTestScenario(5, HealthLayout8)
-	_, tr := genHealth(t, hs)
+	_, tr := written(t, WriteHealth, hs)
 	want := map[string]bool{reasonCodeMismatch: true, reasonTargetError: true, reasonRequestTimedOut: true,
 		reasonConnectionTimedOut: true, reasonConnectionReset: true}
 	for r := range tr.Reasons {
@@ -431,15 +410,7 @@ func TestHealthObjects_Layout(t *testing.T) {
 			t.Fatalf("folder of %q, want delivery date %s", o.Key, want)
 		}
 		days[m[1]+m[2]+m[3]] = true
-		zr, err := gzip.NewReader(bytes.NewReader(o.Data))
-		if err != nil {
-			t.Fatal(err)
-		}
-		raw, err := io.ReadAll(zr)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, h := range readHealthLines(t, raw, HealthLayout10, hs) {
+		for _, h := range readHealthLines(t, gunzip(t, o.Data), HealthLayout10, hs) {
 			if h.node != m[6] || h.t.Before(end.Add(-5*time.Minute)) || !h.t.Before(end) {
 				t.Fatalf("check by %s at %s in object %q", h.node, h.t, o.Key)
 			}
@@ -514,7 +485,7 @@ func TestOverload(t *testing.T) {
 	albInc, hcInc := Overload(start.Add(5*time.Minute), start.Add(37*time.Minute), targets, every, burst, 3, 0.3)
 	alb := &ALBScenario{Seed: 9, Start: start, End: start.Add(45 * time.Minute), Rows: 40000, Targets: targets, Incidents: albInc}
 	hs := &HealthScenario{ALB: alb, Incidents: hcInc}
-	out, ht := genHealth(t, hs)
+	out, ht := written(t, WriteHealth, hs)
 	checkHealthTruth(t, readHealthLines(t, out, HealthLayout10, hs), ht, hs, true)
 	at, err := ALBTruthOf(alb)
 	if err != nil {
