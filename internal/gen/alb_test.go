@@ -163,7 +163,7 @@ func testScenario(seed uint64) *ALBScenario {
 	}
 }
 
-// written writes sc with write (WriteALB, WriteCLB, WriteHealth) and
+// written writes sc with write (WriteALB, WriteCLB, WriteCloudFront, WriteHealth) and
 // returns the bytes and the truth.
 func written[S, T any](t testing.TB, write func(io.Writer, S) (T, error), sc S) ([]byte, T) {
 	t.Helper()

@@ -91,27 +91,17 @@ func cfTestScenario(seed uint64) *CFScenario {
 		Incidents: EveryCFCause(start.Add(5*time.Minute), start.Add(25*time.Minute), 0.01)}
 }
 
-func genCF(t testing.TB, sc *CFScenario) ([]byte, *CFTruth) {
-	t.Helper()
-	var b bytes.Buffer
-	tr, err := WriteCloudFront(&b, sc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes(), tr
-}
-
 func TestWriteCloudFront_Deterministic(t *testing.T) {
-	a, _ := genCF(t, cfTestScenario(1))
-	b, _ := genCF(t, cfTestScenario(1))
-	c, _ := genCF(t, cfTestScenario(2))
+	a, _ := written(t, WriteCloudFront, cfTestScenario(1))
+	b, _ := written(t, WriteCloudFront, cfTestScenario(1))
+	c, _ := written(t, WriteCloudFront, cfTestScenario(2))
 	if !bytes.Equal(a, b) || bytes.Equal(a, c) {
 		t.Fatal("output not determined by the seed")
 	}
 }
 
 func TestWriteCloudFront_TruthMatchesRecords(t *testing.T) {
-	out, tr := genCF(t, cfTestScenario(3))
+	out, tr := written(t, WriteCloudFront, cfTestScenario(3))
 	recs := readCF(t, out)
 	if len(recs) != tr.Rows {
 		t.Fatalf("%d records, truth %d", len(recs), tr.Rows)
@@ -214,7 +204,7 @@ func TestCFIncidents_Signatures(t *testing.T) {
 			sc := &CFScenario{Seed: uint64(k), Start: start, End: start.Add(20 * time.Minute), Rows: 5000,
 				Incidents: []CFIncident{{Kind: k, Start: start.Add(5 * time.Minute), End: start.Add(15 * time.Minute),
 					Rate: 0.3, POP: "FRA56-P3", Distribution: "E2QWRUHAPOMQZL"}}}
-			out, tr := genCF(t, sc)
+			out, tr := written(t, WriteCloudFront, sc)
 			n := 0
 			for _, f := range readCF(t, out) {
 				if f[8] == "000" && k == CFClientAborted {
@@ -302,7 +292,7 @@ func TestCloudFrontObjects_Layout(t *testing.T) {
 }
 
 func TestSampleCloudFrontIncident(t *testing.T) {
-	out, tr := genCF(t, SampleCloudFrontIncident())
+	out, tr := written(t, WriteCloudFront, SampleCloudFrontIncident())
 	if tr.Rows < 20000 || tr.Rows > 40000 {
 		t.Fatalf("%d rows", tr.Rows)
 	}
