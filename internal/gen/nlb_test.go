@@ -2,6 +2,7 @@ package gen
 
 import (
 	"bytes"
+	"maps"
 	"regexp"
 	"slices"
 	"strconv"
@@ -206,7 +207,7 @@ func TestWriteNLB_TruthMatchesLines(t *testing.T) {
 			t.Fatalf("truth %d/%d %v..%v, lines %d/%d %v..%v", tr.Connections, tr.Failed, tr.First, tr.Last,
 				want.Connections, want.Failed, want.First, want.Last)
 		}
-		if !mapsEqual(want.Reasons, tr.Reasons) || !mapsEqual(want.Alerts, tr.Alerts) {
+		if !maps.Equal(want.Reasons, tr.Reasons) || !maps.Equal(want.Alerts, tr.Alerts) {
 			t.Fatalf("reasons %v alerts %v, lines %v %v", tr.Reasons, tr.Alerts, want.Reasons, want.Alerts)
 		}
 		for name, m := range map[string][2]map[string]*ConnCounts{
@@ -221,18 +222,6 @@ func TestWriteNLB_TruthMatchesLines(t *testing.T) {
 	}
 }
 
-func mapsEqual[K comparable](a, b map[K]int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if b[k] != v {
-			return false
-		}
-	}
-	return true
-}
-
 func checkConnCounts[K comparable](t *testing.T, name string, want, got map[K]*ConnCounts) {
 	t.Helper()
 	if len(want) != len(got) {
@@ -240,7 +229,7 @@ func checkConnCounts[K comparable](t *testing.T, name string, want, got map[K]*C
 	}
 	for k, w := range want {
 		g := got[k]
-		if g == nil || g.Connections != w.Connections || g.Failed != w.Failed || !mapsEqual(g.Reasons, w.Reasons) {
+		if g == nil || g.Connections != w.Connections || g.Failed != w.Failed || !maps.Equal(g.Reasons, w.Reasons) {
 			t.Fatalf("%s %v: truth %+v, lines %+v", name, k, g, w)
 		}
 	}
