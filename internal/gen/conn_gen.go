@@ -360,23 +360,13 @@ func (cg *connGen) finish(tr *ConnTruth) {
 	for i := range cg.conns {
 		cn := &cg.conns[i]
 		t := time.UnixMicro(cn.t).UTC()
-		if tr.Connections == 0 || t.Before(tr.First) {
-			tr.First = t
-		}
-		if t.After(tr.Last) {
-			tr.Last = t
-		}
+		widen(&tr.First, &tr.Last, tr.Connections, t)
 		tr.Connections++
 		if cn.reason != "" {
 			tr.Failed++
 			tr.Reasons[cn.reason]++
 			in := &tr.Incidents[cn.cause]
-			if in.Failed == 0 || t.Before(in.First) {
-				in.First = t
-			}
-			if t.After(in.Last) {
-				in.Last = t
-			}
+			widen(&in.First, &in.Last, in.Failed, t)
 			in.Failed++
 			if clients[cn.cause] == nil {
 				clients[cn.cause] = map[string]bool{}

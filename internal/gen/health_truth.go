@@ -135,12 +135,7 @@ func newHealthTruth(g *healthGen) *healthTruthBuilder {
 func (b *healthTruthBuilder) add(ch *check) {
 	tr := b.tr
 	t := time.UnixMicro(ch.t).UTC()
-	if tr.Checks == 0 || t.Before(tr.First) {
-		tr.First = t
-	}
-	if t.After(tr.Last) {
-		tr.Last = t
-	}
+	widen(&tr.First, &tr.Last, tr.Checks, t)
 	tr.Checks++
 	if !ch.pass {
 		tr.Failed++

@@ -110,12 +110,7 @@ func newNLBTruth() *NLBTruth {
 
 func (tr *NLBTruth) add(g *nlbGen, row *nlbRow) {
 	t := time.Unix(row.t, 0).UTC()
-	if tr.Connections == 0 || t.Before(tr.First) {
-		tr.First = t
-	}
-	if t.After(tr.Last) {
-		tr.Last = t
-	}
+	widen(&tr.First, &tr.Last, tr.Connections, t)
 	tr.Connections++
 	failed := row.hsMs < 0
 	if failed {
