@@ -208,10 +208,7 @@ func (f *albFormatter) appendRow(dst []byte, row *albRow) []byte {
 	dst = appendQuoted(dst, row.actions)
 	dst = append(dst, ' ', '"')
 	if row.redirect {
-		dst = append(dst, "https://"...)
-		dst = append(dst, g.sc.Host...)
-		dst = append(dst, ":443"...)
-		dst = appendPath(dst, row.path, row.id, row.query)
+		dst = appendURL(dst, true, g.sc.Host, row.path, row.id, row.query)
 	} else {
 		dst = append(dst, '-')
 	}
