@@ -109,7 +109,7 @@ func newConnGen(sc *ConnScenario) (*connGen, error) {
 			p.Subject = "CN=api." + strings.ReplaceAll(strings.ToLower(p.Name), " ", "-") + ".example.net,O=" + p.Name + ",C=US"
 		}
 		if p.Serial == "" {
-			p.Serial = strings.ToUpper(string(appendHex(nil, splitmix(seed^uint64(0x5e41+i)), 16)))
+			p.Serial = certSerial(splitmix(seed ^ uint64(0x5e41+i)))
 		}
 		cp := connPartner{ConnPartner: p, client: len(g.clients), expired: -1, early: -1}
 		g.clients = append(g.clients, p.IP)
@@ -128,7 +128,7 @@ func newConnGen(sc *ConnScenario) (*connGen, error) {
 			if slices.Contains(in.Partners, p.Name) {
 				ci.partners[j] = true
 				ci.cert[j] = cg.addCert(p.Subject, in.Start.Add(-24*time.Hour), in.Start.AddDate(1, 0, 0),
-					strings.ToUpper(string(appendHex(nil, splitmix(seed^uint64(0x7a11+i*64+j)), 16))))
+					certSerial(splitmix(seed^uint64(0x7a11+i*64+j))))
 			}
 		}
 		cg.incidents = append(cg.incidents, ci)
@@ -158,6 +158,10 @@ func newConnGen(sc *ConnScenario) (*connGen, error) {
 	}
 	return cg, nil
 }
+
+// certSerial returns x as a certificate serial number: 16 upper-case hex
+// digits.
+func certSerial(x uint64) string { return strings.ToUpper(string(appendHex(nil, x, 16))) }
 
 func (cg *connGen) addCert(subject string, notBefore, notAfter time.Time, serial string) int {
 	const f = "2006-01-02T15:04:05Z"
@@ -192,7 +196,7 @@ func (cg *connGen) strangers(in *connIncident) {
 		if in.Port == cg.sc.MTLSPort {
 			nb := in.Start.Add(-time.Duration(1+r.IntN(400)) * 24 * time.Hour)
 			certs[i] = cg.addCert("CN=device-"+strconv.Itoa(100+r.IntN(900))+".local,O=Unknown", nb, nb.AddDate(10, 0, 0),
-				strings.ToUpper(string(appendHex(nil, r.Uint64(), 16))))
+				certSerial(r.Uint64()))
 		}
 	}
 	for range in.Attempts {
