@@ -96,16 +96,16 @@ type ConnIncident struct {
 	Port int
 }
 
-func (sc *ConnScenario) withDefaults() (*ConnScenario, *ALBScenario, error) {
+func (sc *ConnScenario) withDefaults() (*ConnScenario, error) {
 	if sc.ALB == nil {
-		return nil, nil, fmt.Errorf("gen: connection scenario needs an ALB scenario")
+		return nil, fmt.Errorf("gen: connection scenario needs an ALB scenario")
 	}
 	alb, err := sc.ALB.withDefaults()
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if alb.Layout < ALBLayout30 {
-		return nil, nil, fmt.Errorf("gen: connection logs need access lines with conn_trace_id (layout 30 or later), not %d", alb.Layout)
+		return nil, fmt.Errorf("gen: connection logs need access lines with conn_trace_id (layout 30 or later), not %d", alb.Layout)
 	}
 	c := *sc
 	c.Partners = slices.Clone(sc.Partners)
@@ -113,7 +113,7 @@ func (sc *ConnScenario) withDefaults() (*ConnScenario, *ALBScenario, error) {
 		c.RequestsPerConn = 4
 	}
 	if c.RequestsPerConn < 1 {
-		return nil, nil, fmt.Errorf("gen: %v requests per connection, want at least 1", c.RequestsPerConn)
+		return nil, fmt.Errorf("gen: %v requests per connection, want at least 1", c.RequestsPerConn)
 	}
 	if c.KeepAlive <= 0 {
 		c.KeepAlive = alb.IdleTimeout
@@ -122,46 +122,46 @@ func (sc *ConnScenario) withDefaults() (*ConnScenario, *ALBScenario, error) {
 		c.MTLSPort = 8443
 	}
 	if c.MTLSPort == 80 || c.MTLSPort == 443 || c.MTLSPort < 1 || c.MTLSPort > 65535 {
-		return nil, nil, fmt.Errorf("gen: mutual-TLS port %d", c.MTLSPort)
+		return nil, fmt.Errorf("gen: mutual-TLS port %d", c.MTLSPort)
 	}
 	if c.PartnerShare == 0 && len(c.Partners) > 0 {
 		c.PartnerShare = 0.05
 	}
 	if c.PartnerShare < 0 || c.PartnerShare >= 1 {
-		return nil, nil, fmt.Errorf("gen: partner share %v, want [0, 1)", c.PartnerShare)
+		return nil, fmt.Errorf("gen: partner share %v, want [0, 1)", c.PartnerShare)
 	}
 	seen := map[string]bool{}
 	for i := range c.Partners {
 		p := &c.Partners[i]
 		a, err := netip.ParseAddr(p.IP)
 		if err != nil || a.Zone() != "" {
-			return nil, nil, fmt.Errorf("gen: partner %d: address %q", i, p.IP)
+			return nil, fmt.Errorf("gen: partner %d: address %q", i, p.IP)
 		}
 		if p.Name == "" || seen[p.Name] || seen[p.IP] {
-			return nil, nil, fmt.Errorf("gen: partner %d: name %q or address %q missing or repeated", i, p.Name, p.IP)
+			return nil, fmt.Errorf("gen: partner %d: name %q or address %q missing or repeated", i, p.Name, p.IP)
 		}
 		seen[p.Name], seen[p.IP] = true, true
 		if p.NotBefore.IsZero() || !p.NotAfter.After(p.NotBefore) {
-			return nil, nil, fmt.Errorf("gen: partner %s: certificate validity %v..%v", p.Name, p.NotBefore, p.NotAfter)
+			return nil, fmt.Errorf("gen: partner %s: certificate validity %v..%v", p.Name, p.NotBefore, p.NotAfter)
 		}
 		if p.Weight < 0 {
-			return nil, nil, fmt.Errorf("gen: partner %s: weight %d", p.Name, p.Weight)
+			return nil, fmt.Errorf("gen: partner %s: weight %d", p.Name, p.Weight)
 		}
 	}
 	for i, in := range c.Incidents {
 		if in.Reason == "" || !in.End.After(in.Start) {
-			return nil, nil, fmt.Errorf("gen: connection incident %d: needs a reason and Start before End", i)
+			return nil, fmt.Errorf("gen: connection incident %d: needs a reason and Start before End", i)
 		}
 		for _, name := range in.Partners {
 			if !slices.ContainsFunc(c.Partners, func(p ConnPartner) bool { return p.Name == name }) {
-				return nil, nil, fmt.Errorf("gen: connection incident %d: no partner %q", i, name)
+				return nil, fmt.Errorf("gen: connection incident %d: no partner %q", i, name)
 			}
 		}
 		if in.Attempts < 0 || in.Strangers < 0 || in.Port < 0 || in.Port > 65535 {
-			return nil, nil, fmt.Errorf("gen: connection incident %d: attempts, strangers or port out of range", i)
+			return nil, fmt.Errorf("gen: connection incident %d: attempts, strangers or port out of range", i)
 		}
 	}
-	return &c, alb, nil
+	return &c, nil
 }
 
 // ConnIncidentTruth records one cause of failed handshakes: a

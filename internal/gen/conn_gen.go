@@ -83,7 +83,7 @@ type connGen struct {
 var connKex = []string{"x25519", "x25519", "secp256r1", "X25519MLKEM768"}
 
 func newConnGen(sc *ConnScenario) (*connGen, error) {
-	c, _, err := sc.withDefaults()
+	c, err := sc.withDefaults()
 	if err != nil {
 		return nil, err
 	}
